@@ -1,0 +1,528 @@
+"""REST API for offers, slots, bookings and the waitlist. Thin: validate, then call services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bookings import selectors, services
+from bookings.models import Booking, Offer, Slot
+from companies.models import CompanyMember, RoleModel
+from companies.selectors import company_ids_of, company_list_editable_by
+from core.api import AwareDateTimeField
+from core.models import Sector, Subject
+
+# Filters -----------------------------------------------------------------------------------
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _bookable_slots() -> QuerySet[Slot]:
+    now = timezone.now()
+    return Slot.objects.filter(status=Slot.Status.OPEN, start__gt=now, booking_deadline__gt=now)
+
+
+class OfferFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Offer.Kind.choices)
+    sector = django_filters.ModelChoiceFilter(field_name="sectors", queryset=Sector.objects.all())
+    subject = django_filters.ModelChoiceFilter(field_name="subjects", queryset=Subject.objects.all())
+    municipality = django_filters.NumberFilter(field_name="company__municipality")
+    company = django_filters.NumberFilter(field_name="company")
+    grade = django_filters.NumberFilter(method="filter_grade", label=_("grade"))
+    date_from = django_filters.DateFilter(method="filter_dates", label=_("has a slot on or after"))
+    date_to = django_filters.DateFilter(method="filter_dates", label=_("has a slot on or before"))
+    free = django_filters.BooleanFilter(method="filter_free", label=_("only offers with free, bookable slots"))
+    q = django_filters.CharFilter(method="filter_text", label=_("text search"))
+
+    class Meta:
+        model = Offer
+        fields = ["kind", "sector", "subject", "municipality", "company", "grade", "is_published"]
+
+    def filter_grade(self, queryset: QuerySet[Offer], name: str, value: int) -> QuerySet[Offer]:
+        return queryset.filter(grade_min__lte=value, grade_max__gte=value)
+
+    def filter_dates(self, queryset: QuerySet[Offer], name: str, value: dt.date) -> QuerySet[Offer]:
+        return queryset.filter(Exists(self._slots_in_range()))
+
+    def _slots_in_range(self) -> QuerySet[Slot]:
+        slots = Slot.objects.filter(offer=OuterRef("pk"), status=Slot.Status.OPEN)
+        if date_from := self.form.cleaned_data.get("date_from"):
+            slots = slots.filter(start__gte=_day_start(date_from))
+        if date_to := self.form.cleaned_data.get("date_to"):
+            slots = slots.filter(start__lt=_day_start(date_to + dt.timedelta(days=1)))
+        if self.form.cleaned_data.get("free"):
+            slots = slots.filter(pk__in=_bookable_slots().filter(booked_classes__lt=F("capacity_classes")))
+        return slots
+
+    def filter_free(self, queryset: QuerySet[Offer], name: str, value: bool | None) -> QuerySet[Offer]:
+        if not value:
+            return queryset
+        return queryset.filter(Exists(self._slots_in_range()))
+
+    def filter_text(self, queryset: QuerySet[Offer], name: str, value: str) -> QuerySet[Offer]:
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(description__icontains=word) | Q(company__name__icontains=word)
+            )
+        return queryset
+
+
+class SlotFilter(django_filters.FilterSet):
+    offer = django_filters.NumberFilter(field_name="offer")
+    company = django_filters.NumberFilter(field_name="offer__company")
+    kind = django_filters.ChoiceFilter(field_name="offer__kind", choices=Offer.Kind.choices)
+    sector = django_filters.ModelChoiceFilter(field_name="offer__sectors", queryset=Sector.objects.all())
+    subject = django_filters.ModelChoiceFilter(field_name="offer__subjects", queryset=Subject.objects.all())
+    municipality = django_filters.NumberFilter(field_name="offer__company__municipality")
+    status = django_filters.ChoiceFilter(choices=Slot.Status.choices)
+    grade = django_filters.NumberFilter(method="filter_grade", label=_("grade"))
+    date_from = django_filters.DateFilter(method="filter_date_from", label=_("starts on or after"))
+    date_to = django_filters.DateFilter(method="filter_date_to", label=_("starts on or before"))
+    free = django_filters.BooleanFilter(method="filter_free", label=_("only slots with a free place"))
+    q = django_filters.CharFilter(method="filter_text", label=_("text search"))
+
+    class Meta:
+        model = Slot
+        fields = ["offer", "company", "kind", "sector", "subject", "municipality", "status"]
+
+    def filter_grade(self, queryset: QuerySet[Slot], name: str, value: int) -> QuerySet[Slot]:
+        return queryset.filter(offer__grade_min__lte=value, offer__grade_max__gte=value)
+
+    def filter_date_from(self, queryset: QuerySet[Slot], name: str, value: dt.date) -> QuerySet[Slot]:
+        return queryset.filter(start__gte=_day_start(value))
+
+    def filter_date_to(self, queryset: QuerySet[Slot], name: str, value: dt.date) -> QuerySet[Slot]:
+        return queryset.filter(start__lt=_day_start(value + dt.timedelta(days=1)))
+
+    def filter_free(self, queryset: QuerySet[Slot], name: str, value: bool | None) -> QuerySet[Slot]:
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=_bookable_slots().filter(booked_classes__lt=F("capacity_classes"))).filter(
+            booked_pupils__lt=F("capacity_pupils")
+        )
+
+    def filter_text(self, queryset: QuerySet[Slot], name: str, value: str) -> QuerySet[Slot]:
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(offer__title__icontains=word)
+                | Q(offer__description__icontains=word)
+                | Q(offer__company__name__icontains=word)
+            )
+        return queryset
+
+
+class BookingFilter(django_filters.FilterSet):
+    slot = django_filters.NumberFilter(field_name="slot")
+    offer = django_filters.NumberFilter(field_name="slot__offer")
+    school_class = django_filters.NumberFilter(field_name="school_class")
+    status = django_filters.MultipleChoiceFilter(choices=Booking.Status.choices)
+    date_from = django_filters.DateFilter(method="filter_date_from", label=_("slot starts on or after"))
+    date_to = django_filters.DateFilter(method="filter_date_to", label=_("slot starts on or before"))
+
+    class Meta:
+        model = Booking
+        fields = ["slot", "offer", "school_class", "status"]
+
+    def filter_date_from(self, queryset: QuerySet[Booking], name: str, value: dt.date) -> QuerySet[Booking]:
+        return queryset.filter(slot__start__gte=_day_start(value))
+
+    def filter_date_to(self, queryset: QuerySet[Booking], name: str, value: dt.date) -> QuerySet[Booking]:
+        return queryset.filter(slot__start__lt=_day_start(value + dt.timedelta(days=1)))
+
+
+# Permissions -------------------------------------------------------------------------------
+
+
+class IsCompanyMemberForWrites(permissions.BasePermission):
+    """Anyone may read what they can see; only the owning company's members (or staff) write."""
+
+    message = _("Only members of the company that owns this can change it.")
+
+    def has_permission(self, request: Request, view) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        user = request.user
+        return user.is_authenticated and (user.sees_everything or bool(company_ids_of(user)))
+
+    def has_object_permission(self, request: Request, view, obj) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        company_id = obj.company_id if isinstance(obj, Offer) else obj.offer.company_id
+        return request.user.sees_everything or company_id in company_ids_of(request.user)
+
+
+# Offers ------------------------------------------------------------------------------------
+
+
+class OfferSerializer(serializers.ModelSerializer):
+    company_name = serializers.CharField(source="company.name", read_only=True)
+    municipality = serializers.IntegerField(source="company.municipality_id", read_only=True)
+    municipality_name = serializers.CharField(source="company.municipality.name", read_only=True)
+    subjects = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Subject.objects.all(), required=False
+    )
+    sectors = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Sector.objects.all(), required=False)
+    place = serializers.CharField(read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    contact = serializers.PrimaryKeyRelatedField(queryset=CompanyMember.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = Offer
+        fields = [
+            "id",
+            "company",
+            "company_name",
+            "municipality",
+            "municipality_name",
+            "kind",
+            "kind_display",
+            "title",
+            "description",
+            "subjects",
+            "sectors",
+            "grade_min",
+            "grade_max",
+            "location",
+            "place",
+            "meeting_point",
+            "practical_notes",
+            "duration_minutes",
+            "default_capacity_classes",
+            "default_capacity_pupils",
+            "auto_confirm",
+            "waitlist_enabled",
+            "booking_deadline_hours",
+            "cancellation_deadline_hours",
+            "allow_holidays",
+            "contact",
+            "is_published",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["company"].queryset = company_list_editable_by(request.user)
+        return fields
+
+    def validate(self, attrs: dict) -> dict:
+        grade_min = attrs.get("grade_min", getattr(self.instance, "grade_min", 7))
+        grade_max = attrs.get("grade_max", getattr(self.instance, "grade_max", 9))
+        if grade_min > grade_max:
+            raise serializers.ValidationError({"grade_max": _("The highest grade must not be below the lowest.")})
+        if self.instance is not None and "company" in attrs and attrs["company"] != self.instance.company:
+            raise serializers.ValidationError({"company": _("An offer cannot move to another company.")})
+        return attrs
+
+
+class OfferViewSet(viewsets.ModelViewSet):
+    """Offers. Published offers are public; a company's members also see its drafts and
+    create and edit its offers. Deleting unpublishes."""
+
+    serializer_class = OfferSerializer
+    permission_classes = [IsCompanyMemberForWrites]
+    filterset_class = OfferFilter
+
+    def get_queryset(self) -> QuerySet[Offer]:
+        return selectors.offer_list_for_user(self.request.user).order_by("title", "id")
+
+    def perform_create(self, serializer: OfferSerializer) -> None:
+        serializer.instance = services.offer_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer: OfferSerializer) -> None:
+        serializer.instance = services.offer_update(
+            offer=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: Offer) -> None:
+        services.offer_update(offer=instance, actor=self.request.user, is_published=False)
+
+
+# Slots -------------------------------------------------------------------------------------
+
+
+class SlotSerializer(serializers.ModelSerializer):
+    start = AwareDateTimeField()
+    end = AwareDateTimeField(required=False)
+    booking_deadline = AwareDateTimeField(required=False)
+    capacity_classes = serializers.IntegerField(min_value=1, max_value=1000, required=False)
+    capacity_pupils = serializers.IntegerField(min_value=1, max_value=10000, required=False)
+    offer_title = serializers.CharField(source="offer.title", read_only=True)
+    company = serializers.IntegerField(source="offer.company_id", read_only=True)
+    company_name = serializers.CharField(source="offer.company.name", read_only=True)
+    free_classes = serializers.IntegerField(read_only=True)
+    free_pupils = serializers.IntegerField(read_only=True)
+    role_models = serializers.PrimaryKeyRelatedField(many=True, queryset=RoleModel.objects.all(), required=False)
+
+    class Meta:
+        model = Slot
+        fields = [
+            "id",
+            "offer",
+            "offer_title",
+            "company",
+            "company_name",
+            "series",
+            "start",
+            "end",
+            "booking_deadline",
+            "capacity_classes",
+            "capacity_pupils",
+            "booked_classes",
+            "booked_pupils",
+            "free_classes",
+            "free_pupils",
+            "status",
+            "role_models",
+        ]
+        read_only_fields = ["series", "booked_classes", "booked_pupils", "status"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["offer"].queryset = selectors.offer_list_editable_by(request.user)
+        if self.instance is not None and not isinstance(self.instance, list | QuerySet):
+            fields["offer"].read_only = True
+        return fields
+
+    def validate(self, attrs: dict) -> dict:
+        start = attrs.get("start", getattr(self.instance, "start", None))
+        end = attrs.get("end", getattr(self.instance, "end", None))
+        if start and end and end <= start:
+            raise serializers.ValidationError({"end": [services.END_BEFORE_START]})
+        offer = attrs.get("offer") or getattr(self.instance, "offer", None)
+        for role_model in attrs.get("role_models", []):
+            if offer is not None and role_model.company_id != offer.company_id:
+                raise serializers.ValidationError(
+                    {"role_models": [_("A role model must work for the offer's company.")]}
+                )
+        return attrs
+
+
+class SlotSeriesSerializer(serializers.Serializer):
+    offer = serializers.PrimaryKeyRelatedField(queryset=Offer.objects.none())
+    start = AwareDateTimeField(help_text=_("Start of the first occurrence, with UTC offset."))
+    end = AwareDateTimeField(help_text=_("End of the first occurrence, with UTC offset."))
+    rrule = serializers.CharField(max_length=500, help_text=_("RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10"))
+    exdates = serializers.ListField(child=serializers.DateField(), required=False, default=list)
+    capacity_classes = serializers.IntegerField(min_value=1, max_value=1000, required=False)
+    capacity_pupils = serializers.IntegerField(min_value=1, max_value=10000, required=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["offer"].queryset = selectors.offer_list_editable_by(self.context["request"].user)
+        return fields
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["end"] <= attrs["start"]:
+            raise serializers.ValidationError({"end": [services.END_BEFORE_START]})
+        return attrs
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class SlotViewSet(viewsets.ModelViewSet):
+    """Dated occurrences of offers. Anyone sees the slots of published offers; the company
+    adds, changes and cancels them. Deleting a slot cancels it and its bookings."""
+
+    serializer_class = SlotSerializer
+    permission_classes = [IsCompanyMemberForWrites]
+    filterset_class = SlotFilter
+
+    def get_queryset(self) -> QuerySet[Slot]:
+        return selectors.slot_list_for_user(self.request.user).order_by("start", "id")
+
+    def perform_create(self, serializer: SlotSerializer) -> None:
+        serializer.instance = services.slot_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer: SlotSerializer) -> None:
+        serializer.instance = services.slot_update(
+            slot=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: Slot) -> None:
+        services.slot_cancel(slot=instance, actor=self.request.user)
+
+    @extend_schema(request=SlotSeriesSerializer, responses=SlotSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def series(self, request: Request) -> Response:
+        """Create slots from an RFC 5545 recurrence rule, skipping holidays and exception dates."""
+        serializer = SlotSeriesSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        series = services.slot_series_create(actor=request.user, **serializer.validated_data)
+        slots = self.get_queryset().filter(series=series)
+        return Response(SlotSerializer(slots, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=NoteSerializer, responses=SlotSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        """Cancel the slot and every booking on it."""
+        slot = self.get_object()
+        note = NoteSerializer(data=request.data)
+        note.is_valid(raise_exception=True)
+        services.slot_cancel(slot=slot, actor=request.user, note=note.validated_data["note"])
+        return Response(SlotSerializer(slot).data)
+
+
+# Bookings ----------------------------------------------------------------------------------
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    slot_start = serializers.DateTimeField(source="slot.start", read_only=True)
+    slot_end = serializers.DateTimeField(source="slot.end", read_only=True)
+    offer = serializers.IntegerField(source="slot.offer_id", read_only=True)
+    offer_title = serializers.CharField(source="slot.offer.title", read_only=True)
+    company_name = serializers.CharField(source="slot.offer.company.name", read_only=True)
+    class_name = serializers.CharField(source="school_class.name", read_only=True)
+    school = serializers.IntegerField(source="school_class.school_id", read_only=True)
+    school_name = serializers.CharField(source="school_class.school.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    booked_by_name = serializers.CharField(source="booked_by.get_full_name", read_only=True)
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "slot",
+            "slot_start",
+            "slot_end",
+            "offer",
+            "offer_title",
+            "company_name",
+            "school_class",
+            "class_name",
+            "school",
+            "school_name",
+            "pupils",
+            "adults",
+            "message",
+            "status",
+            "status_display",
+            "booked_by_name",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class BookingCreateSerializer(serializers.Serializer):
+    """Ids are checked by the service, which answers "does not exist" for what the user may not see."""
+
+    slot = serializers.IntegerField(min_value=1)
+    school_class = serializers.IntegerField(min_value=1)
+    pupils = serializers.IntegerField(min_value=1, max_value=500)
+    adults = serializers.IntegerField(min_value=0, max_value=50, default=1)
+    message = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class BookingMoveSerializer(NoteSerializer):
+    slot = serializers.IntegerField(min_value=1)
+
+
+class BookingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Bookings. Teachers book for their school's classes and see their school's bookings;
+    company members see and answer the bookings on their company's offers."""
+
+    serializer_class = BookingSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_class = BookingFilter
+
+    def get_queryset(self) -> QuerySet[Booking]:
+        return selectors.booking_list_for_user(self.request.user).order_by("slot__start", "id")
+
+    @extend_schema(request=BookingCreateSerializer, responses={201: BookingSerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = BookingCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        booking = services.booking_create(
+            actor=request.user,
+            slot_id=data["slot"],
+            school_class_id=data["school_class"],
+            pupils=data["pupils"],
+            adults=data["adults"],
+            message=data["message"],
+        )
+        return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+
+    def _act(self, request: Request, service, serializer_class=NoteSerializer) -> Response:
+        booking = self.get_object()
+        payload = serializer_class(data=request.data)
+        payload.is_valid(raise_exception=True)
+        booking = service(booking=booking, actor=request.user, **payload.validated_data)
+        return Response(BookingSerializer(booking).data)
+
+    @extend_schema(request=NoteSerializer, responses=BookingSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        """The host confirms a request."""
+        return self._act(request, services.booking_confirm)
+
+    @extend_schema(request=NoteSerializer, responses=BookingSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str | None = None) -> Response:
+        """The host declines a request or a waitlisted class."""
+        return self._act(request, services.booking_decline)
+
+    @extend_schema(request=NoteSerializer, responses=BookingSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        """Cancel the booking; its place goes to the first class on the waitlist."""
+        return self._act(request, services.booking_cancel)
+
+    @extend_schema(request=BookingMoveSerializer, responses=BookingSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, pk: str | None = None) -> Response:
+        """Move the booking to another slot of the same offer."""
+        return self._act(request, services.booking_move, BookingMoveSerializer)
+
+
+class WaitlistEntrySerializer(BookingSerializer):
+    position = serializers.IntegerField(read_only=True)
+
+    class Meta(BookingSerializer.Meta):
+        fields = [*BookingSerializer.Meta.fields, "position"]
+        read_only_fields = fields
+
+
+class WaitlistViewSet(viewsets.ReadOnlyModelViewSet):
+    """Waitlisted bookings with their place in the queue (1 = next to get a free place)."""
+
+    serializer_class = WaitlistEntrySerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_fields = ["slot", "school_class"]
+
+    def get_queryset(self) -> QuerySet[Booking]:
+        ahead = (
+            Booking.objects.filter(slot=OuterRef("slot"), status=Booking.Status.WAITLISTED)
+            .filter(
+                Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), id__lte=OuterRef("id"))
+            )
+            .values("slot")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        return (
+            selectors.booking_list_for_user(self.request.user)
+            .filter(status=Booking.Status.WAITLISTED)
+            .annotate(position=Coalesce(Subquery(ahead), 0))
+            .order_by("slot__start", "position", "id")
+        )

@@ -1,0 +1,245 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company, CompanyMember, RoleModel
+from core.models import Sector, Subject, TimeStampedModel
+from schools.models import Grade, SchoolClass
+
+
+class Offer(TimeStampedModel):
+    """What a company offers schools."""
+
+    class Kind(models.TextChoices):
+        COMPANY_VISIT = "company_visit", _("Company visit")
+        EXPERT_VISIT = "expert_visit", _("Expert visit")
+        TEACHER_VISIT = "teacher_visit", _("Teacher visit")
+        OPEN_DAY_HOST = "open_day_host", _("Open-day host place")
+        ADOPTION_PROGRAMME = "adoption_programme", _("Class adoption programme")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="offers", verbose_name=_("company"))
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    subjects = models.ManyToManyField(Subject, blank=True, related_name="offers", verbose_name=_("STEM subjects"))
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="offers", verbose_name=_("sectors"))
+    grade_min = models.PositiveSmallIntegerField(_("lowest grade"), choices=Grade.choices, default=Grade.G7)
+    grade_max = models.PositiveSmallIntegerField(_("highest grade"), choices=Grade.choices, default=Grade.G9)
+    location = models.CharField(
+        _("location"), max_length=300, blank=True, help_text=_("Leave empty to use the company's address.")
+    )
+    meeting_point = models.CharField(_("meeting point"), max_length=300, blank=True)
+    practical_notes = models.TextField(
+        _("practical notes"), blank=True, help_text=_("Transport, safety rules, shoes, photos, allergies.")
+    )
+    duration_minutes = models.PositiveIntegerField(
+        _("duration (minutes)"), default=120, validators=[MinValueValidator(15), MaxValueValidator(60 * 24 * 5)]
+    )
+    default_capacity_classes = models.PositiveSmallIntegerField(
+        _("classes per slot"), default=1, validators=[MinValueValidator(1)]
+    )
+    default_capacity_pupils = models.PositiveSmallIntegerField(
+        _("pupils per slot"), default=30, validators=[MinValueValidator(1)]
+    )
+    auto_confirm = models.BooleanField(
+        _("confirm automatically"), default=False, help_text=_("Otherwise the company confirms each request.")
+    )
+    waitlist_enabled = models.BooleanField(_("waitlist"), default=True)
+    booking_deadline_hours = models.PositiveIntegerField(_("booking deadline (hours before start)"), default=72)
+    cancellation_deadline_hours = models.PositiveIntegerField(
+        _("cancellation deadline (hours before start)"), default=48
+    )
+    allow_holidays = models.BooleanField(
+        _("bookable on holidays"), default=False, help_text=_("Allow slots on Danish public and school holidays.")
+    )
+    contact = models.ForeignKey(
+        CompanyMember,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offers",
+        verbose_name=_("contact person"),
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.CheckConstraint(condition=Q(grade_min__lte=F("grade_max")), name="offer_grade_range_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def place(self) -> str:
+        return self.location or self.company.full_address
+
+    def accepts_grade(self, grade: int) -> bool:
+        return self.grade_min <= grade <= self.grade_max
+
+
+class SlotSeries(TimeStampedModel):
+    """The recurrence rule that generated a set of slots, kept so a host can see and extend it."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="series", verbose_name=_("offer"))
+    rrule = models.CharField(_("recurrence rule"), max_length=500, help_text=_("RFC 5545, e.g. FREQ=WEEKLY;BYDAY=TU"))
+    exdates = models.JSONField(_("exceptions"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+
+    class Meta:
+        verbose_name = _("slot series")
+        verbose_name_plural = _("slot series")
+
+    def __str__(self) -> str:
+        return f"{self.offer}: {self.rrule}"
+
+
+class Slot(TimeStampedModel):
+    """A dated occurrence of an offer. `booked_classes` and `booked_pupils` are the places held
+    by requested and confirmed bookings; they change only through conditional UPDATEs in
+    bookings.services and the database refuses any value above capacity."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="slots", verbose_name=_("offer"))
+    series = models.ForeignKey(
+        SlotSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="slots", verbose_name=_("series")
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    booking_deadline = models.DateTimeField(_("booking deadline"))
+    capacity_classes = models.PositiveSmallIntegerField(_("capacity (classes)"), validators=[MinValueValidator(1)])
+    capacity_pupils = models.PositiveSmallIntegerField(_("capacity (pupils)"), validators=[MinValueValidator(1)])
+    booked_classes = models.PositiveSmallIntegerField(_("booked classes"), default=0, editable=False)
+    booked_pupils = models.PositiveSmallIntegerField(_("booked pupils"), default=0, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    role_models = models.ManyToManyField(RoleModel, blank=True, related_name="slots", verbose_name=_("role models"))
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = _("slot")
+        verbose_name_plural = _("slots")
+        indexes = [models.Index(fields=["offer", "start"]), models.Index(fields=["start"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="slot_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity_classes__gte=1), name="slot_capacity_classes_positive"),
+            models.CheckConstraint(condition=Q(capacity_pupils__gte=1), name="slot_capacity_pupils_positive"),
+            models.CheckConstraint(
+                condition=Q(booked_classes__gte=0, booked_classes__lte=F("capacity_classes")),
+                name="slot_classes_within_capacity",
+            ),
+            models.CheckConstraint(
+                condition=Q(booked_pupils__gte=0, booked_pupils__lte=F("capacity_pupils")),
+                name="slot_pupils_within_capacity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def free_classes(self) -> int:
+        return self.capacity_classes - self.booked_classes
+
+    @property
+    def free_pupils(self) -> int:
+        return self.capacity_pupils - self.booked_pupils
+
+    @property
+    def is_full(self) -> bool:
+        return self.free_classes <= 0 or self.free_pupils <= 0
+
+
+class Booking(TimeStampedModel):
+    """A class's claim on a slot."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Awaiting the host")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        CANCELLED = "cancelled", _("Cancelled")
+        COMPLETED = "completed", _("Completed")
+        NO_SHOW = "no_show", _("No-show")
+
+    HOLDING_PLACE = (Status.REQUESTED, Status.CONFIRMED)
+    ACTIVE = (Status.REQUESTED, Status.CONFIRMED, Status.WAITLISTED)
+
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("slot"))
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("class")
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings_made", verbose_name=_("booked by")
+    )
+    pupils = models.PositiveSmallIntegerField(_("pupils"), validators=[MinValueValidator(1)])
+    adults = models.PositiveSmallIntegerField(_("adults"), default=1)
+    message = models.TextField(_("message to the host"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        indexes = [models.Index(fields=["slot", "status"]), models.Index(fields=["school_class", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "school_class"],
+                condition=Q(status__in=["requested", "confirmed", "waitlisted"]),
+                name="one_active_booking_per_class_and_slot",
+            ),
+            models.CheckConstraint(condition=Q(pupils__gte=1), name="booking_has_pupils"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_class.name} → {self.slot}"
+
+    @property
+    def holds_place(self) -> bool:
+        return self.status in self.HOLDING_PLACE
+
+
+class BookingEvent(models.Model):
+    """One recorded change of a booking: who did what, when."""
+
+    class Action(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        PROMOTED = "promoted", _("Promoted from the waitlist")
+        CANCELLED = "cancelled", _("Cancelled")
+        MOVED = "moved", _("Moved")
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events", verbose_name=_("booking"))
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_status = models.CharField(_("from status"), max_length=12, blank=True)
+    to_status = models.CharField(_("to status"), max_length=12)
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("booking event")
+        verbose_name_plural = _("booking events")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,66 @@
+"""Reads of offers, slots and bookings, scoped to what the user may see.
+Something the user may not see looks exactly like something that does not exist."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import User
+from bookings.models import Booking, Offer, Slot
+from companies.selectors import company_ids_of
+from schools.selectors import teacher_of
+
+
+def offer_list_for_user(user: User) -> QuerySet[Offer]:
+    """Published offers for everyone; a company's own drafts for its members; all for staff."""
+    offers = Offer.objects.select_related("company", "company__municipality", "contact__user").prefetch_related(
+        "subjects", "sectors"
+    )
+    if user.is_authenticated and user.sees_everything:
+        return offers
+    return offers.filter(Q(is_published=True) | Q(company_id__in=company_ids_of(user)))
+
+
+def offer_list_editable_by(user: User) -> QuerySet[Offer]:
+    if user.is_authenticated and user.sees_everything:
+        return Offer.objects.all()
+    return Offer.objects.filter(company_id__in=company_ids_of(user))
+
+
+def slot_list_for_user(user: User) -> QuerySet[Slot]:
+    slots = Slot.objects.select_related("offer", "offer__company").prefetch_related("role_models")
+    if user.is_authenticated and user.sees_everything:
+        return slots
+    return slots.filter(Q(offer__is_published=True) | Q(offer__company_id__in=company_ids_of(user)))
+
+
+def slot_list_editable_by(user: User) -> QuerySet[Slot]:
+    slots = Slot.objects.select_related("offer")
+    if user.is_authenticated and user.sees_everything:
+        return slots
+    return slots.filter(offer__company_id__in=company_ids_of(user))
+
+
+def booking_list_for_user(user: User) -> QuerySet[Booking]:
+    """A teacher sees their school's bookings; a company member the bookings on their
+    company's offers; a consultant or administrator every booking."""
+    bookings = Booking.objects.select_related(
+        "slot", "slot__offer", "slot__offer__company", "school_class", "school_class__school", "booked_by"
+    )
+    if not user.is_authenticated:
+        return bookings.none()
+    if user.sees_everything:
+        return bookings
+    scope = Q(slot__offer__company_id__in=company_ids_of(user))
+    teacher = teacher_of(user)
+    if teacher is not None:
+        scope |= Q(school_class__school_id=teacher.school_id)
+    return bookings.filter(scope)
+
+
+def booking_history(booking: Booking) -> QuerySet:
+    return booking.events.select_related("actor")
+
+
+def offer_with_open_slots(offer_qs: QuerySet[Offer]) -> QuerySet[Offer]:
+    return offer_qs.prefetch_related(
+        Prefetch("slots", queryset=Slot.objects.filter(status=Slot.Status.OPEN), to_attr="open_slots")
+    )

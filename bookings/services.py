@@ -1,0 +1,499 @@
+"""Writes and business rules for offers, slots and bookings.
+
+Capacity is claimed with one conditional UPDATE (`_slot_claim`): the database evaluates the
+free-place condition and the increment in the same statement, so two requests can never
+both take the last place, on SQLite (whose IMMEDIATE transactions queue writers) and on
+PostgreSQL (which re-checks the WHERE clause on the newest row version after a concurrent
+update). Check constraints on Slot make an overbooking fail even if code forgets this.
+A class's bookings are serialised by locking the class row, which makes the overlap check
+race-free per class.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dateutil import rrule as rfc5545
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
+from companies.selectors import company_ids_of
+from core.dates import holiday_name
+from core.errors import DomainError
+from schools.models import SchoolClass
+from schools.selectors import class_list_for_user, teacher_of
+
+SLOT_NOT_FOUND = _("This slot does not exist or is not open for booking.")
+CLASS_NOT_FOUND = _("This class does not exist or is not one of your school's classes.")
+SLOT_FULL = _("The slot is full.")
+SLOT_TOO_SMALL = _("The slot does not take that many pupils.")
+SLOT_IN_PAST = _("The slot has already started.")
+DEADLINE_PASSED = _("The booking deadline for this slot has passed.")
+GRADE_NOT_ELIGIBLE = _("This offer is not for the class's grade.")
+CLASS_BUSY = _("The class already has a booking at that time.")
+ALREADY_BOOKED = _("The class has already booked this slot.")
+NOT_ALLOWED = _("You may not do this with this booking.")
+WRONG_STATUS = _("The booking is no longer in a state that allows this.")
+CANCELLATION_DEADLINE_PASSED = _("The cancellation deadline has passed; contact the host.")
+MOVE_TO_OTHER_OFFER = _("A booking can only be moved to another slot of the same offer.")
+MOVE_TO_SAME_SLOT = _("The booking is already on this slot.")
+CAPACITY_BELOW_BOOKED = _("Capacity cannot be lower than the places already booked.")
+END_BEFORE_START = _("The end must be after the start.")
+CONTACT_NOT_MEMBER = _("The contact person must work for the offer's company.")
+ON_HOLIDAY = _("%(date)s is a holiday (%(name)s). Allow holidays on the offer to add slots then.")
+BAD_RRULE = _("This is not a valid recurrence rule: %(error)s")
+RRULE_UNBOUNDED = _("The recurrence rule needs an end: UNTIL or COUNT.")
+RRULE_TOO_MANY = _("A series can hold at most %(limit)s slots.")
+SERIES_EMPTY = _("The series produces no slots (all dates are holidays or exceptions).")
+MAX_SERIES_SLOTS = 200
+
+
+# Capacity ----------------------------------------------------------------------------------
+
+
+def _slot_claim(*, slot_id: int, pupils: int) -> bool:
+    """Take one class place and `pupils` pupil places if they are free. True if taken."""
+    taken = Slot.objects.filter(
+        pk=slot_id,
+        status=Slot.Status.OPEN,
+        booked_classes__lt=F("capacity_classes"),
+        booked_pupils__lte=F("capacity_pupils") - pupils,
+    ).update(booked_classes=F("booked_classes") + 1, booked_pupils=F("booked_pupils") + pupils)
+    return taken == 1
+
+
+def _slot_release(*, slot_id: int, pupils: int) -> None:
+    Slot.objects.filter(pk=slot_id).update(
+        booked_classes=F("booked_classes") - 1, booked_pupils=F("booked_pupils") - pupils
+    )
+
+
+# Rules -------------------------------------------------------------------------------------
+
+
+def _check_slot_bookable(*, slot: Slot, school_class: SchoolClass, pupils: int, now: dt.datetime) -> None:
+    if slot.status != Slot.Status.OPEN or not slot.offer.is_published:
+        raise DomainError(SLOT_NOT_FOUND, code="slot_not_open", field="slot")
+    if slot.start <= now:
+        raise DomainError(SLOT_IN_PAST, code="slot_in_past", field="slot")
+    if slot.booking_deadline <= now:
+        raise DomainError(DEADLINE_PASSED, code="deadline_passed", field="slot")
+    if not slot.offer.accepts_grade(school_class.grade):
+        raise DomainError(GRADE_NOT_ELIGIBLE, code="grade_not_eligible", field="school_class")
+    if pupils > slot.capacity_pupils:
+        raise DomainError(SLOT_TOO_SMALL, code="too_many_pupils", field="pupils")
+
+
+def _conflicting_slot_id(*, school_class: SchoolClass, slot: Slot, exclude_booking_id: int | None = None) -> int | None:
+    """The slot of an active booking that stops this class from booking `slot`: the same slot,
+    or another slot overlapping it in time that holds a place."""
+    conflicts = Booking.objects.filter(school_class=school_class).filter(
+        Q(slot=slot, status__in=Booking.ACTIVE)
+        | Q(status__in=Booking.HOLDING_PLACE, slot__start__lt=slot.end, slot__end__gt=slot.start)
+    )
+    if exclude_booking_id is not None:
+        conflicts = conflicts.exclude(pk=exclude_booking_id)
+    return conflicts.values_list("slot_id", flat=True).first()
+
+
+def _check_class_free(*, school_class: SchoolClass, slot: Slot, exclude_booking_id: int | None = None) -> None:
+    conflict = _conflicting_slot_id(school_class=school_class, slot=slot, exclude_booking_id=exclude_booking_id)
+    if conflict == slot.pk:
+        raise DomainError(ALREADY_BOOKED, code="already_booked", field="slot")
+    if conflict is not None:
+        raise DomainError(CLASS_BUSY, code="class_busy", field="school_class")
+
+
+def _status_after_claim(offer: Offer) -> str:
+    return Booking.Status.CONFIRMED if offer.auto_confirm else Booking.Status.REQUESTED
+
+
+def _record(booking: Booking, *, action: str, actor: User | None, from_status: str = "", note: str = "") -> None:
+    BookingEvent.objects.create(
+        booking=booking, action=action, actor=actor, from_status=from_status, to_status=booking.status, note=note
+    )
+
+
+def _is_company_side(actor: User, booking: Booking) -> bool:
+    return actor.sees_everything or booking.slot.offer.company_id in company_ids_of(actor)
+
+
+def _is_school_side(actor: User, booking: Booking) -> bool:
+    if actor.sees_everything:
+        return True
+    teacher = teacher_of(actor)
+    return teacher is not None and teacher.school_id == booking.school_class.school_id
+
+
+def _transition(booking: Booking, *, from_statuses: tuple[str, ...], to_status: str) -> str:
+    """Change the status only if nobody else changed it first. Returns the old status."""
+    changed = Booking.objects.filter(pk=booking.pk, status__in=from_statuses).update(
+        status=to_status, updated_at=timezone.now()
+    )
+    if changed != 1:
+        raise DomainError(WRONG_STATUS, code="wrong_status")
+    old_status, booking.status = booking.status, to_status
+    return old_status
+
+
+# Bookings ----------------------------------------------------------------------------------
+
+
+def booking_create(
+    *,
+    actor: User,
+    slot_id: int,
+    school_class_id: int,
+    pupils: int,
+    adults: int = 1,
+    message: str = "",
+) -> Booking:
+    """Book a slot for a class: confirmed or requested if a place is free, waitlisted if the
+    slot is full and the offer keeps a waitlist; refused otherwise."""
+    try:
+        return _booking_create(
+            actor=actor, slot_id=slot_id, school_class_id=school_class_id, pupils=pupils, adults=adults, message=message
+        )
+    except IntegrityError as error:
+        # Only reachable if two transactions slipped past the class lock; the unique
+        # constraint is the last line of defence, and the whole transaction rolled back.
+        raise DomainError(ALREADY_BOOKED, code="already_booked", field="slot") from error
+
+
+@transaction.atomic
+def _booking_create(
+    *, actor: User, slot_id: int, school_class_id: int, pupils: int, adults: int, message: str
+) -> Booking:
+    school_class = class_list_for_user(actor).select_for_update(of=("self",)).filter(pk=school_class_id).first()
+    if school_class is None:
+        raise DomainError(CLASS_NOT_FOUND, code="class_not_found", field="school_class")
+    slot = Slot.objects.select_related("offer").filter(pk=slot_id).first()
+    if slot is None:
+        raise DomainError(SLOT_NOT_FOUND, code="slot_not_found", field="slot")
+    _check_slot_bookable(slot=slot, school_class=school_class, pupils=pupils, now=timezone.now())
+    _check_class_free(school_class=school_class, slot=slot)
+
+    if _slot_claim(slot_id=slot.pk, pupils=pupils):
+        status, action = _status_after_claim(slot.offer), BookingEvent.Action.REQUESTED
+    elif slot.offer.waitlist_enabled:
+        status, action = Booking.Status.WAITLISTED, BookingEvent.Action.WAITLISTED
+    else:
+        raise DomainError(SLOT_FULL, code="slot_full", field="slot")
+
+    booking = Booking.objects.create(
+        slot=slot,
+        school_class=school_class,
+        booked_by=actor,
+        pupils=pupils,
+        adults=adults,
+        message=message,
+        status=status,
+    )
+    if status == Booking.Status.CONFIRMED:
+        action = BookingEvent.Action.CONFIRMED
+    _record(booking, action=action, actor=actor)
+    return booking
+
+
+@transaction.atomic
+def booking_confirm(*, booking: Booking, actor: User, note: str = "") -> Booking:
+    if not _is_company_side(actor, booking):
+        raise DomainError(NOT_ALLOWED, code="not_allowed")
+    old = _transition(booking, from_statuses=(Booking.Status.REQUESTED,), to_status=Booking.Status.CONFIRMED)
+    _record(booking, action=BookingEvent.Action.CONFIRMED, actor=actor, from_status=old, note=note)
+    return booking
+
+
+@transaction.atomic
+def booking_decline(*, booking: Booking, actor: User, note: str = "") -> Booking:
+    """The host says no to a request or a waitlisted class; a held place goes to the waitlist."""
+    if not _is_company_side(actor, booking):
+        raise DomainError(NOT_ALLOWED, code="not_allowed")
+    old = _transition(
+        booking,
+        from_statuses=(Booking.Status.REQUESTED, Booking.Status.WAITLISTED),
+        to_status=Booking.Status.DECLINED,
+    )
+    _record(booking, action=BookingEvent.Action.DECLINED, actor=actor, from_status=old, note=note)
+    if old in Booking.HOLDING_PLACE:
+        _slot_release(slot_id=booking.slot_id, pupils=booking.pupils)
+        waitlist_promote(slot_id=booking.slot_id)
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, actor: User, note: str = "") -> Booking:
+    """Cancel a booking. Teachers must respect the offer's cancellation deadline for a held
+    place; the host may always cancel. The freed place goes to the waitlist in order."""
+    school_side, company_side = _is_school_side(actor, booking), _is_company_side(actor, booking)
+    if not (school_side or company_side):
+        raise DomainError(NOT_ALLOWED, code="not_allowed")
+    if not company_side and booking.holds_place and _cancellation_deadline_passed(booking):
+        raise DomainError(CANCELLATION_DEADLINE_PASSED, code="cancellation_deadline_passed")
+    old = _transition(booking, from_statuses=Booking.ACTIVE, to_status=Booking.Status.CANCELLED)
+    _record(booking, action=BookingEvent.Action.CANCELLED, actor=actor, from_status=old, note=note)
+    if old in Booking.HOLDING_PLACE:
+        _slot_release(slot_id=booking.slot_id, pupils=booking.pupils)
+        waitlist_promote(slot_id=booking.slot_id)
+    return booking
+
+
+def _cancellation_deadline_passed(booking: Booking) -> bool:
+    deadline = booking.slot.start - dt.timedelta(hours=booking.slot.offer.cancellation_deadline_hours)
+    return timezone.now() > deadline
+
+
+@transaction.atomic
+def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "") -> Booking:
+    """Move a held booking to another slot of the same offer. The new place is claimed before
+    the old one is released, so a failed move leaves the booking where it was."""
+    if not _is_school_side(actor, booking) and not _is_company_side(actor, booking):
+        raise DomainError(NOT_ALLOWED, code="not_allowed")
+    if not booking.holds_place:
+        raise DomainError(WRONG_STATUS, code="wrong_status")
+    if not _is_company_side(actor, booking) and _cancellation_deadline_passed(booking):
+        raise DomainError(CANCELLATION_DEADLINE_PASSED, code="cancellation_deadline_passed")
+    school_class = SchoolClass.objects.select_for_update().get(pk=booking.school_class_id)
+    new_slot = Slot.objects.select_related("offer").filter(pk=slot_id).first()
+    if new_slot is None:
+        raise DomainError(SLOT_NOT_FOUND, code="slot_not_found", field="slot")
+    if new_slot.offer_id != booking.slot.offer_id:
+        raise DomainError(MOVE_TO_OTHER_OFFER, code="other_offer", field="slot")
+    if new_slot.pk == booking.slot_id:
+        raise DomainError(MOVE_TO_SAME_SLOT, code="same_slot", field="slot")
+    _check_slot_bookable(slot=new_slot, school_class=school_class, pupils=booking.pupils, now=timezone.now())
+    _check_class_free(school_class=school_class, slot=new_slot, exclude_booking_id=booking.pk)
+    if not _slot_claim(slot_id=new_slot.pk, pupils=booking.pupils):
+        raise DomainError(SLOT_FULL, code="slot_full", field="slot")
+
+    old_slot_id, old_status = booking.slot_id, booking.status
+    _slot_release(slot_id=old_slot_id, pupils=booking.pupils)
+    new_status = _status_after_claim(new_slot.offer)
+    changed = Booking.objects.filter(pk=booking.pk, status=old_status, slot_id=old_slot_id).update(
+        slot=new_slot, status=new_status, updated_at=timezone.now()
+    )
+    if changed != 1:
+        raise DomainError(WRONG_STATUS, code="wrong_status")
+    booking.slot, booking.status = new_slot, new_status
+    _record(booking, action=BookingEvent.Action.MOVED, actor=actor, from_status=old_status, note=note)
+    waitlist_promote(slot_id=old_slot_id)
+    return booking
+
+
+def waitlist_promote(*, slot_id: int) -> list[Booking]:
+    """Give freed places to waitlisted classes in the order they joined. A class that no
+    longer fits (too many pupils for what is free, or busy elsewhere then) keeps its place
+    in the queue and the next one is tried. Runs inside the caller's transaction."""
+    promoted: list[Booking] = []
+    waiting = (
+        Booking.objects.filter(slot_id=slot_id, status=Booking.Status.WAITLISTED)
+        .select_related("slot__offer", "school_class")
+        .order_by("created_at", "id")
+    )
+    for candidate in waiting:
+        slot = candidate.slot
+        if slot.status != Slot.Status.OPEN or slot.start <= timezone.now():
+            break
+        if _conflicting_slot_id(school_class=candidate.school_class, slot=slot, exclude_booking_id=candidate.pk):
+            continue
+        if not _slot_claim(slot_id=slot_id, pupils=candidate.pupils):
+            slot.refresh_from_db(fields=["booked_classes", "booked_pupils"])
+            if slot.free_classes <= 0:
+                break
+            continue
+        old = _transition(
+            candidate, from_statuses=(Booking.Status.WAITLISTED,), to_status=_status_after_claim(slot.offer)
+        )
+        _record(candidate, action=BookingEvent.Action.PROMOTED, actor=None, from_status=old)
+        promoted.append(candidate)
+    return promoted
+
+
+# Offers and slots --------------------------------------------------------------------------
+
+
+def _check_contact(offer: Offer) -> None:
+    if offer.contact_id is not None and offer.contact.company_id != offer.company_id:
+        raise DomainError(CONTACT_NOT_MEMBER, code="contact_not_member", field="contact")
+
+
+@transaction.atomic
+def offer_create(*, actor: User, subjects: list | None = None, sectors: list | None = None, **fields: Any) -> Offer:
+    offer = Offer(**fields)
+    _check_contact(offer)
+    offer.full_clean()
+    offer.save()
+    offer.subjects.set(subjects or [])
+    offer.sectors.set(sectors or [offer.company.sector_id])
+    return offer
+
+
+@transaction.atomic
+def offer_update(
+    *, offer: Offer, actor: User, subjects: list | None = None, sectors: list | None = None, **fields: Any
+) -> Offer:
+    for name, value in fields.items():
+        setattr(offer, name, value)
+    _check_contact(offer)
+    offer.full_clean()
+    offer.save()
+    if subjects is not None:
+        offer.subjects.set(subjects)
+    if sectors is not None:
+        offer.sectors.set(sectors)
+    return offer
+
+
+def _default_deadline(offer: Offer, start: dt.datetime) -> dt.datetime:
+    return start - dt.timedelta(hours=offer.booking_deadline_hours)
+
+
+def _check_times(start: dt.datetime, end: dt.datetime) -> None:
+    if end <= start:
+        raise DomainError(END_BEFORE_START, code="end_before_start", field="end")
+
+
+@transaction.atomic
+def slot_create(
+    *,
+    actor: User,
+    offer: Offer,
+    start: dt.datetime,
+    end: dt.datetime | None = None,
+    capacity_classes: int | None = None,
+    capacity_pupils: int | None = None,
+    booking_deadline: dt.datetime | None = None,
+    role_models: list | None = None,
+) -> Slot:
+    end = end or start + dt.timedelta(minutes=offer.duration_minutes)
+    _check_times(start, end)
+    _check_not_holiday(offer, start)
+    slot = Slot.objects.create(
+        offer=offer,
+        start=start,
+        end=end,
+        capacity_classes=capacity_classes or offer.default_capacity_classes,
+        capacity_pupils=capacity_pupils or offer.default_capacity_pupils,
+        booking_deadline=booking_deadline or _default_deadline(offer, start),
+    )
+    if role_models:
+        slot.role_models.set(role_models)
+    return slot
+
+
+@transaction.atomic
+def slot_update(*, slot: Slot, actor: User, role_models: list | None = None, **fields: Any) -> Slot:
+    """Change a slot's time, capacity or deadline. Capacity is set with a conditional UPDATE
+    so that a booking arriving meanwhile cannot end up above the new capacity."""
+    start, end = fields.get("start", slot.start), fields.get("end", slot.end)
+    _check_times(start, end)
+    capacity_classes = fields.get("capacity_classes", slot.capacity_classes)
+    capacity_pupils = fields.get("capacity_pupils", slot.capacity_pupils)
+    changed = Slot.objects.filter(
+        pk=slot.pk, booked_classes__lte=capacity_classes, booked_pupils__lte=capacity_pupils
+    ).update(updated_at=timezone.now(), **fields)
+    if changed != 1:
+        raise DomainError(CAPACITY_BELOW_BOOKED, code="capacity_below_booked", field="capacity_classes")
+    if role_models is not None:
+        slot.role_models.set(role_models)
+    slot.refresh_from_db()
+    return slot
+
+
+@transaction.atomic
+def slot_cancel(*, slot: Slot, actor: User, note: str = "") -> Slot:
+    """Cancel a slot: it takes no more bookings and every active booking on it is cancelled."""
+    Slot.objects.filter(pk=slot.pk).update(status=Slot.Status.CANCELLED, updated_at=timezone.now())
+    slot.status = Slot.Status.CANCELLED
+    for booking in Booking.objects.filter(slot=slot, status__in=Booking.ACTIVE).select_related("slot__offer"):
+        old = _transition(booking, from_statuses=Booking.ACTIVE, to_status=Booking.Status.CANCELLED)
+        _record(booking, action=BookingEvent.Action.CANCELLED, actor=actor, from_status=old, note=note)
+        if old in Booking.HOLDING_PLACE:
+            _slot_release(slot_id=slot.pk, pupils=booking.pupils)
+    return slot
+
+
+def _check_not_holiday(offer: Offer, start: dt.datetime) -> None:
+    day = timezone.localtime(start).date()
+    name = holiday_name(day)
+    if name and not offer.allow_holidays:
+        raise DomainError(ON_HOLIDAY % {"date": day.isoformat(), "name": name}, code="holiday", field="start")
+
+
+def _expand_rrule(*, rule: str, first_start: dt.datetime, exdates: set[dt.date]) -> list[dt.datetime]:
+    """Occurrences of an RFC 5545 rule in Copenhagen wall-clock time, so that a visit at 10:00
+    stays at 10:00 across a daylight-saving switch."""
+    zone = ZoneInfo(timezone.get_default_timezone_name())
+    local_first = first_start.astimezone(zone).replace(tzinfo=None)
+    rule = rule.strip().removeprefix("RRULE:")
+    if "UNTIL=" not in rule.upper() and "COUNT=" not in rule.upper():
+        raise DomainError(RRULE_UNBOUNDED, code="rrule_unbounded", field="rrule")
+    try:
+        parsed = rfc5545.rrulestr(_until_in_local_time(rule, zone), dtstart=local_first)
+    except (ValueError, TypeError) as error:
+        raise DomainError(BAD_RRULE % {"error": error}, code="bad_rrule", field="rrule") from error
+    occurrences = []
+    for naive in parsed.xafter(local_first, count=MAX_SERIES_SLOTS + 1, inc=True):
+        if naive.date() not in exdates:
+            occurrences.append(naive.replace(tzinfo=zone))
+    if len(occurrences) > MAX_SERIES_SLOTS:
+        raise DomainError(RRULE_TOO_MANY % {"limit": MAX_SERIES_SLOTS}, code="rrule_too_many", field="rrule")
+    return occurrences
+
+
+def _until_in_local_time(rule: str, zone: ZoneInfo) -> str:
+    """RFC 5545 writes UNTIL in UTC ("…Z"); expansion runs in local wall-clock time."""
+
+    def to_local(match: re.Match[str]) -> str:
+        until = dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=dt.UTC)
+        return f"UNTIL={until.astimezone(zone):%Y%m%dT%H%M%S}"
+
+    return re.sub(r"UNTIL=(\d{8}T\d{6})Z", to_local, rule, flags=re.IGNORECASE)
+
+
+@transaction.atomic
+def slot_series_create(
+    *,
+    actor: User,
+    offer: Offer,
+    start: dt.datetime,
+    end: dt.datetime,
+    rrule: str,
+    exdates: list[dt.date] | None = None,
+    capacity_classes: int | None = None,
+    capacity_pupils: int | None = None,
+) -> SlotSeries:
+    """Create the slots of a recurrence rule. Dates on Danish public or school holidays are
+    skipped unless the offer allows holidays; explicit exception dates are always skipped."""
+    _check_times(start, end)
+    duration = end - start
+    occurrences = [
+        moment
+        for moment in _expand_rrule(rule=rrule, first_start=start, exdates=set(exdates or []))
+        if offer.allow_holidays or not holiday_name(moment.date())
+    ]
+    if not occurrences:
+        raise DomainError(SERIES_EMPTY, code="series_empty", field="rrule")
+    series = SlotSeries.objects.create(
+        offer=offer, rrule=rrule, exdates=[day.isoformat() for day in exdates or []], created_by=actor
+    )
+    Slot.objects.bulk_create(
+        Slot(
+            offer=offer,
+            series=series,
+            start=moment,
+            end=(moment.replace(tzinfo=None) + duration).replace(tzinfo=moment.tzinfo),
+            capacity_classes=capacity_classes or offer.default_capacity_classes,
+            capacity_pupils=capacity_pupils or offer.default_capacity_pupils,
+            booking_deadline=_default_deadline(offer, moment),
+        )
+        for moment in occurrences
+    )
+    return series

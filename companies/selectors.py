@@ -1,0 +1,32 @@
+"""Reads of companies, scoped to the user."""
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from companies.models import Company, CompanyMember, RoleModel
+
+
+def company_ids_of(user: User) -> list[int]:
+    """The companies the user acts for (cached on the user object for the request)."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_company_ids", None)
+    if cached is None:
+        cached = list(CompanyMember.objects.filter(user=user).values_list("company_id", flat=True))
+        user._company_ids = cached
+    return cached
+
+
+def company_list() -> QuerySet[Company]:
+    """Companies are public: anyone may see who offers what."""
+    return Company.objects.select_related("sector", "municipality").prefetch_related("clusters")
+
+
+def company_list_editable_by(user: User) -> QuerySet[Company]:
+    if user.is_authenticated and user.sees_everything:
+        return Company.objects.all()
+    return Company.objects.filter(pk__in=company_ids_of(user))
+
+
+def role_model_list_for_user(user: User) -> QuerySet[RoleModel]:
+    return RoleModel.objects.select_related("company")

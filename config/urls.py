@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from bookings.api import BookingViewSet, OfferViewSet, SlotViewSet, WaitlistViewSet
+from companies.api import CompanyViewSet
+from core.views import ping
+from schools.api import SchoolClassViewSet, SchoolViewSet
+
+router = DefaultRouter()
+router.register("offers", OfferViewSet, basename="offer")
+router.register("slots", SlotViewSet, basename="slot")
+router.register("companies", CompanyViewSet, basename="company")
+router.register("schools", SchoolViewSet, basename="school")
+router.register("classes", SchoolClassViewSet, basename="class")
+router.register("bookings", BookingViewSet, basename="booking")
+router.register("waitlist", WaitlistViewSet, basename="waitlist")
+
+api_urls = [
+    path("", include(router.urls)),
+    path("auth/token/", obtain_auth_token, name="token"),
+    path("ping/", ping, name="ping"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_urls)),
+]

@@ -1,0 +1,82 @@
+"""Reference data every app shares: municipalities, sectors, clusters and STEM subjects."""
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class BilingualNameMixin(models.Model):
+    """A name in Danish and English; `name` answers in the active language."""
+
+    name_da = models.CharField(_("name (Danish)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "da").startswith("en") else self.name_da
+
+
+class Municipality(models.Model):
+    code = models.PositiveSmallIntegerField(_("municipality code"), primary_key=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    region = models.CharField(_("region"), max_length=100)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sector(BilingualNameMixin):
+    """One of the region's eight business strengths."""
+
+    code = models.SlugField(_("code"), max_length=30, primary_key=True)
+
+    class Meta:
+        ordering = ["name_da"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+
+class Cluster(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="clusters", verbose_name=_("sector"))
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subject(BilingualNameMixin):
+    """A STEM subject of the Danish school (Fælles Mål)."""
+
+    code = models.SlugField(_("code"), max_length=30, primary_key=True)
+
+    class Meta:
+        ordering = ["name_da"]
+        verbose_name = _("subject")
+        verbose_name_plural = _("subjects")
