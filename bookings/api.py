@@ -434,7 +434,7 @@ class BookingCreateSerializer(serializers.Serializer):
 
 
 class BookingMoveSerializer(NoteSerializer):
-    slot = serializers.IntegerField(min_value=1)
+    slot = serializers.IntegerField(min_value=1, source="slot_id")
 
 
 class BookingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

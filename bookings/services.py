@@ -174,7 +174,7 @@ def _booking_create(
     school_class = class_list_for_user(actor).select_for_update(of=("self",)).filter(pk=school_class_id).first()
     if school_class is None:
         raise DomainError(CLASS_NOT_FOUND, code="class_not_found", field="school_class")
-    slot = Slot.objects.select_related("offer").filter(pk=slot_id).first()
+    slot = Slot.objects.select_related("offer__company").filter(pk=slot_id).first()
     if slot is None:
         raise DomainError(SLOT_NOT_FOUND, code="slot_not_found", field="slot")
     _check_slot_bookable(slot=slot, school_class=school_class, pupils=pupils, now=timezone.now())

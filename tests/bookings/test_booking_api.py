@@ -1,0 +1,228 @@
+"""The booking API as a teacher and a host use it: answers, errors per field, never a 500."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bookings import services
+from bookings.models import Booking, Slot
+from tests import factories
+from tests.conftest import client_for
+
+
+def post(client, url: str, payload: dict):
+    return client.post(url, payload, format="json")
+
+
+def test_teacher_books_and_sees_the_booking(teacher_client, school_class, slot):
+    response = post(
+        teacher_client, "/api/v1/bookings/", {"slot": slot.pk, "school_class": school_class.pk, "pupils": 20}
+    )
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "confirmed"
+    assert body["class_name"] == "8.A"
+    listed = teacher_client.get("/api/v1/bookings/", {"school_class": school_class.pk}).json()
+    assert [row["id"] for row in listed["results"]] == [body["id"]]
+
+
+def test_full_slot_answers_400_with_the_reason(teacher_client, teacher, slot, school_class):
+    slot.offer.waitlist_enabled = False
+    slot.offer.save()
+    Slot.objects.filter(pk=slot.pk).update(capacity_classes=1, booked_classes=1)
+
+    response = post(
+        teacher_client, "/api/v1/bookings/", {"slot": slot.pk, "school_class": school_class.pk, "pupils": 20}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "slot_full"
+    assert response.json()["slot"] == [response.json()["detail"]]
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"school_class": 1, "pupils": 20}, "slot"),
+        ({"slot": "abc", "school_class": 1, "pupils": 20}, "slot"),
+        ({"slot": 1, "school_class": 1, "pupils": 0}, "pupils"),
+        ({"slot": 1, "school_class": 1, "pupils": -5}, "pupils"),
+        ({"slot": 1, "school_class": 1, "pupils": 20, "adults": 99}, "adults"),
+        ({"slot": 999999, "school_class": "CLASS", "pupils": 20}, "slot"),
+        ({"slot": "SLOT", "school_class": 999999, "pupils": 20}, "school_class"),
+        ({"slot": "SLOT", "school_class": "OTHER_CLASS", "pupils": 20}, "school_class"),
+    ],
+)
+def test_bad_booking_input_answers_400_per_field(teacher_client, school_class, other_class, slot, payload, field):
+    replacements = {"SLOT": slot.pk, "CLASS": school_class.pk, "OTHER_CLASS": other_class.pk}
+    payload = {key: replacements.get(value, value) for key, value in payload.items()}
+
+    response = post(teacher_client, "/api/v1/bookings/", payload)
+
+    assert response.status_code == 400
+    assert field in response.json()
+    assert Booking.objects.count() == 0
+
+
+def test_past_slot_answers_400(teacher_client, school_class, offer):
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    past = factories.SlotFactory(offer=offer, start=start, booking_deadline=start)
+
+    response = post(
+        teacher_client, "/api/v1/bookings/", {"slot": past.pk, "school_class": school_class.pk, "pupils": 20}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] in {"slot_in_past", "deadline_passed"}
+
+
+def test_malformed_json_answers_400(teacher_client):
+    response = teacher_client.post("/api/v1/bookings/", data='{"slot": 1,', content_type="application/json")
+
+    assert response.status_code == 400
+    assert "detail" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"start": "2027-02-02T10:00:00"}, "start"),
+        ({"start": "2027-02-02T10:00:00+01:00", "end": "2027-02-02T09:00:00+01:00"}, "end"),
+        ({"start": "2027-02-02T10:00:00+01:00", "capacity_classes": 0}, "capacity_classes"),
+        ({"start": "2027-02-02T10:00:00+01:00", "capacity_pupils": -1}, "capacity_pupils"),
+        ({"start": "next tuesday"}, "start"),
+        ({"start": "2027-05-06T10:00:00+02:00"}, "start"),
+    ],
+)
+def test_bad_slot_input_answers_400_per_field(host_client, offer, payload, field):
+    response = post(host_client, "/api/v1/slots/", {"offer": offer.pk, **payload})
+
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert Slot.objects.count() == 0
+
+
+def test_slot_series_through_the_api(host_client, offer):
+    payload = {
+        "offer": offer.pk,
+        "start": "2027-03-02T10:00:00+01:00",
+        "end": "2027-03-02T12:00:00+01:00",
+        "rrule": "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=6",
+    }
+
+    response = post(host_client, "/api/v1/slots/series/", payload)
+
+    assert response.status_code == 201, response.content
+    assert [row["start"][11:16] for row in response.json()] == ["10:00"] * 6
+
+
+def test_slot_series_with_a_bad_rule_answers_400(host_client, offer):
+    payload = {
+        "offer": offer.pk,
+        "start": "2027-03-02T10:00:00+01:00",
+        "end": "2027-03-02T12:00:00+01:00",
+        "rrule": "FREQ=WEEKLY",
+    }
+
+    response = post(host_client, "/api/v1/slots/series/", payload)
+
+    assert response.status_code == 400
+    assert "rrule" in response.json()
+
+
+def test_move_through_the_api(teacher_client, school_class, slot, offer):
+    later = factories.SlotFactory(offer=offer, start=slot.start + dt.timedelta(days=7))
+    booking = post(
+        teacher_client, "/api/v1/bookings/", {"slot": slot.pk, "school_class": school_class.pk, "pupils": 20}
+    )
+
+    response = post(teacher_client, f"/api/v1/bookings/{booking.json()['id']}/move/", {"slot": later.pk})
+
+    assert response.status_code == 200
+    assert response.json()["slot"] == later.pk
+
+
+def test_waitlist_shows_the_place_in_the_queue(teacher, teacher_client, slot):
+    classes = [factories.SchoolClassFactory(school=teacher.school, pupils=20) for _ in range(4)]
+    for school_class in classes:
+        post(teacher_client, "/api/v1/bookings/", {"slot": slot.pk, "school_class": school_class.pk, "pupils": 20})
+
+    response = teacher_client.get("/api/v1/waitlist/", {"slot": slot.pk})
+
+    rows = response.json()["results"]
+    assert [(row["school_class"], row["position"]) for row in rows] == [(classes[2].pk, 1), (classes[3].pk, 2)]
+
+
+def test_token_endpoint_answers_a_token(api_client, teacher):
+    response = api_client.post(
+        "/api/v1/auth/token/", {"username": "lærer", "password": "secret-pass-123"}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert len(response.json()["token"]) == 40
+
+
+def test_token_endpoint_refuses_a_wrong_password(api_client, teacher):
+    response = api_client.post("/api/v1/auth/token/", {"username": "lærer", "password": "nope"}, format="json")
+
+    assert response.status_code == 400
+    assert "token" not in response.json()
+
+
+def test_schema_and_docs_are_served(api_client):
+    schema = api_client.get("/api/v1/schema/", {"format": "json"})
+
+    assert schema.status_code == 200
+    assert "/api/v1/bookings/{id}/move/" in schema.json()["paths"]
+    assert api_client.get("/api/v1/docs/").status_code == 200
+
+
+def test_booking_create_costs_at_most_ten_queries(teacher_client, school_class, slot):
+    with CaptureQueriesContext(connection) as queries:
+        response = post(
+            teacher_client, "/api/v1/bookings/", {"slot": slot.pk, "school_class": school_class.pk, "pupils": 20}
+        )
+
+    assert response.status_code == 201
+    assert len(queries) <= 10, [q["sql"] for q in queries]
+
+
+def _query_count(client, url: str, params: dict) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(queries)
+
+
+LIST_URLS = [
+    "/api/v1/offers/",
+    "/api/v1/slots/",
+    "/api/v1/bookings/",
+    "/api/v1/waitlist/",
+    "/api/v1/companies/",
+    "/api/v1/classes/",
+    "/api/v1/schools/",
+]
+
+
+@pytest.mark.parametrize("url", LIST_URLS)
+def test_list_queries_do_not_grow_with_page_size(consultant, teacher, url):
+    for _ in range(3):
+        company = factories.CompanyFactory()
+        factories.RoleModelFactory(company=company)
+        offer = factories.OfferFactory(company=company)
+        for day in range(3):
+            start = dt.datetime.now(dt.UTC) + dt.timedelta(days=10 + day)
+            slot = factories.SlotFactory(offer=offer, start=start, capacity_classes=1)
+            for _ in range(2):
+                school_class = factories.SchoolClassFactory(school=factories.SchoolFactory())
+                services.booking_create(actor=consultant, slot_id=slot.pk, school_class_id=school_class.pk, pupils=10)
+    client = client_for(consultant)
+
+    small = _query_count(client, url, {"page_size": 2})
+    large = _query_count(client, url, {"page_size": 200})
+
+    assert small == large
