@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
@@ -53,6 +54,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    if isinstance(exc, ProtectedError):
+        exc = exceptions.ValidationError({"non_field_errors": [_("It cannot be deleted while bookings refer to it.")]})
     if isinstance(exc, IntegrityError):
         exc = exceptions.ValidationError({"non_field_errors": [_("The change conflicts with existing data.")]})
     return drf_exception_handler(exc, context)
