@@ -52,6 +52,7 @@ BAD_RRULE = _("This is not a valid recurrence rule: %(error)s")
 RRULE_UNBOUNDED = _("The recurrence rule needs an end: UNTIL or COUNT.")
 RRULE_TOO_MANY = _("A series can hold at most %(limit)s slots.")
 SERIES_EMPTY = _("The series produces no slots (all dates are holidays or exceptions).")
+SLOT_START_IN_PAST = _("A slot must start in the future.")
 MAX_SERIES_SLOTS = 200
 
 
@@ -132,6 +133,16 @@ def _is_school_side(actor: User, booking: Booking) -> bool:
     return teacher is not None and teacher.school_id == booking.school_class.school_id
 
 
+def _locked(booking: Booking) -> Booking:
+    """The booking as it is now, locked for this transaction. Decisions are made on this row,
+    never on an instance loaded before the transaction began, which may be stale."""
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("slot__offer__company", "school_class__school", "booked_by")
+        .get(pk=booking.pk)
+    )
+
+
 def _transition(booking: Booking, *, from_statuses: tuple[str, ...], to_status: str) -> str:
     """Change the status only if nobody else changed it first. Returns the old status."""
     changed = Booking.objects.filter(pk=booking.pk, status__in=from_statuses).update(
@@ -164,6 +175,8 @@ def booking_create(
     except IntegrityError as error:
         # Only reachable if two transactions slipped past the class lock; the unique
         # constraint is the last line of defence, and the whole transaction rolled back.
+        if "one_active_booking" not in str(error) and "bookings_booking.slot_id" not in str(error):
+            raise
         raise DomainError(ALREADY_BOOKED, code="already_booked", field="slot") from error
 
 
@@ -204,6 +217,7 @@ def _booking_create(
 
 @transaction.atomic
 def booking_confirm(*, booking: Booking, actor: User, note: str = "") -> Booking:
+    booking = _locked(booking)
     if not _is_company_side(actor, booking):
         raise DomainError(NOT_ALLOWED, code="not_allowed")
     old = _transition(booking, from_statuses=(Booking.Status.REQUESTED,), to_status=Booking.Status.CONFIRMED)
@@ -214,6 +228,7 @@ def booking_confirm(*, booking: Booking, actor: User, note: str = "") -> Booking
 @transaction.atomic
 def booking_decline(*, booking: Booking, actor: User, note: str = "") -> Booking:
     """The host says no to a request or a waitlisted class; a held place goes to the waitlist."""
+    booking = _locked(booking)
     if not _is_company_side(actor, booking):
         raise DomainError(NOT_ALLOWED, code="not_allowed")
     old = _transition(
@@ -232,6 +247,7 @@ def booking_decline(*, booking: Booking, actor: User, note: str = "") -> Booking
 def booking_cancel(*, booking: Booking, actor: User, note: str = "") -> Booking:
     """Cancel a booking. Teachers must respect the offer's cancellation deadline for a held
     place; the host may always cancel. The freed place goes to the waitlist in order."""
+    booking = _locked(booking)
     school_side, company_side = _is_school_side(actor, booking), _is_company_side(actor, booking)
     if not (school_side or company_side):
         raise DomainError(NOT_ALLOWED, code="not_allowed")
@@ -254,6 +270,7 @@ def _cancellation_deadline_passed(booking: Booking) -> bool:
 def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "") -> Booking:
     """Move a held booking to another slot of the same offer. The new place is claimed before
     the old one is released, so a failed move leaves the booking where it was."""
+    booking = _locked(booking)
     if not _is_school_side(actor, booking) and not _is_company_side(actor, booking):
         raise DomainError(NOT_ALLOWED, code="not_allowed")
     if not booking.holds_place:
@@ -308,9 +325,14 @@ def waitlist_promote(*, slot_id: int) -> list[Booking]:
             if slot.free_classes <= 0:
                 break
             continue
-        old = _transition(
-            candidate, from_statuses=(Booking.Status.WAITLISTED,), to_status=_status_after_claim(slot.offer)
+        promoted_to = _status_after_claim(slot.offer)
+        taken = Booking.objects.filter(pk=candidate.pk, status=Booking.Status.WAITLISTED).update(
+            status=promoted_to, updated_at=timezone.now()
         )
+        if not taken:  # withdrawn meanwhile: give the place back and ask the next class
+            _slot_release(slot_id=slot_id, pupils=candidate.pupils)
+            continue
+        old, candidate.status = candidate.status, promoted_to
         _record(candidate, action=BookingEvent.Action.PROMOTED, actor=None, from_status=old)
         promoted.append(candidate)
     return promoted
@@ -374,6 +396,7 @@ def slot_create(
 ) -> Slot:
     end = end or start + dt.timedelta(minutes=offer.duration_minutes)
     _check_times(start, end)
+    _check_future(start)
     _check_not_holiday(offer, start)
     slot = Slot.objects.create(
         offer=offer,
@@ -394,6 +417,10 @@ def slot_update(*, slot: Slot, actor: User, role_models: list | None = None, **f
     so that a booking arriving meanwhile cannot end up above the new capacity."""
     start, end = fields.get("start", slot.start), fields.get("end", slot.end)
     _check_times(start, end)
+    if start != slot.start:
+        _check_future(start)
+        _check_not_holiday(slot.offer, start)
+        fields.setdefault("booking_deadline", slot.booking_deadline + (start - slot.start))
     capacity_classes = fields.get("capacity_classes", slot.capacity_classes)
     capacity_pupils = fields.get("capacity_pupils", slot.capacity_pupils)
     changed = Slot.objects.filter(
@@ -418,6 +445,11 @@ def slot_cancel(*, slot: Slot, actor: User, note: str = "") -> Slot:
         if old in Booking.HOLDING_PLACE:
             _slot_release(slot_id=slot.pk, pupils=booking.pupils)
     return slot
+
+
+def _check_future(start: dt.datetime) -> None:
+    if start <= timezone.now():
+        raise DomainError(SLOT_START_IN_PAST, code="start_in_past", field="start")
 
 
 def _check_not_holiday(offer: Offer, start: dt.datetime) -> None:
@@ -473,6 +505,7 @@ def slot_series_create(
     """Create the slots of a recurrence rule. Dates on Danish public or school holidays are
     skipped unless the offer allows holidays; explicit exception dates are always skipped."""
     _check_times(start, end)
+    _check_future(start)
     duration = end - start
     occurrences = [
         moment

@@ -234,7 +234,7 @@ def test_booking_move_takes_the_new_place_and_frees_the_old(teacher, classes, sl
     book(teacher, classes[1], slot)
     waiting = book(teacher, classes[2], slot)
 
-    services.booking_move(booking=booking, actor=teacher.user, slot_id=later.pk)
+    booking = services.booking_move(booking=booking, actor=teacher.user, slot_id=later.pk)
 
     slot.refresh_from_db()
     later.refresh_from_db()

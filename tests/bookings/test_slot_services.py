@@ -97,3 +97,32 @@ def test_slot_create_takes_defaults_from_the_offer(offer, host):
     assert slot.capacity_classes == offer.default_capacity_classes
     assert slot.capacity_pupils == offer.default_capacity_pupils
     assert slot.start - slot.booking_deadline == dt.timedelta(hours=offer.booking_deadline_hours)
+
+
+def test_slot_update_moves_the_deadline_with_the_start(offer, host):
+    slot = services.slot_create(actor=host.user, offer=offer, start=local(2027, 2, 2, 10, 0))
+    deadline = slot.booking_deadline
+
+    moved = services.slot_update(
+        slot=slot, actor=host.user, start=local(2027, 2, 3, 10, 0), end=local(2027, 2, 3, 12, 0)
+    )
+
+    assert moved.booking_deadline == deadline + dt.timedelta(days=1)
+
+
+def test_slot_update_refuses_moving_onto_a_holiday(offer, host):
+    slot = services.slot_create(actor=host.user, offer=offer, start=local(2027, 5, 5, 10, 0))
+
+    with pytest.raises(DomainError) as caught:
+        services.slot_update(slot=slot, actor=host.user, start=local(2027, 5, 6, 10, 0), end=local(2027, 5, 6, 12, 0))
+
+    assert caught.value.code == "holiday"
+
+
+def test_slots_cannot_start_in_the_past(offer, host):
+    with pytest.raises(DomainError) as caught:
+        services.slot_create(actor=host.user, offer=offer, start=local(2020, 2, 4, 10, 0))
+    assert caught.value.code == "start_in_past"
+
+    with pytest.raises(DomainError):
+        series(offer, host, "FREQ=WEEKLY;COUNT=3", local(2020, 2, 4, 10, 0))

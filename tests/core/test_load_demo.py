@@ -1,0 +1,215 @@
+"""`manage.py load_demo`: a believable North Jutland demo, consistent with the booking rules,
+that a second run leaves alone. `TestLoadedDemo` loads it once (under a second) inside a
+transaction rolled back afterwards, so other tests still start from an empty database."""
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from accounts.models import User
+from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
+from companies.models import Company, CompanyMember, RoleModel
+from core.dates import holiday_name, school_year_of
+from core.demo import DEMO_LOGINS, DEMO_PASSWORD
+from core.models import Sector
+from schools.models import School, SchoolClass, Teacher
+
+MODELS = (User, Company, CompanyMember, RoleModel, School, Teacher, SchoolClass, Offer, SlotSeries, Slot, Booking,
+          BookingEvent)  # fmt: skip
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def load_demo() -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def cvr_checksum_ok(cvr: str) -> bool:
+    return sum(int(digit) * weight for digit, weight in zip(cvr, (2, 7, 6, 5, 4, 3, 2, 1), strict=True)) % 11 == 0
+
+
+def test_load_demo_refuses_a_database_that_already_has_a_demo_username(db):
+    User.objects.create_user(username="admin", password="something-else-123")
+
+    with pytest.raises(CommandError, match="admin"):
+        load_demo()
+
+    assert Company.objects.count() == 0
+    assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("today", "school_year"),
+    [
+        # Series starting now would lose dates to the summer holiday (a weekly one all of them),
+        # and a monthly series would have fewer slots than the demo teachers' bookings expect.
+        (dt.date(2027, 6, 15), 2026),
+        # Every slot lies after the summer holiday, so the classes are those of 2027/28.
+        (dt.date(2027, 6, 20), 2027),
+    ],
+)
+def test_load_demo_works_whatever_the_day(db, today, school_year):
+    with time_machine.travel(dt.datetime.combine(today, dt.time(23, 30), tzinfo=COPENHAGEN), tick=False):
+        load_demo()
+
+        assert all(slot.start > timezone.now() for slot in Slot.objects.all())
+    assert set(SchoolClass.objects.values_list("school_year", flat=True)) == {school_year}
+    assert Booking.objects.filter(status=Booking.Status.WAITLISTED).exists()
+    for slot in Slot.objects.annotate(holding=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDING_PLACE))):
+        assert slot.booked_classes == slot.holding
+
+
+@pytest.mark.django_db
+class TestLoadedDemo:
+    @pytest.fixture(scope="class", autouse=True)
+    def demo(self, django_db_setup, django_db_blocker) -> Iterator[str]:
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield load_demo()
+            transaction.set_rollback(True)
+
+    def test_load_reports_what_it_loaded_and_the_logins(self, demo):
+        assert "Demo data loaded" in demo
+        assert DEMO_PASSWORD in demo
+        assert all(login.username in demo for login in DEMO_LOGINS)
+
+    def test_companies_cover_every_sector_and_municipality_with_valid_cvr_numbers(self):
+        companies = Company.objects.all()
+        assert companies.count() >= 20
+        assert {c.sector_id for c in companies} == set(Sector.objects.values_list("code", flat=True))
+        assert len({c.municipality_id for c in companies}) == 11
+        assert all(c.cvr.isdigit() and len(c.cvr) == 8 and cvr_checksum_ok(c.cvr) for c in companies)
+        assert all(c.latitude and c.longitude and c.description and c.postcode for c in companies)
+        assert companies.filter(clusters__isnull=False).distinct().count() >= 10
+        assert any("ø" in c.name or "å" in c.name or "æ" in c.name for c in companies)
+
+    def test_every_company_has_a_host_and_one_to_three_role_models_some_young(self):
+        role_model_counts = Company.objects.annotate(n=Count("role_models")).values_list("n", flat=True)
+        assert all(1 <= n <= 3 for n in role_model_counts)
+        assert RoleModel.objects.filter(is_young_ambassador=True).count() >= 10
+        assert all(rm.education_path for rm in RoleModel.objects.all())
+        assert not Company.objects.filter(members__isnull=True).exists()
+
+    def test_schools_have_classes_of_the_current_school_year(self):
+        assert School.objects.count() >= 15
+        assert set(School.objects.values_list("kind", flat=True)) == set(School.Kind.values)
+        assert School.objects.filter(kind=School.Kind.FOLKESKOLE).count() >= 10
+        assert all(len(number) == 6 for number in School.objects.values_list("institution_number", flat=True))
+
+        classes = SchoolClass.objects.all()
+        assert {7, 8, 9, 10, 11, 12, 13} <= set(classes.values_list("grade", flat=True))
+        first_slot_day = timezone.localtime(Slot.objects.earliest("start").start).date()
+        assert set(classes.values_list("school_year", flat=True)) == {school_year_of(first_slot_day)}
+        assert school_year_of(first_slot_day) in {school_year_of(timezone.localdate()), timezone.localdate().year}
+        assert all(18 <= c.pupils <= 28 for c in classes)
+        assert classes.filter(name="8.B", school__kind=School.Kind.FOLKESKOLE).exists()
+        assert classes.filter(grade=11, school__kind=School.Kind.GYMNASIUM, name="1.a").exists()
+        for school in School.objects.filter(kind=School.Kind.FOLKESKOLE):
+            assert set(school.classes.values_list("grade", flat=True)) == {7, 8, 9}
+
+    def test_offers_of_every_kind_mostly_published(self):
+        offers = Offer.objects.all()
+        assert set(offers.values_list("kind", flat=True)) == set(Offer.Kind.values)
+        assert 1 <= offers.filter(is_published=False).count() <= 2
+        assert offers.filter(auto_confirm=True).exists() and offers.filter(auto_confirm=False).exists()
+        assert offers.filter(waitlist_enabled=True).exists() and offers.filter(waitlist_enabled=False).exists()
+        assert not offers.filter(subjects__isnull=True).exists()
+        assert not offers.filter(sectors__isnull=True).exists()
+        assert offers.exclude(practical_notes="").count() >= offers.count() // 2
+        assert all(o.contact and o.contact.company_id == o.company_id for o in offers)
+
+    def test_slots_lie_ahead_on_school_days_within_school_hours(self):
+        now = timezone.now()
+        slots = list(Slot.objects.all())
+        assert len(slots) >= 60
+        assert Slot.objects.filter(series__isnull=False).exists() and Slot.objects.filter(series__isnull=True).exists()
+        for slot in slots:
+            start, end = timezone.localtime(slot.start), timezone.localtime(slot.end)
+            assert slot.start > now and slot.booking_deadline > now
+            assert start.weekday() < 5 and holiday_name(start.date()) is None
+            assert start.time() >= dt.time(8, 0) and end.time() <= dt.time(15, 0) and start.date() == end.date()
+        # Mostly the coming three months; in spring a few dates move past the summer holiday.
+        assert sum(slot.start < now + dt.timedelta(days=100) for slot in slots) >= 0.8 * len(slots)
+
+    def test_some_slots_are_full_some_waitlisted_some_requests_await_the_host(self):
+        assert sum(slot.is_full for slot in Slot.objects.all()) >= 5
+        assert sum(not slot.is_full for slot in Slot.objects.filter(offer__is_published=True)) >= 20
+        assert Booking.objects.filter(status=Booking.Status.WAITLISTED).count() >= 3
+        assert Booking.objects.filter(status=Booking.Status.REQUESTED).count() >= 3
+        assert Booking.objects.filter(status=Booking.Status.CONFIRMED).count() >= 10
+        assert not Booking.objects.filter(slot__offer__is_published=False).exists()
+
+    def test_slot_counters_equal_the_places_held_by_bookings(self):
+        holding = Q(bookings__status__in=Booking.HOLDING_PLACE)
+        slots = Slot.objects.annotate(
+            holding_classes=Count("bookings", filter=holding), holding_pupils=Sum("bookings__pupils", filter=holding)
+        )
+        for slot in slots:
+            assert slot.booked_classes == slot.holding_classes
+            assert slot.booked_pupils == (slot.holding_pupils or 0)
+
+    def test_waitlisted_bookings_sit_on_full_slots_of_waitlist_offers(self):
+        for booking in Booking.objects.filter(status=Booking.Status.WAITLISTED).select_related("slot__offer"):
+            assert booking.slot.is_full
+            assert booking.slot.offer.waitlist_enabled
+
+    def test_bookings_fit_the_offer_and_never_double_book_a_class(self):
+        bookings = Booking.objects.select_related("slot__offer", "school_class", "booked_by__teacher")
+        for booking in bookings:
+            assert booking.slot.offer.accepts_grade(booking.school_class.grade)
+            assert booking.booked_by.teacher.school_id == booking.school_class.school_id
+            assert booking.events.exists()
+        held = [b for b in bookings if b.holds_place]
+        for a in held:
+            for b in held:
+                if a.pk < b.pk and a.school_class_id == b.school_class_id:
+                    assert a.slot.end <= b.slot.start or b.slot.end <= a.slot.start
+
+    def test_a_second_load_creates_nothing(self):
+        before = counts()
+
+        assert "already loaded" in load_demo()
+
+        assert counts() == before
+
+    def test_demo_logins_authenticate_with_the_documented_password(self):
+        for login in DEMO_LOGINS:
+            user = authenticate(username=login.username, password=DEMO_PASSWORD)
+            assert user is not None, login.username
+            assert user.email == f"{login.username}@example.dk"
+            assert user.first_name and user.last_name
+        assert User.objects.get(username="admin").is_superuser
+        consultant = User.objects.get(username="konsulent")
+        assert consultant.is_consultant and consultant.is_staff and not consultant.is_superuser
+        assert consultant.has_perm("bookings.view_booking") and consultant.has_perm("schools.change_schoolclass")
+
+    def test_demo_teachers_work_at_different_schools_with_several_booked_classes(self):
+        laerer = Teacher.objects.get(user__username="laerer")
+        laerer2 = Teacher.objects.get(user__username="laerer2")
+        assert laerer.school_id != laerer2.school_id
+        for teacher in (laerer, laerer2):
+            assert teacher.school.classes.count() >= 6
+            statuses = set(Booking.objects.filter(booked_by=teacher.user).values_list("status", flat=True))
+            assert statuses == {Booking.Status.CONFIRMED, Booking.Status.REQUESTED, Booking.Status.WAITLISTED}
+
+    def test_demo_hosts_act_for_different_companies_with_requests_to_answer(self):
+        vaert = CompanyMember.objects.get(user__username="vaert")
+        vaert2 = CompanyMember.objects.get(user__username="vaert2")
+        assert vaert.company_id != vaert2.company_id
+        assert {vaert.role, vaert2.role} <= set(CompanyMember.Role.values)
+        for member in (vaert, vaert2):
+            assert Booking.objects.filter(slot__offer__company=member.company, status=Booking.Status.REQUESTED).exists()
