@@ -1,6 +1,6 @@
 """Writes and business rules for offers, slots and bookings.
 
-Capacity is claimed with one conditional UPDATE (`_slot_claim`): the database evaluates the
+Capacity is claimed with one conditional UPDATE (`booking_sql.claim_place`): the database evaluates the
 free-place condition and the increment in the same statement, so two requests can never
 both take the last place, on SQLite (whose IMMEDIATE transactions queue writers) and on
 PostgreSQL (which re-checks the WHERE clause on the newest row version after a concurrent
@@ -18,17 +18,19 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule as rfc5545
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from bookings import booking_sql
 from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
+from companies.models import Company
 from companies.selectors import company_ids_of
 from core.dates import holiday_name
 from core.errors import DomainError
-from schools.models import SchoolClass
-from schools.selectors import class_list_for_user, teacher_of
+from schools.models import School, SchoolClass
+from schools.selectors import teacher_of
 
 SLOT_NOT_FOUND = _("This slot does not exist or is not open for booking.")
 CLASS_NOT_FOUND = _("This class does not exist or is not one of your school's classes.")
@@ -61,13 +63,7 @@ MAX_SERIES_SLOTS = 200
 
 def _slot_claim(*, slot_id: int, pupils: int) -> bool:
     """Take one class place and `pupils` pupil places if they are free. True if taken."""
-    taken = Slot.objects.filter(
-        pk=slot_id,
-        status=Slot.Status.OPEN,
-        booked_classes__lt=F("capacity_classes"),
-        booked_pupils__lte=F("capacity_pupils") - pupils,
-    ).update(booked_classes=F("booked_classes") + 1, booked_pupils=F("booked_pupils") + pupils)
-    return taken == 1
+    return booking_sql.claim_place(slot_id=slot_id, pupils=pupils, open_status=Slot.Status.OPEN)
 
 
 def _slot_release(*, slot_id: int, pupils: int) -> None:
@@ -79,40 +75,45 @@ def _slot_release(*, slot_id: int, pupils: int) -> None:
 # Rules -------------------------------------------------------------------------------------
 
 
-def _check_slot_bookable(*, slot: Slot, school_class: SchoolClass, pupils: int, now: dt.datetime) -> None:
-    if slot.status != Slot.Status.OPEN or not slot.offer.is_published:
+def _check_bookable(*, slot: booking_sql.SlotRow, grade: int, pupils: int, now: dt.datetime) -> None:
+    if slot.status != Slot.Status.OPEN or not slot.is_published:
         raise DomainError(SLOT_NOT_FOUND, code="slot_not_open", field="slot")
     if slot.start <= now:
         raise DomainError(SLOT_IN_PAST, code="slot_in_past", field="slot")
     if slot.booking_deadline <= now:
         raise DomainError(DEADLINE_PASSED, code="deadline_passed", field="slot")
-    if not slot.offer.accepts_grade(school_class.grade):
+    if not slot.grade_min <= grade <= slot.grade_max:
         raise DomainError(GRADE_NOT_ELIGIBLE, code="grade_not_eligible", field="school_class")
     if pupils > slot.capacity_pupils:
         raise DomainError(SLOT_TOO_SMALL, code="too_many_pupils", field="pupils")
 
 
-def _conflicting_slot_id(*, school_class: SchoolClass, slot: Slot, exclude_booking_id: int | None = None) -> int | None:
-    """The slot of an active booking that stops this class from booking `slot`: the same slot,
-    or another slot overlapping it in time that holds a place."""
-    conflicts = Booking.objects.filter(school_class=school_class).filter(
-        Q(slot=slot, status__in=Booking.ACTIVE)
-        | Q(status__in=Booking.HOLDING_PLACE, slot__start__lt=slot.end, slot__end__gt=slot.start)
+def _conflicting_slot_id(
+    *, class_id: int, slot_id: int, start: dt.datetime, end: dt.datetime, exclude_booking_id: int | None = None
+) -> int | None:
+    """Locks the class row on PostgreSQL for the rest of the transaction (see booking_sql)."""
+    return booking_sql.lock_class_and_find_conflict(
+        class_id=class_id,
+        slot_id=slot_id,
+        start=start,
+        end=end,
+        holding=Booking.HOLDING_PLACE,
+        active=Booking.ACTIVE,
+        exclude_booking_id=exclude_booking_id,
     )
-    if exclude_booking_id is not None:
-        conflicts = conflicts.exclude(pk=exclude_booking_id)
-    return conflicts.values_list("slot_id", flat=True).first()
 
 
-def _check_class_free(*, school_class: SchoolClass, slot: Slot, exclude_booking_id: int | None = None) -> None:
-    conflict = _conflicting_slot_id(school_class=school_class, slot=slot, exclude_booking_id=exclude_booking_id)
-    if conflict == slot.pk:
+def _check_class_free(*, class_id: int, slot: booking_sql.SlotRow, exclude_booking_id: int | None = None) -> None:
+    conflict = _conflicting_slot_id(
+        class_id=class_id, slot_id=slot.id, start=slot.start, end=slot.end, exclude_booking_id=exclude_booking_id
+    )
+    if conflict == slot.id:
         raise DomainError(ALREADY_BOOKED, code="already_booked", field="slot")
     if conflict is not None:
         raise DomainError(CLASS_BUSY, code="class_busy", field="school_class")
 
 
-def _status_after_claim(offer: Offer) -> str:
+def _status_after_claim(offer: Offer | booking_sql.SlotRow) -> str:
     return Booking.Status.CONFIRMED if offer.auto_confirm else Booking.Status.REQUESTED
 
 
@@ -180,39 +181,106 @@ def booking_create(
         raise DomainError(ALREADY_BOOKED, code="already_booked", field="slot") from error
 
 
-@transaction.atomic
+def _class_scope(actor: User) -> int | None:
+    """The school whose classes the actor may book for; None for a consultant or administrator."""
+    if actor.sees_everything:
+        return None
+    teacher = teacher_of(actor)
+    if teacher is None:
+        raise DomainError(CLASS_NOT_FOUND, code="class_not_found", field="school_class")
+    return teacher.school_id
+
+
 def _booking_create(
     *, actor: User, slot_id: int, school_class_id: int, pupils: int, adults: int, message: str
 ) -> Booking:
-    school_class = class_list_for_user(actor).select_for_update(of=("self",)).filter(pk=school_class_id).first()
+    """Reads and checks happen before the write transaction, so that the transaction holds
+    its locks only for the statements that must be atomic: the class's conflict check (which
+    locks the class), the capacity claim and the two inserts."""
+    school_class, slot = booking_sql.class_and_slot_rows(
+        class_id=school_class_id, school_id=_class_scope(actor), slot_id=slot_id
+    )
     if school_class is None:
         raise DomainError(CLASS_NOT_FOUND, code="class_not_found", field="school_class")
-    slot = Slot.objects.select_related("offer__company").filter(pk=slot_id).first()
     if slot is None:
         raise DomainError(SLOT_NOT_FOUND, code="slot_not_found", field="slot")
-    _check_slot_bookable(slot=slot, school_class=school_class, pupils=pupils, now=timezone.now())
-    _check_class_free(school_class=school_class, slot=slot)
+    now = timezone.now()
+    _check_bookable(slot=slot, grade=school_class.grade, pupils=pupils, now=now)
 
-    if _slot_claim(slot_id=slot.pk, pupils=pupils):
-        status, action = _status_after_claim(slot.offer), BookingEvent.Action.REQUESTED
-    elif slot.offer.waitlist_enabled:
-        status, action = Booking.Status.WAITLISTED, BookingEvent.Action.WAITLISTED
-    else:
-        raise DomainError(SLOT_FULL, code="slot_full", field="slot")
-
-    booking = Booking.objects.create(
-        slot=slot,
-        school_class=school_class,
+    with transaction.atomic():
+        _check_class_free(class_id=school_class.id, slot=slot)
+        if _slot_claim(slot_id=slot.id, pupils=pupils):
+            status = _status_after_claim(slot)
+        elif slot.waitlist_enabled:
+            status = Booking.Status.WAITLISTED
+        else:
+            raise DomainError(SLOT_FULL, code="slot_full", field="slot")
+        booking_id = booking_sql.insert_booking(
+            slot_id=slot.id,
+            class_id=school_class.id,
+            booked_by_id=actor.pk,
+            pupils=pupils,
+            adults=adults,
+            message=message,
+            status=status,
+            action=status,
+            now=now,
+        )
+    booking = Booking(
+        id=booking_id,
         booked_by=actor,
         pupils=pupils,
         adults=adults,
         message=message,
         status=status,
+        created_at=now,
+        updated_at=now,
     )
-    if status == Booking.Status.CONFIRMED:
-        action = BookingEvent.Action.CONFIRMED
-    _record(booking, action=action, actor=actor)
+    _attach_rows(booking, slot=slot, school_class=school_class)
     return booking
+
+
+def _attach_rows(booking: Booking, *, slot: booking_sql.SlotRow, school_class: booking_sql.ClassRow) -> None:
+    """The new booking with the related rows already read, as model instances whose other
+    fields load on first access (Model.from_db marks them deferred), so nothing is made up."""
+    company = Company.from_db("default", ["id", "name"], [slot.company_id, slot.company_name])
+    offer = Offer.from_db(
+        "default",
+        ["id", "company_id", "title", "is_published", "grade_min", "grade_max", "auto_confirm", "waitlist_enabled"],
+        [
+            slot.offer_id,
+            slot.company_id,
+            slot.offer_title,
+            slot.is_published,
+            slot.grade_min,
+            slot.grade_max,
+            slot.auto_confirm,
+            slot.waitlist_enabled,
+        ],
+    )
+    offer.company = company
+    slot_instance = Slot.from_db(
+        "default",
+        ["id", "offer_id", "start", "end", "booking_deadline", "status", "capacity_pupils"],
+        [slot.id, slot.offer_id, slot.start, slot.end, slot.booking_deadline, slot.status, slot.capacity_pupils],
+    )
+    slot_instance.offer = offer
+    school = School.from_db("default", ["id", "name"], [school_class.school_id, school_class.school_name])
+    class_instance = SchoolClass.from_db(
+        "default",
+        ["id", "school_id", "name", "grade", "school_year", "pupils"],
+        [
+            school_class.id,
+            school_class.school_id,
+            school_class.name,
+            school_class.grade,
+            school_class.school_year,
+            school_class.pupils,
+        ],
+    )
+    class_instance.school = school
+    booking.slot, booking.school_class = slot_instance, class_instance
+    booking._state.adding = False
 
 
 @transaction.atomic
@@ -277,28 +345,24 @@ def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "")
         raise DomainError(WRONG_STATUS, code="wrong_status")
     if not _is_company_side(actor, booking) and _cancellation_deadline_passed(booking):
         raise DomainError(CANCELLATION_DEADLINE_PASSED, code="cancellation_deadline_passed")
-    school_class = SchoolClass.objects.select_for_update().get(pk=booking.school_class_id)
-    new_slot = Slot.objects.select_related("offer").filter(pk=slot_id).first()
+    new_slot = booking_sql.slot_row(slot_id=slot_id)
     if new_slot is None:
         raise DomainError(SLOT_NOT_FOUND, code="slot_not_found", field="slot")
     if new_slot.offer_id != booking.slot.offer_id:
         raise DomainError(MOVE_TO_OTHER_OFFER, code="other_offer", field="slot")
-    if new_slot.pk == booking.slot_id:
+    if new_slot.id == booking.slot_id:
         raise DomainError(MOVE_TO_SAME_SLOT, code="same_slot", field="slot")
-    _check_slot_bookable(slot=new_slot, school_class=school_class, pupils=booking.pupils, now=timezone.now())
-    _check_class_free(school_class=school_class, slot=new_slot, exclude_booking_id=booking.pk)
-    if not _slot_claim(slot_id=new_slot.pk, pupils=booking.pupils):
+    _check_bookable(slot=new_slot, grade=booking.school_class.grade, pupils=booking.pupils, now=timezone.now())
+    _check_class_free(class_id=booking.school_class_id, slot=new_slot, exclude_booking_id=booking.pk)
+    if not _slot_claim(slot_id=new_slot.id, pupils=booking.pupils):
         raise DomainError(SLOT_FULL, code="slot_full", field="slot")
 
     old_slot_id, old_status = booking.slot_id, booking.status
     _slot_release(slot_id=old_slot_id, pupils=booking.pupils)
-    new_status = _status_after_claim(new_slot.offer)
-    changed = Booking.objects.filter(pk=booking.pk, status=old_status, slot_id=old_slot_id).update(
-        slot=new_slot, status=new_status, updated_at=timezone.now()
+    Booking.objects.filter(pk=booking.pk).update(
+        slot_id=new_slot.id, status=_status_after_claim(new_slot), updated_at=timezone.now()
     )
-    if changed != 1:
-        raise DomainError(WRONG_STATUS, code="wrong_status")
-    booking.slot, booking.status = new_slot, new_status
+    booking = _locked(booking)
     _record(booking, action=BookingEvent.Action.MOVED, actor=actor, from_status=old_status, note=note)
     waitlist_promote(slot_id=old_slot_id)
     return booking
@@ -318,7 +382,13 @@ def waitlist_promote(*, slot_id: int) -> list[Booking]:
         slot = candidate.slot
         if slot.status != Slot.Status.OPEN or slot.start <= timezone.now():
             break
-        if _conflicting_slot_id(school_class=candidate.school_class, slot=slot, exclude_booking_id=candidate.pk):
+        if _conflicting_slot_id(
+            class_id=candidate.school_class_id,
+            slot_id=slot.pk,
+            start=slot.start,
+            end=slot.end,
+            exclude_booking_id=candidate.pk,
+        ):
             continue
         if not _slot_claim(slot_id=slot_id, pupils=candidate.pupils):
             slot.refresh_from_db(fields=["booked_classes", "booked_pupils"])

@@ -226,3 +226,17 @@ def test_list_queries_do_not_grow_with_page_size(consultant, teacher, url):
     large = _query_count(client, url, {"page_size": 200})
 
     assert small == large
+
+
+def test_hand_written_booking_representation_matches_drf_field_by_field(teacher, school_class, slot):
+    from rest_framework import serializers as drf
+
+    from bookings.api import BookingSerializer
+
+    class GenericBookingSerializer(BookingSerializer):
+        to_representation = drf.ModelSerializer.to_representation
+
+    services.booking_create(actor=teacher.user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=20)
+    booking = Booking.objects.select_related("slot__offer__company", "school_class__school", "booked_by").get()
+
+    assert BookingSerializer(booking).data == GenericBookingSerializer(booking).data
