@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_comma_separated_integer_list
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +63,13 @@ class Offer(TimeStampedModel):
         verbose_name=_("contact person"),
     )
     is_published = models.BooleanField(_("published"), default=False)
+    reminder_days = models.CharField(
+        _("reminders (days before)"),
+        max_length=30,
+        blank=True,
+        validators=[validate_comma_separated_integer_list],
+        help_text=_("For example 7,1. Leave empty for the installation's default."),
+    )
 
     class Meta:
         ordering = ["title"]
@@ -186,6 +193,13 @@ class Booking(TimeStampedModel):
     adults = models.PositiveSmallIntegerField(_("adults"), default=1)
     message = models.TextField(_("message to the host"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    invite_sequence = models.PositiveIntegerField(
+        _("calendar sequence"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("SEQUENCE of the last calendar invite or cancellation; empty if never invited."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -220,6 +234,7 @@ class BookingEvent(models.Model):
         PROMOTED = "promoted", _("Promoted from the waitlist")
         CANCELLED = "cancelled", _("Cancelled")
         MOVED = "moved", _("Moved")
+        EXPIRED = "expired", _("Expired unanswered")
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events", verbose_name=_("booking"))
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)

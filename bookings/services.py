@@ -29,6 +29,7 @@ from companies.models import Company
 from companies.selectors import company_ids_of
 from core.dates import holiday_name
 from core.errors import DomainError
+from notifications.services import Change, Recipient, Role, booking_messages_enqueue, reminder_days_of
 from schools.models import School, SchoolClass
 from schools.selectors import teacher_of
 
@@ -139,20 +140,59 @@ def _locked(booking: Booking) -> Booking:
     never on an instance loaded before the transaction began, which may be stale."""
     return (
         Booking.objects.select_for_update(of=("self",))
-        .select_related("slot__offer__company", "school_class__school", "booked_by")
+        .select_related("slot__offer__company", "slot__offer__contact__user", "school_class__school", "booked_by")
         .get(pk=booking.pk)
     )
 
 
-def _transition(booking: Booking, *, from_statuses: tuple[str, ...], to_status: str) -> str:
-    """Change the status only if nobody else changed it first. Returns the old status."""
+def _next_sequence(booking: Booking, to_status: str) -> int | None:
+    """The calendar SEQUENCE after a change: the first confirmation invites with 0; once a
+    booking is in people's calendars every change (move, cancel, …) is one higher."""
+    if booking.invite_sequence is not None:
+        return booking.invite_sequence + 1
+    return 0 if to_status == Booking.Status.CONFIRMED else None
+
+
+def _transition(booking: Booking, *, from_statuses: tuple[str, ...], to_status: str, **also: Any) -> str:
+    """Change the status (and the calendar sequence) only if nobody changed the status first.
+    Returns the old status."""
+    sequence = _next_sequence(booking, to_status)
     changed = Booking.objects.filter(pk=booking.pk, status__in=from_statuses).update(
-        status=to_status, updated_at=timezone.now()
+        status=to_status, invite_sequence=sequence, updated_at=timezone.now(), **also
     )
     if changed != 1:
         raise DomainError(WRONG_STATUS, code="wrong_status")
-    old_status, booking.status = booking.status, to_status
+    old_status, booking.status, booking.invite_sequence = booking.status, to_status, sequence
     return old_status
+
+
+def _recipients(booking: Booking) -> list[Recipient]:
+    """Who hears about a booking: the teacher who booked, the offer's contact (or the
+    company's address), and the role models named on the slot."""
+    teacher, offer = booking.booked_by, booking.slot.offer
+    people = [Recipient(Role.TEACHER, teacher.email, teacher.get_full_name(), teacher.language)]
+    if offer.contact_id is not None:
+        host = offer.contact.user
+        people.append(Recipient(Role.HOST, host.email, host.get_full_name(), host.language))
+    elif offer.company.email:
+        people.append(Recipient(Role.HOST, offer.company.email, offer.company.name))
+    people += [
+        Recipient(Role.ROLE_MODEL, role_model.email, role_model.name)
+        for role_model in booking.slot.role_models.all()
+        if role_model.email
+    ]
+    return [person for person in people if person.email]
+
+
+def _announce(booking: Booking, change: Change) -> None:
+    booking_messages_enqueue(
+        booking=booking,
+        change=change,
+        start=booking.slot.start,
+        recipients=_recipients(booking),
+        reminder_days=reminder_days_of(booking.slot.offer.reminder_days),
+        now=timezone.now(),
+    )
 
 
 # Bookings ----------------------------------------------------------------------------------
@@ -215,6 +255,7 @@ def _booking_create(
             status = Booking.Status.WAITLISTED
         else:
             raise DomainError(SLOT_FULL, code="slot_full", field="slot")
+        invite_sequence = 0 if status == Booking.Status.CONFIRMED else None
         booking_id = booking_sql.insert_booking(
             slot_id=slot.id,
             class_id=school_class.id,
@@ -223,21 +264,43 @@ def _booking_create(
             adults=adults,
             message=message,
             status=status,
+            invite_sequence=invite_sequence,
             action=status,
             now=now,
         )
-    booking = Booking(
-        id=booking_id,
-        booked_by=actor,
-        pupils=pupils,
-        adults=adults,
-        message=message,
-        status=status,
-        created_at=now,
-        updated_at=now,
-    )
-    _attach_rows(booking, slot=slot, school_class=school_class)
+        booking = Booking(
+            id=booking_id,
+            booked_by=actor,
+            pupils=pupils,
+            adults=adults,
+            message=message,
+            status=status,
+            invite_sequence=invite_sequence,
+            created_at=now,
+            updated_at=now,
+        )
+        _attach_rows(booking, slot=slot, school_class=school_class)
+        booking_messages_enqueue(
+            booking=booking,
+            change=Change.CREATED,
+            start=slot.start,
+            recipients=_recipients_of_rows(actor, slot),
+            reminder_days=reminder_days_of(slot.reminder_days),
+            now=now,
+        )
     return booking
+
+
+def _recipients_of_rows(teacher: User, slot: booking_sql.SlotRow) -> list[Recipient]:
+    """`_recipients` for a booking being created, from the rows already read."""
+    people = [Recipient(Role.TEACHER, teacher.email, teacher.get_full_name(), teacher.language)]
+    if slot.contact_email is not None:
+        name = f"{slot.contact_first_name} {slot.contact_last_name}".strip()
+        people.append(Recipient(Role.HOST, slot.contact_email, name, slot.contact_language or "da"))
+    elif slot.company_email:
+        people.append(Recipient(Role.HOST, slot.company_email, slot.company_name))
+    people += [Recipient(Role.ROLE_MODEL, email, name) for name, email in slot.role_models]
+    return [person for person in people if person.email]
 
 
 def _attach_rows(booking: Booking, *, slot: booking_sql.SlotRow, school_class: booking_sql.ClassRow) -> None:
@@ -290,6 +353,7 @@ def booking_confirm(*, booking: Booking, actor: User, note: str = "") -> Booking
         raise DomainError(NOT_ALLOWED, code="not_allowed")
     old = _transition(booking, from_statuses=(Booking.Status.REQUESTED,), to_status=Booking.Status.CONFIRMED)
     _record(booking, action=BookingEvent.Action.CONFIRMED, actor=actor, from_status=old, note=note)
+    _announce(booking, Change.CONFIRMED)
     return booking
 
 
@@ -305,6 +369,7 @@ def booking_decline(*, booking: Booking, actor: User, note: str = "") -> Booking
         to_status=Booking.Status.DECLINED,
     )
     _record(booking, action=BookingEvent.Action.DECLINED, actor=actor, from_status=old, note=note)
+    _announce(booking, Change.DECLINED)
     if old in Booking.HOLDING_PLACE:
         _slot_release(slot_id=booking.slot_id, pupils=booking.pupils)
         waitlist_promote(slot_id=booking.slot_id)
@@ -323,6 +388,7 @@ def booking_cancel(*, booking: Booking, actor: User, note: str = "") -> Booking:
         raise DomainError(CANCELLATION_DEADLINE_PASSED, code="cancellation_deadline_passed")
     old = _transition(booking, from_statuses=Booking.ACTIVE, to_status=Booking.Status.CANCELLED)
     _record(booking, action=BookingEvent.Action.CANCELLED, actor=actor, from_status=old, note=note)
+    _announce(booking, Change.CANCELLED)
     if old in Booking.HOLDING_PLACE:
         _slot_release(slot_id=booking.slot_id, pupils=booking.pupils)
         waitlist_promote(slot_id=booking.slot_id)
@@ -357,15 +423,37 @@ def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "")
     if not _slot_claim(slot_id=new_slot.id, pupils=booking.pupils):
         raise DomainError(SLOT_FULL, code="slot_full", field="slot")
 
-    old_slot_id, old_status = booking.slot_id, booking.status
+    old_slot_id = booking.slot_id
     _slot_release(slot_id=old_slot_id, pupils=booking.pupils)
-    Booking.objects.filter(pk=booking.pk).update(
-        slot_id=new_slot.id, status=_status_after_claim(new_slot), updated_at=timezone.now()
+    old_status = _transition(
+        booking, from_statuses=(booking.status,), to_status=_status_after_claim(new_slot), slot_id=new_slot.id
     )
     booking = _locked(booking)
     _record(booking, action=BookingEvent.Action.MOVED, actor=actor, from_status=old_status, note=note)
+    _announce(booking, Change.MOVED)
     waitlist_promote(slot_id=old_slot_id)
     return booking
+
+
+REQUEST_EXPIRED_NOTE = "Expired: the host did not answer before the booking deadline."
+
+
+def requests_expire() -> list[Booking]:
+    """Expire requests the host has not answered by the slot's booking deadline: the place is
+    freed and the teacher is told. Each request expires in its own transaction."""
+    expired = []
+    due = Booking.objects.filter(status=Booking.Status.REQUESTED, slot__booking_deadline__lte=timezone.now())
+    for booking in due.only("pk"):
+        with transaction.atomic():
+            booking = _locked(booking)
+            if booking.status != Booking.Status.REQUESTED:
+                continue
+            old = _transition(booking, from_statuses=(Booking.Status.REQUESTED,), to_status=Booking.Status.CANCELLED)
+            _record(booking, action=BookingEvent.Action.EXPIRED, actor=None, from_status=old, note=REQUEST_EXPIRED_NOTE)
+            _announce(booking, Change.EXPIRED)
+            _slot_release(slot_id=booking.slot_id, pupils=booking.pupils)
+        expired.append(booking)
+    return expired
 
 
 def waitlist_promote(*, slot_id: int) -> list[Booking]:
@@ -375,7 +463,7 @@ def waitlist_promote(*, slot_id: int) -> list[Booking]:
     promoted: list[Booking] = []
     waiting = (
         Booking.objects.filter(slot_id=slot_id, status=Booking.Status.WAITLISTED)
-        .select_related("slot__offer", "school_class")
+        .select_related("slot__offer__company", "slot__offer__contact__user", "booked_by")
         .order_by("created_at", "id")
     )
     for candidate in waiting:
@@ -395,15 +483,15 @@ def waitlist_promote(*, slot_id: int) -> list[Booking]:
             if slot.free_classes <= 0:
                 break
             continue
-        promoted_to = _status_after_claim(slot.offer)
-        taken = Booking.objects.filter(pk=candidate.pk, status=Booking.Status.WAITLISTED).update(
-            status=promoted_to, updated_at=timezone.now()
-        )
-        if not taken:  # withdrawn meanwhile: give the place back and ask the next class
+        try:
+            old = _transition(
+                candidate, from_statuses=(Booking.Status.WAITLISTED,), to_status=_status_after_claim(slot.offer)
+            )
+        except DomainError:  # withdrawn meanwhile: give the place back and ask the next class
             _slot_release(slot_id=slot_id, pupils=candidate.pupils)
             continue
-        old, candidate.status = candidate.status, promoted_to
         _record(candidate, action=BookingEvent.Action.PROMOTED, actor=None, from_status=old)
+        _announce(candidate, Change.PROMOTED)
         promoted.append(candidate)
     return promoted
 
@@ -500,8 +588,27 @@ def slot_update(*, slot: Slot, actor: User, role_models: list | None = None, **f
         raise DomainError(CAPACITY_BELOW_BOOKED, code="capacity_below_booked", field="capacity_classes")
     if role_models is not None:
         slot.role_models.set(role_models)
+    if start != slot.start or end != slot.end:
+        _reschedule_bookings(slot)
     slot.refresh_from_db()
     return slot
+
+
+def _bookings_on(slot: Slot, statuses: tuple[str, ...]) -> list[Booking]:
+    return list(
+        Booking.objects.select_for_update(of=("self",))
+        .filter(slot=slot, status__in=statuses)
+        .select_related("slot__offer__company", "slot__offer__contact__user", "booked_by")
+    )
+
+
+def _reschedule_bookings(slot: Slot) -> None:
+    """Send the new time to everyone whose calendar holds a booking of this slot."""
+    for booking in _bookings_on(slot, Booking.HOLDING_PLACE):
+        if booking.invite_sequence is not None:
+            booking.invite_sequence += 1
+            Booking.objects.filter(pk=booking.pk).update(invite_sequence=booking.invite_sequence)
+            _announce(booking, Change.RESCHEDULED)
 
 
 @transaction.atomic
@@ -509,9 +616,10 @@ def slot_cancel(*, slot: Slot, actor: User, note: str = "") -> Slot:
     """Cancel a slot: it takes no more bookings and every active booking on it is cancelled."""
     Slot.objects.filter(pk=slot.pk).update(status=Slot.Status.CANCELLED, updated_at=timezone.now())
     slot.status = Slot.Status.CANCELLED
-    for booking in Booking.objects.filter(slot=slot, status__in=Booking.ACTIVE).select_related("slot__offer"):
+    for booking in _bookings_on(slot, Booking.ACTIVE):
         old = _transition(booking, from_statuses=Booking.ACTIVE, to_status=Booking.Status.CANCELLED)
         _record(booking, action=BookingEvent.Action.CANCELLED, actor=actor, from_status=old, note=note)
+        _announce(booking, Change.CANCELLED)
         if old in Booking.HOLDING_PLACE:
             _slot_release(slot_id=slot.pk, pupils=booking.pupils)
     return slot

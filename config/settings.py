@@ -152,6 +152,17 @@ else:
     EMAIL_BACKEND = "notifications.backends.EmlFileBackend"
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Brobyg <brobyg@localhost>")
+# The ORGANIZER of every calendar invite. When a teacher or host presses Accept or Decline,
+# their calendar sends its METHOD:REPLY to this mailbox; Brobyg does not read replies yet,
+# so point it at a mailbox a person (or a later import) watches.
+CALENDAR_ORGANIZER_EMAIL = env.str("CALENDAR_ORGANIZER_EMAIL", default="brobyg@localhost")
+
+# Reminders: days before a visit (each offer may set its own), and when to nudge a host who
+# has not answered a request.
+REMINDER_DAYS = [int(day) for day in env.list("REMINDER_DAYS", default=["7", "1"])]
+PENDING_NUDGE_DAYS = env.int("PENDING_NUDGE_DAYS", default=3)
+# Cancelled bookings stay in calendar feeds (as STATUS:CANCELLED) for this many days.
+FEED_KEEP_CANCELLED_DAYS = env.int("FEED_KEEP_CANCELLED_DAYS", default=30)
 
 # Django REST framework: https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {

@@ -8,6 +8,8 @@ from rest_framework.routers import DefaultRouter
 from bookings.api import BookingViewSet, OfferViewSet, SlotViewSet, WaitlistViewSet
 from companies.api import CompanyViewSet
 from core.views import ping
+from notifications.api import CalendarFeedViewSet
+from notifications.feeds import offer_feed, private_feed
 from schools.api import SchoolClassViewSet, SchoolViewSet
 
 router = DefaultRouter()
@@ -18,6 +20,7 @@ router.register("schools", SchoolViewSet, basename="school")
 router.register("classes", SchoolClassViewSet, basename="class")
 router.register("bookings", BookingViewSet, basename="booking")
 router.register("waitlist", WaitlistViewSet, basename="waitlist")
+router.register("calendar-feeds", CalendarFeedViewSet, basename="calendar-feed-settings")
 
 api_urls = [
     path("", include(router.urls)),
@@ -31,4 +34,6 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urls)),
+    path("calendar/<str:token>.ics", private_feed, name="calendar-feed"),
+    path("calendar/offers/<int:offer_id>.ics", offer_feed, name="offer-feed"),
 ]

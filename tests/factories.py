@@ -21,7 +21,7 @@ class UserFactory(DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = "Søren"
     last_name = "Ærø"
-    email = factory.LazyAttribute(lambda user: f"{user.username}@example.dk")
+    email = factory.Sequence(lambda n: f"person{n}@example.dk")
     password = factory.django.Password("secret-pass-123")
 
 

@@ -1,0 +1,8 @@
+"""django-q2 tasks of the bookings app. Thin: they call services."""
+
+
+def expire_unanswered_requests() -> int:
+    """Requests still unanswered at the slot's booking deadline expire; the teacher is told."""
+    from bookings.services import requests_expire
+
+    return len(requests_expire())

@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from notifications.feeds import feed_name
+from notifications.models import CalendarFeed, new_feed_token
+from notifications.selectors import feeds_for_user
+
+
+class CalendarFeedSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+    https_url = serializers.SerializerMethodField()
+    webcal_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CalendarFeed
+        fields = ["id", "kind", "name", "https_url", "webcal_url", "reset_at"]
+
+    def get_name(self, feed: CalendarFeed) -> str:
+        return feed_name(feed)
+
+    def get_https_url(self, feed: CalendarFeed) -> str:
+        return settings.SITE_URL + reverse("calendar-feed", args=[feed.token])
+
+    def get_webcal_url(self, feed: CalendarFeed) -> str:
+        return "webcal://" + self.get_https_url(feed).split("://", 1)[1]
+
+
+class CalendarFeedViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Your private calendar subscriptions. Resetting one makes its old address answer 404."""
+
+    serializer_class = CalendarFeedSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = None
+
+    def get_queryset(self):
+        return CalendarFeed.objects.filter(pk__in=[feed.pk for feed in feeds_for_user(self.request.user)])
+
+    @action(detail=True, methods=["post"])
+    def reset(self, request: Request, pk: str | None = None) -> Response:
+        feed = self.get_object()
+        feed.token, feed.reset_at = new_feed_token(), timezone.now()
+        feed.save(update_fields=["token", "reset_at"])
+        return Response(CalendarFeedSerializer(feed).data)

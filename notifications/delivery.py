@@ -1,0 +1,119 @@
+"""Delivering the outbox: claim a due row, render it, send it, record the outcome.
+
+A row is claimed with a conditional UPDATE (pending → sending), so two workers never send the
+same row. Sending happens outside any transaction. A worker killed mid-send leaves its row
+"sending"; once the claim is older than CLAIM_TIMEOUT the row is pending again and is sent by
+the next run. The one gap no sender can close is a crash after the mail server accepted a
+message but before the row was marked sent: that message goes out twice, with the same
+Message-ID, so the receiving side can tell.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+
+from django.core.mail import get_connection
+from django.db.models import F
+from django.utils import timezone
+
+from bookings.models import Booking
+from notifications.models import OutgoingMessage
+from notifications.rendering import is_current, render
+
+logger = logging.getLogger(__name__)
+Status = OutgoingMessage.Status
+
+CLAIM_TIMEOUT = dt.timedelta(minutes=5)
+MAX_ATTEMPTS = 10
+FIRST_RETRY = dt.timedelta(minutes=1)
+LONGEST_RETRY = dt.timedelta(hours=2)
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """1, 2, 4, … minutes, at most two hours: ten attempts span about seven hours."""
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+
+
+def release_stale_claims(*, now: dt.datetime) -> int:
+    return OutgoingMessage.objects.filter(status=Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT).update(
+        status=Status.PENDING
+    )
+
+
+def due_message_ids(*, now: dt.datetime, limit: int) -> list[int]:
+    return list(
+        OutgoingMessage.objects.filter(status=Status.PENDING, due_at__lte=now)
+        .order_by("due_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def _claim(message_id: int, now: dt.datetime) -> bool:
+    return (
+        OutgoingMessage.objects.filter(pk=message_id, status=Status.PENDING).update(
+            status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+        == 1
+    )
+
+
+def _finish(message_id: int, **fields) -> None:
+    OutgoingMessage.objects.filter(pk=message_id, status=Status.SENDING).update(**fields)
+
+
+def deliver_one(message_id: int, *, connection=None) -> str | None:
+    """Send one due message if this worker wins the claim. Returns the row's new status."""
+    now = timezone.now()
+    if not _claim(message_id, now):
+        return None
+    message = OutgoingMessage.objects.get(pk=message_id)
+    booking = (
+        Booking.objects.select_related(
+            "slot__offer__company", "slot__offer__contact__user", "school_class__school", "booked_by"
+        )
+        .filter(pk=message.booking_id)
+        .first()
+    )
+    if booking is None or not is_current(message, booking):
+        _finish(message_id, status=Status.WITHDRAWN, last_error="superseded")
+        return Status.WITHDRAWN
+    try:
+        email = render(message, booking)
+        (connection or get_connection()).send_messages([email])
+    except Exception as error:
+        logger.warning("Sending outbox message %s failed: %s", message_id, error)
+        failed = message.attempts >= MAX_ATTEMPTS
+        _finish(
+            message_id,
+            status=Status.FAILED if failed else Status.PENDING,
+            due_at=now + retry_delay(message.attempts),
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        return Status.FAILED if failed else Status.PENDING
+    _finish(message_id, status=Status.SENT, sent_at=timezone.now(), subject=email.subject[:300], last_error="")
+    return Status.SENT
+
+
+def deliver_due(*, limit: int = 500) -> int:
+    """Send what is due now over one mail connection. Returns how many were sent."""
+    now = timezone.now()
+    release_stale_claims(now=now)
+    ids = due_message_ids(now=now, limit=limit)
+    if not ids:
+        return 0
+    sent = 0
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as error:
+        logger.warning("Mail server unavailable: %s", error)
+    try:
+        for message_id in ids:
+            if deliver_one(message_id, connection=connection) == Status.SENT:
+                sent += 1
+    finally:
+        with contextlib.suppress(Exception):  # closing a broken connection may fail; nothing to record
+            connection.close()
+    return sent

@@ -1,0 +1,94 @@
+"""Bookings described as calendar events: the one description invites and feeds share."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from bookings.models import Booking, Slot
+from notifications.calendar import CalendarEvent, Person, booking_uid, slot_uid
+
+
+def site_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def booking_url(booking: Booking) -> str:
+    return f"{settings.SITE_URL}/bookings/{booking.pk}/"
+
+
+def organizer_for(booking: Booking) -> Person:
+    """The installation's own mailbox, shown with the company's name: replies go to Brobyg,
+    the calendar shows who the visit is with."""
+    return Person(settings.CALENDAR_ORGANIZER_EMAIL, booking.slot.offer.company.name)
+
+
+def booking_description(booking: Booking) -> str:
+    """What a teacher needs on the day, in the active language."""
+    offer, school_class = booking.slot.offer, booking.school_class
+    lines = [offer.description.strip(), ""]
+    lines.append(f"{_('Address')}: {offer.place}")
+    if offer.meeting_point:
+        lines.append(f"{_('Meeting point')}: {offer.meeting_point}")
+    contact = offer.contact.user if offer.contact_id else None
+    if contact is not None:
+        phone = f", {contact.phone}" if contact.phone else ""
+        lines.append(f"{_('Contact')}: {contact.get_full_name()}{phone}, {contact.email}")
+    elif offer.company.phone or offer.company.email:
+        lines.append(f"{_('Contact')}: {offer.company.name}, {offer.company.phone or offer.company.email}")
+    lines.append(
+        f"{_('Class')}: {school_class.name}, {school_class.school.name} "
+        f"({_('%(pupils)d pupils, %(adults)d adults') % {'pupils': booking.pupils, 'adults': booking.adults}})"
+    )
+    if offer.practical_notes:
+        lines += ["", f"{_('Practical notes')}: {offer.practical_notes.strip()}"]
+    lines += ["", f"{_('The booking in Brobyg')}: {booking_url(booking)}"]
+    return "\n".join(lines).strip()
+
+
+def booking_summary(booking: Booking) -> str:
+    return f"{booking.slot.offer.title} – {booking.school_class.name}, {booking.school_class.school.name}"
+
+
+def booking_event(
+    booking: Booking, *, sequence: int, cancelled: bool, attendees: tuple[Person, ...] = ()
+) -> CalendarEvent:
+    return CalendarEvent(
+        uid=booking_uid(booking.pk, site_domain()),
+        sequence=sequence,
+        start=booking.slot.start,
+        end=booking.slot.end,
+        summary=booking_summary(booking),
+        organizer=organizer_for(booking),
+        location=booking.slot.offer.place,
+        description=booking_description(booking),
+        url=booking_url(booking),
+        attendees=attendees,
+        cancelled=cancelled,
+        tentative=booking.status == Booking.Status.REQUESTED,
+        created=booking.created_at,
+        last_modified=booking.updated_at,
+    )
+
+
+def slot_event(slot: Slot, *, language: str = "da") -> CalendarEvent:
+    """A free slot in an offer's public feed."""
+    offer = slot.offer
+    with translation.override(language):
+        free = _("%(classes)d free places for classes") % {"classes": slot.free_classes}
+    return CalendarEvent(
+        uid=slot_uid(slot.pk, site_domain()),
+        sequence=0,
+        start=slot.start,
+        end=slot.end,
+        summary=f"{offer.title} ({offer.company.name})",
+        organizer=Person(settings.CALENDAR_ORGANIZER_EMAIL, offer.company.name),
+        location=offer.place,
+        description=f"{offer.description.strip()}\n\n{free}",
+        url=f"{settings.SITE_URL}/offers/{offer.pk}/",
+        tentative=True,
+        last_modified=slot.updated_at,
+    )

@@ -1,0 +1,118 @@
+"""The outbox and the calendar feeds.
+
+Every e-mail is a row in `OutgoingMessage`, written in the same transaction as the booking
+change that causes it. A django-q2 schedule delivers what is due: it claims a row with a
+conditional UPDATE (so two workers never send the same row), renders it from the booking as
+it is now, sends it outside any transaction and records the outcome on the row.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bookings.models import Booking
+from companies.models import Company
+from schools.models import SchoolClass
+
+
+class OutgoingMessage(models.Model):
+    class Kind(models.TextChoices):
+        INVITE = "invite", _("Calendar invite")
+        CANCELLATION = "cancellation", _("Calendar cancellation")
+        REQUEST_RECEIVED = "request_received", _("Request received")
+        NEW_REQUEST = "new_request", _("New request")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+        REMINDER = "reminder", _("Reminder")
+        PENDING_NUDGE = "pending_nudge", _("Unanswered request")
+        REQUEST_EXPIRED = "request_expired", _("Request expired")
+
+    class Role(models.TextChoices):
+        TEACHER = "teacher", _("Teacher")
+        HOST = "host", _("Host")
+        ROLE_MODEL = "role_model", _("Role model")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="messages", verbose_name=_("booking"), null=True
+    )
+    role = models.CharField(_("recipient's role"), max_length=12, choices=Role.choices)
+    recipient_email = models.EmailField(_("recipient e-mail"))
+    recipient_name = models.CharField(_("recipient name"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=2, default="da")
+    sequence = models.PositiveIntegerField(_("calendar sequence"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    dedup_key = models.CharField(
+        _("deduplication key"),
+        max_length=200,
+        unique=True,
+        help_text=_("The same change saved twice produces the same key, and so one message."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-due_at", "-id"]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outbox")
+        indexes = [models.Index(fields=["status", "due_at"]), models.Index(fields=["booking", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient_email}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A private, subscribable calendar: of a teacher's bookings, a class's, a company's or a
+    company member's. Its token is the only key; resetting it makes the old address 404."""
+
+    class Kind(models.TextChoices):
+        TEACHER = "teacher", _("Teacher")
+        SCHOOL_CLASS = "class", _("Class")
+        COMPANY = "company", _("Company")
+        MEMBER = "member", _("Company member")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_feed_token)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_feeds"
+    )
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_feeds"
+    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_feeds")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    reset_at = models.DateTimeField(_("token reset"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "user"], condition=Q(kind__in=["teacher", "member"]), name="one_feed_per_person"
+            ),
+            models.UniqueConstraint(fields=["school_class"], name="one_feed_per_class"),
+            models.UniqueConstraint(fields=["company"], name="one_feed_per_company"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.user or self.school_class or self.company}"

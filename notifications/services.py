@@ -1,0 +1,138 @@
+"""What a booking change tells whom: outbox rows written in the caller's transaction.
+
+Bookings' services call `booking_messages_enqueue` after each change, inside their own
+transaction, so a message exists exactly when the change does. Nothing is sent here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from bookings.models import Booking
+from notifications.models import OutgoingMessage
+
+Kind = OutgoingMessage.Kind
+Role = OutgoingMessage.Role
+
+
+class Change(enum.Enum):
+    CREATED = "created"
+    CONFIRMED = "confirmed"
+    PROMOTED = "promoted"
+    MOVED = "moved"
+    RESCHEDULED = "rescheduled"  # the slot's time or place changed
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+ENDED = (Change.DECLINED, Change.CANCELLED, Change.EXPIRED)
+# Pending messages a change makes obsolete; any change not listed withdraws both kinds.
+WITHDRAWN_BY = {
+    Change.CREATED: [],
+    Change.CONFIRMED: [Kind.PENDING_NUDGE],
+    Change.RESCHEDULED: [Kind.REMINDER],
+}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    role: str
+    email: str
+    name: str = ""
+    language: str = "da"
+
+
+def reminder_days_of(offer_reminder_days: str) -> list[int]:
+    if offer_reminder_days.strip():
+        return sorted({int(day) for day in offer_reminder_days.split(",") if day.strip()}, reverse=True)
+    return list(settings.REMINDER_DAYS)
+
+
+def _row(
+    kind: str, booking: Booking, recipient: Recipient, *, due_at: dt.datetime, sequence: int | None, key: str
+) -> OutgoingMessage:
+    return OutgoingMessage(
+        kind=kind,
+        booking_id=booking.pk,
+        role=recipient.role,
+        recipient_email=recipient.email,
+        recipient_name=recipient.name,
+        language=recipient.language,
+        sequence=sequence,
+        due_at=due_at,
+        dedup_key=f"{kind}:{booking.pk}:{booking.slot_id}:{key}:{recipient.email}"[:200],
+    )
+
+
+def _messages(
+    booking: Booking,
+    change: Change,
+    *,
+    start: dt.datetime,
+    recipients: list[Recipient],
+    reminder_days: list[int],
+    now: dt.datetime,
+) -> list[OutgoingMessage]:
+    teachers = [r for r in recipients if r.role == Role.TEACHER]
+    hosts = [r for r in recipients if r.role == Role.HOST]
+    sequence = booking.invite_sequence
+    rows: list[OutgoingMessage] = []
+
+    def add(kind: str, people: list[Recipient], *, due_at: dt.datetime = now, key: str = "") -> None:
+        rows.extend(
+            _row(kind, booking, person, due_at=due_at, sequence=sequence, key=key or str(sequence)) for person in people
+        )
+
+    if change in ENDED:
+        if sequence is not None:
+            add(Kind.CANCELLATION, recipients)
+        elif change == Change.EXPIRED:
+            add(Kind.REQUEST_EXPIRED, teachers)
+        elif change == Change.DECLINED:
+            add(Kind.DECLINED, teachers)
+        else:
+            add(Kind.CANCELLED, teachers + hosts)
+        return rows
+
+    if sequence is not None and booking.holds_place:
+        add(Kind.INVITE, recipients)
+    if booking.status == Booking.Status.CONFIRMED:
+        for days in reminder_days:
+            due = start - dt.timedelta(days=days)
+            if due > now:
+                add(Kind.REMINDER, teachers + hosts, due_at=due, key=f"{sequence}:{days}d")
+    elif booking.status == Booking.Status.REQUESTED and change != Change.RESCHEDULED:
+        add(Kind.REQUEST_RECEIVED, teachers)
+        add(Kind.NEW_REQUEST, hosts)
+        nudge = now + dt.timedelta(days=settings.PENDING_NUDGE_DAYS)
+        if nudge < start:
+            add(Kind.PENDING_NUDGE, hosts, due_at=nudge)
+    elif booking.status == Booking.Status.WAITLISTED:
+        add(Kind.WAITLISTED, teachers)
+    return rows
+
+
+def booking_messages_enqueue(
+    *,
+    booking: Booking,
+    change: Change,
+    start: dt.datetime,
+    recipients: list[Recipient],
+    reminder_days: list[int],
+    now: dt.datetime,
+) -> None:
+    """Write the messages a change causes. Pending reminders and nudges that no longer apply
+    are withdrawn first; a change saved twice writes nothing new (the dedup key is unique)."""
+    withdrawn = WITHDRAWN_BY.get(change, [Kind.REMINDER, Kind.PENDING_NUDGE])
+    if withdrawn:
+        OutgoingMessage.objects.filter(
+            booking_id=booking.pk, status=OutgoingMessage.Status.PENDING, kind__in=withdrawn
+        ).update(status=OutgoingMessage.Status.WITHDRAWN)
+    rows = _messages(booking, change, start=start, recipients=recipients, reminder_days=reminder_days, now=now)
+    if rows:
+        OutgoingMessage.objects.bulk_create(rows, ignore_conflicts=True)
