@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from bookings.api import BookingViewSet, OfferViewSet, SlotViewSet, WaitlistViewSet
+from bookings.views import booking_page
 from companies.api import CompanyViewSet
 from core.views import ping
 from notifications.api import CalendarFeedViewSet
@@ -34,6 +35,7 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urls)),
+    path("bookings/<int:booking_id>/", booking_page, name="booking-page"),
     path("calendar/<str:token>.ics", private_feed, name="calendar-feed"),
     path("calendar/offers/<int:offer_id>.ics", offer_feed, name="offer-feed"),
 ]

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bookings.models import Booking, Slot
 from notifications.calendar import CalendarEvent, Person, booking_uid, slot_uid
@@ -39,10 +40,11 @@ def booking_description(booking: Booking) -> str:
         lines.append(f"{_('Contact')}: {contact.get_full_name()}{phone}, {contact.email}")
     elif offer.company.phone or offer.company.email:
         lines.append(f"{_('Contact')}: {offer.company.name}, {offer.company.phone or offer.company.email}")
-    lines.append(
-        f"{_('Class')}: {school_class.name}, {school_class.school.name} "
-        f"({_('%(pupils)d pupils, %(adults)d adults') % {'pupils': booking.pupils, 'adults': booking.adults}})"
-    )
+    people = ngettext("%(count)d pupil", "%(count)d pupils", booking.pupils) % {"count": booking.pupils}
+    if booking.adults:
+        adults = ngettext("%(count)d adult", "%(count)d adults", booking.adults) % {"count": booking.adults}
+        people = f"{people}, {adults}"
+    lines.append(f"{_('Class')}: {school_class.name}, {school_class.school.name} ({people})")
     if offer.practical_notes:
         lines += ["", f"{_('Practical notes')}: {offer.practical_notes.strip()}"]
     lines += ["", f"{_('The booking in Brobyg')}: {booking_url(booking)}"]

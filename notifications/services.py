@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 
 from bookings.models import Booking
 from notifications.models import OutgoingMessage
@@ -53,20 +54,57 @@ def reminder_days_of(offer_reminder_days: str) -> list[int]:
     return list(settings.REMINDER_DAYS)
 
 
+_COLUMNS = (
+    "kind",
+    "booking_id",
+    "role",
+    "recipient_email",
+    "recipient_name",
+    "language",
+    "sequence",
+    "due_at",
+    "dedup_key",
+    "status",
+    "attempts",
+    "last_error",
+    "subject",
+    "created_at",
+)
+
+
 def _row(
     kind: str, booking: Booking, recipient: Recipient, *, due_at: dt.datetime, sequence: int | None, key: str
-) -> OutgoingMessage:
-    return OutgoingMessage(
-        kind=kind,
-        booking_id=booking.pk,
-        role=recipient.role,
-        recipient_email=recipient.email,
-        recipient_name=recipient.name,
-        language=recipient.language,
-        sequence=sequence,
-        due_at=due_at,
-        dedup_key=f"{kind}:{booking.pk}:{booking.slot_id}:{key}:{recipient.email}"[:200],
+) -> tuple:
+    """One outbox row as the values of `_COLUMNS` minus the four constant ones."""
+    return (
+        kind,
+        booking.pk,
+        recipient.role,
+        recipient.email,
+        recipient.name,
+        recipient.language,
+        sequence,
+        due_at,
+        f"{kind}:{booking.pk}:{booking.slot_id}:{key}:{recipient.email}"[:200],
     )
+
+
+def _insert(rows: list[tuple], *, now: dt.datetime) -> None:
+    """Insert outbox rows in one statement, skipping any whose dedup key exists. Written as
+    SQL because it runs inside every booking's transaction, and bulk_create's model
+    instances cost more than the statement (see bookings/booking_sql.py)."""
+    created = connection.ops.adapt_datetimefield_value(now)
+    values = []
+    for row in rows:
+        values.extend([*row[:7], connection.ops.adapt_datetimefield_value(row[7]), row[8]])
+        values.extend([OutgoingMessage.Status.PENDING, 0, "", "", created])
+    columns = ", ".join(f'"{column}"' for column in _COLUMNS)
+    marks = ", ".join(["(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{OutgoingMessage._meta.db_table}" ({columns}) VALUES {marks} ON CONFLICT DO NOTHING',
+            values,
+        )
 
 
 def _messages(
@@ -77,11 +115,11 @@ def _messages(
     recipients: list[Recipient],
     reminder_days: list[int],
     now: dt.datetime,
-) -> list[OutgoingMessage]:
+) -> list[tuple]:
     teachers = [r for r in recipients if r.role == Role.TEACHER]
     hosts = [r for r in recipients if r.role == Role.HOST]
     sequence = booking.invite_sequence
-    rows: list[OutgoingMessage] = []
+    rows: list[tuple] = []
 
     def add(kind: str, people: list[Recipient], *, due_at: dt.datetime = now, key: str = "") -> None:
         rows.extend(
@@ -135,4 +173,4 @@ def booking_messages_enqueue(
         ).update(status=OutgoingMessage.Status.WITHDRAWN)
     rows = _messages(booking, change, start=start, recipients=recipients, reminder_days=reminder_days, now=now)
     if rows:
-        OutgoingMessage.objects.bulk_create(rows, ignore_conflicts=True)
+        _insert(rows, now=now)

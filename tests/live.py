@@ -627,8 +627,11 @@ def _command_scenario(options: dict[str, Any]) -> dict[str, Any]:
         serial = Company.objects.count() + School.objects.count() + 1
         tag = f"live{serial}x{secrets.token_hex(3)}"
         company = factories.CompanyFactory(name=f"Live Vind {tag} A/S", cvr=f"{40000000 + serial:08d}")
+        # A contact person, so that every booking also writes its invites to the outbox.
+        host = factories.CompanyMemberFactory(company=company, user__username=f"{tag}-host", user__password="!")
         offer = factories.OfferFactory(
             company=company,
+            contact=host,
             title=f"Live {tag}",
             auto_confirm=bool(options["auto_confirm"]),
             waitlist_enabled=bool(options["waitlist"]),
@@ -653,7 +656,13 @@ def _command_scenario(options: dict[str, Any]) -> dict[str, Any]:
         school = factories.SchoolFactory(name=f"Live Skole {tag}", institution_number=f"{900000 + serial:06d}")
         users = User.objects.bulk_create(
             [
-                User(username=f"{tag}-t{index}", first_name="Lærer", last_name=str(index), password="!")
+                User(
+                    username=f"{tag}-t{index}",
+                    first_name="Lærer",
+                    last_name=str(index),
+                    email=f"{tag}-t{index}@example.dk",
+                    password="!",
+                )
                 for index in range(count)
             ]
         )

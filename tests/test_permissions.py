@@ -218,3 +218,13 @@ def test_companies_cannot_be_changed_through_the_api(world):
     response = client(world, "host").patch(f"/api/v1/companies/{world['company'].pk}/", {"name": "X"}, format="json")
 
     assert response.status_code == 405
+
+
+def test_booking_link_in_e_mails_opens_the_booking_only_for_those_allowed(world):
+    url = f"/bookings/{world['booking'].pk}/"
+
+    redirect = client(world, "teacher").get(url)
+    assert redirect.status_code == 302
+    assert client(world, "teacher").get(redirect["Location"]).status_code == 200
+    assert client(world, "other_teacher").get(redirect["Location"]).status_code == 404
+    assert APIClient().get(redirect["Location"]).status_code == 401
