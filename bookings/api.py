@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import django_filters
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,131 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bookings import selectors, services
+from bookings.filters import BookingFilter, OfferFilter, SlotFilter
 from bookings.models import Booking, Offer, Slot
 from companies.models import CompanyMember, RoleModel
 from companies.selectors import company_ids_of, company_list_editable_by
 from core.api import AwareDateTimeField
 from core.models import Sector, Subject
-
-# Filters -----------------------------------------------------------------------------------
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def _bookable_slots() -> QuerySet[Slot]:
-    now = timezone.now()
-    return Slot.objects.filter(status=Slot.Status.OPEN, start__gt=now, booking_deadline__gt=now)
-
-
-class OfferFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=Offer.Kind.choices)
-    sector = django_filters.ModelChoiceFilter(field_name="sectors", queryset=Sector.objects.all())
-    subject = django_filters.ModelChoiceFilter(field_name="subjects", queryset=Subject.objects.all())
-    municipality = django_filters.NumberFilter(field_name="company__municipality")
-    company = django_filters.NumberFilter(field_name="company")
-    grade = django_filters.NumberFilter(method="filter_grade", label=_("grade"))
-    date_from = django_filters.DateFilter(method="filter_dates", label=_("has a slot on or after"))
-    date_to = django_filters.DateFilter(method="filter_dates", label=_("has a slot on or before"))
-    free = django_filters.BooleanFilter(method="filter_free", label=_("only offers with free, bookable slots"))
-    q = django_filters.CharFilter(method="filter_text", label=_("text search"))
-
-    class Meta:
-        model = Offer
-        fields = ["kind", "sector", "subject", "municipality", "company", "grade", "is_published"]
-
-    def filter_grade(self, queryset: QuerySet[Offer], name: str, value: int) -> QuerySet[Offer]:
-        return queryset.filter(grade_min__lte=value, grade_max__gte=value)
-
-    def filter_dates(self, queryset: QuerySet[Offer], name: str, value: dt.date) -> QuerySet[Offer]:
-        return queryset.filter(Exists(self._slots_in_range()))
-
-    def _slots_in_range(self) -> QuerySet[Slot]:
-        slots = Slot.objects.filter(offer=OuterRef("pk"), status=Slot.Status.OPEN)
-        if date_from := self.form.cleaned_data.get("date_from"):
-            slots = slots.filter(start__gte=_day_start(date_from))
-        if date_to := self.form.cleaned_data.get("date_to"):
-            slots = slots.filter(start__lt=_day_start(date_to + dt.timedelta(days=1)))
-        if self.form.cleaned_data.get("free"):
-            slots = slots.filter(pk__in=_bookable_slots().filter(booked_classes__lt=F("capacity_classes")))
-        return slots
-
-    def filter_free(self, queryset: QuerySet[Offer], name: str, value: bool | None) -> QuerySet[Offer]:
-        if not value:
-            return queryset
-        return queryset.filter(Exists(self._slots_in_range()))
-
-    def filter_text(self, queryset: QuerySet[Offer], name: str, value: str) -> QuerySet[Offer]:
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(description__icontains=word) | Q(company__name__icontains=word)
-            )
-        return queryset
-
-
-class SlotFilter(django_filters.FilterSet):
-    offer = django_filters.NumberFilter(field_name="offer")
-    company = django_filters.NumberFilter(field_name="offer__company")
-    kind = django_filters.ChoiceFilter(field_name="offer__kind", choices=Offer.Kind.choices)
-    sector = django_filters.ModelChoiceFilter(field_name="offer__sectors", queryset=Sector.objects.all())
-    subject = django_filters.ModelChoiceFilter(field_name="offer__subjects", queryset=Subject.objects.all())
-    municipality = django_filters.NumberFilter(field_name="offer__company__municipality")
-    status = django_filters.ChoiceFilter(choices=Slot.Status.choices)
-    grade = django_filters.NumberFilter(method="filter_grade", label=_("grade"))
-    date_from = django_filters.DateFilter(method="filter_date_from", label=_("starts on or after"))
-    date_to = django_filters.DateFilter(method="filter_date_to", label=_("starts on or before"))
-    free = django_filters.BooleanFilter(method="filter_free", label=_("only slots with a free place"))
-    q = django_filters.CharFilter(method="filter_text", label=_("text search"))
-
-    class Meta:
-        model = Slot
-        fields = ["offer", "company", "kind", "sector", "subject", "municipality", "status"]
-
-    def filter_grade(self, queryset: QuerySet[Slot], name: str, value: int) -> QuerySet[Slot]:
-        return queryset.filter(offer__grade_min__lte=value, offer__grade_max__gte=value)
-
-    def filter_date_from(self, queryset: QuerySet[Slot], name: str, value: dt.date) -> QuerySet[Slot]:
-        return queryset.filter(start__gte=_day_start(value))
-
-    def filter_date_to(self, queryset: QuerySet[Slot], name: str, value: dt.date) -> QuerySet[Slot]:
-        return queryset.filter(start__lt=_day_start(value + dt.timedelta(days=1)))
-
-    def filter_free(self, queryset: QuerySet[Slot], name: str, value: bool | None) -> QuerySet[Slot]:
-        if not value:
-            return queryset
-        return queryset.filter(pk__in=_bookable_slots().filter(booked_classes__lt=F("capacity_classes"))).filter(
-            booked_pupils__lt=F("capacity_pupils")
-        )
-
-    def filter_text(self, queryset: QuerySet[Slot], name: str, value: str) -> QuerySet[Slot]:
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(offer__title__icontains=word)
-                | Q(offer__description__icontains=word)
-                | Q(offer__company__name__icontains=word)
-            )
-        return queryset
-
-
-class BookingFilter(django_filters.FilterSet):
-    slot = django_filters.NumberFilter(field_name="slot")
-    offer = django_filters.NumberFilter(field_name="slot__offer")
-    school_class = django_filters.NumberFilter(field_name="school_class")
-    status = django_filters.MultipleChoiceFilter(choices=Booking.Status.choices)
-    date_from = django_filters.DateFilter(method="filter_date_from", label=_("slot starts on or after"))
-    date_to = django_filters.DateFilter(method="filter_date_to", label=_("slot starts on or before"))
-
-    class Meta:
-        model = Booking
-        fields = ["slot", "offer", "school_class", "status"]
-
-    def filter_date_from(self, queryset: QuerySet[Booking], name: str, value: dt.date) -> QuerySet[Booking]:
-        return queryset.filter(slot__start__gte=_day_start(value))
-
-    def filter_date_to(self, queryset: QuerySet[Booking], name: str, value: dt.date) -> QuerySet[Booking]:
-        return queryset.filter(slot__start__lt=_day_start(value + dt.timedelta(days=1)))
-
 
 # Permissions -------------------------------------------------------------------------------
 

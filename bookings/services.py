@@ -184,14 +184,19 @@ def _recipients(booking: Booking) -> list[Recipient]:
     return [person for person in people if person.email]
 
 
-def _announce(booking: Booking, change: Change) -> None:
+def _announce(booking: Booking, change: Change, *, before: list[Recipient] | None = None) -> None:
+    """Enqueue what the change tells whom. `before` is who was on the booking before the
+    change; anyone no longer on it gets the event's cancellation."""
+    recipients = _recipients(booking)
+    still_on = {person.email for person in recipients}
     booking_messages_enqueue(
         booking=booking,
         change=change,
         start=booking.slot.start,
-        recipients=_recipients(booking),
+        recipients=recipients,
         reminder_days=reminder_days_of(booking.slot.offer.reminder_days),
         now=timezone.now(),
+        removed=[person for person in before or [] if person.email not in still_on],
     )
 
 
@@ -423,14 +428,14 @@ def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "")
     if not _slot_claim(slot_id=new_slot.id, pupils=booking.pupils):
         raise DomainError(SLOT_FULL, code="slot_full", field="slot")
 
-    old_slot_id = booking.slot_id
+    old_slot_id, before = booking.slot_id, _recipients(booking)
     _slot_release(slot_id=old_slot_id, pupils=booking.pupils)
     old_status = _transition(
         booking, from_statuses=(booking.status,), to_status=_status_after_claim(new_slot), slot_id=new_slot.id
     )
     booking = _locked(booking)
     _record(booking, action=BookingEvent.Action.MOVED, actor=actor, from_status=old_status, note=note)
-    _announce(booking, Change.MOVED)
+    _announce(booking, Change.MOVED, before=before)
     waitlist_promote(slot_id=old_slot_id)
     return booking
 
@@ -586,10 +591,12 @@ def slot_update(*, slot: Slot, actor: User, role_models: list | None = None, **f
     ).update(updated_at=timezone.now(), **fields)
     if changed != 1:
         raise DomainError(CAPACITY_BELOW_BOOKED, code="capacity_below_booked", field="capacity_classes")
+    role_models_before = set(slot.role_models.all())
     if role_models is not None:
         slot.role_models.set(role_models)
-    if start != slot.start or end != slot.end:
-        _reschedule_bookings(slot)
+    dropped = role_models_before - set(slot.role_models.all()) if role_models is not None else set()
+    if start != slot.start or end != slot.end or role_models_before != set(slot.role_models.all()):
+        _reschedule_bookings(slot, dropped_role_models=dropped)
     slot.refresh_from_db()
     return slot
 
@@ -602,13 +609,15 @@ def _bookings_on(slot: Slot, statuses: tuple[str, ...]) -> list[Booking]:
     )
 
 
-def _reschedule_bookings(slot: Slot) -> None:
-    """Send the new time to everyone whose calendar holds a booking of this slot."""
+def _reschedule_bookings(slot: Slot, *, dropped_role_models: set = frozenset()) -> None:
+    """Send the new time or people to everyone whose calendar holds a booking of this slot;
+    role models taken off the slot get the cancellation."""
+    dropped = [Recipient(Role.ROLE_MODEL, model.email, model.name) for model in dropped_role_models if model.email]
     for booking in _bookings_on(slot, Booking.HOLDING_PLACE):
         if booking.invite_sequence is not None:
             booking.invite_sequence += 1
             Booking.objects.filter(pk=booking.pk).update(invite_sequence=booking.invite_sequence)
-            _announce(booking, Change.RESCHEDULED)
+            _announce(booking, Change.RESCHEDULED, before=dropped)
 
 
 @transaction.atomic

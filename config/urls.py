@@ -1,16 +1,14 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from bookings.api import BookingViewSet, OfferViewSet, SlotViewSet, WaitlistViewSet
-from bookings.views import booking_page
 from companies.api import CompanyViewSet
-from core.views import ping
+from core.views import home, ping
 from notifications.api import CalendarFeedViewSet
-from notifications.feeds import offer_feed, private_feed
 from schools.api import SchoolClassViewSet, SchoolViewSet
 
 router = DefaultRouter()
@@ -32,10 +30,14 @@ api_urls = [
 ]
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urls)),
-    path("bookings/<int:booking_id>/", booking_page, name="booking-page"),
-    path("calendar/<str:token>.ics", private_feed, name="calendar-feed"),
-    path("calendar/offers/<int:offer_id>.ics", offer_feed, name="offer-feed"),
+    path("", include("bookings.urls")),
+    path("", include("schools.urls")),
+    path("", include("companies.urls")),
+    path("", include("notifications.urls")),
 ]

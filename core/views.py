@@ -1,3 +1,5 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.decorators import api_view, permission_classes
@@ -11,3 +13,19 @@ from rest_framework.response import Response
 def ping(request: Request) -> Response:
     """Health check. Also the baseline of the booking benchmark: the cheapest DRF answer."""
     return Response({"status": "ok"})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's own start page; visitors see what Brobyg is and the public catalogue."""
+    from accounts.roles import Role, role_of
+    from companies.views import host_home
+    from schools.views import teacher_home
+
+    role = role_of(request.user)
+    if role == Role.TEACHER:
+        return teacher_home(request)
+    if role == Role.HOST:
+        return host_home(request)
+    if role == Role.CONSULTANT:
+        return redirect("offer-catalogue")
+    return render(request, "core/visitor_home.html")

@@ -31,23 +31,28 @@ def booking_description(booking: Booking) -> str:
     """What a teacher needs on the day, in the active language."""
     offer, school_class = booking.slot.offer, booking.school_class
     lines = [offer.description.strip(), ""]
-    lines.append(f"{_('Address')}: {offer.place}")
+    lines.append(_("Address: %(address)s") % {"address": offer.place})
     if offer.meeting_point:
-        lines.append(f"{_('Meeting point')}: {offer.meeting_point}")
+        lines.append(_("Meeting point: %(place)s") % {"place": offer.meeting_point})
     contact = offer.contact.user if offer.contact_id else None
     if contact is not None:
         phone = f", {contact.phone}" if contact.phone else ""
-        lines.append(f"{_('Contact')}: {contact.get_full_name()}{phone}, {contact.email}")
+        who = f"{contact.get_full_name()}{phone}, {contact.email}"
+        lines.append(_("Contact: %(who)s") % {"who": who})
     elif offer.company.phone or offer.company.email:
-        lines.append(f"{_('Contact')}: {offer.company.name}, {offer.company.phone or offer.company.email}")
+        who = f"{offer.company.name}, {offer.company.phone or offer.company.email}"
+        lines.append(_("Contact: %(who)s") % {"who": who})
     people = ngettext("%(count)d pupil", "%(count)d pupils", booking.pupils) % {"count": booking.pupils}
     if booking.adults:
         adults = ngettext("%(count)d adult", "%(count)d adults", booking.adults) % {"count": booking.adults}
         people = f"{people}, {adults}"
-    lines.append(f"{_('Class')}: {school_class.name}, {school_class.school.name} ({people})")
+    lines.append(
+        _("Class: %(class)s, %(school)s (%(people)s)")
+        % {"class": school_class.name, "school": school_class.school.name, "people": people}
+    )
     if offer.practical_notes:
-        lines += ["", f"{_('Practical notes')}: {offer.practical_notes.strip()}"]
-    lines += ["", f"{_('The booking in Brobyg')}: {booking_url(booking)}"]
+        lines += ["", _("Practical notes: %(notes)s") % {"notes": offer.practical_notes.strip()}]
+    lines += ["", _("The booking in Brobyg: %(url)s") % {"url": booking_url(booking)}]
     return "\n".join(lines).strip()
 
 

@@ -163,14 +163,29 @@ def booking_messages_enqueue(
     recipients: list[Recipient],
     reminder_days: list[int],
     now: dt.datetime,
+    removed: list[Recipient] | tuple[Recipient, ...] = (),
 ) -> None:
-    """Write the messages a change causes. Pending reminders and nudges that no longer apply
-    are withdrawn first; a change saved twice writes nothing new (the dedup key is unique)."""
+    """Write the messages a change causes. `removed` are people no longer on the booking (a
+    role model of the old slot, say): they get the event's cancellation. Pending reminders
+    and nudges that no longer apply are withdrawn; a change saved twice writes nothing new
+    and withdraws nothing it wrote itself (the dedup key is unique)."""
+    rows = _messages(booking, change, start=start, recipients=recipients, reminder_days=reminder_days, now=now)
+    if removed and booking.invite_sequence is not None:
+        rows += [
+            _row(
+                Kind.CANCELLATION,
+                booking,
+                person,
+                due_at=now,
+                sequence=booking.invite_sequence,
+                key=str(booking.invite_sequence),
+            )
+            for person in removed
+        ]
     withdrawn = WITHDRAWN_BY.get(change, [Kind.REMINDER, Kind.PENDING_NUDGE])
     if withdrawn:
         OutgoingMessage.objects.filter(
             booking_id=booking.pk, status=OutgoingMessage.Status.PENDING, kind__in=withdrawn
-        ).update(status=OutgoingMessage.Status.WITHDRAWN)
-    rows = _messages(booking, change, start=start, recipients=recipients, reminder_days=reminder_days, now=now)
+        ).exclude(dedup_key__in=[row[8] for row in rows]).update(status=OutgoingMessage.Status.WITHDRAWN)
     if rows:
         _insert(rows, now=now)

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from companies import views
+
+urlpatterns = [
+    path("host/offers/", views.host_offers, name="host-offers"),
+]
