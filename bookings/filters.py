@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import django_filters
+from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking, Offer, Slot
-from core.models import Sector, Subject
+from bookings.selectors import bookable_slots
+from companies.models import Company
+from core.models import Municipality, Sector, Subject
+from schools.models import Grade
 
 
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def _bookable_slots() -> QuerySet[Slot]:
-    now = timezone.now()
-    return Slot.objects.filter(status=Slot.Status.OPEN, start__gt=now, booking_deadline__gt=now)
 
 
 class OfferFilter(django_filters.FilterSet):
@@ -51,7 +51,7 @@ class OfferFilter(django_filters.FilterSet):
         if date_to := self.form.cleaned_data.get("date_to"):
             slots = slots.filter(start__lt=_day_start(date_to + dt.timedelta(days=1)))
         if self.form.cleaned_data.get("free"):
-            slots = slots.filter(pk__in=_bookable_slots().filter(booked_classes__lt=F("capacity_classes")))
+            slots = slots.filter(pk__in=bookable_slots().filter(booked_classes__lt=F("capacity_classes")))
         return slots
 
     def filter_free(self, queryset: QuerySet[Offer], name: str, value: bool | None) -> QuerySet[Offer]:
@@ -97,7 +97,7 @@ class SlotFilter(django_filters.FilterSet):
     def filter_free(self, queryset: QuerySet[Slot], name: str, value: bool | None) -> QuerySet[Slot]:
         if not value:
             return queryset
-        return queryset.filter(pk__in=_bookable_slots().filter(booked_classes__lt=F("capacity_classes"))).filter(
+        return queryset.filter(pk__in=bookable_slots().filter(booked_classes__lt=F("capacity_classes"))).filter(
             booked_pupils__lt=F("capacity_pupils")
         )
 
@@ -128,3 +128,88 @@ class BookingFilter(django_filters.FilterSet):
 
     def filter_date_to(self, queryset: QuerySet[Booking], name: str, value: dt.date) -> QuerySet[Booking]:
         return queryset.filter(slot__start__lt=_day_start(value + dt.timedelta(days=1)))
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance; good enough for "how far is the bus ride"."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def company_ids_within(*, latitude: float, longitude: float, km: float) -> list[int]:
+    """Companies whose address lies within `km` of a point (straight line)."""
+    return [
+        company_id
+        for company_id, lat, lon in Company.objects.exclude(latitude=None)
+        .exclude(longitude=None)
+        .values_list("id", "latitude", "longitude")
+        if _distance_km(latitude, longitude, lat, lon) <= km
+    ]
+
+
+DISTANCE_CHOICES = [(10, _("10 km")), (25, _("25 km")), (50, _("50 km")), (100, _("100 km"))]
+
+
+class OfferCatalogueFilter(OfferFilter):
+    """The catalogue page's filters: the API's, with labels and widgets for people, and the
+    distance from the teacher's own school."""
+
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=Offer.Kind.choices, label=_("Kind"), empty_label=_("All kinds"))
+    sector = django_filters.ModelChoiceFilter(
+        field_name="sectors", queryset=Sector.objects.all(), label=_("Sector"), empty_label=_("All sectors")
+    )
+    subject = django_filters.ModelChoiceFilter(
+        field_name="subjects", queryset=Subject.objects.all(), label=_("STEM subject"), empty_label=_("All subjects")
+    )
+    grade = django_filters.ChoiceFilter(
+        method="filter_grade", choices=Grade.choices, label=_("Grade"), empty_label=_("All grades")
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        field_name="company__municipality",
+        queryset=Municipality.objects.all(),
+        label=_("Municipality"),
+        empty_label=_("All municipalities"),
+    )
+    max_distance = django_filters.ChoiceFilter(
+        method="filter_distance",
+        choices=DISTANCE_CHOICES,
+        label=_("Distance from my school"),
+        empty_label=_("Any distance"),
+    )
+    date_from = django_filters.DateFilter(
+        method="filter_dates", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        method="filter_dates", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    free = django_filters.BooleanFilter(method="filter_free", label=_("Only free slots"), widget=forms.CheckboxInput)
+
+    class Meta:
+        model = Offer
+        fields = [
+            "q",
+            "kind",
+            "sector",
+            "subject",
+            "grade",
+            "municipality",
+            "max_distance",
+            "date_from",
+            "date_to",
+            "free",
+        ]
+
+    def __init__(self, *args, school=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.school = school
+        if school is None or school.latitude is None:
+            del self.filters["max_distance"]
+
+    def filter_grade(self, queryset: QuerySet[Offer], name: str, value) -> QuerySet[Offer]:
+        return super().filter_grade(queryset, name, int(value))
+
+    def filter_distance(self, queryset: QuerySet[Offer], name: str, value: str) -> QuerySet[Offer]:
+        nearby = company_ids_within(latitude=self.school.latitude, longitude=self.school.longitude, km=int(value))
+        return queryset.filter(company_id__in=nearby)

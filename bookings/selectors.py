@@ -1,7 +1,8 @@
 """Reads of offers, slots and bookings, scoped to what the user may see.
 Something the user may not see looks exactly like something that does not exist."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from bookings.models import Booking, Offer, Slot
@@ -60,7 +61,7 @@ def booking_history(booking: Booking) -> QuerySet:
     return booking.events.select_related("actor")
 
 
-def offer_with_open_slots(offer_qs: QuerySet[Offer]) -> QuerySet[Offer]:
-    return offer_qs.prefetch_related(
-        Prefetch("slots", queryset=Slot.objects.filter(status=Slot.Status.OPEN), to_attr="open_slots")
-    )
+def bookable_slots() -> QuerySet[Slot]:
+    """Open slots that can still be booked: in the future and before their deadline."""
+    now = timezone.now()
+    return Slot.objects.filter(status=Slot.Status.OPEN, start__gt=now, booking_deadline__gt=now)
