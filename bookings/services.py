@@ -616,7 +616,10 @@ def _reschedule_bookings(slot: Slot, *, dropped_role_models: set = frozenset()) 
     for booking in _bookings_on(slot, Booking.HOLDING_PLACE):
         if booking.invite_sequence is not None:
             booking.invite_sequence += 1
-            Booking.objects.filter(pk=booking.pk).update(invite_sequence=booking.invite_sequence)
+            booking.updated_at = timezone.now()
+            Booking.objects.filter(pk=booking.pk).update(
+                invite_sequence=booking.invite_sequence, updated_at=booking.updated_at
+            )
             _announce(booking, Change.RESCHEDULED, before=dropped)
 
 

@@ -2,10 +2,10 @@
 
 A row is claimed with a conditional UPDATE (pending → sending), so two workers never send the
 same row. Sending happens outside any transaction. A worker killed mid-send leaves its row
-"sending"; once the claim is older than CLAIM_TIMEOUT the row is pending again and is sent by
-the next run. The one gap no sender can close is a crash after the mail server accepted a
-message but before the row was marked sent: that message goes out twice, with the same
-Message-ID, so the receiving side can tell.
+"sending"; once the claim is older than the claim timeout (settings.OUTBOX_CLAIM_TIMEOUT_SECONDS,
+300 s by default) the row is pending again and is sent by the next run. The one gap no sender
+can close is a crash after the mail server accepted a message but before the row was marked
+sent: that message goes out twice, with the same Message-ID, so the receiving side can tell.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import time
 
+from django.conf import settings
 from django.core.mail import get_connection
 from django.db.models import F
 from django.utils import timezone
@@ -25,7 +27,7 @@ from notifications.rendering import is_current, render
 logger = logging.getLogger(__name__)
 Status = OutgoingMessage.Status
 
-CLAIM_TIMEOUT = dt.timedelta(minutes=5)
+CLAIM_TIMEOUT = dt.timedelta(minutes=5)  # the default of settings.OUTBOX_CLAIM_TIMEOUT_SECONDS
 MAX_ATTEMPTS = 10
 FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_RETRY = dt.timedelta(hours=2)
@@ -36,8 +38,16 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
 
 
+def claim_timeout() -> dt.timedelta:
+    """How long a claim holds: settings.OUTBOX_CLAIM_TIMEOUT_SECONDS, read at each call (tests
+    use a few seconds). Keep it above the task timeout (Q_CLUSTER["timeout"]), so that a row
+    is never released while the worker that claimed it may still be sending it."""
+    seconds = getattr(settings, "OUTBOX_CLAIM_TIMEOUT_SECONDS", None)
+    return CLAIM_TIMEOUT if seconds is None else dt.timedelta(seconds=float(seconds))
+
+
 def release_stale_claims(*, now: dt.datetime) -> int:
-    return OutgoingMessage.objects.filter(status=Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT).update(
+    return OutgoingMessage.objects.filter(status=Status.SENDING, claimed_at__lt=now - claim_timeout()).update(
         status=Status.PENDING
     )
 
@@ -96,8 +106,23 @@ def deliver_one(message_id: int, *, connection=None) -> str | None:
     return Status.SENT
 
 
-def deliver_due(*, limit: int = 500) -> int:
-    """Send what is due now over one mail connection. Returns how many were sent."""
+def _reopen(connection) -> None:
+    """A fresh connection after a failed send. A server that answered 421 or dropped the
+    connection leaves Django's SMTP backend holding a closed one, which it does not reopen by
+    itself: every later message of the pass would fail on it."""
+    with contextlib.suppress(Exception):  # closing a broken connection may fail; nothing to record
+        connection.close()
+    try:
+        connection.open()
+    except Exception as error:
+        logger.warning("Mail server unavailable: %s", error)
+
+
+def deliver_due(*, limit: int = 500, deadline: float | None = None) -> int:
+    """Send what is due now over one mail connection. Returns how many were sent.
+
+    With a `deadline` (a time.monotonic() value) no message is claimed after it, so that a
+    caller with a time limit (the django-q2 task) is not killed in the middle of a send."""
     now = timezone.now()
     release_stale_claims(now=now)
     ids = due_message_ids(now=now, limit=limit)
@@ -111,8 +136,13 @@ def deliver_due(*, limit: int = 500) -> int:
         logger.warning("Mail server unavailable: %s", error)
     try:
         for message_id in ids:
-            if deliver_one(message_id, connection=connection) == Status.SENT:
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            status = deliver_one(message_id, connection=connection)
+            if status == Status.SENT:
                 sent += 1
+            elif status in (Status.PENDING, Status.FAILED):
+                _reopen(connection)
     finally:
         with contextlib.suppress(Exception):  # closing a broken connection may fail; nothing to record
             connection.close()

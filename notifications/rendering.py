@@ -84,7 +84,11 @@ def is_current(message: OutgoingMessage, booking: Booking) -> bool:
     if message.kind == Kind.INVITE:
         return booking.holds_place and booking.invite_sequence == message.sequence
     if message.kind == Kind.REMINDER:
-        return booking.status == Booking.Status.CONFIRMED and booking.invite_sequence == message.sequence
+        return (
+            booking.status == Booking.Status.CONFIRMED
+            and booking.invite_sequence == message.sequence
+            and booking.slot.start > timezone.now()
+        )
     if message.kind == Kind.PENDING_NUDGE:
         return booking.status == Booking.Status.REQUESTED
     return True

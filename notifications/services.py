@@ -127,13 +127,13 @@ def _messages(
         )
 
     if change in ENDED:
-        if sequence is not None:
+        if sequence is not None:  # it was in calendars: take it out
             add(Kind.CANCELLATION, recipients)
-        elif change == Change.EXPIRED:
+        if change == Change.EXPIRED:
             add(Kind.REQUEST_EXPIRED, teachers)
-        elif change == Change.DECLINED:
+        elif sequence is None and change == Change.DECLINED:
             add(Kind.DECLINED, teachers)
-        else:
+        elif sequence is None:
             add(Kind.CANCELLED, teachers + hosts)
         return rows
 

@@ -4,7 +4,6 @@ read back with the standard library's e-mail parser and three calendar parsers."
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 import time_machine
