@@ -155,6 +155,10 @@ if EMAIL_URL:
 else:
     EMAIL_BACKEND = "notifications.backends.EmlFileBackend"
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+# A mail server that hangs must not hold a delivery worker until django-q2 kills it.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# A message claimed by a worker that died is sent again after this many seconds.
+OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=300)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Brobyg <brobyg@localhost>")
 # The ORGANIZER of every calendar invite. When a teacher or host presses Accept or Decline,
 # their calendar sends its METHOD:REPLY to this mailbox; Brobyg does not read replies yet,

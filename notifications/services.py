@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from bookings.models import Booking
 from notifications.models import OutgoingMessage
@@ -70,6 +71,12 @@ _COLUMNS = (
     "subject",
     "created_at",
 )
+
+
+def days_before(moment: dt.datetime, days: int) -> dt.datetime:
+    """The same wall-clock time `days` calendar days earlier in Copenhagen, so a reminder
+    of a 10:00 visit comes at 10:00 also across a daylight-saving switch."""
+    return timezone.make_aware(timezone.localtime(moment).replace(tzinfo=None) - dt.timedelta(days=days))
 
 
 def _row(
@@ -141,14 +148,18 @@ def _messages(
         add(Kind.INVITE, recipients)
     if booking.status == Booking.Status.CONFIRMED:
         for days in reminder_days:
-            due = start - dt.timedelta(days=days)
+            due = days_before(start, days)
             if due > now:
                 add(Kind.REMINDER, teachers + hosts, due_at=due, key=f"{sequence}:{days}d")
     elif booking.status == Booking.Status.REQUESTED and change != Change.RESCHEDULED:
         add(Kind.REQUEST_RECEIVED, teachers)
         add(Kind.NEW_REQUEST, hosts)
-        nudge = now + dt.timedelta(days=settings.PENDING_NUDGE_DAYS)
-        if nudge < start:
+        # Nudge after N days, but at the latest a day before the request would expire.
+        nudge = min(
+            now + dt.timedelta(days=settings.PENDING_NUDGE_DAYS),
+            booking.slot.booking_deadline - dt.timedelta(days=1),
+        )
+        if nudge > now:
             add(Kind.PENDING_NUDGE, hosts, due_at=nudge)
     elif booking.status == Booking.Status.WAITLISTED:
         add(Kind.WAITLISTED, teachers)

@@ -424,3 +424,18 @@ def test_expired_moved_booking_tells_the_teacher_the_request_expired(clock, teac
     to_teacher = {kind for kind, to, _ in sent_now() if to == teacher.user.email}
     assert Kind.CANCELLATION in to_teacher
     assert Kind.REQUEST_EXPIRED in to_teacher
+
+
+def test_reminders_keep_the_wall_clock_time_across_a_daylight_saving_switch():
+    """A 10:00 visit on the Tuesday after the spring switch is reminded at 10:00 a week
+    before (in winter time), not at 11:00."""
+    from zoneinfo import ZoneInfo
+
+    from notifications.services import days_before
+
+    copenhagen = ZoneInfo("Europe/Copenhagen")
+    visit = dt.datetime(2027, 3, 30, 10, 0, tzinfo=copenhagen)
+
+    reminder = days_before(visit, 7).astimezone(copenhagen)
+
+    assert (reminder.date(), reminder.hour, reminder.utcoffset()) == (dt.date(2027, 3, 23), 10, dt.timedelta(hours=1))
