@@ -14,17 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+from _venv import use_project_interpreter
+
 CAPACITY, CLASSES = 30, 200
 
 
 def main() -> None:
-    if VENV_PYTHON.exists() and Path(sys.prefix).resolve() != VENV_PYTHON.parent.parent.resolve():
-        os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), __file__, *sys.argv[1:]])
-    sys.path.insert(0, str(ROOT))
+    use_project_interpreter(__file__)
     from tests import live
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -26,23 +26,13 @@ import os
 import platform
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV = ROOT / ".venv"
+from _venv import use_project_interpreter
+
 DEFAULT_POSTGRES_URL = "postgres://postgres:postgres@127.0.0.1:5432/postgres"
 RATIO_FLOOR = 0.33
 QUERY_CEILING = 10
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
-
-
-def _ensure_project_interpreter() -> None:
-    """Re-run under .venv/bin/python when started with another interpreter."""
-    python = VENV / "bin" / "python"
-    if python.exists() and Path(sys.prefix).resolve() != VENV.resolve():
-        os.execv(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]])
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -84,7 +74,7 @@ def phase_line(name: str, replies, elapsed: float, ok_status: int, live) -> tupl
 
 
 def main(argv: list[str]) -> int:
-    _ensure_project_interpreter()
+    use_project_interpreter(__file__)
     from tests import live
 
     args = parse_args(argv)

@@ -31,17 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV = ROOT / ".venv"
-
-
-def _ensure_project_interpreter() -> None:
-    """Re-run under .venv/bin/python when started with another interpreter."""
-    python = VENV / "bin" / "python"
-    if python.exists() and Path(sys.prefix).resolve() != VENV.resolve():
-        os.execv(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]])
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
+from _venv import use_project_interpreter
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -216,7 +206,7 @@ def timed(function, repeat: int) -> tuple[float, float, object]:
 
 
 def main(argv: list[str]) -> int:
-    _ensure_project_interpreter()
+    use_project_interpreter(__file__)
     args = parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="brobyg-feed-bench-"))
     try:

@@ -34,19 +34,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV = ROOT / ".venv"
+from _venv import ROOT, use_project_interpreter
+
 DEFAULT_POSTGRES_URL = "postgres://postgres:postgres@127.0.0.1:5432/postgres"
 WORKER_TIMEOUT = 300.0
-
-
-def _ensure_project_interpreter() -> None:
-    """Re-run under .venv/bin/python when started with another interpreter."""
-    python = VENV / "bin" / "python"
-    if python.exists() and Path(sys.prefix).resolve() != VENV.resolve():
-        os.execv(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]])
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -116,7 +107,7 @@ def run_round(database, harness, smtp, due: list[int], workers: int) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    _ensure_project_interpreter()
+    use_project_interpreter(__file__)
     from tests import live
     from tests.notifications import cluster_harness as harness
 
