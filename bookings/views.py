@@ -5,16 +5,27 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from bookings import selectors
+from bookings import selectors, services
 from bookings.filters import OfferCatalogueFilter
-from bookings.models import Slot
-from schools.selectors import teacher_of
+from bookings.forms import BookingForm, MoveForm, NoteForm
+from bookings.models import Booking, Offer, Slot
+from companies.selectors import company_ids_of
+from core.dates import school_year_of
+from core.errors import DomainError
+from schools.selectors import class_list_for_user, teacher_of
 
 PAGE_SIZE = 20
 
@@ -70,13 +81,166 @@ def offer_catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "bookings/offer_catalogue.html", context)
 
 
+def _booking_form(request: HttpRequest, offer: Offer) -> BookingForm:
+    classes = class_list_for_user(request.user).filter(school_year__gte=school_year_of(timezone.localdate()))
+    return BookingForm(
+        request.POST if request.method == "POST" else None,
+        slots=_bookable_slots_of(offer),
+        offer_slots=offer.slots.all(),
+        classes=classes.order_by("grade", "name"),
+    )
+
+
+def _bookable_slots_of(offer: Offer) -> QuerySet[Slot]:
+    return selectors.bookable_slots().filter(offer=offer).order_by("start", "id")
+
+
+def _created_message(booking: Booking) -> str:
+    if booking.status == Booking.Status.CONFIRMED:
+        return _("The booking is confirmed. You can find it on the class's page.")
+    if booking.status == Booking.Status.WAITLISTED:
+        return _("The time is full, so the class is on the waitlist. You will hear from us if a place becomes free.")
+    return _("The booking is sent and awaits the host's confirmation.")
+
+
 def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
+    """An offer with its company, practicalities, role models and bookable times; teachers book here."""
     offer = get_object_or_404(selectors.offer_list_for_user(request.user), pk=offer_id)
-    return render(request, "bookings/offer_detail.html", {"offer": offer})
+    can_book = teacher_of(request.user) is not None
+    if request.method == "POST" and not can_book:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied
+    form = _booking_form(request, offer) if can_book else None
+    if form is not None and form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking = services.booking_create(
+                actor=request.user,
+                slot_id=data["slot"].pk,
+                school_class_id=data["school_class"].pk,
+                pupils=data["pupils"],
+                adults=data["adults"],
+                message=data["message"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _created_message(booking))
+            return redirect("booking-page", booking.pk)
+    context = {
+        "offer": offer,
+        "slots": _bookable_slots_of(offer),
+        "role_models": offer.company.role_models.all(),
+        "form": form,
+    }
+    return render(request, "bookings/offer_detail.html", context)
+
+
+def _booking_of(request: HttpRequest, booking_id: int) -> Booking:
+    return get_object_or_404(selectors.booking_list_for_user(request.user), pk=booking_id)
+
+
+def _sides(user, booking: Booking) -> tuple[bool, bool]:
+    """(school side, company side): which actions the page offers. The services decide."""
+    if user.sees_everything:
+        return True, True
+    teacher = teacher_of(user)
+    school_side = teacher is not None and teacher.school_id == booking.school_class.school_id
+    return school_side, booking.slot.offer.company_id in company_ids_of(user)
 
 
 @login_required
 def booking_page(request: HttpRequest, booking_id: int) -> HttpResponse:
     """The stable address of a booking that e-mails and calendar events link to."""
-    booking = get_object_or_404(selectors.booking_list_for_user(request.user), pk=booking_id)
-    return render(request, "bookings/booking_page.html", {"booking": booking})
+    booking = _booking_of(request, booking_id)
+    school_side, company_side = _sides(request.user, booking)
+    active = booking.status in Booking.ACTIVE
+    context = {
+        "booking": booking,
+        "events": selectors.booking_history(booking),
+        "can_cancel": school_side and active,
+        "can_move": school_side and booking.holds_place,
+        "can_confirm": company_side and booking.status == Booking.Status.REQUESTED,
+        "can_decline": company_side and booking.status in (Booking.Status.REQUESTED, Booking.Status.WAITLISTED),
+    }
+    if context["can_cancel"]:
+        context["cancel_form"] = NoteForm(auto_id="cancel_%s")
+    if context["can_move"]:
+        slots = _bookable_slots_of(booking.slot.offer).exclude(pk=booking.slot_id)
+        context["move_form"] = MoveForm(auto_id="move_%s", slots=slots, offer_slots=slots)
+    if context["can_confirm"] or context["can_decline"]:
+        context["decide_form"] = NoteForm(auto_id="decide_%s")
+    return render(request, "bookings/booking_page.html", context)
+
+
+def _act(request: HttpRequest, booking: Booking, done: str, action, **arguments) -> HttpResponse:
+    try:
+        action(booking=booking, actor=request.user, **arguments)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("booking-page", booking.pk)
+
+
+def _form_errors(request: HttpRequest, booking: Booking, form: forms.Form) -> HttpResponse:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+    return redirect("booking-page", booking.pk)
+
+
+@login_required
+@require_POST
+def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = _booking_of(request, booking_id)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, booking, form)
+    return _act(
+        request, booking, _("The booking is cancelled."), services.booking_cancel, note=form.cleaned_data["note"]
+    )
+
+
+@login_required
+@require_POST
+def booking_move(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = _booking_of(request, booking_id)
+    offer_slots = Slot.objects.filter(offer_id=booking.slot.offer_id)
+    form = MoveForm(request.POST, slots=offer_slots, offer_slots=offer_slots)
+    if not form.is_valid():
+        return _form_errors(request, booking, form)
+    return _act(
+        request,
+        booking,
+        _("The booking is moved."),
+        services.booking_move,
+        slot_id=form.cleaned_data["slot"].pk,
+        note=form.cleaned_data["note"],
+    )
+
+
+@login_required
+@require_POST
+def booking_confirm(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = _booking_of(request, booking_id)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, booking, form)
+    return _act(
+        request, booking, _("The booking is confirmed."), services.booking_confirm, note=form.cleaned_data["note"]
+    )
+
+
+@login_required
+@require_POST
+def booking_decline(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = _booking_of(request, booking_id)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, booking, form)
+    return _act(
+        request, booking, _("The booking is declined."), services.booking_decline, note=form.cleaned_data["note"]
+    )
