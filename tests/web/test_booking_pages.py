@@ -78,7 +78,7 @@ def test_teacher_books_from_the_offer_page_and_sees_it_on_the_class_page(client,
     assert response["Location"] == reverse("booking-page", args=[booking.pk])
     assert (booking.status, booking.pupils, booking.adults, booking.message) == ("confirmed", 20, 2, "Vi glæder os")
     followed = client.get(response["Location"])
-    assert any("confirmed" in message for message in _messages(followed))
+    assert any("bekræftet" in message for message in _messages(followed))
     class_page = client.get(reverse("class-detail", args=[school_class.pk]))
     assert list(class_page.context["bookings"]) == [booking]
     assert reverse("booking-page", args=[booking.pk]) in class_page.content.decode()
@@ -96,7 +96,7 @@ def test_success_message_says_awaiting_the_host(client, teacher, school_class, o
     client.force_login(teacher.user)
     response = _book(client, offer, slot, school_class)
     assert Booking.objects.get().status == "requested"
-    assert any("awaits the host" in message for message in _messages(client.get(response["Location"])))
+    assert any("afventer værtens" in message for message in _messages(client.get(response["Location"])))
 
 
 def test_success_message_says_waitlisted(client, teacher, school_class, offer):
@@ -104,7 +104,7 @@ def test_success_message_says_waitlisted(client, teacher, school_class, offer):
     client.force_login(teacher.user)
     response = _book(client, offer, full, school_class)
     assert Booking.objects.get().status == "waitlisted"
-    assert any("waitlist" in message for message in _messages(client.get(response["Location"])))
+    assert any("venteliste" in message for message in _messages(client.get(response["Location"])))
 
 
 def test_full_slot_without_waitlist_is_refused_next_to_the_slot(client, teacher, school_class, offer):
