@@ -204,6 +204,7 @@ class OfferCatalogueFilter(OfferFilter):
     def __init__(self, *args, school=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.school = school
+        del self.filters["company"]  # an id box means nothing to a person; companies are searched by name
         if school is None or school.latitude is None:
             del self.filters["max_distance"]
 

@@ -1,0 +1,214 @@
+"""End-to-end tests: Playwright drives Debian's Chromium (/usr/bin/chromium) against
+pytest-django's live server.
+
+Playwright's own browser download does not work on this machine: never run `playwright
+install`. `.ci/run` installs the Debian package; without it the e2e tests are skipped.
+
+The tests use real transactions (the live server thread must see the data), so they are
+marked `django_db(transaction=True, serialized_rollback=True)`: the reference data that
+migrations load (municipalities, sectors, subjects) is restored before each test, since
+a transactional test empties the tables after it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+MOBILE = {"width": 390, "height": 844}
+PASSWORD = "secret-pass-123"  # what tests/factories.py sets
+
+# Every test module of tests/e2e puts these on its tests.
+E2E_MARKS = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _chromium_missing() -> str | None:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"{CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install -r requirements.txt)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_setup):
+    """One headless Chromium per test module (starting it takes well under a second).
+
+    Between its calls Playwright's sync API leaves an asyncio loop marked as running in the
+    main thread, and Django then refuses ORM calls ("SynchronousOnlyOperation"). So the
+    browser lives only while the e2e tests run (not for the session, where it would bother
+    the tests that follow), starts after the test database exists (and so stops before it
+    is destroyed), and allows Django's synchronous calls meanwhile: the test's own ORM calls
+    are synchronous, and the pages are served by the live server's thread."""
+    if reason := _chromium_missing():
+        pytest.skip(reason)
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # The reference data each test restores (serialized_rollback) is kept on the connection
+    # objects, which Django keeps in context variables; once Playwright has started, the
+    # test code sees other connection objects (to the same database), so hand it on.
+    serialized = {
+        connection.alias: connection._test_serialized_contents
+        for connection in connections.all()
+        if hasattr(connection, "_test_serialized_contents")
+    }
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
+        # Playwright gives every launch a fresh, empty profile directory of its own.
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server, settings) -> str:
+    """The live server's address; the test settings already allow 127.0.0.1 and localhost."""
+    host = live_server.url.split("://", 1)[1].split(":", 1)[0]
+    if host not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, host]
+    return live_server.url
+
+
+def _new_page(browser, viewport):
+    context = browser.new_context(viewport=viewport, locale="da-DK", timezone_id="Europe/Copenhagen")
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def page(browser, site):
+    context, page = _new_page(browser, DESKTOP)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def new_page(browser, site):
+    """More browsers side by side (a teacher and a host), each with its own cookies."""
+    contexts = []
+
+    def make(viewport=DESKTOP):
+        context, page = _new_page(browser, viewport)
+        contexts.append(context)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def login(page, site: str, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the real form at /login/ and wait for the redirect away from it."""
+    page.goto(f"{site}/login/")
+    page.fill("main form input[name=username]", username)
+    page.fill("main form input[name=password]", password)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
+
+def switch_language(page, code: str) -> None:
+    """The language form in the header: choose, submit, and land on the same page."""
+    page.select_option("select#language-switch", code)
+    with page.expect_navigation():
+        page.locator("form:has(select#language-switch) button[type=submit]").click()
+
+
+@dataclass
+class World:
+    """A teacher with a class, a company host with a published offer (auto-confirm) and a
+    second offer (manual confirmation, another kind, municipality and grades 4-8, where the
+    first is for 7-9), each with bookable slots in the future. The class (8th grade) may
+    book both."""
+
+    teacher: object
+    school_class: object
+    host: object
+    company: object
+    offer: object
+    slot: object
+    manual_offer: object
+    manual_slot: object
+    other_company: object
+
+
+@pytest.fixture
+def world(transactional_db) -> World:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bookings.models import Offer
+    from core.models import Municipality
+    from tests import factories
+
+    school = factories.SchoolFactory()
+    teacher = factories.TeacherFactory(school=school, user__username="laerer", user__first_name="Lone")
+    school_class = factories.SchoolClassFactory(school=school, name="8.A", grade=8, pupils=22)
+    company = factories.CompanyFactory(name="Nordjysk Vindkraft A/S")
+    host = factories.CompanyMemberFactory(company=company, user__username="vaert", user__first_name="Henrik")
+    offer = factories.OfferFactory(
+        company=company,
+        contact=host,
+        title="Besøg på vindmøllefabrikken",
+        kind=Offer.Kind.COMPANY_VISIT,
+        grade_min=7,
+        grade_max=9,
+        auto_confirm=True,
+    )
+    start = timezone.localtime(timezone.now() + dt.timedelta(days=14)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    slot = factories.SlotFactory(offer=offer, start=start, end=start + dt.timedelta(hours=2))
+    factories.SlotFactory(offer=offer, start=start + dt.timedelta(days=7), end=start + dt.timedelta(days=7, hours=2))
+    other_company = factories.CompanyFactory(
+        name="Hjørring Robotteknik ApS", municipality=Municipality.objects.get(code=860), city="Hjørring"
+    )
+    other_host = factories.CompanyMemberFactory(company=other_company, user__username="vaert2")
+    manual_offer = factories.OfferFactory(
+        company=other_company,
+        contact=other_host,
+        title="Ekspertbesøg: robotter i klassen",
+        kind=Offer.Kind.EXPERT_VISIT,
+        grade_min=4,
+        grade_max=8,
+        auto_confirm=False,
+    )
+    manual_start = start + dt.timedelta(days=1)
+    manual_slot = factories.SlotFactory(
+        offer=manual_offer, start=manual_start, end=manual_start + dt.timedelta(hours=2)
+    )
+    return World(teacher, school_class, host, company, offer, slot, manual_offer, manual_slot, other_company)
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than the window (0: no horizontal scroll)."""
+    return page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+
+
+@pytest.fixture
+def screenshots_dir() -> Iterator[Path]:
+    path = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    yield path
