@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from bookings import selectors, services
@@ -192,16 +194,25 @@ def _form_errors(request: HttpRequest, booking: Booking, form: forms.Form) -> Ht
     return redirect("booking-page", booking.pk)
 
 
-@login_required
-@require_POST
-def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
-    booking = _booking_of(request, booking_id)
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        return _form_errors(request, booking, form)
-    return _act(
-        request, booking, _("The booking is cancelled."), services.booking_cancel, note=form.cleaned_data["note"]
-    )
+def _note_action(service: Callable[..., Booking], done: str) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A POST-only view that applies `service` with the note from the form, then goes back
+    to the booking page saying `done` (or why not)."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, booking_id: int) -> HttpResponse:
+        booking = _booking_of(request, booking_id)
+        form = NoteForm(request.POST)
+        if not form.is_valid():
+            return _form_errors(request, booking, form)
+        return _act(request, booking, _(done), service, note=form.cleaned_data["note"])
+
+    return view
+
+
+booking_cancel = _note_action(services.booking_cancel, gettext_noop("The booking is cancelled."))
+booking_confirm = _note_action(services.booking_confirm, gettext_noop("The booking is confirmed."))
+booking_decline = _note_action(services.booking_decline, gettext_noop("The booking is declined."))
 
 
 @login_required
@@ -219,28 +230,4 @@ def booking_move(request: HttpRequest, booking_id: int) -> HttpResponse:
         services.booking_move,
         slot_id=form.cleaned_data["slot"].pk,
         note=form.cleaned_data["note"],
-    )
-
-
-@login_required
-@require_POST
-def booking_confirm(request: HttpRequest, booking_id: int) -> HttpResponse:
-    booking = _booking_of(request, booking_id)
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        return _form_errors(request, booking, form)
-    return _act(
-        request, booking, _("The booking is confirmed."), services.booking_confirm, note=form.cleaned_data["note"]
-    )
-
-
-@login_required
-@require_POST
-def booking_decline(request: HttpRequest, booking_id: int) -> HttpResponse:
-    booking = _booking_of(request, booking_id)
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        return _form_errors(request, booking, form)
-    return _act(
-        request, booking, _("The booking is declined."), services.booking_decline, note=form.cleaned_data["note"]
     )
