@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from accounts.models import User
-from companies.models import Company, CompanyMember, RoleModel
+from companies.models import Company, CompanyMember
 
 
 def company_ids_of(user: User) -> list[int]:
@@ -27,6 +27,3 @@ def company_list_editable_by(user: User) -> QuerySet[Company]:
         return Company.objects.all()
     return Company.objects.filter(pk__in=company_ids_of(user))
 
-
-def role_model_list_for_user(user: User) -> QuerySet[RoleModel]:
-    return RoleModel.objects.select_related("company")

@@ -21,10 +21,3 @@ def deliver_due_messages(run_seconds: float = RUN_SECONDS) -> int:
         if time.monotonic() >= stop:
             return sent
         time.sleep(POLL_SECONDS)
-
-
-def deliver_now() -> int:
-    """One pass, for tests and the admin."""
-    from notifications.delivery import deliver_due
-
-    return deliver_due()
