@@ -17,6 +17,7 @@ $(STAMP): requirements.txt
 setup: $(STAMP)
 
 demo: $(STAMP)
+	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
 

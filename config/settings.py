@@ -92,6 +92,8 @@ TEMPLATES = [
 # half-way through a transaction with "database is locked".
 SQLITE_PATH = VAR_DIR / "db.sqlite3"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}")}
+if DATABASES["default"]["NAME"] == str(SQLITE_PATH):
+    VAR_DIR.mkdir(exist_ok=True)  # var/ is git-ignored, so a fresh clone does not have it
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
