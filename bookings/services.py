@@ -193,6 +193,7 @@ def _announce(booking: Booking, change: Change, *, before: list[Recipient] | Non
         booking=booking,
         change=change,
         start=booking.slot.start,
+        deadline=booking.slot.booking_deadline,
         recipients=recipients,
         reminder_days=reminder_days_of(booking.slot.offer.reminder_days),
         now=timezone.now(),
@@ -239,9 +240,10 @@ def _class_scope(actor: User) -> int | None:
 def _booking_create(
     *, actor: User, slot_id: int, school_class_id: int, pupils: int, adults: int, message: str
 ) -> Booking:
-    """Reads and checks happen before the write transaction, so that the transaction holds
-    its locks only for the statements that must be atomic: the class's conflict check (which
-    locks the class), the capacity claim and the two inserts."""
+    """Reads, checks and everything else that can be prepared happen before the write
+    transaction, so that it holds its locks (on SQLite: the one write lock) only for what
+    must be atomic: the class's conflict check (which locks the class), the capacity claim,
+    the booking, its event and its outbox rows."""
     school_class, slot = booking_sql.class_and_slot_rows(
         class_id=school_class_id, school_id=_class_scope(actor), slot_id=slot_id
     )
@@ -251,6 +253,7 @@ def _booking_create(
         raise DomainError(SLOT_NOT_FOUND, code="slot_not_found", field="slot")
     now = timezone.now()
     _check_bookable(slot=slot, grade=school_class.grade, pupils=pupils, now=now)
+    recipients, reminder_days = _recipients_of_rows(actor, slot), reminder_days_of(slot.reminder_days)
 
     with transaction.atomic():
         _check_class_free(class_id=school_class.id, slot=slot)
@@ -275,6 +278,7 @@ def _booking_create(
         )
         booking = Booking(
             id=booking_id,
+            slot_id=slot.id,
             booked_by=actor,
             pupils=pupils,
             adults=adults,
@@ -284,15 +288,16 @@ def _booking_create(
             created_at=now,
             updated_at=now,
         )
-        _attach_rows(booking, slot=slot, school_class=school_class)
         booking_messages_enqueue(
             booking=booking,
             change=Change.CREATED,
             start=slot.start,
-            recipients=_recipients_of_rows(actor, slot),
-            reminder_days=reminder_days_of(slot.reminder_days),
+            deadline=slot.booking_deadline,
+            recipients=recipients,
+            reminder_days=reminder_days,
             now=now,
         )
+    _attach_rows(booking, slot=slot, school_class=school_class)
     return booking
 
 

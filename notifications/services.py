@@ -119,6 +119,7 @@ def _messages(
     change: Change,
     *,
     start: dt.datetime,
+    deadline: dt.datetime,
     recipients: list[Recipient],
     reminder_days: list[int],
     now: dt.datetime,
@@ -157,7 +158,7 @@ def _messages(
         # Nudge after N days, but at the latest a day before the request would expire.
         nudge = min(
             now + dt.timedelta(days=settings.PENDING_NUDGE_DAYS),
-            booking.slot.booking_deadline - dt.timedelta(days=1),
+            deadline - dt.timedelta(days=1),
         )
         if nudge > now:
             add(Kind.PENDING_NUDGE, hosts, due_at=nudge)
@@ -171,6 +172,7 @@ def booking_messages_enqueue(
     booking: Booking,
     change: Change,
     start: dt.datetime,
+    deadline: dt.datetime,
     recipients: list[Recipient],
     reminder_days: list[int],
     now: dt.datetime,
@@ -180,7 +182,9 @@ def booking_messages_enqueue(
     role model of the old slot, say): they get the event's cancellation. Pending reminders
     and nudges that no longer apply are withdrawn; a change saved twice writes nothing new
     and withdraws nothing it wrote itself (the dedup key is unique)."""
-    rows = _messages(booking, change, start=start, recipients=recipients, reminder_days=reminder_days, now=now)
+    rows = _messages(
+        booking, change, start=start, deadline=deadline, recipients=recipients, reminder_days=reminder_days, now=now
+    )
     if removed and booking.invite_sequence is not None:
         rows += [
             _row(
