@@ -69,11 +69,15 @@ def press(page, action: str) -> None:
         button.click()
 
 
-def test_teacher_books_host_confirms_teacher_cancels(new_page, site, world):
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_teacher_books_host_confirms_teacher_cancels(new_page, site, world, language):
+    """The whole flow, in Danish and in English."""
     from bookings.models import Booking
 
     teacher = new_page()
     login(teacher, site, world.teacher.user.username)
+    if language != "da":
+        switch_language(teacher, language)
     find_by_filter_and_open(teacher, site, "kind", "expert_visit", world.manual_offer)
     book(teacher, world.manual_slot, world.school_class, pupils=20, adults=2, message="Vi glæder os!")
 
@@ -87,7 +91,7 @@ def test_teacher_books_host_confirms_teacher_cancels(new_page, site, world):
     )
     assert booking.message == "Vi glæder os!"
     assert status_of(teacher) == "requested"  # manual confirmation: it waits for the host
-    with translation.override("da"):
+    with translation.override(language):
         assert messages_text(teacher) == str(
             translation.gettext("The booking is sent and awaits the host's confirmation.")
         )
@@ -102,6 +106,9 @@ def test_teacher_books_host_confirms_teacher_cancels(new_page, site, world):
     # The host sees the request on the home page, opens it and confirms.
     host = new_page()
     login(host, site, world.manual_offer.contact.user.username)
+    if language != "da":
+        switch_language(host, language)
+    assert host.locator("html").get_attribute("lang") == language
     with host.expect_navigation():
         host.locator(f"main a[href='/bookings/{booking_id}/']").click()
     press(host, "confirm")
