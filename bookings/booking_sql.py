@@ -176,32 +176,31 @@ def claim_place(*, slot_id: int, pupils: int, open_status: str) -> bool:
         return cursor.rowcount == 1
 
 
-def insert_booking(
-    *,
-    slot_id: int,
-    class_id: int,
-    booked_by_id: int,
-    pupils: int,
-    adults: int,
-    message: str,
-    status: str,
-    invite_sequence: int | None,
-    action: str,
-    now: dt.datetime,
-) -> int:
-    """Insert the booking and its first event; returns the booking's id."""
-    stamp = _db_datetime(now)
+def insert_booking(booking: Any) -> None:
+    """Insert a new Booking instance and its first event (actor: the booker); sets its id."""
+    stamp = _db_datetime(booking.created_at)
     with connection.cursor() as cursor:
         cursor.execute(
             'INSERT INTO "bookings_booking" ("created_at", "updated_at", "slot_id", "school_class_id", '
             '"booked_by_id", "pupils", "adults", "message", "status", "invite_sequence") '
             'VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING "id"',
-            [stamp, stamp, slot_id, class_id, booked_by_id, pupils, adults, message, status, invite_sequence],
+            [
+                stamp,
+                stamp,
+                booking.slot_id,
+                booking.school_class_id,
+                booking.booked_by_id,
+                booking.pupils,
+                booking.adults,
+                booking.message,
+                booking.status,
+                booking.invite_sequence,
+            ],
         )
-        booking_id = cursor.fetchone()[0]
+        booking.pk = cursor.fetchone()[0]
         cursor.execute(
             'INSERT INTO "bookings_bookingevent" ("booking_id", "action", "actor_id", "from_status", '
             '"to_status", "note", "at") VALUES (%s, %s, %s, %s, %s, %s, %s)',
-            [booking_id, action, booked_by_id, "", status, "", stamp],
+            [booking.pk, booking.status, booking.booked_by_id, "", booking.status, "", stamp],
         )
-    return booking_id
+    booking._state.adding = False

@@ -263,31 +263,19 @@ def _booking_create(
             status = Booking.Status.WAITLISTED
         else:
             raise DomainError(SLOT_FULL, code="slot_full", field="slot")
-        invite_sequence = 0 if status == Booking.Status.CONFIRMED else None
-        booking_id = booking_sql.insert_booking(
-            slot_id=slot.id,
-            class_id=school_class.id,
-            booked_by_id=actor.pk,
-            pupils=pupils,
-            adults=adults,
-            message=message,
-            status=status,
-            invite_sequence=invite_sequence,
-            action=status,
-            now=now,
-        )
         booking = Booking(
-            id=booking_id,
             slot_id=slot.id,
+            school_class_id=school_class.id,
             booked_by=actor,
             pupils=pupils,
             adults=adults,
             message=message,
             status=status,
-            invite_sequence=invite_sequence,
+            invite_sequence=0 if status == Booking.Status.CONFIRMED else None,
             created_at=now,
             updated_at=now,
         )
+        booking_sql.insert_booking(booking)
         booking_messages_enqueue(
             booking=booking,
             change=Change.CREATED,
@@ -353,7 +341,6 @@ def _attach_rows(booking: Booking, *, slot: booking_sql.SlotRow, school_class: b
     )
     class_instance.school = school
     booking.slot, booking.school_class = slot_instance, class_instance
-    booking._state.adding = False
 
 
 @transaction.atomic

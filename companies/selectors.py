@@ -26,4 +26,3 @@ def company_list_editable_by(user: User) -> QuerySet[Company]:
     if user.is_authenticated and user.sees_everything:
         return Company.objects.all()
     return Company.objects.filter(pk__in=company_ids_of(user))
-
