@@ -42,13 +42,6 @@ class SlotRow(NamedTuple):
     waitlist_enabled: bool
     company_id: int
     company_name: str
-    company_email: str
-    reminder_days: str
-    contact_email: str | None
-    contact_first_name: str | None
-    contact_last_name: str | None
-    contact_language: str | None
-    role_models: tuple[tuple[str, str], ...] = ()  # (name, e-mail) of role models named on the slot
 
 
 def _aware(value: Any) -> dt.datetime:
@@ -71,32 +64,17 @@ _CLASS_TABLES = '"schools_schoolclass" c JOIN "schools_school" s ON s."id" = c."
 _SLOT_COLUMNS = (
     't."id", t."start", t."end", t."booking_deadline", t."status", t."capacity_pupils", '
     'o."id", o."title", o."is_published", o."grade_min", o."grade_max", o."auto_confirm", '
-    'o."waitlist_enabled", y."id", y."name", y."email", o."reminder_days", '
-    'u."email", u."first_name", u."last_name", u."language", r."name", r."email"'
+    'o."waitlist_enabled", y."id", y."name"'
 )
-# One row per role model named on the slot (or one row with NULLs if none).
 _SLOT_TABLES = (
     '"bookings_slot" t JOIN "bookings_offer" o ON o."id" = t."offer_id" '
-    'JOIN "companies_company" y ON y."id" = o."company_id" '
-    'LEFT JOIN "companies_companymember" m ON m."id" = o."contact_id" '
-    'LEFT JOIN "accounts_user" u ON u."id" = m."user_id" '
-    'LEFT JOIN "bookings_slot_role_models" sr ON sr."slot_id" = t."id" '
-    'LEFT JOIN "companies_rolemodel" r ON r."id" = sr."rolemodel_id"'
+    'JOIN "companies_company" y ON y."id" = o."company_id"'
 )
 
 
-def _slot(rows: list[tuple]) -> SlotRow:
-    """A SlotRow from the rows of one slot (several when several role models are named)."""
-    values = rows[0]
+def _slot(values: tuple) -> SlotRow:
     start, end, deadline = (_aware(value) for value in values[1:4])
-    role_models = tuple((row[21], row[22]) for row in rows if row[22])
-    return SlotRow(values[0], start, end, deadline, *values[4:21], role_models)
-
-
-def _all(sql: str, params: list[Any]) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return SlotRow(values[0], start, end, deadline, *values[4:])
 
 
 def _school_filter(school_id: int | None) -> tuple[str, list[Any]]:
@@ -109,13 +87,13 @@ def class_and_slot_rows(
     """The class (if it belongs to `school_id`; None means any school) and the slot with its
     offer, in one round trip when both exist, which is the common case."""
     school_sql, school_params = _school_filter(school_id)
-    rows = _all(
+    row = _one(
         f"SELECT {_CLASS_COLUMNS}, {_SLOT_COLUMNS} FROM {_CLASS_TABLES} CROSS JOIN {_SLOT_TABLES} "
         f'WHERE c."id" = %s AND t."id" = %s{school_sql}',
         [class_id, slot_id, *school_params],
     )
-    if rows:
-        return ClassRow(*rows[0][:7]), _slot([row[7:] for row in rows])
+    if row:
+        return ClassRow(*row[:7]), _slot(row[7:])
     class_row = _one(
         f'SELECT {_CLASS_COLUMNS} FROM {_CLASS_TABLES} WHERE c."id" = %s{school_sql}', [class_id, *school_params]
     )
@@ -123,8 +101,8 @@ def class_and_slot_rows(
 
 
 def slot_row(*, slot_id: int) -> SlotRow | None:
-    rows = _all(f'SELECT {_SLOT_COLUMNS} FROM {_SLOT_TABLES} WHERE t."id" = %s', [slot_id])
-    return _slot(rows) if rows else None
+    row = _one(f'SELECT {_SLOT_COLUMNS} FROM {_SLOT_TABLES} WHERE t."id" = %s', [slot_id])
+    return _slot(row) if row else None
 
 
 def lock_class_and_find_conflict(
@@ -177,13 +155,15 @@ def claim_place(*, slot_id: int, pupils: int, open_status: str) -> bool:
 
 
 def insert_booking(booking: Any) -> None:
-    """Insert a new Booking instance and its first event (actor: the booker); sets its id."""
+    """Insert a new Booking instance and its first event (actor: the booker); sets its id.
+    The booking is marked as having messages to write: the e-mails a new booking causes are
+    written to the outbox outside the rush (see services.bookings_announce_new)."""
     stamp = _db_datetime(booking.created_at)
     with connection.cursor() as cursor:
         cursor.execute(
             'INSERT INTO "bookings_booking" ("created_at", "updated_at", "slot_id", "school_class_id", '
-            '"booked_by_id", "pupils", "adults", "message", "status", "invite_sequence") '
-            'VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING "id"',
+            '"booked_by_id", "pupils", "adults", "message", "status", "invite_sequence", "messages_pending") '
+            'VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING "id"',
             [
                 stamp,
                 stamp,
@@ -195,9 +175,11 @@ def insert_booking(booking: Any) -> None:
                 booking.message,
                 booking.status,
                 booking.invite_sequence,
+                True,
             ],
         )
         booking.pk = cursor.fetchone()[0]
+        booking.messages_pending = True
         cursor.execute(
             'INSERT INTO "bookings_bookingevent" ("booking_id", "action", "actor_id", "from_status", '
             '"to_status", "note", "at") VALUES (%s, %s, %s, %s, %s, %s, %s)',

@@ -200,12 +200,25 @@ class Booking(TimeStampedModel):
         editable=False,
         help_text=_("SEQUENCE of the last calendar invite or cancellation; empty if never invited."),
     )
+    messages_pending = models.BooleanField(
+        _("messages not yet written"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "A new booking's e-mails are written to the outbox by the delivery task within about a "
+            "second, or by the booking's next change if that comes first."
+        ),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
-        indexes = [models.Index(fields=["slot", "status"]), models.Index(fields=["school_class", "status"])]
+        indexes = [
+            models.Index(fields=["slot", "status"]),
+            models.Index(fields=["school_class", "status"]),
+            models.Index(fields=["id"], condition=Q(messages_pending=True), name="booking_messages_pending"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["slot", "school_class"],

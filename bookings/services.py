@@ -138,11 +138,13 @@ def _is_school_side(actor: User, booking: Booking) -> bool:
 def _locked(booking: Booking) -> Booking:
     """The booking as it is now, locked for this transaction. Decisions are made on this row,
     never on an instance loaded before the transaction began, which may be stale."""
-    return (
+    locked = (
         Booking.objects.select_for_update(of=("self",))
         .select_related("slot__offer__company", "slot__offer__contact__user", "school_class__school", "booked_by")
         .get(pk=booking.pk)
     )
+    _announce_creation([locked])
+    return locked
 
 
 def _next_sequence(booking: Booking, to_status: str) -> int | None:
@@ -184,7 +186,9 @@ def _recipients(booking: Booking) -> list[Recipient]:
     return [person for person in people if person.email]
 
 
-def _announce(booking: Booking, change: Change, *, before: list[Recipient] | None = None) -> None:
+def _announce(
+    booking: Booking, change: Change, *, before: list[Recipient] | None = None, now: dt.datetime | None = None
+) -> None:
     """Enqueue what the change tells whom. `before` is who was on the booking before the
     change; anyone no longer on it gets the event's cancellation."""
     recipients = _recipients(booking)
@@ -196,9 +200,42 @@ def _announce(booking: Booking, change: Change, *, before: list[Recipient] | Non
         deadline=booking.slot.booking_deadline,
         recipients=recipients,
         reminder_days=reminder_days_of(booking.slot.offer.reminder_days),
-        now=timezone.now(),
+        now=now or timezone.now(),
         removed=[person for person in before or [] if person.email not in still_on],
     )
+
+
+def _announce_creation(bookings: list[Booking]) -> None:
+    """Write the messages of the new bookings among `bookings` whose messages are not written
+    yet. Called on bookings loaded (and locked) for a change, before the change, so that
+    what the booking's creation tells comes first and from the booking as it was created."""
+    pending = [booking for booking in bookings if booking.messages_pending]
+    for booking in pending:
+        _announce(booking, Change.CREATED, now=booking.created_at)
+        booking.messages_pending = False
+    if pending:
+        Booking.objects.filter(pk__in=[booking.pk for booking in pending]).update(messages_pending=False)
+
+
+ANNOUNCE_BATCH = 100
+
+
+def bookings_announce_new(*, limit: int = ANNOUNCE_BATCH) -> int:
+    """Write the messages of up to `limit` new bookings, oldest first, in one short
+    transaction; returns how many. Creating a booking only marks it (booking_sql.insert_booking)
+    so that a rush of bookings does not also write every invite and reminder while it holds
+    the slot; the delivery task calls this every second, before it sends what is due. Bookings
+    locked by a change in progress are skipped: that change writes their messages itself."""
+    with transaction.atomic():
+        pending = list(
+            Booking.objects.select_for_update(of=("self",), skip_locked=True)
+            .filter(messages_pending=True)
+            .select_related("slot__offer__company", "slot__offer__contact__user", "booked_by")
+            .prefetch_related("slot__role_models")
+            .order_by("id")[:limit]
+        )
+        _announce_creation(pending)
+    return len(pending)
 
 
 # Bookings ----------------------------------------------------------------------------------
@@ -243,7 +280,7 @@ def _booking_create(
     """Reads, checks and everything else that can be prepared happen before the write
     transaction, so that it holds its locks (on SQLite: the one write lock) only for what
     must be atomic: the class's conflict check (which locks the class), the capacity claim,
-    the booking, its event and its outbox rows."""
+    the booking and its event. Its e-mails are written later (bookings_announce_new)."""
     school_class, slot = booking_sql.class_and_slot_rows(
         class_id=school_class_id, school_id=_class_scope(actor), slot_id=slot_id
     )
@@ -253,8 +290,6 @@ def _booking_create(
         raise DomainError(SLOT_NOT_FOUND, code="slot_not_found", field="slot")
     now = timezone.now()
     _check_bookable(slot=slot, grade=school_class.grade, pupils=pupils, now=now)
-    recipients, reminder_days = _recipients_of_rows(actor, slot), reminder_days_of(slot.reminder_days)
-
     with transaction.atomic():
         _check_class_free(class_id=school_class.id, slot=slot)
         if _slot_claim(slot_id=slot.id, pupils=pupils):
@@ -276,29 +311,8 @@ def _booking_create(
             updated_at=now,
         )
         booking_sql.insert_booking(booking)
-        booking_messages_enqueue(
-            booking=booking,
-            change=Change.CREATED,
-            start=slot.start,
-            deadline=slot.booking_deadline,
-            recipients=recipients,
-            reminder_days=reminder_days,
-            now=now,
-        )
     _attach_rows(booking, slot=slot, school_class=school_class)
     return booking
-
-
-def _recipients_of_rows(teacher: User, slot: booking_sql.SlotRow) -> list[Recipient]:
-    """`_recipients` for a booking being created, from the rows already read."""
-    people = [Recipient(Role.TEACHER, teacher.email, teacher.get_full_name(), teacher.language)]
-    if slot.contact_email is not None:
-        name = f"{slot.contact_first_name} {slot.contact_last_name}".strip()
-        people.append(Recipient(Role.HOST, slot.contact_email, name, slot.contact_language or "da"))
-    elif slot.company_email:
-        people.append(Recipient(Role.HOST, slot.company_email, slot.company_name))
-    people += [Recipient(Role.ROLE_MODEL, email, name) for name, email in slot.role_models]
-    return [person for person in people if person.email]
 
 
 def _attach_rows(booking: Booking, *, slot: booking_sql.SlotRow, school_class: booking_sql.ClassRow) -> None:
@@ -464,6 +478,7 @@ def waitlist_promote(*, slot_id: int) -> list[Booking]:
         .order_by("created_at", "id")
     )
     for candidate in waiting:
+        _announce_creation([candidate])
         slot = candidate.slot
         if slot.status != Slot.Status.OPEN or slot.start <= timezone.now():
             break
@@ -572,6 +587,7 @@ def slot_update(*, slot: Slot, actor: User, role_models: list | None = None, **f
     so that a booking arriving meanwhile cannot end up above the new capacity."""
     start, end = fields.get("start", slot.start), fields.get("end", slot.end)
     _check_times(start, end)
+    _announce_creation_on(slot)
     if start != slot.start:
         _check_future(start)
         _check_not_holiday(slot.offer, start)
@@ -593,12 +609,17 @@ def slot_update(*, slot: Slot, actor: User, role_models: list | None = None, **f
     return slot
 
 
-def _bookings_on(slot: Slot, statuses: tuple[str, ...]) -> list[Booking]:
+def _bookings_on(slot: Slot, statuses: tuple[str, ...], **filters: Any) -> list[Booking]:
     return list(
         Booking.objects.select_for_update(of=("self",))
-        .filter(slot=slot, status__in=statuses)
+        .filter(slot=slot, status__in=statuses, **filters)
         .select_related("slot__offer__company", "slot__offer__contact__user", "booked_by")
     )
+
+
+def _announce_creation_on(slot: Slot) -> None:
+    """Write the pending messages of the slot's new bookings before the slot changes."""
+    _announce_creation(_bookings_on(slot, Booking.ACTIVE, messages_pending=True))
 
 
 def _reschedule_bookings(slot: Slot, *, dropped_role_models: set = frozenset()) -> None:
@@ -618,6 +639,7 @@ def _reschedule_bookings(slot: Slot, *, dropped_role_models: set = frozenset()) 
 @transaction.atomic
 def slot_cancel(*, slot: Slot, actor: User, note: str = "") -> Slot:
     """Cancel a slot: it takes no more bookings and every active booking on it is cancelled."""
+    _announce_creation_on(slot)
     Slot.objects.filter(pk=slot.pk).update(status=Slot.Status.CANCELLED, updated_at=timezone.now())
     slot.status = Slot.Status.CANCELLED
     for booking in _bookings_on(slot, Booking.ACTIVE):

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from bookings.models import Booking
+from bookings.services import ANNOUNCE_BATCH, bookings_announce_new
 from notifications.models import OutgoingMessage
 from notifications.rendering import is_current, render
 
@@ -119,10 +120,13 @@ def _reopen(connection) -> None:
 
 
 def deliver_due(*, limit: int = 500, deadline: float | None = None) -> int:
-    """Send what is due now over one mail connection. Returns how many were sent.
+    """Write the messages of new bookings, then send what is due now over one mail
+    connection. Returns how many were sent.
 
     With a `deadline` (a time.monotonic() value) no message is claimed after it, so that a
     caller with a time limit (the django-q2 task) is not killed in the middle of a send."""
+    while bookings_announce_new() == ANNOUNCE_BATCH:
+        pass
     now = timezone.now()
     release_stale_claims(now=now)
     ids = due_message_ids(now=now, limit=limit)

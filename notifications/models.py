@@ -1,7 +1,8 @@
 """The outbox and the calendar feeds.
 
 Every e-mail is a row in `OutgoingMessage`, written in the same transaction as the booking
-change that causes it. A django-q2 schedule delivers what is due: it claims a row with a
+change that causes it (a new booking's are written from its `messages_pending` mark by the
+delivery pass, see notifications/services.py). A django-q2 schedule delivers what is due: it claims a row with a
 conditional UPDATE (so two workers never send the same row), renders it from the booking as
 it is now, sends it outside any transaction and records the outcome on the row.
 """

@@ -1,7 +1,10 @@
 """What a booking change tells whom: outbox rows written in the caller's transaction.
 
 Bookings' services call `booking_messages_enqueue` after each change, inside their own
-transaction, so a message exists exactly when the change does. Nothing is sent here.
+transaction, so a message exists exactly when the change does. The one exception is a new
+booking: it is only marked (`Booking.messages_pending`, in its own transaction), and its
+messages are written by `bookings.services.bookings_announce_new` at the start of each
+delivery pass, or by the booking's next change. Nothing is sent here.
 """
 
 from __future__ import annotations

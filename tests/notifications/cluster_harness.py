@@ -224,10 +224,15 @@ def run_command(database: LiveDatabase, command: str, arguments: dict[str, Any],
     return json.loads(stdout.strip().splitlines()[-1])
 
 
-def make_bookings(database: LiveDatabase, *, bookings: int, days_ahead: int = 30) -> list[int]:
-    """`bookings` confirmed bookings made through bookings.services; each writes two due
-    invites (teacher and host) and four future reminders. Returns the due invites' row ids."""
-    return run_command(database, "bookings", {"bookings": bookings, "days_ahead": days_ahead})["due"]
+def make_bookings(
+    database: LiveDatabase, *, bookings: int, days_ahead: int = 30, write_messages: bool = True
+) -> list[int]:
+    """`bookings` confirmed bookings made through bookings.services; each has two due invites
+    (teacher and host) and four future reminders. With `write_messages` they are written to
+    the outbox here and the due invites' row ids returned; without, they are left to the
+    delivery task, as after a booking through the API, and nothing is returned."""
+    options = {"bookings": bookings, "days_ahead": days_ahead, "write_messages": write_messages}
+    return run_command(database, "bookings", options)["due"]
 
 
 def kick_schedule(database: LiveDatabase) -> str:
@@ -375,7 +380,8 @@ def _command_qcluster(options: dict[str, Any]) -> None:
 def _command_bookings(options: dict[str, Any]) -> dict[str, Any]:
     """A company with a contact person, an auto-confirmed offer and one slot `days_ahead`
     days ahead with room for every class; one school with one teacher per class. Each
-    class books the slot through bookings.services.booking_create."""
+    class books the slot through bookings.services.booking_create; with "write_messages" their
+    messages are written before this returns."""
     import datetime as dt
     import secrets
 
@@ -434,6 +440,10 @@ def _command_bookings(options: dict[str, Any]) -> dict[str, Any]:
         services.booking_create(actor=user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=20).pk
         for user, school_class in zip(users, classes, strict=True)
     ]
+    if not options["write_messages"]:
+        return {"bookings": booking_ids, "slot": slot.pk, "due": []}
+    while services.bookings_announce_new():
+        pass
     due = OutgoingMessage.objects.filter(
         booking_id__in=booking_ids, status=OutgoingMessage.Status.PENDING, due_at__lte=timezone.now()
     )

@@ -57,7 +57,10 @@ def slot_at(offer, start: dt.datetime, **fields):
 
 
 def book(teacher, school_class, slot) -> Booking:
-    return services.booking_create(actor=teacher.user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=20)
+    """Book, and write the booking's messages as the delivery task does within a second."""
+    booking = services.booking_create(actor=teacher.user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=20)
+    services.bookings_announce_new()
+    return booking
 
 
 def rows(booking: Booking, kind: str, **filters):
@@ -319,6 +322,21 @@ def test_unanswered_request_nudges_the_host_after_pending_nudge_days(
     sent = sent_now()
     assert [(kind, to) for kind, to, _ in sent] == [(Kind.PENDING_NUDGE, host.user.email)]
     assert sent[0][2].startswith(subject_prefix("Waiting for your answer: %(class)s for %(title)s, %(when)s"))
+
+
+def test_messages_written_after_the_request_count_from_when_it_was_made(
+    clock, teacher, host, school_class, manual_offer
+):
+    """The delivery pass writes a new booking's messages a moment after it is made: the nudge
+    is still due PENDING_NUDGE_DAYS after the request, not after that moment."""
+    booking = services.booking_create(
+        actor=teacher.user, slot_id=slot_at(manual_offer, NOW + 10 * DAY).pk, school_class_id=school_class.pk, pupils=20
+    )
+    clock.move_to(NOW + 30 * SECOND)
+    services.bookings_announce_new()
+
+    assert schedule(booking, Kind.PENDING_NUDGE) == [(NOW + settings.PENDING_NUDGE_DAYS * DAY, "host", host.user.email)]
+    assert schedule(booking, Kind.REQUEST_RECEIVED) == [(NOW, "teacher", teacher.user.email)]
 
 
 def test_confirming_before_the_nudge_withdraws_it(clock, teacher, host, school_class, manual_offer):
