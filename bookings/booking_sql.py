@@ -118,7 +118,9 @@ def lock_class_and_find_conflict(
     """The slot of a booking that stops the class from booking this slot (an active booking of
     the same slot, or a place-holding booking of a slot overlapping it in time), read while
     the class row is locked, so a class's bookings are decided one at a time. On PostgreSQL
-    the lock is FOR UPDATE on the class row; SQLite needs none, as its IMMEDIATE write
+    the lock is FOR UPDATE on the class row, taken by a statement of its own: a check in the
+    same statement would read the snapshot from before the wait for the lock and miss the
+    booking the lock holder just committed. SQLite needs no lock, as its IMMEDIATE write
     transaction already admits one writer at a time."""
     conflict = (
         'SELECT b."slot_id" FROM "bookings_booking" b JOIN "bookings_slot" t ON t."id" = b."slot_id" '
@@ -131,9 +133,8 @@ def lock_class_and_find_conflict(
         params.append(exclude_booking_id)
     conflict += " LIMIT 1"
     if connection.features.has_select_for_update:
-        row = _one(f'SELECT ({conflict}) FROM "schools_schoolclass" WHERE "id" = %s FOR UPDATE', [*params, class_id])
-    else:
-        row = _one(conflict, params)
+        _one('SELECT 1 FROM "schools_schoolclass" WHERE "id" = %s FOR UPDATE', [class_id])
+    row = _one(conflict, params)
     return row[0] if row else None
 
 

@@ -392,6 +392,7 @@ class LiveStack:
         auto_confirm: bool = True,
         capacity_pupils: int = 30000,
         slots: int = 1,
+        overlapping: bool = False,
     ) -> Scenario:
         assert self.database is not None
         data = run_json(
@@ -404,6 +405,7 @@ class LiveStack:
                 "waitlist": waitlist,
                 "auto_confirm": auto_confirm,
                 "slots": slots,
+                "overlapping": overlapping,
             },
         )
         return Scenario(
@@ -641,8 +643,11 @@ def _command_scenario(options: dict[str, Any]) -> dict[str, Any]:
         )
         start = (timezone.now() + dt.timedelta(days=30)).replace(minute=0, second=0, microsecond=0)
         slots = []
+        # Slots a day apart, or (overlapping) five minutes apart, each two hours long: up to 24
+        # overlapping slots all overlap one another.
+        step = dt.timedelta(minutes=5) if options.get("overlapping") else dt.timedelta(days=1)
         for number in range(int(options.get("slots", 1))):
-            slot_start = start + dt.timedelta(days=number)
+            slot_start = start + number * step
             slots.append(
                 Slot.objects.create(
                     offer=offer,

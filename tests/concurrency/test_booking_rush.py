@@ -108,6 +108,30 @@ def test_double_click_books_once(live_stack, live_report):
     assert state["max_active_per_class_and_slot"] == 1
 
 
+OVERLAP_ROUNDS = 5
+
+
+def test_class_rushing_overlapping_slots_gets_one_of_them(live_stack, live_report):
+    """One class books 20 slots that overlap in time, all at once: one booking holds, the other
+    19 are refused because the class is busy then. The unique constraint cannot catch this
+    (the slots differ); only the class lock, with the check made after it is taken, can.
+    A few rounds, each on fresh slots, as one round does not always hit the window."""
+    for _ in range(OVERLAP_ROUNDS):
+        scenario = live_stack.load_scenario(
+            capacity_classes=CAPACITY, classes=1, waitlist=True, slots=DOUBLE_CLICKS, overlapping=True
+        )
+        requests = [live.booking_request(scenario, 0, slot=slot) for slot in scenario.slots]
+        replies = live.send_together(live_stack.server.url, requests)
+        state = live_stack.read_state(scenario.slots)
+        summary = live.summarize(replies)
+        live_report(describe(replies, state))
+
+        assert summary["server_errors"] == summary["connection_errors"] == 0
+        assert summary["outcomes"] == {"201 confirmed": 1, "400 class_busy": DOUBLE_CLICKS - 1}
+        assert state["bookings"] == {"confirmed": 1}
+        assert state["booked_classes"] == 1
+
+
 @pytest.mark.parametrize("backend", live.BACKENDS)
 def test_negative_control_the_rush_detects_a_missing_guard(backend, live_report):
     """Proof that the rush assertions can fail: the same rush against a server whose guard
