@@ -442,12 +442,19 @@ def _command_bookings(options: dict[str, Any]) -> dict[str, Any]:
     ]
     if not options["write_messages"]:
         return {"bookings": booking_ids, "slot": slot.pk, "due": []}
+    writing = time.perf_counter()
     while services.bookings_announce_new():
         pass
+    write_seconds = time.perf_counter() - writing
     due = OutgoingMessage.objects.filter(
         booking_id__in=booking_ids, status=OutgoingMessage.Status.PENDING, due_at__lte=timezone.now()
     )
-    return {"bookings": booking_ids, "slot": slot.pk, "due": sorted(due.values_list("id", flat=True))}
+    return {
+        "bookings": booking_ids,
+        "slot": slot.pk,
+        "due": sorted(due.values_list("id", flat=True)),
+        "write_seconds": write_seconds,
+    }
 
 
 def _command_kick(options: dict[str, Any]) -> dict[str, Any]:
