@@ -69,10 +69,10 @@ class BookingEventInline(admin.TabularInline):
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     list_display = ["school_class", "slot", "status", "pupils", "booked_by", "created_at"]
-    list_filter = ["status", "slot__offer__kind", "slot__offer__company", "school_class__school"]
+    list_filter = ["status", "messages_pending", "slot__offer__kind", "slot__offer__company", "school_class__school"]
     search_fields = ["school_class__name", "school_class__school__name", "slot__offer__title", "booked_by__username"]
     date_hierarchy = "created_at"
-    readonly_fields = ["slot", "school_class", "booked_by", "pupils", "adults", "message", "status"]
+    readonly_fields = ["slot", "school_class", "booked_by", "pupils", "adults", "message", "status", "messages_pending"]
     list_select_related = ["school_class__school", "slot__offer", "booked_by"]
     inlines = [BookingEventInline]
     actions = ["confirm", "decline", "cancel"]

@@ -125,7 +125,7 @@ def deliver_due(*, limit: int = 500, deadline: float | None = None) -> int:
 
     With a `deadline` (a time.monotonic() value) no message is claimed after it, so that a
     caller with a time limit (the django-q2 task) is not killed in the middle of a send."""
-    while bookings_announce_new() == ANNOUNCE_BATCH:
+    while bookings_announce_new() == ANNOUNCE_BATCH and (deadline is None or time.monotonic() < deadline):
         pass
     now = timezone.now()
     release_stale_claims(now=now)
