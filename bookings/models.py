@@ -182,9 +182,13 @@ class Booking(TimeStampedModel):
     HOLDING_PLACE = (Status.REQUESTED, Status.CONFIRMED)
     ACTIVE = (Status.REQUESTED, Status.CONFIRMED, Status.WAITLISTED)
 
-    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("slot"))
+    # No single-column indexes on slot and class: the (slot, status) and (class, status) indexes
+    # below serve those lookups, and every index is one more write per booking.
+    slot = models.ForeignKey(
+        Slot, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("slot"), db_index=False
+    )
     school_class = models.ForeignKey(
-        SchoolClass, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("class")
+        SchoolClass, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("class"), db_index=False
     )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings_made", verbose_name=_("booked by")
