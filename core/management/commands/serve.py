@@ -1,5 +1,7 @@
 """Serve the web app and run the django-q2 cluster together; Ctrl-C stops both."""
 
+import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -17,11 +19,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, host: str, port: str, **options) -> None:
         manage = [sys.executable, "manage.py"]
+        # Each child leads a process group of its own, so that stopping reaches what it started
+        # too (runserver's autoreloaded server, the cluster's workers) whoever signals serve.
         processes = [
-            subprocess.Popen([*manage, "qcluster"]),
-            subprocess.Popen([*manage, "runserver", f"{host}:{port}"]),
+            subprocess.Popen([*manage, "qcluster"], process_group=0),
+            subprocess.Popen([*manage, "runserver", f"{host}:{port}"], process_group=0),
         ]
         self.stdout.write(f"Brobyg on http://{host}:{port}/ with its task cluster. Ctrl-C stops both.")
+        signal.signal(signal.SIGINT, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
         try:
             while all(process.poll() is None for process in processes):
@@ -29,11 +34,20 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
-            for process in processes:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGINT)
-            for process in processes:
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            _stop(processes)
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    """SIGTERM to each child's process group (SIGINT may be ignored: a background job starts
+    with it ignored, and its children inherit that), then SIGKILL what is left after 15 s."""
+    for process in processes:
+        _signal_group(process, signal.SIGTERM)
+    for process in processes:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=15)
+        _signal_group(process, signal.SIGKILL)
+
+
+def _signal_group(process: subprocess.Popen, signal_number: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal_number)
