@@ -22,22 +22,24 @@ def _answers(port: int) -> bool:
         return probe.connect_ex((live.HOST, port)) == 0
 
 
-def _alive(pids: list[int]) -> list[int]:
-    alive = []
-    for pid in pids:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            continue
+def _stat(pid: int) -> list[str] | None:
+    """/proc/PID/stat after the command name: state, parent, … (so the test needs no `ps`,
+    which not every Debian image has); None if the process is gone."""
+    try:
         with open(f"/proc/{pid}/stat") as stat:
-            if stat.read().split(") ")[1].split()[0] != "Z":
-                alive.append(pid)
-    return alive
+            return stat.read().rsplit(") ", 1)[1].split()
+    except FileNotFoundError:
+        return None
+
+
+def _alive(pids: list[int]) -> list[int]:
+    return [pid for pid in pids if (fields := _stat(pid)) is not None and fields[0] != "Z"]
 
 
 def _descendants(pid: int) -> list[int]:
-    children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout.split()
-    return [int(child) for child in children] + [g for child in children for g in _descendants(int(child))]
+    pids = [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
+    children = [child for child in pids if (fields := _stat(child)) is not None and int(fields[1]) == pid]
+    return children + [grandchild for child in children for grandchild in _descendants(child)]
 
 
 def _ignore_sigint() -> None:
