@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from bookings import selectors, services
 from bookings.models import Booking, Offer, Slot
+from bookings.permissions import can_manage_offers
 from companies.selectors import company_list_editable_by
 from core.dates import holiday_name
 from core.errors import DomainError
@@ -48,7 +49,7 @@ def host_required(view: Callable) -> Callable:
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not company_list_editable_by(request.user).exists():
+        if not can_manage_offers(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from bookings import selectors, services
 from bookings.models import Booking, Slot
-from companies.selectors import company_ids_of
+from bookings.permissions import is_company_side, is_school_side
 from core.dates import school_year_label, school_year_of
 from core.errors import DomainError
 from schools.selectors import class_list_for_user, teacher_of
@@ -56,20 +56,12 @@ def class_detail(request: HttpRequest, class_id: int) -> HttpResponse:
     return render(request, "web/teacher/class_detail.html", {"school_class": school_class, "bookings": bookings})
 
 
-def _sides(user, booking: Booking) -> tuple[bool, bool]:
-    """(school side, company side): which actions the page offers. The services decide."""
-    if user.sees_everything:
-        return True, True
-    teacher = teacher_of(user)
-    school_side = teacher is not None and teacher.school_id == booking.school_class.school_id
-    return school_side, booking.slot.offer.company_id in company_ids_of(user)
-
-
 @login_required
 def booking_page(request: HttpRequest, booking_id: int) -> HttpResponse:
     """The stable address of a booking that e-mails and calendar events link to."""
     booking = booking_of(request, booking_id)
-    school_side, company_side = _sides(request.user, booking)
+    # Which actions the page offers; the services decide whether they are allowed.
+    school_side, company_side = is_school_side(request.user, booking), is_company_side(request.user, booking)
     active = booking.status in Booking.ACTIVE
     context = {
         "booking": booking,
