@@ -17,8 +17,6 @@ urlpatterns = [
     path("bookings/<int:booking_id>/", teacher.booking_page, name="booking-page"),
     path("bookings/<int:booking_id>/cancel/", teacher.booking_cancel, name="booking-cancel"),
     path("bookings/<int:booking_id>/move/", teacher.booking_move, name="booking-move"),
-    path("bookings/<int:booking_id>/confirm/", teacher.booking_confirm, name="booking-confirm"),
-    path("bookings/<int:booking_id>/decline/", teacher.booking_decline, name="booking-decline"),
     # Hosts
     path("host/offers/", host.host_offers, name="host-offers"),
     path("host/offers/new/", host.offer_create, name="host-offer-create"),
@@ -28,8 +26,8 @@ urlpatterns = [
     path("host/offers/<int:offer_id>/series/", host.series_create, name="host-series-create"),
     path("host/offers/<int:offer_id>/participants.csv", host.participants_csv, name="host-participants-csv"),
     path("host/slots/<int:slot_id>/cancel/", host.slot_cancel, name="host-slot-cancel"),
-    path("host/bookings/<int:booking_id>/confirm/", host.booking_confirm, name="host-booking-confirm"),
-    path("host/bookings/<int:booking_id>/decline/", host.booking_decline, name="host-booking-decline"),
+    path("bookings/<int:booking_id>/confirm/", host.booking_confirm, name="booking-confirm"),
+    path("bookings/<int:booking_id>/decline/", host.booking_decline, name="booking-decline"),
     # Everyone signed in
     path("calendar/", calendar.calendar_subscriptions, name="calendar-subscriptions"),
     path("calendar/<int:feed_id>/reset/", calendar.calendar_subscription_reset, name="calendar-subscription-reset"),

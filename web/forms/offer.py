@@ -238,12 +238,3 @@ class SlotCancelForm(forms.Form):
         label=_("Message to the teachers"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     confirm = forms.BooleanField(label=_("Yes, cancel and tell everyone"))
-
-
-class BookingAnswerForm(forms.Form):
-    note = forms.CharField(
-        label=_("Message to the teacher (optional)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )

@@ -1,5 +1,5 @@
-"""Pages for company hosts: home, offers, slots and series, participants. Thin: forms,
-selectors and services.
+"""Pages for company hosts: home, answering requests, offers, slots and series, participants.
+Thin: forms, selectors and services.
 
 A company member sees only their own company's offers, slots and bookings; anything else
 answers 404, exactly like something that does not exist."""
@@ -13,7 +13,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,12 +27,12 @@ from django.views.decorators.http import require_POST
 
 from bookings import selectors, services
 from bookings.models import Booking, Offer, Slot
-from bookings.permissions import can_manage_offers
+from bookings.permissions import can_manage_offers, is_company_side
 from companies.selectors import company_list_editable_by
 from core.dates import holiday_name
 from core.errors import DomainError
+from web.forms.booking import NoteForm
 from web.forms.offer import (
-    BookingAnswerForm,
     OfferForm,
     SeriesForm,
     SlotCancelForm,
@@ -40,7 +40,7 @@ from web.forms.offer import (
     add_domain_error,
     add_validation_error,
 )
-from web.views.shared import back
+from web.views.shared import back, booking_of, report_form_errors
 
 
 def host_required(view: Callable) -> Callable:
@@ -82,33 +82,38 @@ def host_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/host/home.html",
-        {"requests": requests, "days": list(days.items()), "answer_form": BookingAnswerForm()},
+        {"requests": requests, "days": list(days.items())},
     )
 
 
 def _answer(request: HttpRequest, booking_id: int, service: Callable, done: str) -> HttpResponse:
-    booking = get_object_or_404(_host_bookings(request), pk=booking_id)
-    form = BookingAnswerForm(request.POST)
+    """Confirm or decline with the host's note, from the host's home or the booking's page;
+    then back to that page (its `next`), else to the booking's page."""
+    booking = booking_of(request, booking_id)
+    if not is_company_side(request.user, booking):
+        raise PermissionDenied
+    default = reverse("booking-page", args=[booking.pk])
+    form = NoteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("note", [])) or _("The message could not be used."))
-        return back(request, reverse("home"))
+        report_form_errors(request, form)
+        return back(request, default)
     try:
         service(booking=booking, actor=request.user, note=form.cleaned_data["note"])
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
         messages.success(request, done % {"school_class": booking.school_class.name})
-    return back(request, reverse("home"))
+    return back(request, default)
 
 
+@login_required
 @require_POST
-@host_required
 def booking_confirm(request: HttpRequest, booking_id: int) -> HttpResponse:
     return _answer(request, booking_id, services.booking_confirm, _("The booking for %(school_class)s is confirmed."))
 
 
+@login_required
 @require_POST
-@host_required
 def booking_decline(request: HttpRequest, booking_id: int) -> HttpResponse:
     return _answer(request, booking_id, services.booking_decline, _("The request from %(school_class)s is declined."))
 

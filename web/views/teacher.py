@@ -109,8 +109,6 @@ def _note_action(service: Callable[..., Booking], done: str) -> Callable[[HttpRe
 
 
 booking_cancel = _note_action(services.booking_cancel, gettext_noop("The booking is cancelled."))
-booking_confirm = _note_action(services.booking_confirm, gettext_noop("The booking is confirmed."))
-booking_decline = _note_action(services.booking_decline, gettext_noop("The booking is declined."))
 
 
 @login_required
