@@ -17,8 +17,9 @@ from rest_framework.response import Response
 from bookings import selectors, services
 from bookings.filters import BookingFilter, OfferFilter, SlotFilter
 from bookings.models import Booking, Offer, Slot
+from bookings.permissions import can_manage_offer, can_manage_offers
 from companies.models import CompanyMember, RoleModel
-from companies.selectors import company_ids_of, company_list_editable_by
+from companies.selectors import company_list_editable_by
 from core.api import AwareDateTimeField
 from core.models import Sector, Subject
 
@@ -31,16 +32,11 @@ class IsCompanyMemberForWrites(permissions.BasePermission):
     message = _("Only members of the company that owns this can change it.")
 
     def has_permission(self, request: Request, view) -> bool:
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        user = request.user
-        return user.is_authenticated and (user.sees_everything or bool(company_ids_of(user)))
+        return request.method in permissions.SAFE_METHODS or can_manage_offers(request.user)
 
     def has_object_permission(self, request: Request, view, obj) -> bool:
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        company_id = obj.company_id if isinstance(obj, Offer) else obj.offer.company_id
-        return request.user.sees_everything or company_id in company_ids_of(request.user)
+        offer = obj if isinstance(obj, Offer) else obj.offer
+        return request.method in permissions.SAFE_METHODS or can_manage_offer(request.user, offer)
 
 
 # Offers ------------------------------------------------------------------------------------

@@ -25,8 +25,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from bookings import booking_sql
 from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
+from bookings.permissions import is_company_side as _is_company_side
+from bookings.permissions import is_school_side as _is_school_side
 from companies.models import Company
-from companies.selectors import company_ids_of
 from core.dates import holiday_name
 from core.errors import DomainError
 from notifications.services import Change, Recipient, Role, booking_messages_enqueue, reminder_days_of
@@ -122,17 +123,6 @@ def _record(booking: Booking, *, action: str, actor: User | None, from_status: s
     BookingEvent.objects.create(
         booking=booking, action=action, actor=actor, from_status=from_status, to_status=booking.status, note=note
     )
-
-
-def _is_company_side(actor: User, booking: Booking) -> bool:
-    return actor.sees_everything or booking.slot.offer.company_id in company_ids_of(actor)
-
-
-def _is_school_side(actor: User, booking: Booking) -> bool:
-    if actor.sees_everything:
-        return True
-    teacher = teacher_of(actor)
-    return teacher is not None and teacher.school_id == booking.school_class.school_id
 
 
 def _locked(booking: Booking) -> Booking:

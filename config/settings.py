@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "schools",
     "bookings",
     "notifications",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -72,7 +73,6 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -80,7 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "core.context_processors.role",
+                "web.context_processors.role",
             ],
         },
     },

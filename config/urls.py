@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
@@ -7,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from bookings.api import BookingViewSet, OfferViewSet, SlotViewSet, WaitlistViewSet
 from companies.api import CompanyViewSet
-from core.views import home, ping
+from core.api_views import ping
 from notifications.api import CalendarFeedViewSet
 from schools.api import SchoolClassViewSet, SchoolViewSet
 
@@ -30,14 +29,9 @@ api_urls = [
 ]
 
 urlpatterns = [
-    path("", home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urls)),
-    path("", include("bookings.urls")),
-    path("", include("schools.urls")),
-    path("", include("companies.urls")),
+    path("", include("web.urls")),
     path("", include("notifications.urls")),
 ]

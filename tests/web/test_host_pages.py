@@ -339,29 +339,29 @@ def test_home_lists_requests_and_coming_visits(host_web, request_offer, slot, te
     assert "8.A" in text and school_class.school.name in text and request_offer.title in text
     assert "Vi glæder os!" in text
     assert "23" in text
-    assert f"/host/bookings/{requested.pk}/confirm/" in text
-    assert f"/host/bookings/{requested.pk}/decline/" in text
+    assert f"/bookings/{requested.pk}/confirm/" in text
+    assert f"/bookings/{requested.pk}/decline/" in text
 
 
 def test_host_confirms_a_request_from_home(host_web, request_offer, slot, teacher, school_class):
     booking = book(teacher, school_class, slot)
-    response = host_web.post(f"/host/bookings/{booking.pk}/confirm/", {"note": "Velkommen!", "next": "/"}, follow=True)
+    response = host_web.post(f"/bookings/{booking.pk}/confirm/", {"note": "Velkommen!", "next": "/"}, follow=True)
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == "/"
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
     assert booking.events.last().note == "Velkommen!"
-    assert f"/host/bookings/{booking.pk}/confirm/" not in response.text
+    assert f"/bookings/{booking.pk}/confirm/" not in response.text
     assert timezone.localtime(slot.start).strftime("%H:%M") in response.text  # now under coming visits
 
-    again = host_web.post(f"/host/bookings/{booking.pk}/confirm/", {"note": ""}, follow=True)
+    again = host_web.post(f"/bookings/{booking.pk}/confirm/", {"note": ""}, follow=True)
     assert again.status_code == 200
     assert len(list(again.context["messages"])) == 1  # refused, shown as a message
 
 
 def test_host_declines_a_request_from_home(host_web, request_offer, slot, teacher, school_class):
     booking = book(teacher, school_class, slot)
-    response = host_web.post(f"/host/bookings/{booking.pk}/decline/", {"note": "Vi har lukket"})
+    response = host_web.post(f"/bookings/{booking.pk}/decline/", {"note": "Vi har lukket", "next": "/"})
     assert response.status_code == 302
     assert response["Location"] == "/"
     booking.refresh_from_db()
@@ -370,10 +370,12 @@ def test_host_declines_a_request_from_home(host_web, request_offer, slot, teache
     assert slot.booked_classes == 0
 
 
-def test_answer_ignores_foreign_next(host_web, request_offer, slot, teacher, school_class):
+def test_answer_ignores_foreign_next_and_goes_to_the_booking_page(host_web, request_offer, slot, teacher, school_class):
+    """A `next` off the site is ignored: the answer goes back to the booking's own page."""
     booking = book(teacher, school_class, slot)
-    response = host_web.post(f"/host/bookings/{booking.pk}/confirm/", {"next": "https://evil.example/"})
-    assert response["Location"] == "/"
+    for target in ("https://evil.example/", "//evil.example/", ""):
+        response = host_web.post(f"/bookings/{booking.pk}/confirm/", {"next": target})
+        assert response["Location"] == f"/bookings/{booking.pk}/"
 
 
 # CSV ---------------------------------------------------------------------------------------
@@ -443,8 +445,8 @@ def host_urls(targets) -> list[tuple[str, str, dict]]:
             },
         ),
         ("post", f"/host/slots/{slot.pk}/cancel/", {f"cancel-{slot.pk}-confirm": "on"}),
-        ("post", f"/host/bookings/{booking.pk}/confirm/", {}),
-        ("post", f"/host/bookings/{booking.pk}/decline/", {}),
+        ("post", f"/bookings/{booking.pk}/confirm/", {}),
+        ("post", f"/bookings/{booking.pk}/decline/", {}),
     ]
 
 
@@ -469,7 +471,7 @@ def test_other_company_host_gets_404_everywhere(targets, other_host):
     assert listing.status_code == 200
     assert f"/host/offers/{targets['offer'].pk}/" not in listing.text
     home = client.get("/")
-    assert f"/host/bookings/{targets['booking'].pk}/" not in home.text
+    assert f"/bookings/{targets['booking'].pk}/" not in home.text
 
 
 def test_teacher_gets_404_everywhere(targets, teacher):
@@ -555,8 +557,8 @@ def test_garbage_never_gives_500(host_web, targets):
                 },
             ),
             (f"/host/slots/{slot.pk}/cancel/", {f"cancel-{slot.pk}-note": value * 1000}),
-            (f"/host/bookings/{booking.pk}/confirm/", {"note": value * 1000, "next": value}),
-            (f"/host/bookings/{booking.pk}/decline/", {"note": value * 1000, "next": value}),
+            (f"/bookings/{booking.pk}/confirm/", {"note": value * 1000, "next": value}),
+            (f"/bookings/{booking.pk}/decline/", {"note": value * 1000, "next": value}),
         ]
         for url, data in posts:
             response = host_web.post(url, data)

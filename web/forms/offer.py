@@ -1,0 +1,240 @@
+"""Forms for company hosts. They turn input into the arguments of bookings.services; the
+rules themselves live in the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bookings.models import Offer
+from companies.models import Company, CompanyMember
+from core.errors import DomainError
+
+# Limits that keep input inside what the database and date arithmetic can hold.
+MAX_SMALL = 32767
+MAX_HOURS = 24 * 365
+MAX_YEARS_AHEAD = 3
+
+WEEKDAYS = [
+    ("MO", _("Monday")),
+    ("TU", _("Tuesday")),
+    ("WE", _("Wednesday")),
+    ("TH", _("Thursday")),
+    ("FR", _("Friday")),
+    ("SA", _("Saturday")),
+    ("SU", _("Sunday")),
+]
+WEEKDAY_NUMBER = {code: number for number, (code, _label) in enumerate(WEEKDAYS)}
+
+
+def add_domain_error(form: forms.Form, error: DomainError, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's refusal next to the field it names, or above the form."""
+    field = (aliases or {}).get(error.field or "", error.field)
+    form.add_error(field if field in form.fields else None, str(error.message))
+
+
+def add_validation_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a model validation error (from a service's full_clean) next to its fields."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
+    """A wall-clock time in Copenhagen as an aware datetime."""
+    return dt.datetime.combine(day, time).replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _check_date_range(form: forms.Form, name: str) -> None:
+    day = form.cleaned_data.get(name)
+    if day is None:
+        return
+    today = timezone.localdate()
+    if day > today.replace(year=today.year + MAX_YEARS_AHEAD):
+        form.add_error(name, _("The date must be at most %(years)s years ahead.") % {"years": MAX_YEARS_AHEAD})
+
+
+class OfferForm(forms.ModelForm):
+    """An offer. `company` is a field only when the member acts for more than one company."""
+
+    class Meta:
+        model = Offer
+        fields = [
+            "company",
+            "kind",
+            "title",
+            "description",
+            "subjects",
+            "sectors",
+            "grade_min",
+            "grade_max",
+            "location",
+            "meeting_point",
+            "practical_notes",
+            "duration_minutes",
+            "default_capacity_classes",
+            "default_capacity_pupils",
+            "auto_confirm",
+            "waitlist_enabled",
+            "booking_deadline_hours",
+            "cancellation_deadline_hours",
+            "allow_holidays",
+            "reminder_days",
+            "contact",
+            "is_published",
+        ]
+        widgets = {"subjects": forms.CheckboxSelectMultiple, "sectors": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, companies: QuerySet[Company], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        listed = list(companies)
+        if self.instance.pk is not None:
+            del self.fields["company"]
+            company_ids = [self.instance.company_id]
+        elif len(listed) == 1:
+            del self.fields["company"]
+            self.instance.company = listed[0]
+            company_ids = [listed[0].pk]
+        else:
+            self.fields["company"].queryset = companies
+            company_ids = [company.pk for company in listed]
+        self.fields["contact"].queryset = (
+            CompanyMember.objects.filter(company_id__in=company_ids).select_related("user", "company").order_by("pk")
+        )
+        self.fields["contact"].label_from_instance = lambda member: (
+            f"{member.user.get_full_name() or member.user.username} ({member.company})"
+        )
+        for name in ("default_capacity_classes", "default_capacity_pupils"):
+            self.fields[name].validators.append(MaxValueValidator(MAX_SMALL))
+            self.fields[name].widget.attrs["max"] = MAX_SMALL
+        for name in ("booking_deadline_hours", "cancellation_deadline_hours"):
+            self.fields[name].validators.append(MaxValueValidator(MAX_HOURS))
+            self.fields[name].widget.attrs["max"] = MAX_HOURS
+
+    def clean(self) -> dict:
+        data = super().clean()
+        low, high = data.get("grade_min"), data.get("grade_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("grade_max", _("The highest grade cannot be lower than the lowest grade."))
+        return data
+
+    def service_fields(self) -> tuple[list, list, dict]:
+        """(subjects, sectors, other fields) for offer_create / offer_update."""
+        data = dict(self.cleaned_data)
+        subjects, sectors = list(data.pop("subjects", [])), list(data.pop("sectors", []))
+        if "company" not in data and self.instance.pk is None:
+            data["company"] = self.instance.company
+        return subjects, sectors, data
+
+
+class _TimesMixin:
+    def _check_times(self, first: str, start: str, end: str) -> None:
+        data = self.cleaned_data
+        if data.get(start) and data.get(end) and data[end] <= data[start]:
+            self.add_error(end, _("The end must be after the start."))
+        _check_date_range(self, first)
+
+
+def _capacity(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=1,
+        max_value=MAX_SMALL,
+        required=False,
+        help_text=_("Leave empty for the offer's default."),
+    )
+
+
+class SlotForm(_TimesMixin, forms.Form):
+    """One slot, in Copenhagen wall-clock time."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    capacity_classes = _capacity(_("Capacity (classes)"))
+    capacity_pupils = _capacity(_("Capacity (pupils)"))
+
+    prefix = "slot"
+    error_aliases = {"start": "date", "end": "end_time", "capacity_classes": "capacity_classes"}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self._check_times("date", "start_time", "end_time")
+        return data
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "start": local_datetime(data["date"], data["start_time"]),
+            "end": local_datetime(data["date"], data["end_time"]),
+            "capacity_classes": data["capacity_classes"],
+            "capacity_pupils": data["capacity_pupils"],
+        }
+
+
+class SeriesForm(_TimesMixin, forms.Form):
+    """Weekly slots on the chosen weekdays between two dates."""
+
+    weekdays = forms.MultipleChoiceField(label=_("Weekdays"), choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple)
+    first_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    last_date = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    capacity_classes = _capacity(_("Capacity (classes)"))
+    capacity_pupils = _capacity(_("Capacity (pupils)"))
+
+    prefix = "series"
+    error_aliases = {"start": "first_date", "end": "end_time", "rrule": "weekdays"}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self._check_times("first_date", "start_time", "end_time")
+        _check_date_range(self, "last_date")
+        if data.get("first_date") and data.get("last_date") and data["last_date"] < data["first_date"]:
+            self.add_error("last_date", _("The last date must not be before the first."))
+        return data
+
+    def rrule(self) -> str:
+        data = self.cleaned_data
+        days = sorted(data["weekdays"], key=WEEKDAY_NUMBER.__getitem__)
+        return f"FREQ=WEEKLY;BYDAY={','.join(days)};UNTIL={data['last_date']:%Y%m%d}T235959Z"
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "start": local_datetime(data["first_date"], data["start_time"]),
+            "end": local_datetime(data["first_date"], data["end_time"]),
+            "rrule": self.rrule(),
+            "capacity_classes": data["capacity_classes"],
+            "capacity_pupils": data["capacity_pupils"],
+        }
+
+    def asked_dates(self) -> list[dt.date]:
+        """Every date the host asked for: the chosen weekdays between the two dates."""
+        data = self.cleaned_data
+        numbers = {WEEKDAY_NUMBER[code] for code in data["weekdays"]}
+        day, days = data["first_date"], []
+        while day <= data["last_date"]:
+            if day.weekday() in numbers:
+                days.append(day)
+            day += dt.timedelta(days=1)
+        return days
+
+
+class SlotCancelForm(forms.Form):
+    note = forms.CharField(
+        label=_("Message to the teachers"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    confirm = forms.BooleanField(label=_("Yes, cancel and tell everyone"))
