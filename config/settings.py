@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "schools",
     "bookings",
     "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [
