@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import django_filters
 from django import forms
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from bookings.models import Booking, Offer, Slot
 from bookings.selectors import bookable_slots
 from companies.models import Company
+from core.geo import distance_km
 from core.models import Municipality, Sector, Subject
 from schools.models import Grade
 
@@ -130,13 +130,6 @@ class BookingFilter(django_filters.FilterSet):
         return queryset.filter(slot__start__lt=_day_start(value + dt.timedelta(days=1)))
 
 
-def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance; good enough for "how far is the bus ride"."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(a))
-
-
 def company_ids_within(*, latitude: float, longitude: float, km: float) -> list[int]:
     """Companies whose address lies within `km` of a point (straight line)."""
     return [
@@ -144,7 +137,7 @@ def company_ids_within(*, latitude: float, longitude: float, km: float) -> list[
         for company_id, lat, lon in Company.objects.exclude(latitude=None)
         .exclude(longitude=None)
         .values_list("id", "latitude", "longitude")
-        if _distance_km(latitude, longitude, lat, lon) <= km
+        if distance_km(latitude, longitude, lat, lon) <= km
     ]
 
 

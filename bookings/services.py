@@ -12,11 +12,8 @@ race-free per class.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from dateutil import rrule as rfc5545
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -30,6 +27,7 @@ from bookings.permissions import is_school_side as _is_school_side
 from companies.models import Company
 from core.dates import holiday_name
 from core.errors import DomainError
+from core.recurrence import expand_rrule
 from notifications.services import Change, Recipient, Role, booking_messages_enqueue, reminder_days_of
 from schools.models import School, SchoolClass
 from schools.selectors import teacher_of
@@ -52,12 +50,8 @@ CAPACITY_BELOW_BOOKED = _("Capacity cannot be lower than the places already book
 END_BEFORE_START = _("The end must be after the start.")
 CONTACT_NOT_MEMBER = _("The contact person must work for the offer's company.")
 ON_HOLIDAY = _("%(date)s is a holiday (%(name)s). Allow holidays on the offer to add slots then.")
-BAD_RRULE = _("This is not a valid recurrence rule: %(error)s")
-RRULE_UNBOUNDED = _("The recurrence rule needs an end: UNTIL or COUNT.")
-RRULE_TOO_MANY = _("A series can hold at most %(limit)s slots.")
 SERIES_EMPTY = _("The series produces no slots (all dates are holidays or exceptions).")
 SLOT_START_IN_PAST = _("A slot must start in the future.")
-MAX_SERIES_SLOTS = 200
 
 
 # Capacity ----------------------------------------------------------------------------------
@@ -653,37 +647,6 @@ def _check_not_holiday(offer: Offer, start: dt.datetime) -> None:
         raise DomainError(ON_HOLIDAY % {"date": day.isoformat(), "name": name}, code="holiday", field="start")
 
 
-def _expand_rrule(*, rule: str, first_start: dt.datetime, exdates: set[dt.date]) -> list[dt.datetime]:
-    """Occurrences of an RFC 5545 rule in Copenhagen wall-clock time, so that a visit at 10:00
-    stays at 10:00 across a daylight-saving switch."""
-    zone = ZoneInfo(timezone.get_default_timezone_name())
-    local_first = first_start.astimezone(zone).replace(tzinfo=None)
-    rule = rule.strip().removeprefix("RRULE:")
-    if "UNTIL=" not in rule.upper() and "COUNT=" not in rule.upper():
-        raise DomainError(RRULE_UNBOUNDED, code="rrule_unbounded", field="rrule")
-    try:
-        parsed = rfc5545.rrulestr(_until_in_local_time(rule, zone), dtstart=local_first)
-    except (ValueError, TypeError) as error:
-        raise DomainError(BAD_RRULE % {"error": error}, code="bad_rrule", field="rrule") from error
-    occurrences = []
-    for naive in parsed.xafter(local_first, count=MAX_SERIES_SLOTS + 1, inc=True):
-        if naive.date() not in exdates:
-            occurrences.append(naive.replace(tzinfo=zone))
-    if len(occurrences) > MAX_SERIES_SLOTS:
-        raise DomainError(RRULE_TOO_MANY % {"limit": MAX_SERIES_SLOTS}, code="rrule_too_many", field="rrule")
-    return occurrences
-
-
-def _until_in_local_time(rule: str, zone: ZoneInfo) -> str:
-    """RFC 5545 writes UNTIL in UTC ("…Z"); expansion runs in local wall-clock time."""
-
-    def to_local(match: re.Match[str]) -> str:
-        until = dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=dt.UTC)
-        return f"UNTIL={until.astimezone(zone):%Y%m%dT%H%M%S}"
-
-    return re.sub(r"UNTIL=(\d{8}T\d{6})Z", to_local, rule, flags=re.IGNORECASE)
-
-
 @transaction.atomic
 def slot_series_create(
     *,
@@ -703,7 +666,7 @@ def slot_series_create(
     duration = end - start
     occurrences = [
         moment
-        for moment in _expand_rrule(rule=rrule, first_start=start, exdates=set(exdates or []))
+        for moment in expand_rrule(rule=rrule, first_start=start, exdates=set(exdates or []))
         if offer.allow_holidays or not holiday_name(moment.date())
     ]
     if not occurrences:

@@ -2,11 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Cluster, Municipality, Sector, TimeStampedModel
+from core.models import AddressMixin, Cluster, Municipality, Sector, TimeStampedModel
 from core.validators import cvr_validator
 
 
-class Company(TimeStampedModel):
+class Company(AddressMixin, TimeStampedModel):
     """An ambassador company that publishes offers."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -16,11 +16,6 @@ class Company(TimeStampedModel):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="companies", verbose_name=_("municipality")
     )
-    address = models.CharField(_("address"), max_length=200)
-    postcode = models.CharField(_("postcode"), max_length=4)
-    city = models.CharField(_("city"), max_length=100)
-    latitude = models.FloatField(_("latitude"), null=True, blank=True)
-    longitude = models.FloatField(_("longitude"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -33,10 +28,6 @@ class Company(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def full_address(self) -> str:
-        return f"{self.address}, {self.postcode} {self.city}"
 
 
 class CompanyMember(TimeStampedModel):

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "bookings",
     "notifications",
     "web",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -179,7 +180,7 @@ FEED_KEEP_CANCELLED_DAYS = env.int("FEED_KEEP_CANCELLED_DAYS", default=30)
 # Django REST framework: https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "accounts.authentication.TokenAuthentication",
+        "schools.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

@@ -1,6 +1,15 @@
+"""Admin for the reference data, and what every app's admin shares."""
+
 from django.contrib import admin
+from django.db.models import Model
 
 from core.models import Cluster, Municipality, Sector, Subject
+
+
+def adopt(obj: Model, saved: Model) -> None:
+    """An admin that saves through a service goes on with its own `obj` (inlines, log entry,
+    redirect): make that the row the service saved."""
+    obj.__dict__.update(saved.__dict__)
 
 
 @admin.register(Municipality)

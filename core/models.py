@@ -13,6 +13,23 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class AddressMixin(models.Model):
+    """A street address with optional coordinates, for places classes travel to or from."""
+
+    address = models.CharField(_("address"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=4)
+    city = models.CharField(_("city"), max_length=100)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def full_address(self) -> str:
+        return f"{self.address}, {self.postcode} {self.city}"
+
+
 class BilingualNameMixin(models.Model):
     """A name in Danish and English; `name` answers in the active language."""
 

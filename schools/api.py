@@ -3,6 +3,7 @@ from rest_framework import permissions, serializers, viewsets
 
 from schools.models import School, SchoolClass
 from schools.selectors import class_list_for_user, school_list_for_user, teacher_of
+from schools.services import school_class_create, school_class_update
 
 
 class SchoolSerializer(serializers.ModelSerializer):
@@ -62,4 +63,9 @@ class SchoolClassViewSet(viewsets.ModelViewSet):
         return class_list_for_user(self.request.user)
 
     def perform_create(self, serializer: SchoolClassSerializer) -> None:
-        serializer.save(school_id=teacher_of(self.request.user).school_id)
+        serializer.instance = school_class_create(
+            school=teacher_of(self.request.user).school, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: SchoolClassSerializer) -> None:
+        serializer.instance = school_class_update(school_class=serializer.instance, **serializer.validated_data)

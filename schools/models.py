@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import school_year_label
-from core.models import Municipality, TimeStampedModel
+from core.models import AddressMixin, Municipality, TimeStampedModel
 from core.validators import institution_number_validator
 
 
@@ -28,7 +28,7 @@ class Grade(models.IntegerChoices):
     UPPER3 = 13, _("3rd year upper secondary")
 
 
-class School(TimeStampedModel):
+class School(AddressMixin, TimeStampedModel):
     class Kind(models.TextChoices):
         FOLKESKOLE = "folkeskole", _("Primary and lower secondary school (folkeskole)")
         GYMNASIUM = "gymnasium", _("Upper secondary school (gymnasium)")
@@ -43,11 +43,6 @@ class School(TimeStampedModel):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="schools", verbose_name=_("municipality")
     )
-    address = models.CharField(_("address"), max_length=200)
-    postcode = models.CharField(_("postcode"), max_length=4)
-    city = models.CharField(_("city"), max_length=100)
-    latitude = models.FloatField(_("latitude"), null=True, blank=True)
-    longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

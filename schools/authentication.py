@@ -1,3 +1,6 @@
+"""API authentication that reads the teacher profile with the token. It lives with schools,
+not accounts, because it reads schools' Teacher: accounts knows nothing of schools."""
+
 from django.db import connection
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoError, demo_load
+from demo import DEMO_LOGINS, DEMO_PASSWORD, DemoError
+from demo.load import demo_load
 
 
 class Command(BaseCommand):

@@ -19,8 +19,8 @@ from accounts.models import User
 from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
 from companies.models import Company, CompanyMember, RoleModel
 from core.dates import holiday_name, school_year_of
-from core.demo import DEMO_LOGINS, DEMO_PASSWORD
 from core.models import Sector
+from demo import DEMO_LOGINS, DEMO_PASSWORD
 from schools.models import School, SchoolClass, Teacher
 
 MODELS = (User, Company, CompanyMember, RoleModel, School, Teacher, SchoolClass, Offer, SlotSeries, Slot, Booking,

@@ -1,0 +1,69 @@
+"""Loading the demo: every domain's part in order, in one transaction, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from bookings.models import Booking, Offer, Slot
+from companies.models import Company, RoleModel
+from core.dates import school_year_of
+from demo.bookings import bookings_create
+from demo.companies import MARKER_CVR, companies_create
+from demo.offers import offers_create
+from demo.people import People
+from demo.schools import schools_create
+from schools.models import School, SchoolClass
+
+DEMO_SEED = 2026
+
+
+def demo_is_loaded() -> bool:
+    return Company.objects.filter(cvr=MARKER_CVR).exists()
+
+
+def demo_load(*, seed: int = DEMO_SEED) -> dict[str, int] | None:
+    """Load the demo in one transaction. Returns what the database now holds, or None if the
+    demo was already loaded (nothing is written then)."""
+    with transaction.atomic():
+        if demo_is_loaded():
+            return None
+        _load(rng=random.Random(seed), today=timezone.localdate())
+    return demo_counts()
+
+
+def demo_counts() -> dict[str, int]:
+    counts = {
+        "companies": Company.objects.count(),
+        "role models": RoleModel.objects.count(),
+        "schools": School.objects.count(),
+        "classes": SchoolClass.objects.count(),
+        "users": User.objects.count(),
+        "offers": Offer.objects.count(),
+        "slots": Slot.objects.count(),
+        "full slots": sum(slot.is_full for slot in Slot.objects.all()),
+    }
+    for status in Booking.Status:
+        counts[f"bookings {status.value}"] = Booking.objects.filter(status=status).count()
+    return counts
+
+
+def _load(*, rng: random.Random, today: dt.date) -> None:
+    """One generator for every random choice, drawn in this order, so the demo is always the same."""
+    people = People(rng)
+    people.staff_create()
+    companies = companies_create(people=people, rng=rng)
+    offers = offers_create(companies=companies, rng=rng, today=today)
+    schools = schools_create(people=people, rng=rng, school_year=_school_year_of_the_slots())
+    bookings_create(offers=offers, schools=schools, rng=rng)
+
+
+def _school_year_of_the_slots() -> int:
+    """The classes belong to the school year the slots are in: from late June that is the
+    next one, as every slot then lies after the summer holiday."""
+    first_slot = Slot.objects.order_by("start").first()
+    return school_year_of(timezone.localtime(first_slot.start).date())

@@ -1,0 +1,118 @@
+"""Writes and rules for schools, their teachers and their classes.
+
+Every write validates the model (`full_clean`) before saving, so the admin, the API and the
+demo keep the same rules; rules people should hear about in words raise DomainError."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from core.errors import DomainError
+from core.models import Municipality
+from schools.models import School, SchoolClass, Teacher
+
+ALREADY_TEACHER = _("This user is already a teacher at a school.")
+CLASS_EXISTS = _("The school already has a class with this name in that school year.")
+
+SCHOOL_FIELDS = frozenset(
+    {"name", "institution_number", "kind", "municipality", "address", "postcode", "city", "latitude", "longitude"}
+)
+CLASS_FIELDS = frozenset({"name", "grade", "school_year", "pupils"})
+
+
+def _assign(instance: School | SchoolClass, allowed: frozenset[str], fields: dict[str, Any]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"{type(instance).__name__} has no editable field(s) {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+@transaction.atomic
+def school_create(
+    *,
+    name: str,
+    institution_number: str,
+    kind: str,
+    municipality: Municipality,
+    address: str,
+    postcode: str,
+    city: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> School:
+    school = School(
+        name=name,
+        institution_number=institution_number,
+        kind=kind,
+        municipality=municipality,
+        address=address,
+        postcode=postcode,
+        city=city,
+        latitude=latitude,
+        longitude=longitude,
+    )
+    school.full_clean()
+    school.save()
+    return school
+
+
+@transaction.atomic
+def school_update(*, school: School, **fields: Any) -> School:
+    """Change the given fields (any of SCHOOL_FIELDS)."""
+    _assign(school, SCHOOL_FIELDS, fields)
+    school.full_clean()
+    school.save()
+    return school
+
+
+@transaction.atomic
+def teacher_add(*, school: School, user: User) -> Teacher:
+    """Make a user a teacher at a school. A user teaches at one school only: the school
+    scopes every class and booking the teacher sees."""
+    if Teacher.objects.filter(user=user).exists():
+        raise DomainError(ALREADY_TEACHER, code="already_teacher", field="user")
+    teacher = Teacher(user=user, school=school)
+    teacher.full_clean()
+    teacher.save()
+    return teacher
+
+
+@transaction.atomic
+def teacher_move(*, teacher: Teacher, school: School) -> Teacher:
+    """Move a teacher to another school (their classes stay with the old one)."""
+    teacher.school = school
+    teacher.full_clean()
+    teacher.save()
+    return teacher
+
+
+def _check_class_name_free(school_class: SchoolClass) -> None:
+    taken = SchoolClass.objects.filter(
+        school_id=school_class.school_id, school_year=school_class.school_year, name=school_class.name
+    ).exclude(pk=school_class.pk)
+    if taken.exists():
+        raise DomainError(CLASS_EXISTS, code="class_exists", field="name")
+
+
+@transaction.atomic
+def school_class_create(*, school: School, name: str, grade: int, school_year: int, pupils: int) -> SchoolClass:
+    school_class = SchoolClass(school=school, name=name, grade=grade, school_year=school_year, pupils=pupils)
+    _check_class_name_free(school_class)
+    school_class.full_clean()
+    school_class.save()
+    return school_class
+
+
+@transaction.atomic
+def school_class_update(*, school_class: SchoolClass, **fields: Any) -> SchoolClass:
+    """Change the given fields (any of CLASS_FIELDS); a class stays with its school."""
+    _assign(school_class, CLASS_FIELDS, fields)
+    _check_class_name_free(school_class)
+    school_class.full_clean()
+    school_class.save()
+    return school_class
