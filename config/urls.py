@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from bookings.api import BookingViewSet, OfferViewSet, SlotViewSet, WaitlistViewSet
+from bookings.feeds import offer_feed
 from companies.api import CompanyViewSet
 from core.views import home, ping
 from notifications.api import CalendarFeedViewSet
@@ -40,4 +41,5 @@ urlpatterns = [
     path("", include("schools.urls")),
     path("", include("companies.urls")),
     path("", include("notifications.urls")),
+    path("calendar/offers/<int:offer_id>.ics", offer_feed, name="offer-feed"),
 ]

@@ -6,5 +6,4 @@ urlpatterns = [
     path("calendar/", views.calendar_subscriptions, name="calendar-subscriptions"),
     path("calendar/<int:feed_id>/reset/", views.calendar_subscription_reset, name="calendar-subscription-reset"),
     path("calendar/<str:token>.ics", feeds.private_feed, name="calendar-feed"),
-    path("calendar/offers/<int:offer_id>.ics", feeds.offer_feed, name="offer-feed"),
 ]

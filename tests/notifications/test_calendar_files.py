@@ -13,9 +13,9 @@ from django.core import mail
 from django.urls import reverse
 
 from bookings import services
+from bookings.calendar_events import booking_event, slot_event
 from notifications.calendar import build_calendar
 from notifications.delivery import deliver_due
-from notifications.events import booking_event, slot_event
 from notifications.models import CalendarFeed
 from tests.notifications.conftest import (
     ParsedCalendar,
