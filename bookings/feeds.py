@@ -2,7 +2,7 @@
 offer's bookable slots.
 
 A private feed (notifications/feeds.py) merges the events each domain registers; bookings
-registers `feed_events` and `feed_version` (bookings/apps.py). Events are described by
+registers `feed_events` and `feed_version_of` (bookings/apps.py). Events are described by
 bookings.calendar_events exactly as for the e-mail invites and written by
 notifications.calendar.build_calendar. With the single-query loading in
 `feed_bookings_for_rendering`, a cold feed of 10,000 bookings renders in under a second
@@ -186,6 +186,7 @@ def feed_events(feed: CalendarFeed, now: dt.datetime) -> list[CalendarEvent]:
 
 
 def feed_version_of(feed: CalendarFeed, now: dt.datetime) -> tuple:
+    """The version of the feed's bookings, for its ETag (see feed_version)."""
     return feed_version(feed_bookings(feed, now=now))
 
 
