@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from bookings import booking_sql
+from bookings.messages import Change, Recipient, Role, booking_messages_enqueue, reminder_days_of
 from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
 from bookings.permissions import is_company_side as _is_company_side
 from bookings.permissions import is_school_side as _is_school_side
@@ -28,7 +29,6 @@ from companies.models import Company
 from core.dates import holiday_name
 from core.errors import DomainError
 from core.recurrence import expand_rrule
-from notifications.services import Change, Recipient, Role, booking_messages_enqueue, reminder_days_of
 from schools.models import School, SchoolClass
 from schools.selectors import teacher_of
 
@@ -220,6 +220,12 @@ def bookings_announce_new(*, limit: int = ANNOUNCE_BATCH) -> int:
         )
         _announce_creation(pending)
     return len(pending)
+
+
+def bookings_announce_next_batch() -> bool:
+    """Write the messages of the next batch of new bookings (the outbox's deferred messages,
+    registered in bookings/apps.py); True if the batch was full, so more may be waiting."""
+    return bookings_announce_new() == ANNOUNCE_BATCH
 
 
 # Bookings ----------------------------------------------------------------------------------

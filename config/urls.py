@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from bookings.api import BookingViewSet, OfferViewSet, SlotViewSet, WaitlistViewSet
+from bookings.feeds import offer_feed
 from companies.api import CompanyViewSet
 from core.api_views import ping
 from notifications.api import CalendarFeedViewSet
@@ -34,4 +35,5 @@ urlpatterns = [
     path("api/v1/", include(api_urls)),
     path("", include("web.urls")),
     path("", include("notifications.urls")),
+    path("calendar/offers/<int:offer_id>.ics", offer_feed, name="offer-feed"),
 ]

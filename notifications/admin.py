@@ -2,25 +2,46 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import CalendarFeed, OutgoingMessage
+from notifications.registry import message_source, split_subject_key
 
 
 @admin.register(OutgoingMessage)
 class OutgoingMessageAdmin(admin.ModelAdmin):
     """The outbox: what is waiting, what was sent, and what failed with which error."""
 
-    list_display = ["kind", "recipient_email", "role", "status", "due_at", "attempts", "sent_at", "short_error"]
+    list_display = [
+        "kind",
+        "about",
+        "recipient_email",
+        "role",
+        "status",
+        "due_at",
+        "attempts",
+        "sent_at",
+        "short_error",
+    ]
     list_filter = ["status", "kind", "role", "language"]
-    search_fields = ["recipient_email", "recipient_name", "subject", "last_error"]
+    search_fields = ["=subject_key", "recipient_email", "recipient_name", "subject", "last_error"]
     date_hierarchy = "due_at"
-    readonly_fields = [field.name for field in OutgoingMessage._meta.fields]
-    list_select_related = ["booking"]
+    readonly_fields = [*(field.name for field in OutgoingMessage._meta.fields), "about"]
     actions = ["retry_now"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.display(description=_("about"), ordering="subject_key")
+    def about(self, message: OutgoingMessage) -> str:
+        """The subject key, linked to the subject's admin page where its domain gives one."""
+        source = message_source(message.subject_key)
+        if source is None or source.admin_url is None:
+            return message.subject_key
+        return format_html(
+            '<a href="{}">{}</a>', source.admin_url(split_subject_key(message.subject_key)[1]), message.subject_key
+        )
 
     @admin.display(description=_("last error"))
     def short_error(self, message: OutgoingMessage) -> str:

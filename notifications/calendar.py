@@ -54,15 +54,12 @@ class CalendarEvent:
     created: dt.datetime | None = None
 
 
-def booking_uid(booking_id: int, domain: str) -> str:
-    """The UID of a booking's calendar event: the same in every invite, update, cancellation
-    and feed, so each client keeps exactly one event per booking."""
-    return f"brobyg-booking-{booking_id}@{domain}"
-
-
-def slot_uid(slot_id: int, domain: str) -> str:
-    """The UID of a free slot in a public offer feed."""
-    return f"brobyg-slot-{slot_id}@{domain}"
+def event_uid(kind: str, pk: object, domain: str) -> str:
+    """The UID of a calendar event: "brobyg-booking-42@brobyg.dk" for booking 42. The same in
+    every invite, update, cancellation and feed, so each client keeps exactly one event per
+    thing; subscribers' calendars match on it, so its form never changes. `kind` names what
+    the event is of ("booking", "slot", …), unique across domains."""
+    return f"brobyg-{kind}-{pk}@{domain}"
 
 
 # Writing -----------------------------------------------------------------------------------

@@ -8,10 +8,9 @@ A feed is written in its owner's language (a teacher's or company member's own l
 Danish for a class or a company), never in the language of whoever fetched it, so the same
 ETag always means the same body.
 
-Rendering: events are described by notifications.events exactly as for the e-mail invites
-and written by notifications.calendar.build_calendar. With the single-query loading in
-selectors.feed_bookings_for_rendering, a cold feed of 10,000 bookings renders in under a
-second (bench/feed_render.py).
+A private feed merges the events every domain contributes (notifications/registry.py,
+FeedSource): each describes its events and says, in one cheap query, which version of them
+the feed holds. A domain's own public feeds are served through `calendar_response` too.
 """
 
 from __future__ import annotations
@@ -23,16 +22,13 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
-from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.cache import parse_etags, patch_cache_control
 from django.views.decorators.http import require_GET
 
-from bookings.models import Offer
 from notifications.calendar import build_calendar
-from notifications.events import booking_event, slot_event
 from notifications.models import CalendarFeed
-from notifications.selectors import ENDED, feed_bookings, feed_bookings_for_rendering, feed_version, open_slots_of_offer
+from notifications.registry import feed_sources
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 CACHE_SECONDS = 24 * 3600
@@ -58,7 +54,8 @@ def cache_key(feed: CalendarFeed) -> str:
     return f"calendar-feed:{feed.pk}"
 
 
-def _etag(*parts: object) -> str:
+def feed_etag(*parts: object) -> str:
+    """An ETag made of `parts` and FORMAT_VERSION."""
     return '"' + hashlib.sha256(repr((FORMAT_VERSION, *parts)).encode()).hexdigest()[:32] + '"'
 
 
@@ -71,7 +68,7 @@ def _not_modified(request: HttpRequest, etag: str) -> bool:
     return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
 
 
-def _calendar_response(request: HttpRequest, *, key: str, etag: str, render: Callable[[], bytes]) -> HttpResponse:
+def calendar_response(request: HttpRequest, *, key: str, etag: str, render: Callable[[], bytes]) -> HttpResponse:
     """304 if the client has this version; else the body cached for this feed if it is this
     version, else a new rendering, which replaces the cached one (one copy per feed)."""
     if _not_modified(request, etag):
@@ -91,13 +88,20 @@ def _calendar_response(request: HttpRequest, *, key: str, etag: str, render: Cal
 
 
 def render_feed(feed: CalendarFeed, *, now: dt.datetime | None = None) -> bytes:
-    """The calendar of a private feed, in its owner's language."""
+    """The calendar of a private feed, in its owner's language: every domain's events, in
+    time order (each domain gives its own in time order; the sort keeps ties as given)."""
+    now = now or dt.datetime.now(dt.UTC)
     with translation.override(feed_language(feed)):
-        events = [
-            booking_event(booking, sequence=booking.invite_sequence or 0, cancelled=booking.status in ENDED)
-            for booking in feed_bookings_for_rendering(feed, now=now)
-        ]
+        sources = feed_sources()
+        events = [event for source in sources for event in source.events(feed, now)]
+        if len(sources) > 1:
+            events.sort(key=lambda event: event.start)
         return build_calendar(events, name=feed_name(feed), now=now)
+
+
+def feed_version(feed: CalendarFeed, now: dt.datetime) -> tuple:
+    """Changes whenever any event of the feed changes: each domain's version, in order."""
+    return tuple(source.version(feed, now) for source in feed_sources())
 
 
 @require_GET
@@ -106,27 +110,5 @@ def private_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None:
         raise Http404
     now = dt.datetime.now(dt.UTC)
-    etag = _etag(feed.token, feed_language(feed), feed_name(feed), feed_version(feed_bookings(feed, now=now)))
-    return _calendar_response(request, key=cache_key(feed), etag=etag, render=lambda: render_feed(feed, now=now))
-
-
-@require_GET
-def offer_feed(request: HttpRequest, offer_id: int) -> HttpResponse:
-    """The bookable slots of a published offer, for anyone. Full slots are left out."""
-    offer = get_object_or_404(Offer.objects.select_related("company"), pk=offer_id, is_published=True)
-    slots = list(open_slots_of_offer(offer))
-    name = f"{offer.title} ({offer.company.name})"
-    etag = _etag(
-        "offer",
-        offer.pk,
-        name,
-        offer.updated_at,
-        offer.company.updated_at,
-        [(slot.pk, slot.updated_at, slot.capacity_classes, slot.booked_classes) for slot in slots],
-    )
-    return _calendar_response(
-        request,
-        key=f"offer-feed:{offer.pk}",
-        etag=etag,
-        render=lambda: build_calendar([slot_event(slot) for slot in slots], name=name),
-    )
+    version = feed_etag(feed.token, feed_language(feed), feed_name(feed), feed_version(feed, now))
+    return calendar_response(request, key=cache_key(feed), etag=version, render=lambda: render_feed(feed, now=now))

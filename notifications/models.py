@@ -1,10 +1,12 @@
 """The outbox and the calendar feeds.
 
-Every e-mail is a row in `OutgoingMessage`, written in the same transaction as the booking
-change that causes it (a new booking's are written from its `messages_pending` mark by the
-delivery pass, see notifications/services.py). A django-q2 schedule delivers what is due: it claims a row with a
-conditional UPDATE (so two workers never send the same row), renders it from the booking as
-it is now, sends it outside any transaction and records the outcome on the row.
+Every e-mail is a row in `OutgoingMessage`, written in the same transaction as the change
+that causes it (or deferred by its domain and written at the start of a delivery pass, as a
+new booking's are). A row names what it is about by a subject key ("booking:42"); its kind
+and the recipient's role are the domain's words. A django-q2 schedule delivers what is due:
+it claims a row with a conditional UPDATE (so two workers never send the same row), has the
+subject's domain render it from the subject as it is now (notifications/registry.py), sends
+it outside any transaction and records the outcome on the row.
 """
 
 import secrets
@@ -14,29 +16,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import Booking
 from companies.models import Company
 from schools.models import SchoolClass
 
 
 class OutgoingMessage(models.Model):
-    class Kind(models.TextChoices):
-        INVITE = "invite", _("Calendar invite")
-        CANCELLATION = "cancellation", _("Calendar cancellation")
-        REQUEST_RECEIVED = "request_received", _("Request received")
-        NEW_REQUEST = "new_request", _("New request")
-        WAITLISTED = "waitlisted", _("Waitlisted")
-        DECLINED = "declined", _("Declined")
-        CANCELLED = "cancelled", _("Cancelled")
-        REMINDER = "reminder", _("Reminder")
-        PENDING_NUDGE = "pending_nudge", _("Unanswered request")
-        REQUEST_EXPIRED = "request_expired", _("Request expired")
-
-    class Role(models.TextChoices):
-        TEACHER = "teacher", _("Teacher")
-        HOST = "host", _("Host")
-        ROLE_MODEL = "role_model", _("Role model")
-
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
         SENDING = "sending", _("Being sent")
@@ -44,12 +28,12 @@ class OutgoingMessage(models.Model):
         FAILED = "failed", _("Failed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=40)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    booking = models.ForeignKey(
-        Booking, on_delete=models.CASCADE, related_name="messages", verbose_name=_("booking"), null=True
+    subject_key = models.CharField(
+        _("about"), max_length=100, help_text=_("What the message is about, as type:id, e.g. booking:42.")
     )
-    role = models.CharField(_("recipient's role"), max_length=12, choices=Role.choices)
+    role = models.CharField(_("recipient's role"), max_length=20)
     recipient_email = models.EmailField(_("recipient e-mail"))
     recipient_name = models.CharField(_("recipient name"), max_length=200, blank=True)
     language = models.CharField(_("language"), max_length=2, default="da")
@@ -72,10 +56,10 @@ class OutgoingMessage(models.Model):
         ordering = ["-due_at", "-id"]
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outbox")
-        indexes = [models.Index(fields=["status", "due_at"]), models.Index(fields=["booking", "status"])]
+        indexes = [models.Index(fields=["status", "due_at"]), models.Index(fields=["subject_key", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.recipient_email}"
+        return f"{self.kind} {self.subject_key} → {self.recipient_email}"
 
 
 def new_feed_token() -> str:
@@ -83,7 +67,7 @@ def new_feed_token() -> str:
 
 
 class CalendarFeed(models.Model):
-    """A private, subscribable calendar: of a teacher's bookings, a class's, a company's or a
+    """A private, subscribable calendar: of a teacher's visits, a class's, a company's or a
     company member's. Its token is the only key; resetting it makes the old address 404."""
 
     class Kind(models.TextChoices):

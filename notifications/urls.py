@@ -4,5 +4,4 @@ from notifications import feeds
 
 urlpatterns = [
     path("calendar/<str:token>.ics", feeds.private_feed, name="calendar-feed"),
-    path("calendar/offers/<int:offer_id>.ics", feeds.offer_feed, name="offer-feed"),
 ]

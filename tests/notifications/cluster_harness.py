@@ -390,6 +390,7 @@ def _command_bookings(options: dict[str, Any]) -> dict[str, Any]:
 
     from accounts.models import User
     from bookings import services
+    from bookings.messages import booking_subject_key
     from notifications.models import OutgoingMessage
     from schools.models import SchoolClass, Teacher
     from tests import factories
@@ -447,7 +448,9 @@ def _command_bookings(options: dict[str, Any]) -> dict[str, Any]:
         pass
     write_seconds = time.perf_counter() - writing
     due = OutgoingMessage.objects.filter(
-        booking_id__in=booking_ids, status=OutgoingMessage.Status.PENDING, due_at__lte=timezone.now()
+        subject_key__in=[booking_subject_key(pk) for pk in booking_ids],
+        status=OutgoingMessage.Status.PENDING,
+        due_at__lte=timezone.now(),
     )
     return {
         "bookings": booking_ids,
@@ -535,18 +538,16 @@ def _command_deliver(options: dict[str, Any]) -> None:
     """A plain delivery worker for the benchmark: print "ready", wait for one line on stdin,
     then call notifications.delivery.deliver_due until nothing is due (bounded by `passes`),
     and print what it sent and when it started and finished (time.time())."""
-    from bookings.models import Booking
     from notifications.delivery import deliver_due
     from notifications.models import OutgoingMessage
-    from notifications.rendering import render
+    from notifications.registry import message_source, split_subject_key
 
     # Warm up outside the measured time: database connection, templates, translations.
     first = OutgoingMessage.objects.filter(status=OutgoingMessage.Status.PENDING).order_by("id").first()
-    if first is not None and first.booking_id is not None:
-        render(
-            first,
-            Booking.objects.select_related("slot__offer__company", "school_class__school").get(pk=first.booking_id),
-        )
+    source = message_source(first.subject_key) if first is not None else None
+    subject = source.load(split_subject_key(first.subject_key)[1]) if source is not None else None
+    if subject is not None:
+        source.render(first, subject)
     print(json.dumps({"ready": True}), flush=True)
     sys.stdin.readline()
     started, sent = time.time(), 0

@@ -13,9 +13,9 @@ from django.core import mail
 from django.urls import reverse
 
 from bookings import services
-from notifications.calendar import build_calendar
+from bookings.calendar_events import booking_event, slot_event
+from notifications.calendar import build_calendar, event_uid
 from notifications.delivery import deliver_due
-from notifications.events import booking_event, slot_event
 from notifications.models import CalendarFeed
 from tests.notifications.conftest import (
     ParsedCalendar,
@@ -160,3 +160,17 @@ def test_served_feeds_are_valid_and_stored_by_caldav(visit, caldav, client):
     assert [event.start for event in private.events] == [visit.slot.start]
     assert private.event.uid.startswith(f"brobyg-booking-{booking.pk}@")
     assert private.event.start.utcoffset() in (dt.timedelta(hours=1), dt.timedelta(hours=2))
+
+
+def test_event_uids_keep_their_exact_form_for_bookings_and_free_slots(visit, settings):
+    """Subscribers' calendars match events on the UID, so its form never changes: one
+    function makes every UID, and a booking's and a free slot's are exactly these."""
+    settings.SITE_URL = "https://brobyg.example.dk"
+    booking = visit.book()
+
+    assert event_uid("booking", 42, "brobyg.example.dk") == "brobyg-booking-42@brobyg.example.dk"
+    assert event_uid("slot", 7, "brobyg.example.dk") == "brobyg-slot-7@brobyg.example.dk"
+    assert booking_event(booking, sequence=0, cancelled=False).uid == f"brobyg-booking-{booking.pk}@brobyg.example.dk"
+    assert slot_event(visit.other_slot).uid == f"brobyg-slot-{visit.other_slot.pk}@brobyg.example.dk"
+    deliver_due()
+    assert f"UID:brobyg-booking-{booking.pk}@brobyg.example.dk".encode() in sent_calendars(visit.teacher_email)[0]

@@ -28,6 +28,7 @@ from django.core import mail
 from django.utils import timezone
 
 from bookings import services
+from bookings.messages import Kind
 from notifications import tasks
 from notifications.delivery import deliver_due
 from notifications.models import OutgoingMessage
@@ -247,7 +248,7 @@ def due_invites(teacher, host, school, offer) -> list[int]:
         school_class = factories.SchoolClassFactory(school=school, grade=8, pupils=20)
         services.booking_create(actor=teacher.user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=20)
     services.bookings_announce_new()
-    return list(OutgoingMessage.objects.filter(kind=OutgoingMessage.Kind.INVITE).values_list("pk", flat=True))
+    return list(OutgoingMessage.objects.filter(kind=Kind.INVITE).values_list("pk", flat=True))
 
 
 def test_a_dropped_connection_costs_one_message_not_the_rest_of_the_pass(due_invites, settings):

@@ -26,14 +26,15 @@ from django.utils import timezone, translation
 from ical.calendar_stream import IcsCalendarStream
 
 from bookings import services
+from bookings.calendar_events import booking_event
+from bookings.feeds import feed_bookings_for_rendering
 from bookings.models import Booking, Slot
 from core.dates import holiday_name
-from notifications.calendar import CalendarEvent, Person, booking_uid, build_calendar, slot_uid
+from notifications.calendar import CalendarEvent, Person, build_calendar, event_uid
 from notifications.delivery import deliver_due
-from notifications.events import booking_event, site_domain
 from notifications.feeds import feed_name, render_feed
 from notifications.models import CalendarFeed
-from notifications.selectors import feed_bookings_for_rendering
+from notifications.rendering import site_domain
 from tests import factories
 from tests.conftest import client_for
 from tests.notifications.reference_calendar import reference_calendar
@@ -143,7 +144,7 @@ def events_in(data: bytes) -> dict[str, icalendar.Event]:
 
 
 def uid(booking: Booking) -> str:
-    return booking_uid(booking.pk, site_domain())
+    return event_uid("booking", booking.pk, site_domain())
 
 
 def fetch(client, url: str, **headers):
@@ -372,7 +373,7 @@ def test_feed_is_a_subscription_calendar_with_the_invites_uid(client, teacher, s
     assert "METHOD" not in calendar
     assert str(calendar["VERSION"]) == "2.0"
     (event,) = calendar.walk("VEVENT")
-    assert str(event["UID"]) == booking_uid(booking.pk, "brobyg.example.dk")
+    assert str(event["UID"]) == event_uid("booking", booking.pk, "brobyg.example.dk")
     assert str(event["DTSTART"].params["TZID"]) == "Europe/Copenhagen"
     assert event.decoded("DTSTART") == slot.start.replace(microsecond=0)
     assert str(event["STATUS"]) == "CONFIRMED" and int(event["SEQUENCE"]) == 0
@@ -622,7 +623,7 @@ def test_offer_feed_lists_the_bookable_slots_of_a_published_offer(client, offer,
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     events = events_in(response.content)
-    assert set(events) == {slot_uid(bookable.pk, "brobyg.example.dk")}
+    assert set(events) == {event_uid("slot", bookable.pk, "brobyg.example.dk")}
     (event,) = events.values()
     assert "2 ledige pladser til klasser" in str(event["DESCRIPTION"])
     assert str(event["STATUS"]) == "TENTATIVE"
@@ -632,7 +633,7 @@ def test_offer_feed_lists_the_bookable_slots_of_a_published_offer(client, offer,
     after = fetch(client, url, if_none_match=response["ETag"])
     assert after.status_code == 200
     assert "1 ledige pladser til klasser" in str(
-        events_in(after.content)[slot_uid(bookable.pk, site_domain())]["DESCRIPTION"]
+        events_in(after.content)[event_uid("slot", bookable.pk, site_domain())]["DESCRIPTION"]
     )
 
 

@@ -11,12 +11,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from bookings import services
+from bookings.calendar_events import booking_url
+from bookings.messages import Change, Kind, Recipient, booking_messages_enqueue, booking_subject_key, reminder_days_of
 from bookings.models import Booking
 from notifications import delivery
 from notifications.delivery import MAX_ATTEMPTS, deliver_due, deliver_one
-from notifications.events import booking_url
 from notifications.models import OutgoingMessage
-from notifications.services import Change, Recipient, booking_messages_enqueue, reminder_days_of
 from tests import factories
 from tests.notifications.conftest import (
     body_text,
@@ -32,7 +32,6 @@ from tests.notifications.conftest import (
     use_smtp,
 )
 
-Kind = OutgoingMessage.Kind
 Status = OutgoingMessage.Status
 INVITE_PARTS = ["multipart/alternative", "text/plain", "text/html", "text/calendar"]
 PLAIN_PARTS = ["multipart/alternative", "text/plain", "text/html"]
@@ -439,7 +438,7 @@ def _enqueue_again(booking: Booking, change: Change) -> None:
 
 def _outbox(booking: Booking) -> list[tuple]:
     return sorted(
-        OutgoingMessage.objects.filter(booking=booking).values_list(
+        OutgoingMessage.objects.filter(subject_key=booking_subject_key(booking.pk)).values_list(
             "kind", "recipient_email", "sequence", "status", "due_at"
         )
     )

@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from bookings import services
+from bookings.messages import Kind, booking_subject_key
 from bookings.models import Booking, BookingEvent
 from bookings.tasks import expire_unanswered_requests
 from notifications.delivery import deliver_due
@@ -34,7 +35,6 @@ NOW = dt.datetime(2026, 9, 1, 8, 0, tzinfo=COPENHAGEN)
 SECOND = dt.timedelta(seconds=1)
 DAY = dt.timedelta(days=1)
 
-Kind = OutgoingMessage.Kind
 Status = OutgoingMessage.Status
 
 
@@ -64,7 +64,9 @@ def book(teacher, school_class, slot) -> Booking:
 
 
 def rows(booking: Booking, kind: str, **filters):
-    return OutgoingMessage.objects.filter(booking_id=booking.pk, kind=kind, **filters).order_by("due_at", "role")
+    return OutgoingMessage.objects.filter(subject_key=booking_subject_key(booking.pk), kind=kind, **filters).order_by(
+        "due_at", "role"
+    )
 
 
 def schedule(booking: Booking, kind: str, **filters) -> list[tuple[dt.datetime, str, str]]:

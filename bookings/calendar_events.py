@@ -1,8 +1,7 @@
-"""Bookings described as calendar events: the one description invites and feeds share."""
+"""Bookings and free slots described as calendar events: the one description invites and
+feeds share. notifications.calendar writes them."""
 
 from __future__ import annotations
-
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import translation
@@ -10,11 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bookings.models import Booking, Slot
-from notifications.calendar import CalendarEvent, Person, booking_uid, slot_uid
-
-
-def site_domain() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
+from notifications.calendar import CalendarEvent, Person, event_uid
+from notifications.rendering import site_domain
 
 
 def booking_url(booking: Booking) -> str:
@@ -64,7 +60,7 @@ def booking_event(
     booking: Booking, *, sequence: int, cancelled: bool, attendees: tuple[Person, ...] = ()
 ) -> CalendarEvent:
     return CalendarEvent(
-        uid=booking_uid(booking.pk, site_domain()),
+        uid=event_uid("booking", booking.pk, site_domain()),
         sequence=sequence,
         start=booking.slot.start,
         end=booking.slot.end,
@@ -87,7 +83,7 @@ def slot_event(slot: Slot, *, language: str = "da") -> CalendarEvent:
     with translation.override(language):
         free = _("%(classes)d free places for classes") % {"classes": slot.free_classes}
     return CalendarEvent(
-        uid=slot_uid(slot.pk, site_domain()),
+        uid=event_uid("slot", slot.pk, site_domain()),
         sequence=0,
         start=slot.start,
         end=slot.end,

@@ -1,0 +1,279 @@
+"""What a booking change tells whom, and how those e-mails read.
+
+Bookings' services call `booking_messages_enqueue` after each change, inside their own
+transaction, so a message exists exactly when the change does. The one exception is a new
+booking: it is only marked (`Booking.messages_pending`, in its own transaction), and its
+messages are written by `bookings.services.bookings_announce_new` at the start of each
+delivery pass, or by the booking's next change. The rows go through notifications' outbox,
+keyed "booking:<id>"; notifications delivers them through the functions this module
+registers (bookings/apps.py): `booking_for_message`, `is_current` and `render`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bookings.calendar_events import booking_description, booking_event, booking_url
+from bookings.models import Booking
+from notifications.models import OutgoingMessage
+from notifications.registry import subject_key
+from notifications.rendering import attendees, compose
+from notifications.services import Message, Recipient, days_before, messages_enqueue
+
+SUBJECT_TYPE = "booking"
+
+
+class Kind(models.TextChoices):
+    INVITE = "invite", gettext_lazy("Calendar invite")
+    CANCELLATION = "cancellation", gettext_lazy("Calendar cancellation")
+    REQUEST_RECEIVED = "request_received", gettext_lazy("Request received")
+    NEW_REQUEST = "new_request", gettext_lazy("New request")
+    WAITLISTED = "waitlisted", gettext_lazy("Waitlisted")
+    DECLINED = "declined", gettext_lazy("Declined")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
+    REMINDER = "reminder", gettext_lazy("Reminder")
+    PENDING_NUDGE = "pending_nudge", gettext_lazy("Unanswered request")
+    REQUEST_EXPIRED = "request_expired", gettext_lazy("Request expired")
+
+
+class Role(models.TextChoices):
+    TEACHER = "teacher", gettext_lazy("Teacher")
+    HOST = "host", gettext_lazy("Host")
+    ROLE_MODEL = "role_model", gettext_lazy("Role model")
+
+
+class Change(enum.Enum):
+    CREATED = "created"
+    CONFIRMED = "confirmed"
+    PROMOTED = "promoted"
+    MOVED = "moved"
+    RESCHEDULED = "rescheduled"  # the slot's time or place changed
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+ENDED = (Change.DECLINED, Change.CANCELLED, Change.EXPIRED)
+# Pending messages a change makes obsolete; any change not listed withdraws both kinds.
+WITHDRAWN_BY = {
+    Change.CREATED: [],
+    Change.CONFIRMED: [Kind.PENDING_NUDGE],
+    Change.RESCHEDULED: [Kind.REMINDER],
+}
+
+
+def booking_subject_key(booking_id: int) -> str:
+    """The outbox's name for a booking: "booking:42"."""
+    return subject_key(SUBJECT_TYPE, booking_id)
+
+
+def reminder_days_of(offer_reminder_days: str) -> list[int]:
+    if offer_reminder_days.strip():
+        return sorted({int(day) for day in offer_reminder_days.split(",") if day.strip()}, reverse=True)
+    return list(settings.REMINDER_DAYS)
+
+
+# Writing -----------------------------------------------------------------------------------
+
+
+def _message(kind: str, booking: Booking, recipient: Recipient, *, due_at: dt.datetime, key: str) -> Message:
+    """The dedup key names the booking's slot too, so the same kind sent again after a move
+    is a new message; its form is that of every row ever written, so none is written twice."""
+    sequence = booking.invite_sequence
+    return Message(
+        kind=kind,
+        recipient=recipient,
+        due_at=due_at,
+        sequence=sequence,
+        dedup_key=f"{kind}:{booking.pk}:{booking.slot_id}:{key}:{recipient.email}",
+    )
+
+
+def _messages(
+    booking: Booking,
+    change: Change,
+    *,
+    start: dt.datetime,
+    deadline: dt.datetime,
+    recipients: list[Recipient],
+    reminder_days: list[int],
+    now: dt.datetime,
+) -> list[Message]:
+    teachers = [r for r in recipients if r.role == Role.TEACHER]
+    hosts = [r for r in recipients if r.role == Role.HOST]
+    sequence = booking.invite_sequence
+    messages: list[Message] = []
+
+    def add(kind: str, people: list[Recipient], *, due_at: dt.datetime = now, key: str = "") -> None:
+        messages.extend(_message(kind, booking, person, due_at=due_at, key=key or str(sequence)) for person in people)
+
+    if change in ENDED:
+        if sequence is not None:  # it was in calendars: take it out
+            add(Kind.CANCELLATION, recipients)
+        if change == Change.EXPIRED:
+            add(Kind.REQUEST_EXPIRED, teachers)
+        elif sequence is None and change == Change.DECLINED:
+            add(Kind.DECLINED, teachers)
+        elif sequence is None:
+            add(Kind.CANCELLED, teachers + hosts)
+        return messages
+
+    if sequence is not None and booking.holds_place:
+        add(Kind.INVITE, recipients)
+    if booking.status == Booking.Status.CONFIRMED:
+        for days in reminder_days:
+            due = days_before(start, days)
+            if due > now:
+                add(Kind.REMINDER, teachers + hosts, due_at=due, key=f"{sequence}:{days}d")
+    elif booking.status == Booking.Status.REQUESTED and change != Change.RESCHEDULED:
+        add(Kind.REQUEST_RECEIVED, teachers)
+        add(Kind.NEW_REQUEST, hosts)
+        # Nudge after N days, but at the latest a day before the request would expire.
+        nudge = min(
+            now + dt.timedelta(days=settings.PENDING_NUDGE_DAYS),
+            deadline - dt.timedelta(days=1),
+        )
+        if nudge > now:
+            add(Kind.PENDING_NUDGE, hosts, due_at=nudge)
+    elif booking.status == Booking.Status.WAITLISTED:
+        add(Kind.WAITLISTED, teachers)
+    return messages
+
+
+def booking_messages_enqueue(
+    *,
+    booking: Booking,
+    change: Change,
+    start: dt.datetime,
+    deadline: dt.datetime,
+    recipients: list[Recipient],
+    reminder_days: list[int],
+    now: dt.datetime,
+    removed: list[Recipient] | tuple[Recipient, ...] = (),
+) -> None:
+    """Write the messages a change causes. `removed` are people no longer on the booking (a
+    role model of the old slot, say): they get the event's cancellation. Pending reminders
+    and nudges that no longer apply are withdrawn; a change saved twice writes nothing new
+    and withdraws nothing it wrote itself (the dedup key is unique)."""
+    messages = _messages(
+        booking, change, start=start, deadline=deadline, recipients=recipients, reminder_days=reminder_days, now=now
+    )
+    if removed and booking.invite_sequence is not None:
+        key = str(booking.invite_sequence)
+        messages += [_message(Kind.CANCELLATION, booking, person, due_at=now, key=key) for person in removed]
+    messages_enqueue(
+        subject_key=booking_subject_key(booking.pk),
+        messages=messages,
+        withdrawing=WITHDRAWN_BY.get(change, [Kind.REMINDER, Kind.PENDING_NUDGE]),
+        now=now,
+    )
+
+
+# Delivering --------------------------------------------------------------------------------
+
+
+def booking_for_message(pk: str) -> Booking | None:
+    """The booking an outbox row is about, with everything its e-mail shows; None if gone."""
+    return (
+        Booking.objects.select_related(
+            "slot__offer__company", "slot__offer__contact__user", "school_class__school", "booked_by"
+        )
+        .filter(pk=int(pk))
+        .first()
+    )
+
+
+def is_current(message: OutgoingMessage, booking: Booking) -> bool:
+    """Whether the message still says something true. A newer invite replaces an older one;
+    a reminder of a booking that was cancelled or moved is not sent."""
+    if message.kind == Kind.INVITE:
+        return booking.holds_place and booking.invite_sequence == message.sequence
+    if message.kind == Kind.REMINDER:
+        return (
+            booking.status == Booking.Status.CONFIRMED
+            and booking.invite_sequence == message.sequence
+            and booking.slot.start > timezone.now()
+        )
+    if message.kind == Kind.PENDING_NUDGE:
+        return booking.status == Booking.Status.REQUESTED
+    return True
+
+
+def _subject(kind: str, booking: Booking, sequence: int | None) -> str:
+    title, when = booking.slot.offer.title, date_format(timezone.localtime(booking.slot.start), "DATETIME_FORMAT")
+    values = {"title": title, "when": when, "class": booking.school_class.name}
+    subjects = {
+        Kind.INVITE: _("Confirmed: %(title)s, %(when)s") if not sequence else _("Changed: %(title)s, %(when)s"),
+        Kind.CANCELLATION: _("Cancelled: %(title)s, %(when)s"),
+        Kind.CANCELLED: _("Cancelled: %(title)s, %(when)s"),
+        Kind.REQUEST_RECEIVED: _("Request sent: %(title)s, %(when)s"),
+        Kind.NEW_REQUEST: _("New request: %(class)s for %(title)s, %(when)s"),
+        Kind.WAITLISTED: _("On the waitlist: %(title)s, %(when)s"),
+        Kind.DECLINED: _("Declined: %(title)s, %(when)s"),
+        Kind.REMINDER: _("Reminder: %(title)s, %(when)s"),
+        Kind.PENDING_NUDGE: _("Waiting for your answer: %(class)s for %(title)s, %(when)s"),
+        Kind.REQUEST_EXPIRED: _("Request expired: %(title)s, %(when)s"),
+    }
+    return subjects[kind] % values
+
+
+def _intro(kind: str, booking: Booking) -> str:
+    intros = {
+        Kind.INVITE: _("The visit is confirmed and in your calendar. Details below."),
+        Kind.CANCELLATION: _("The visit is cancelled and removed from your calendar."),
+        Kind.CANCELLED: _("The request has been cancelled."),
+        Kind.REQUEST_RECEIVED: _("Your request has been sent. The host will confirm or decline it."),
+        Kind.NEW_REQUEST: _("A class has asked to come. Please confirm or decline the request in Brobyg."),
+        Kind.WAITLISTED: _(
+            "The slot is full, so the class is on the waitlist. You will hear from us if a place frees."
+        ),
+        Kind.DECLINED: _("Unfortunately the host has declined the request."),
+        Kind.REMINDER: _("A reminder of the coming visit."),
+        Kind.PENDING_NUDGE: _("This request is still waiting for your answer."),
+        Kind.REQUEST_EXPIRED: _("The host did not answer before the booking deadline, so the request has expired."),
+    }
+    if kind == Kind.INVITE and booking.status == Booking.Status.REQUESTED:
+        return _("The visit has been moved and awaits the host's confirmation. Your calendar shows it as tentative.")
+    return intros[kind]
+
+
+CALENDAR_METHODS = {Kind.INVITE: "REQUEST", Kind.CANCELLATION: "CANCEL"}
+
+
+def render(message: OutgoingMessage, booking: Booking) -> EmailMultiAlternatives:
+    """The e-mail of a booking message, from the booking as it is now, in the recipient's
+    language; an invite or cancellation carries the booking's calendar event."""
+    with translation.override(message.language):
+        method = CALENDAR_METHODS.get(message.kind)
+        event = None
+        if method is not None:
+            event = booking_event(
+                booking,
+                sequence=message.sequence or 0,
+                cancelled=method == "CANCEL",
+                attendees=attendees(message),
+            )
+        return compose(
+            message,
+            subject=_subject(message.kind, booking, message.sequence),
+            intro=_intro(message.kind, booking),
+            details=booking_description(booking),
+            url=booking_url(booking),
+            link_text=_("Open the booking in Brobyg"),
+            event=event,
+            method=method,
+        )
+
+
+def booking_admin_url(pk: str) -> str:
+    return reverse("admin:bookings_booking_change", args=[int(pk)])
