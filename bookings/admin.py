@@ -57,12 +57,17 @@ class SlotAdmin(admin.ModelAdmin):
 
 
 class BookingEventInline(admin.TabularInline):
+    """A booking's history, as the services recorded it; nobody rewrites it."""
+
     model = BookingEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["action", "from_status", "to_status", "actor", "note", "at"]
+    fields = readonly_fields = ["action", "from_status", "to_status", "actor", "note", "at"]
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
 
 
@@ -72,13 +77,25 @@ class BookingAdmin(admin.ModelAdmin):
     list_filter = ["status", "messages_pending", "slot__offer__kind", "slot__offer__company", "school_class__school"]
     search_fields = ["school_class__name", "school_class__school__name", "slot__offer__title", "booked_by__username"]
     date_hierarchy = "created_at"
-    readonly_fields = ["slot", "school_class", "booked_by", "pupils", "adults", "message", "status", "messages_pending"]
+    fields = ["slot", "school_class", "booked_by", "pupils", "adults", "message", "status", "messages_pending"]
     list_select_related = ["school_class__school", "slot__offer", "booked_by"]
     inlines = [BookingEventInline]
     actions = ["confirm", "decline", "cancel"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
+        """The page only shows a booking; its status changes through the actions."""
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
+        """A booking is cancelled, never deleted: the school, the host and the history keep it."""
+        return False
+
+    def has_manage_permission(self, request: HttpRequest) -> bool:
+        """Who may run the actions: those allowed to change bookings, although the page is read-only."""
+        return request.user.has_perm("bookings.change_booking")
 
     def _apply(self, request: HttpRequest, queryset: QuerySet[Booking], service) -> None:
         done = 0
@@ -90,22 +107,32 @@ class BookingAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{booking}: {error.message}", messages.WARNING)
         self.message_user(request, _("%(count)d bookings changed.") % {"count": done}, messages.SUCCESS)
 
-    @admin.action(description=_("Confirm the selected requests"))
+    @admin.action(description=_("Confirm the selected requests"), permissions=["manage"])
     def confirm(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         self._apply(request, queryset, services.booking_confirm)
 
-    @admin.action(description=_("Decline the selected requests"))
+    @admin.action(description=_("Decline the selected requests"), permissions=["manage"])
     def decline(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         self._apply(request, queryset, services.booking_decline)
 
-    @admin.action(description=_("Cancel the selected bookings"))
+    @admin.action(description=_("Cancel the selected bookings"), permissions=["manage"])
     def cancel(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         self._apply(request, queryset, services.booking_cancel)
 
 
 @admin.register(BookingEvent)
 class BookingEventAdmin(admin.ModelAdmin):
+    """The history the services write: shown, never added to, rewritten or deleted."""
+
     list_display = ["booking", "action", "from_status", "to_status", "actor", "at"]
     list_filter = ["action"]
     search_fields = ["booking__school_class__name", "booking__slot__offer__title"]
-    readonly_fields = ["booking", "action", "from_status", "to_status", "actor", "note", "at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: BookingEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: BookingEvent | None = None) -> bool:
+        return False
