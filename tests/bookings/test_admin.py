@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -119,6 +120,7 @@ def test_booking_history_is_read_only_in_the_admin(admin_client, booking):
 # Slots and offers: written through the services ----------------------------------------------
 
 SLOTS = "/admin/bookings/slot/"
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 OFFERS = "/admin/bookings/offer/"
 
 
@@ -303,3 +305,34 @@ def test_offer_admin_changes_offers_and_their_subjects(admin_client, company):
     offer.refresh_from_db()
     assert offer.title == "Besøg i værkstedet"
     assert list(offer.subjects.all()) == [subject]
+
+
+# Copenhagen time ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("month", [1, 7], ids=["winter", "summer"])
+def test_admin_shows_slot_times_in_copenhagen_time(admin_client, offer, teacher, school_class, month):
+    """A slot at 10:00 in Copenhagen reads 10:00 on its page, in its title and in the lists,
+    in winter (UTC+1) and in summer (UTC+2) alike."""
+    day = dt.date(timezone.localdate().year + 1, month, 14)
+    ten = dt.datetime.combine(day, dt.time(10), COPENHAGEN)
+    slot = factories.SlotFactory(offer=offer, start=ten, end=ten + dt.timedelta(hours=2))
+    booking = services.booking_create(actor=teacher.user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=20)
+    in_utc = f"{day:%Y-%m-%d} {ten.astimezone(dt.UTC):%H:%M}"
+
+    page = admin_client.get(f"{SLOTS}{slot.pk}/change/").text
+    slots = admin_client.get(SLOTS).text
+    booking_page = admin_client.get(f"{CHANGELIST}{booking.pk}/change/").text
+    bookings = admin_client.get(CHANGELIST).text
+
+    assert 'name="start_1" value="10:00:00"' in page
+    for text in (page, slots, booking_page, bookings):
+        assert f"{day:%Y-%m-%d} 10:00" in text
+        assert in_utc not in text
+
+
+def test_booking_history_names_its_moment_in_copenhagen_time(booking):
+    """A booking event's name carries the Copenhagen time at which it happened."""
+    event = booking.events.get()
+
+    assert str(event).endswith(f"{timezone.localtime(event.at):%Y-%m-%d %H:%M}")
