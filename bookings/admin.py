@@ -1,26 +1,45 @@
-"""Admin for offers, slots and bookings. Booking state changes go through the services, so
-the admin shows bookings read-only and offers actions that call the services."""
+"""Admin for offers, slots and bookings. Every write goes through the services, which keep the
+rules and tell the people concerned: offers and slots are saved by them, and bookings are shown
+read-only with actions that call them."""
+
+from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from bookings import services
 from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
+from core.admin import ServiceAdmin, adopt
 from core.errors import DomainError
+
+# The fields a slot's services change and announce to its bookings.
+SLOT_TIMES_AND_CAPACITY = ["start", "end", "booking_deadline", "capacity_classes", "capacity_pupils"]
 
 
 class SlotInline(admin.TabularInline):
+    """The offer's slots, each linking to its own page, where changes go through the services."""
+
     model = Slot
     extra = 0
-    fields = ["start", "end", "booking_deadline", "capacity_classes", "capacity_pupils", "booked_classes", "status"]
-    readonly_fields = ["booked_classes"]
+    can_delete = False
+    fields = readonly_fields = [*SLOT_TIMES_AND_CAPACITY, "booked_classes", "status"]
     show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Offer | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Offer | None = None) -> bool:
+        return False
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(ServiceAdmin):
+    """Offers are saved by the services, which keep the contact person within the company and
+    give an offer without sectors its company's sector."""
+
     list_display = ["title", "company", "kind", "grade_min", "grade_max", "auto_confirm", "is_published"]
     list_filter = ["kind", "is_published", "auto_confirm", "waitlist_enabled", "sectors", "subjects"]
     search_fields = ["title", "description", "company__name"]
@@ -28,28 +47,74 @@ class OfferAdmin(admin.ModelAdmin):
     autocomplete_fields = ["company"]
     inlines = [SlotInline]
 
+    def save_model(self, request: HttpRequest, obj: Offer, form: ModelForm, change: bool) -> None:
+        data: dict[str, Any] = dict(form.cleaned_data)
+        subjects, sectors = list(data.pop("subjects")), list(data.pop("sectors"))
+        if change:
+            changed = {name: value for name, value in data.items() if name in form.changed_data}
+            services.offer_update(offer=obj, actor=request.user, subjects=subjects, sectors=sectors, **changed)
+        else:
+            adopt(obj, services.offer_create(actor=request.user, subjects=subjects, sectors=sectors, **data))
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: list, change: bool) -> None:
+        """The service has set subjects and sectors; the read-only slot list saves nothing."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
 
 @admin.register(SlotSeries)
 class SlotSeriesAdmin(admin.ModelAdmin):
+    """The rules slots were made from, as a record: a series is created with its slots by the service."""
+
     list_display = ["offer", "rrule", "created_by", "created_at"]
     search_fields = ["offer__title", "rrule"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: SlotSeries | None = None) -> bool:
+        return False
+
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
-    """The model form validates Slot's check constraints, so a capacity below the places
-    already booked is shown as a form error rather than failing in the database."""
+class SlotAdmin(ServiceAdmin):
+    """Time, capacity and role models are saved by the services, which tell every booking what
+    changed; the status changes only with the cancel action, which cancels the bookings too.
+    The model form still checks Slot's constraints, so a capacity below the places already
+    booked is a form error. A slot with bookings cannot be deleted (they protect it)."""
 
     list_display = ["offer", "start", "end", "capacity_classes", "booked_classes", "booked_pupils", "status"]
     list_filter = ["status", "offer__kind", "offer__company"]
     search_fields = ["offer__title", "offer__company__name"]
     date_hierarchy = "start"
-    readonly_fields = ["booked_classes", "booked_pupils"]
+    fields = ["offer", "series", *SLOT_TIMES_AND_CAPACITY, "booked_classes", "booked_pupils", "status", "role_models"]
     filter_horizontal = ["role_models"]
     autocomplete_fields = ["offer"]
     actions = ["cancel_slots"]
 
-    @admin.action(description=_("Cancel the selected slots and their bookings"))
+    def get_readonly_fields(self, request: HttpRequest, obj: Slot | None = None) -> list[str]:
+        always = ["series", "booked_classes", "booked_pupils", "status"]
+        return always if obj is None else ["offer", *always]
+
+    def save_model(self, request: HttpRequest, obj: Slot, form: ModelForm, change: bool) -> None:
+        data = form.cleaned_data
+        if change:
+            # The service compares with the slot as it was: `obj` already holds the form's values.
+            before = Slot.objects.get(pk=obj.pk)
+            changed = {name: data[name] for name in SLOT_TIMES_AND_CAPACITY if name in form.changed_data}
+            role_models = list(data["role_models"]) if "role_models" in form.changed_data else None
+            saved = services.slot_update(slot=before, actor=request.user, role_models=role_models, **changed)
+        else:
+            times = {name: data[name] for name in SLOT_TIMES_AND_CAPACITY}
+            saved = services.slot_create(
+                actor=request.user, offer=data["offer"], role_models=list(data["role_models"]), **times
+            )
+        adopt(obj, saved)
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: list, change: bool) -> None:
+        """The service has set the role models."""
+
+    @admin.action(description=_("Cancel the selected slots and their bookings"), permissions=["change"])
     def cancel_slots(self, request: HttpRequest, queryset: QuerySet[Slot]) -> None:
         for slot in queryset:
             services.slot_cancel(slot=slot, actor=request.user)
@@ -57,12 +122,17 @@ class SlotAdmin(admin.ModelAdmin):
 
 
 class BookingEventInline(admin.TabularInline):
+    """A booking's history, as the services recorded it; nobody rewrites it."""
+
     model = BookingEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["action", "from_status", "to_status", "actor", "note", "at"]
+    fields = readonly_fields = ["action", "from_status", "to_status", "actor", "note", "at"]
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
 
 
@@ -72,13 +142,25 @@ class BookingAdmin(admin.ModelAdmin):
     list_filter = ["status", "messages_pending", "slot__offer__kind", "slot__offer__company", "school_class__school"]
     search_fields = ["school_class__name", "school_class__school__name", "slot__offer__title", "booked_by__username"]
     date_hierarchy = "created_at"
-    readonly_fields = ["slot", "school_class", "booked_by", "pupils", "adults", "message", "status", "messages_pending"]
+    fields = ["slot", "school_class", "booked_by", "pupils", "adults", "message", "status", "messages_pending"]
     list_select_related = ["school_class__school", "slot__offer", "booked_by"]
     inlines = [BookingEventInline]
     actions = ["confirm", "decline", "cancel"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
+        """The page only shows a booking; its status changes through the actions."""
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
+        """A booking is cancelled, never deleted: the school, the host and the history keep it."""
+        return False
+
+    def has_manage_permission(self, request: HttpRequest) -> bool:
+        """Who may run the actions: those allowed to change bookings, although the page is read-only."""
+        return request.user.has_perm("bookings.change_booking")
 
     def _apply(self, request: HttpRequest, queryset: QuerySet[Booking], service) -> None:
         done = 0
@@ -90,22 +172,32 @@ class BookingAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{booking}: {error.message}", messages.WARNING)
         self.message_user(request, _("%(count)d bookings changed.") % {"count": done}, messages.SUCCESS)
 
-    @admin.action(description=_("Confirm the selected requests"))
+    @admin.action(description=_("Confirm the selected requests"), permissions=["manage"])
     def confirm(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         self._apply(request, queryset, services.booking_confirm)
 
-    @admin.action(description=_("Decline the selected requests"))
+    @admin.action(description=_("Decline the selected requests"), permissions=["manage"])
     def decline(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         self._apply(request, queryset, services.booking_decline)
 
-    @admin.action(description=_("Cancel the selected bookings"))
+    @admin.action(description=_("Cancel the selected bookings"), permissions=["manage"])
     def cancel(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         self._apply(request, queryset, services.booking_cancel)
 
 
 @admin.register(BookingEvent)
 class BookingEventAdmin(admin.ModelAdmin):
+    """The history the services write: shown, never added to, rewritten or deleted."""
+
     list_display = ["booking", "action", "from_status", "to_status", "actor", "at"]
     list_filter = ["action"]
     search_fields = ["booking__school_class__name", "booking__slot__offer__title"]
-    readonly_fields = ["booking", "action", "from_status", "to_status", "actor", "note", "at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: BookingEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: BookingEvent | None = None) -> bool:
+        return False

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_comma_separated_integer_list
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, CompanyMember, RoleModel
@@ -152,7 +153,8 @@ class Slot(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.offer} {self.start:%Y-%m-%d %H:%M}"
+        # Stored in UTC: the name shows Copenhagen time, as every page and the admin do.
+        return f"{self.offer} {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
 
     @property
     def free_classes(self) -> int:
@@ -274,4 +276,4 @@ class BookingEvent(models.Model):
         verbose_name_plural = _("booking events")
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"

@@ -146,7 +146,8 @@ Q_CLUSTER = {
     "timeout": 60,
     "retry": 120,
     "catch_up": False,
-    "label": "Tasks",
+    # The task queue's name in the admin, translated like its model names (locale/da).
+    "label": _("Tasks"),
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL

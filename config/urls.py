@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
@@ -10,6 +11,8 @@ from companies.api import CompanyViewSet
 from core.api_views import ping
 from notifications.api import CalendarFeedViewSet
 from schools.api import SchoolClassViewSet, SchoolViewSet
+
+admin.site.site_header = admin.site.site_title = _("Brobyg administration")
 
 router = DefaultRouter()
 router.register("offers", OfferViewSet, basename="offer")
