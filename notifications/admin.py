@@ -33,6 +33,10 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: OutgoingMessage | None = None) -> bool:
+        """A deleted row would drop a message silently, or lose the record that it was sent."""
+        return False
+
     @admin.display(description=_("about"), ordering="subject_key")
     def about(self, message: OutgoingMessage) -> str:
         """The subject key, linked to the subject's admin page where its domain gives one."""
