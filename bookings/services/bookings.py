@@ -172,16 +172,15 @@ def booking_decline(*, booking: Booking, actor: User, note: str = "") -> Booking
     booking = locked(booking)
     if not is_company_side(actor, booking):
         raise DomainError(NOT_ALLOWED, code="not_allowed")
-    old = transition(
+    end_booking(
         booking,
         from_statuses=(Booking.Status.REQUESTED, Booking.Status.WAITLISTED),
         to_status=Booking.Status.DECLINED,
+        action=BookingEvent.Action.DECLINED,
+        actor=actor,
+        note=note,
+        change=Change.DECLINED,
     )
-    record(booking, action=BookingEvent.Action.DECLINED, actor=actor, from_status=old, note=note)
-    announce(booking, Change.DECLINED)
-    if old in Booking.HOLDING_PLACE:
-        capacity.slot_release(slot_id=booking.slot_id, pupils=booking.pupils)
-        waitlist_promote(slot_id=booking.slot_id)
     return booking
 
 
@@ -195,13 +194,46 @@ def booking_cancel(*, booking: Booking, actor: User, note: str = "") -> Booking:
         raise DomainError(NOT_ALLOWED, code="not_allowed")
     if not company_side and booking.holds_place and _cancellation_deadline_passed(booking):
         raise DomainError(CANCELLATION_DEADLINE_PASSED, code="cancellation_deadline_passed")
-    old = transition(booking, from_statuses=Booking.ACTIVE, to_status=Booking.Status.CANCELLED)
-    record(booking, action=BookingEvent.Action.CANCELLED, actor=actor, from_status=old, note=note)
-    announce(booking, Change.CANCELLED)
-    if old in Booking.HOLDING_PLACE:
-        capacity.slot_release(slot_id=booking.slot_id, pupils=booking.pupils)
-        waitlist_promote(slot_id=booking.slot_id)
+    end_booking(
+        booking,
+        from_statuses=Booking.ACTIVE,
+        to_status=Booking.Status.CANCELLED,
+        action=BookingEvent.Action.CANCELLED,
+        actor=actor,
+        note=note,
+        change=Change.CANCELLED,
+    )
     return booking
+
+
+def end_booking(
+    booking: Booking,
+    *,
+    from_statuses: tuple[str, ...],
+    to_status: str,
+    action: str,
+    actor: User | None,
+    note: str,
+    change: Change,
+    promote: bool = True,
+) -> str:
+    """End a locked booking (declined, cancelled, expired): change its status if it is still
+    in `from_statuses`, record and announce the change, and free the place it held, which
+    goes to the waitlist unless `promote` is False (an expired request's slot is past its
+    deadline; a cancelled slot takes nobody). Returns the old status."""
+    old = transition(booking, from_statuses=from_statuses, to_status=to_status)
+    record(booking, action=action, actor=actor, from_status=old, note=note)
+    announce(booking, change)
+    if old in Booking.HOLDING_PLACE:
+        _free_place(slot_id=booking.slot_id, pupils=booking.pupils, promote=promote)
+    return old
+
+
+def _free_place(*, slot_id: int, pupils: int, promote: bool = True) -> None:
+    """Give back a booking's place on the slot and offer it to the slot's waitlist."""
+    capacity.slot_release(slot_id=slot_id, pupils=pupils)
+    if promote:
+        waitlist_promote(slot_id=slot_id)
 
 
 def _cancellation_deadline_passed(booking: Booking) -> bool:
@@ -233,14 +265,13 @@ def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "")
         raise DomainError(SLOT_FULL, code="slot_full", field="slot")
 
     old_slot_id, before = booking.slot_id, recipients(booking)
-    capacity.slot_release(slot_id=old_slot_id, pupils=booking.pupils)
     old_status = transition(
         booking, from_statuses=(booking.status,), to_status=status_after_claim(new_slot), slot_id=new_slot.id
     )
     booking = locked(booking)
     record(booking, action=BookingEvent.Action.MOVED, actor=actor, from_status=old_status, note=note)
     announce(booking, Change.MOVED, before=before)
-    waitlist_promote(slot_id=old_slot_id)
+    _free_place(slot_id=old_slot_id, pupils=booking.pupils)
     return booking
 
 
@@ -254,9 +285,15 @@ def requests_expire() -> list[Booking]:
             booking = locked(booking)
             if booking.status != Booking.Status.REQUESTED:
                 continue
-            old = transition(booking, from_statuses=(Booking.Status.REQUESTED,), to_status=Booking.Status.CANCELLED)
-            record(booking, action=BookingEvent.Action.EXPIRED, actor=None, from_status=old, note=REQUEST_EXPIRED_NOTE)
-            announce(booking, Change.EXPIRED)
-            capacity.slot_release(slot_id=booking.slot_id, pupils=booking.pupils)
+            end_booking(
+                booking,
+                from_statuses=(Booking.Status.REQUESTED,),
+                to_status=Booking.Status.CANCELLED,
+                action=BookingEvent.Action.EXPIRED,
+                actor=None,
+                note=REQUEST_EXPIRED_NOTE,
+                change=Change.EXPIRED,
+                promote=False,
+            )
         expired.append(booking)
     return expired

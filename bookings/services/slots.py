@@ -13,8 +13,8 @@ from django.utils import timezone
 from accounts.models import User
 from bookings.messages import Change, Recipient, Role
 from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
-from bookings.services import capacity
-from bookings.services.announce import announce, announce_creation, record
+from bookings.services.announce import announce, announce_creation
+from bookings.services.bookings import end_booking
 from bookings.services.errors import (
     CAPACITY_BELOW_BOOKED,
     END_BEFORE_START,
@@ -22,7 +22,7 @@ from bookings.services.errors import (
     SERIES_EMPTY,
     SLOT_START_IN_PAST,
 )
-from bookings.services.states import bookings_on, transition
+from bookings.services.states import bookings_on
 from core.dates import holiday_name
 from core.errors import DomainError
 from core.recurrence import expand_rrule
@@ -120,11 +120,16 @@ def slot_cancel(*, slot: Slot, actor: User, note: str = "") -> Slot:
     Slot.objects.filter(pk=slot.pk).update(status=Slot.Status.CANCELLED, updated_at=timezone.now())
     slot.status = Slot.Status.CANCELLED
     for booking in bookings_on(slot, Booking.ACTIVE):
-        old = transition(booking, from_statuses=Booking.ACTIVE, to_status=Booking.Status.CANCELLED)
-        record(booking, action=BookingEvent.Action.CANCELLED, actor=actor, from_status=old, note=note)
-        announce(booking, Change.CANCELLED)
-        if old in Booking.HOLDING_PLACE:
-            capacity.slot_release(slot_id=slot.pk, pupils=booking.pupils)
+        end_booking(
+            booking,
+            from_statuses=Booking.ACTIVE,
+            to_status=Booking.Status.CANCELLED,
+            action=BookingEvent.Action.CANCELLED,
+            actor=actor,
+            note=note,
+            change=Change.CANCELLED,
+            promote=False,
+        )
     return slot
 
 
