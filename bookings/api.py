@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -423,18 +422,4 @@ class WaitlistViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["slot", "school_class"]
 
     def get_queryset(self) -> QuerySet[Booking]:
-        ahead = (
-            Booking.objects.filter(slot=OuterRef("slot"), status=Booking.Status.WAITLISTED)
-            .filter(
-                Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), id__lte=OuterRef("id"))
-            )
-            .values("slot")
-            .annotate(n=Count("id"))
-            .values("n")
-        )
-        return (
-            selectors.booking_list_for_user(self.request.user)
-            .filter(status=Booking.Status.WAITLISTED)
-            .annotate(position=Coalesce(Subquery(ahead), 0))
-            .order_by("slot__start", "position", "id")
-        )
+        return selectors.waitlist_list_for_user(self.request.user).order_by("slot__start", "position", "id")

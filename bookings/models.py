@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_comma_separated_integer_list
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, CompanyMember, RoleModel
@@ -167,6 +168,35 @@ class Slot(TimeStampedModel):
         return self.free_classes <= 0 or self.free_pupils <= 0
 
 
+class BookingQuerySet(models.QuerySet):
+    def waitlist_of(self, slot: "int | Slot | OuterRef") -> "BookingQuerySet":
+        """The slot's waitlisted bookings in the order they get freed places."""
+        return self.filter(slot=slot, status=Booking.Status.WAITLISTED).order_by(*Booking.WAITLIST_ORDER)
+
+    def with_waitlist_position(self) -> "BookingQuerySet":
+        """Annotate `position`: a waitlisted booking's place in its slot's queue (1 = next to
+        get a free place), counted over the whole waitlist, not only the bookings in this
+        query, so a teacher who sees only their own bookings still sees their true place."""
+        ahead = (
+            Booking.objects.waitlist_of(OuterRef("slot"))
+            .filter(_no_later_than_outer(Booking.WAITLIST_ORDER))
+            .order_by()
+            .values("slot")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        return self.annotate(position=Coalesce(Subquery(ahead), 0))
+
+
+def _no_later_than_outer(order: tuple[str, ...]) -> Q:
+    """Rows that come no later than the outer query's row in `order` (a lexicographic <=)."""
+    last = order[-1]
+    condition = Q(**{f"{last}__lte": OuterRef(last)})
+    for field in reversed(order[:-1]):
+        condition = Q(**{f"{field}__lt": OuterRef(field)}) | (Q(**{field: OuterRef(field)}) & condition)
+    return condition
+
+
 class Booking(TimeStampedModel):
     """A class's claim on a slot."""
 
@@ -181,6 +211,8 @@ class Booking(TimeStampedModel):
 
     HOLDING_PLACE = (Status.REQUESTED, Status.CONFIRMED)
     ACTIVE = (Status.REQUESTED, Status.CONFIRMED, Status.WAITLISTED)
+    # The waitlist's queue: first come, first served; the id breaks ties of the same instant.
+    WAITLIST_ORDER = ("created_at", "id")
 
     # No single-column indexes on slot and class: the (slot, status) and (class, status) indexes
     # below serve those lookups, and every index is one more write per booking.
@@ -213,6 +245,8 @@ class Booking(TimeStampedModel):
             "second, or by the booking's next change if that comes first."
         ),
     )
+
+    objects = BookingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

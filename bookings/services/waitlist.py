@@ -18,10 +18,8 @@ def waitlist_promote(*, slot_id: int) -> list[Booking]:
     longer fits (too many pupils for what is free, or busy elsewhere then) keeps its place
     in the queue and the next one is tried. Runs inside the caller's transaction."""
     promoted: list[Booking] = []
-    waiting = (
-        Booking.objects.filter(slot_id=slot_id, status=Booking.Status.WAITLISTED)
-        .select_related("slot__offer__company", "slot__offer__contact__user", "booked_by")
-        .order_by("created_at", "id")
+    waiting = Booking.objects.waitlist_of(slot_id).select_related(
+        "slot__offer__company", "slot__offer__contact__user", "booked_by"
     )
     for candidate in waiting:
         announce_creation([candidate])
