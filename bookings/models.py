@@ -10,6 +10,19 @@ from core.models import Sector, Subject, TimeStampedModel
 from schools.models import Grade, SchoolClass
 
 
+def grade_accepted(grade: int, *, grade_min: int, grade_max: int) -> bool:
+    """Who an offer is for: a class whose grade lies in the offer's range, both ends included.
+    The one rule for bookings, the booking hot path (which reads the range as plain columns)
+    and the searches (`grade_accepted_q`, the same rule as a query condition)."""
+    return grade_min <= grade <= grade_max
+
+
+def grade_accepted_q(grade: int, *, offer: str = "") -> Q:
+    """`grade_accepted` as a condition on offers; `offer` is the path to the offer from another
+    model, e.g. "offer__" for slots."""
+    return Q(**{f"{offer}grade_min__lte": grade, f"{offer}grade_max__gte": grade})
+
+
 class Offer(TimeStampedModel):
     """What a company offers schools."""
 
@@ -88,7 +101,7 @@ class Offer(TimeStampedModel):
         return self.location or self.company.full_address
 
     def accepts_grade(self, grade: int) -> bool:
-        return self.grade_min <= grade <= self.grade_max
+        return grade_accepted(grade, grade_min=self.grade_min, grade_max=self.grade_max)
 
 
 class SlotSeries(TimeStampedModel):

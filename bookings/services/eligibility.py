@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bookings import booking_sql
-from bookings.models import Booking, Slot
+from bookings.models import Booking, Slot, grade_accepted
 from bookings.services.errors import (
     ALREADY_BOOKED,
     CLASS_BUSY,
@@ -29,7 +29,7 @@ def check_bookable(*, slot: booking_sql.SlotRow, grade: int, pupils: int, now: d
         raise DomainError(SLOT_IN_PAST, code="slot_in_past", field="slot")
     if slot.booking_deadline <= now:
         raise DomainError(DEADLINE_PASSED, code="deadline_passed", field="slot")
-    if not slot.grade_min <= grade <= slot.grade_max:
+    if not grade_accepted(grade, grade_min=slot.grade_min, grade_max=slot.grade_max):
         raise DomainError(GRADE_NOT_ELIGIBLE, code="grade_not_eligible", field="school_class")
     if pupils > slot.capacity_pupils:
         raise DomainError(SLOT_TOO_SMALL, code="too_many_pupils", field="pupils")
