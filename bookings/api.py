@@ -95,15 +95,6 @@ class OfferSerializer(serializers.ModelSerializer):
             fields["company"].queryset = company_list_editable_by(request.user)
         return fields
 
-    def validate(self, attrs: dict) -> dict:
-        grade_min = attrs.get("grade_min", getattr(self.instance, "grade_min", 7))
-        grade_max = attrs.get("grade_max", getattr(self.instance, "grade_max", 9))
-        if grade_min > grade_max:
-            raise serializers.ValidationError({"grade_max": _("The highest grade must not be below the lowest.")})
-        if self.instance is not None and "company" in attrs and attrs["company"] != self.instance.company:
-            raise serializers.ValidationError({"company": _("An offer cannot move to another company.")})
-        return attrs
-
 
 class OfferViewSet(viewsets.ModelViewSet):
     """Offers. Published offers are public; a company's members also see its drafts and
@@ -176,19 +167,6 @@ class SlotSerializer(serializers.ModelSerializer):
             fields["offer"].read_only = True
         return fields
 
-    def validate(self, attrs: dict) -> dict:
-        start = attrs.get("start", getattr(self.instance, "start", None))
-        end = attrs.get("end", getattr(self.instance, "end", None))
-        if start and end and end <= start:
-            raise serializers.ValidationError({"end": [services.END_BEFORE_START]})
-        offer = attrs.get("offer") or getattr(self.instance, "offer", None)
-        for role_model in attrs.get("role_models", []):
-            if offer is not None and role_model.company_id != offer.company_id:
-                raise serializers.ValidationError(
-                    {"role_models": [_("A role model must work for the offer's company.")]}
-                )
-        return attrs
-
 
 class SlotSeriesSerializer(serializers.Serializer):
     offer = serializers.PrimaryKeyRelatedField(queryset=Offer.objects.none())
@@ -203,11 +181,6 @@ class SlotSeriesSerializer(serializers.Serializer):
         fields = super().get_fields()
         fields["offer"].queryset = selectors.offer_list_editable_by(self.context["request"].user)
         return fields
-
-    def validate(self, attrs: dict) -> dict:
-        if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": [services.END_BEFORE_START]})
-        return attrs
 
 
 class NoteSerializer(serializers.Serializer):

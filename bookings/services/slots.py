@@ -19,10 +19,13 @@ from bookings.services.errors import (
     CAPACITY_BELOW_BOOKED,
     END_BEFORE_START,
     ON_HOLIDAY,
+    ROLE_MODEL_NOT_MEMBER,
     SERIES_EMPTY,
     SLOT_START_IN_PAST,
 )
+from bookings.services.offers import check_may_manage
 from bookings.services.states import bookings_on
+from companies.models import RoleModel
 from core.dates import holiday_name
 from core.errors import DomainError
 from core.recurrence import expand_rrule
@@ -30,6 +33,12 @@ from core.recurrence import expand_rrule
 
 def _default_deadline(offer: Offer, start: dt.datetime) -> dt.datetime:
     return start - dt.timedelta(hours=offer.booking_deadline_hours)
+
+
+def _check_role_models(offer: Offer, role_models: list[RoleModel] | None) -> None:
+    """The people named on a slot are the offer's company's own role models."""
+    if any(role_model.company_id != offer.company_id for role_model in role_models or []):
+        raise DomainError(ROLE_MODEL_NOT_MEMBER, code="role_model_not_member", field="role_models")
 
 
 def _check_times(start: dt.datetime, end: dt.datetime) -> None:
@@ -47,8 +56,11 @@ def slot_create(
     capacity_classes: int | None = None,
     capacity_pupils: int | None = None,
     booking_deadline: dt.datetime | None = None,
-    role_models: list | None = None,
+    role_models: list[RoleModel] | None = None,
 ) -> Slot:
+    """Add a slot to an offer the actor manages; what is not given comes from the offer."""
+    check_may_manage(actor, offer)
+    _check_role_models(offer, role_models)
     end = end or start + dt.timedelta(minutes=offer.duration_minutes)
     _check_times(start, end)
     _check_future(start)
@@ -67,9 +79,14 @@ def slot_create(
 
 
 @transaction.atomic
-def slot_update(*, slot: Slot, actor: User, role_models: list | None = None, **fields: Any) -> Slot:
-    """Change a slot's time, capacity or deadline. Capacity is set with a conditional UPDATE
-    so that a booking arriving meanwhile cannot end up above the new capacity."""
+def slot_update(*, slot: Slot, actor: User, role_models: list[RoleModel] | None = None, **fields: Any) -> Slot:
+    """Change a slot's time, capacity, deadline or role models, on an offer the actor manages.
+    Capacity is set with a conditional UPDATE so that a booking arriving meanwhile cannot end
+    up above the new capacity."""
+    check_may_manage(actor, slot.offer)
+    offer = fields.get("offer", slot.offer)
+    check_may_manage(actor, offer)
+    _check_role_models(offer, role_models)
     start, end = fields.get("start", slot.start), fields.get("end", slot.end)
     _check_times(start, end)
     _announce_creation_on(slot)
@@ -116,6 +133,7 @@ def _reschedule_bookings(slot: Slot, *, dropped_role_models: set = frozenset()) 
 @transaction.atomic
 def slot_cancel(*, slot: Slot, actor: User, note: str = "") -> Slot:
     """Cancel a slot: it takes no more bookings and every active booking on it is cancelled."""
+    check_may_manage(actor, slot.offer)
     _announce_creation_on(slot)
     Slot.objects.filter(pk=slot.pk).update(status=Slot.Status.CANCELLED, updated_at=timezone.now())
     slot.status = Slot.Status.CANCELLED
@@ -159,6 +177,7 @@ def slot_series_create(
 ) -> SlotSeries:
     """Create the slots of a recurrence rule. Dates on Danish public or school holidays are
     skipped unless the offer allows holidays; explicit exception dates are always skipped."""
+    check_may_manage(actor, offer)
     _check_times(start, end)
     _check_future(start)
     duration = end - start
