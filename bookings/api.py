@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -96,15 +95,6 @@ class OfferSerializer(serializers.ModelSerializer):
             fields["company"].queryset = company_list_editable_by(request.user)
         return fields
 
-    def validate(self, attrs: dict) -> dict:
-        grade_min = attrs.get("grade_min", getattr(self.instance, "grade_min", 7))
-        grade_max = attrs.get("grade_max", getattr(self.instance, "grade_max", 9))
-        if grade_min > grade_max:
-            raise serializers.ValidationError({"grade_max": _("The highest grade must not be below the lowest.")})
-        if self.instance is not None and "company" in attrs and attrs["company"] != self.instance.company:
-            raise serializers.ValidationError({"company": _("An offer cannot move to another company.")})
-        return attrs
-
 
 class OfferViewSet(viewsets.ModelViewSet):
     """Offers. Published offers are public; a company's members also see its drafts and
@@ -177,19 +167,6 @@ class SlotSerializer(serializers.ModelSerializer):
             fields["offer"].read_only = True
         return fields
 
-    def validate(self, attrs: dict) -> dict:
-        start = attrs.get("start", getattr(self.instance, "start", None))
-        end = attrs.get("end", getattr(self.instance, "end", None))
-        if start and end and end <= start:
-            raise serializers.ValidationError({"end": [services.END_BEFORE_START]})
-        offer = attrs.get("offer") or getattr(self.instance, "offer", None)
-        for role_model in attrs.get("role_models", []):
-            if offer is not None and role_model.company_id != offer.company_id:
-                raise serializers.ValidationError(
-                    {"role_models": [_("A role model must work for the offer's company.")]}
-                )
-        return attrs
-
 
 class SlotSeriesSerializer(serializers.Serializer):
     offer = serializers.PrimaryKeyRelatedField(queryset=Offer.objects.none())
@@ -204,11 +181,6 @@ class SlotSeriesSerializer(serializers.Serializer):
         fields = super().get_fields()
         fields["offer"].queryset = selectors.offer_list_editable_by(self.context["request"].user)
         return fields
-
-    def validate(self, attrs: dict) -> dict:
-        if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": [services.END_BEFORE_START]})
-        return attrs
 
 
 class NoteSerializer(serializers.Serializer):
@@ -423,18 +395,4 @@ class WaitlistViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["slot", "school_class"]
 
     def get_queryset(self) -> QuerySet[Booking]:
-        ahead = (
-            Booking.objects.filter(slot=OuterRef("slot"), status=Booking.Status.WAITLISTED)
-            .filter(
-                Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), id__lte=OuterRef("id"))
-            )
-            .values("slot")
-            .annotate(n=Count("id"))
-            .values("n")
-        )
-        return (
-            selectors.booking_list_for_user(self.request.user)
-            .filter(status=Booking.Status.WAITLISTED)
-            .annotate(position=Coalesce(Subquery(ahead), 0))
-            .order_by("slot__start", "position", "id")
-        )
+        return selectors.waitlist_list_for_user(self.request.user).order_by("slot__start", "position", "id")

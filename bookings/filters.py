@@ -10,7 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import Booking, Offer, Slot
+from bookings.models import Booking, Offer, Slot, grade_accepted_q
 from bookings.selectors import bookable_slots
 from companies.models import Company
 from core.geo import distance_km
@@ -39,7 +39,7 @@ class OfferFilter(django_filters.FilterSet):
         fields = ["kind", "sector", "subject", "municipality", "company", "grade", "is_published"]
 
     def filter_grade(self, queryset: QuerySet[Offer], name: str, value: int) -> QuerySet[Offer]:
-        return queryset.filter(grade_min__lte=value, grade_max__gte=value)
+        return queryset.filter(grade_accepted_q(value))
 
     def filter_dates(self, queryset: QuerySet[Offer], name: str, value: dt.date) -> QuerySet[Offer]:
         return queryset.filter(Exists(self._slots_in_range()))
@@ -86,7 +86,7 @@ class SlotFilter(django_filters.FilterSet):
         fields = ["offer", "company", "kind", "sector", "subject", "municipality", "status"]
 
     def filter_grade(self, queryset: QuerySet[Slot], name: str, value: int) -> QuerySet[Slot]:
-        return queryset.filter(offer__grade_min__lte=value, offer__grade_max__gte=value)
+        return queryset.filter(grade_accepted_q(value, offer="offer__"))
 
     def filter_date_from(self, queryset: QuerySet[Slot], name: str, value: dt.date) -> QuerySet[Slot]:
         return queryset.filter(start__gte=_day_start(value))

@@ -1,13 +1,27 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_comma_separated_integer_list
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, CompanyMember, RoleModel
 from core.models import Sector, Subject, TimeStampedModel
 from schools.models import Grade, SchoolClass
+
+
+def grade_accepted(grade: int, *, grade_min: int, grade_max: int) -> bool:
+    """Who an offer is for: a class whose grade lies in the offer's range, both ends included.
+    The one rule for bookings, the booking hot path (which reads the range as plain columns)
+    and the searches (`grade_accepted_q`, the same rule as a query condition)."""
+    return grade_min <= grade <= grade_max
+
+
+def grade_accepted_q(grade: int, *, offer: str = "") -> Q:
+    """`grade_accepted` as a condition on offers; `offer` is the path to the offer from another
+    model, e.g. "offer__" for slots."""
+    return Q(**{f"{offer}grade_min__lte": grade, f"{offer}grade_max__gte": grade})
 
 
 class Offer(TimeStampedModel):
@@ -88,7 +102,7 @@ class Offer(TimeStampedModel):
         return self.location or self.company.full_address
 
     def accepts_grade(self, grade: int) -> bool:
-        return self.grade_min <= grade <= self.grade_max
+        return grade_accepted(grade, grade_min=self.grade_min, grade_max=self.grade_max)
 
 
 class SlotSeries(TimeStampedModel):
@@ -169,6 +183,35 @@ class Slot(TimeStampedModel):
         return self.free_classes <= 0 or self.free_pupils <= 0
 
 
+class BookingQuerySet(models.QuerySet):
+    def waitlist_of(self, slot: "int | Slot | OuterRef") -> "BookingQuerySet":
+        """The slot's waitlisted bookings in the order they get freed places."""
+        return self.filter(slot=slot, status=Booking.Status.WAITLISTED).order_by(*Booking.WAITLIST_ORDER)
+
+    def with_waitlist_position(self) -> "BookingQuerySet":
+        """Annotate `position`: a waitlisted booking's place in its slot's queue (1 = next to
+        get a free place), counted over the whole waitlist, not only the bookings in this
+        query, so a teacher who sees only their own bookings still sees their true place."""
+        ahead = (
+            Booking.objects.waitlist_of(OuterRef("slot"))
+            .filter(_no_later_than_outer(Booking.WAITLIST_ORDER))
+            .order_by()
+            .values("slot")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        return self.annotate(position=Coalesce(Subquery(ahead), 0))
+
+
+def _no_later_than_outer(order: tuple[str, ...]) -> Q:
+    """Rows that come no later than the outer query's row in `order` (a lexicographic <=)."""
+    last = order[-1]
+    condition = Q(**{f"{last}__lte": OuterRef(last)})
+    for field in reversed(order[:-1]):
+        condition = Q(**{f"{field}__lt": OuterRef(field)}) | (Q(**{field: OuterRef(field)}) & condition)
+    return condition
+
+
 class Booking(TimeStampedModel):
     """A class's claim on a slot."""
 
@@ -183,6 +226,8 @@ class Booking(TimeStampedModel):
 
     HOLDING_PLACE = (Status.REQUESTED, Status.CONFIRMED)
     ACTIVE = (Status.REQUESTED, Status.CONFIRMED, Status.WAITLISTED)
+    # The waitlist's queue: first come, first served; the id breaks ties of the same instant.
+    WAITLIST_ORDER = ("created_at", "id")
 
     # No single-column indexes on slot and class: the (slot, status) and (class, status) indexes
     # below serve those lookups, and every index is one more write per booking.
@@ -215,6 +260,8 @@ class Booking(TimeStampedModel):
             "second, or by the booking's next change if that comes first."
         ),
     )
+
+    objects = BookingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

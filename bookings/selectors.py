@@ -57,6 +57,11 @@ def booking_list_for_user(user: User) -> QuerySet[Booking]:
     return bookings.filter(scope)
 
 
+def waitlist_list_for_user(user: User) -> QuerySet[Booking]:
+    """The waitlisted bookings the user may see, each with its place in its slot's queue."""
+    return booking_list_for_user(user).filter(status=Booking.Status.WAITLISTED).with_waitlist_position()
+
+
 def booking_history(booking: Booking) -> QuerySet:
     return booking.events.select_related("actor")
 

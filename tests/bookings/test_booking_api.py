@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from bookings import services
 from bookings.models import Booking, Slot
@@ -240,3 +241,28 @@ def test_hand_written_booking_representation_matches_drf_field_by_field(teacher,
     booking = Booking.objects.select_related("slot__offer__company", "school_class__school", "booked_by").get()
 
     assert BookingSerializer(booking).data == GenericBookingSerializer(booking).data
+
+
+def test_offer_update_through_the_api_cannot_move_the_offer_to_another_company(host, host_client, offer):
+    """The service refuses, so the API answers 400 with the service's code."""
+    second_company = factories.CompanyMemberFactory(user=host.user).company
+
+    response = host_client.patch(f"/api/v1/offers/{offer.pk}/", {"company": second_company.pk}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "other_company"
+    offer.refresh_from_db()
+    assert offer.company_id == host.company_id
+
+
+def test_slot_create_through_the_api_refuses_a_role_model_of_another_company(host_client, offer):
+    start = timezone.now() + dt.timedelta(days=20)
+    payload = {"offer": offer.pk, "start": start.isoformat(), "role_models": [factories.RoleModelFactory().pk]}
+    offer.allow_holidays = True
+    offer.save()
+
+    response = post(host_client, "/api/v1/slots/", payload)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "role_model_not_member"
+    assert not offer.slots.exists()

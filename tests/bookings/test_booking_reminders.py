@@ -247,7 +247,7 @@ def test_reminders_are_withdrawn_in_the_cancelling_transaction(teacher, host, sc
     booking = book(teacher, school_class, slot_at(offer, NOW + 10 * DAY))
 
     with (
-        mock.patch("bookings.services.waitlist_promote", side_effect=RuntimeError("boom")),
+        mock.patch("bookings.services.bookings.waitlist_promote", side_effect=RuntimeError("boom")),
         pytest.raises(RuntimeError),
     ):
         services.booking_cancel(booking=booking, actor=teacher.user)

@@ -137,7 +137,7 @@ def test_negative_control_the_rush_detects_a_missing_guard(backend, live_report)
     """Proof that the rush assertions can fail: the same rush against a server whose guard
     is taken out (tests/concurrency/unguarded_wsgi.py) must be flagged by `rush_violations`.
 
-    PostgreSQL: `_slot_claim` becomes read-check-then-write (read the slot, compare in
+    PostgreSQL: `capacity.slot_claim` becomes read-check-then-write (read the slot, compare in
     Python, write the count computed in Python). Concurrent requests read the same count and
     overwrite each other's increment, so more than 30 bookings are confirmed while the
     counter stays <= 30 -- silent overbooking that the check constraints cannot see. The test
@@ -159,7 +159,7 @@ def test_negative_control_the_rush_detects_a_missing_guard(backend, live_report)
         _, replies, state = rush(stack, waitlist=False)
         log = stack.server.log_text()
     live_report(describe(replies, state))
-    assert "UNGUARDED: bookings.services._slot_claim replaced" in log, "the unguarded app was not loaded"
+    assert "UNGUARDED: bookings.services.capacity.slot_claim replaced" in log, "the unguarded app was not loaded"
 
     problems = rush_violations(replies, state, waitlist=False)
     assert problems, "the rush assertions passed against a server without its guard"
@@ -186,5 +186,5 @@ def test_sqlite_immediate_transactions_alone_keep_a_naive_claim_correct(live_rep
         _, replies, state = rush(stack, waitlist=False)
         log = stack.server.log_text()
     live_report(describe(replies, state))
-    assert "UNGUARDED: bookings.services._slot_claim replaced" in log, "the unguarded app was not loaded"
+    assert "UNGUARDED: bookings.services.capacity.slot_claim replaced" in log, "the unguarded app was not loaded"
     assert rush_violations(replies, state, waitlist=False) == []

@@ -1,7 +1,7 @@
 """WSGI entry point for the negative control in test_booking_rush.py: the real application
 with its capacity guard taken out. Only ever loaded by gunicorn in a live test.
 
-`bookings.services._slot_claim` is replaced by a naive read-check-then-write: read the slot,
+`bookings.services.capacity.slot_claim` is replaced by a naive read-check-then-write: read the slot,
 compare the counts in Python, then write the count computed in Python. Under concurrency two
 requests read the same count and both write count + 1 (a lost update), so more bookings are
 confirmed than the counter shows and than the slot holds. The written value never exceeds
@@ -26,8 +26,8 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 application = get_wsgi_application()
 
-from bookings import services  # noqa: E402
 from bookings.models import Slot  # noqa: E402
+from bookings.services import capacity  # noqa: E402
 
 
 def naive_slot_claim(*, slot_id: int, pupils: int) -> bool:
@@ -44,10 +44,10 @@ def naive_slot_claim(*, slot_id: int, pupils: int) -> bool:
     return True
 
 
-services._slot_claim = naive_slot_claim
+capacity.slot_claim = naive_slot_claim
 # The test reads this line from the server log to know the patch is in place.
 print(
-    f"UNGUARDED: bookings.services._slot_claim replaced (pid {os.getpid()}, "
+    f"UNGUARDED: bookings.services.capacity.slot_claim replaced (pid {os.getpid()}, "
     f"sqlite transaction mode {_mode or 'unchanged'})",
     file=sys.stderr,
     flush=True,

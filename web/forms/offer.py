@@ -124,6 +124,8 @@ class OfferForm(forms.ModelForm):
             self.fields[name].widget.attrs["max"] = MAX_HOURS
 
     def clean(self) -> dict:
+        """Checks the grade range early, to show its message with the other field errors;
+        offer_create and offer_update refuse a reversed range themselves."""
         data = super().clean()
         low, high = data.get("grade_min"), data.get("grade_max")
         if low is not None and high is not None and low > high:

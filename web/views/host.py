@@ -165,7 +165,7 @@ def offer_edit(request: HttpRequest, offer_id: int) -> HttpResponse:
 
 
 def _slot_rows(offer: Offer, cancel_form: tuple[int, SlotCancelForm] | None) -> list[dict]:
-    bookings = Booking.objects.select_related("school_class__school", "booked_by").order_by("created_at", "id")
+    bookings = Booking.objects.select_related("school_class__school", "booked_by").order_by(*Booking.WAITLIST_ORDER)
     slots = offer.slots.prefetch_related(Prefetch("bookings", queryset=bookings)).order_by("start", "id")
     rows = []
     for slot in slots:

@@ -1,0 +1,97 @@
+"""Writes and business rules for offers, slots and bookings, one module per concern:
+
+- `capacity`: claiming and releasing places on a slot (one conditional UPDATE);
+- `eligibility`: whether a class may take a place (slot open, grade, no overlapping booking);
+- `states`: locking a booking and changing its status safely;
+- `bookings`: a booking's life (create, confirm, decline, cancel, move, expire);
+- `waitlist`: giving freed places to waitlisted classes in order;
+- `announce`: recording each change and writing what it tells whom;
+- `offers`, `slots`: what hosts offer and when, including series;
+- `errors`: the messages of refusals.
+
+Callers import from here (`from bookings import services; services.booking_create(...)`);
+the modules are this package's own business."""
+
+from bookings.services.announce import ANNOUNCE_BATCH, bookings_announce_new, bookings_announce_next_batch
+from bookings.services.bookings import (
+    REQUEST_EXPIRED_NOTE,
+    booking_cancel,
+    booking_confirm,
+    booking_create,
+    booking_decline,
+    booking_move,
+    requests_expire,
+)
+from bookings.services.errors import (
+    ALREADY_BOOKED,
+    CANCELLATION_DEADLINE_PASSED,
+    CAPACITY_BELOW_BOOKED,
+    CLASS_BUSY,
+    CLASS_NOT_FOUND,
+    CONTACT_NOT_MEMBER,
+    DEADLINE_PASSED,
+    END_BEFORE_START,
+    GRADE_NOT_ELIGIBLE,
+    GRADE_RANGE_REVERSED,
+    MOVE_TO_OTHER_OFFER,
+    MOVE_TO_SAME_SLOT,
+    NOT_ALLOWED,
+    OFFER_NOT_ALLOWED,
+    OFFER_OTHER_COMPANY,
+    ON_HOLIDAY,
+    ROLE_MODEL_NOT_MEMBER,
+    SERIES_EMPTY,
+    SLOT_FULL,
+    SLOT_IN_PAST,
+    SLOT_NOT_FOUND,
+    SLOT_START_IN_PAST,
+    SLOT_TOO_SMALL,
+    WRONG_STATUS,
+)
+from bookings.services.offers import offer_create, offer_update
+from bookings.services.slots import slot_cancel, slot_create, slot_series_create, slot_update
+from bookings.services.waitlist import waitlist_promote
+
+__all__ = [
+    "ALREADY_BOOKED",
+    "ANNOUNCE_BATCH",
+    "CANCELLATION_DEADLINE_PASSED",
+    "CAPACITY_BELOW_BOOKED",
+    "CLASS_BUSY",
+    "CLASS_NOT_FOUND",
+    "CONTACT_NOT_MEMBER",
+    "DEADLINE_PASSED",
+    "END_BEFORE_START",
+    "GRADE_NOT_ELIGIBLE",
+    "GRADE_RANGE_REVERSED",
+    "MOVE_TO_OTHER_OFFER",
+    "MOVE_TO_SAME_SLOT",
+    "NOT_ALLOWED",
+    "OFFER_NOT_ALLOWED",
+    "OFFER_OTHER_COMPANY",
+    "ON_HOLIDAY",
+    "REQUEST_EXPIRED_NOTE",
+    "ROLE_MODEL_NOT_MEMBER",
+    "SERIES_EMPTY",
+    "SLOT_FULL",
+    "SLOT_IN_PAST",
+    "SLOT_NOT_FOUND",
+    "SLOT_START_IN_PAST",
+    "SLOT_TOO_SMALL",
+    "WRONG_STATUS",
+    "booking_cancel",
+    "booking_confirm",
+    "booking_create",
+    "booking_decline",
+    "booking_move",
+    "bookings_announce_new",
+    "bookings_announce_next_batch",
+    "offer_create",
+    "offer_update",
+    "requests_expire",
+    "slot_cancel",
+    "slot_create",
+    "slot_series_create",
+    "slot_update",
+    "waitlist_promote",
+]

@@ -1,0 +1,299 @@
+"""A booking's life: created (confirmed, requested or waitlisted), confirmed, declined,
+cancelled, moved, expired. Each change is a transaction that locks the booking, decides on
+the locked row, changes its status with a conditional UPDATE, records and announces it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from bookings import booking_sql
+from bookings.messages import Change
+from bookings.models import Booking, BookingEvent, Offer, Slot
+from bookings.permissions import is_company_side, is_school_side
+from bookings.services import capacity
+from bookings.services.announce import announce, recipients, record
+from bookings.services.eligibility import check_bookable, check_class_free
+from bookings.services.errors import (
+    ALREADY_BOOKED,
+    CANCELLATION_DEADLINE_PASSED,
+    CLASS_NOT_FOUND,
+    MOVE_TO_OTHER_OFFER,
+    MOVE_TO_SAME_SLOT,
+    NOT_ALLOWED,
+    SLOT_FULL,
+    SLOT_NOT_FOUND,
+    WRONG_STATUS,
+)
+from bookings.services.states import locked, status_after_claim, transition
+from bookings.services.waitlist import waitlist_promote
+from companies.models import Company
+from core.errors import DomainError
+from schools.models import School, SchoolClass
+from schools.selectors import teacher_of
+
+REQUEST_EXPIRED_NOTE = "Expired: the host did not answer before the booking deadline."
+
+
+def booking_create(
+    *,
+    actor: User,
+    slot_id: int,
+    school_class_id: int,
+    pupils: int,
+    adults: int = 1,
+    message: str = "",
+) -> Booking:
+    """Book a slot for a class: confirmed or requested if a place is free, waitlisted if the
+    slot is full and the offer keeps a waitlist; refused otherwise."""
+    try:
+        return _booking_create(
+            actor=actor, slot_id=slot_id, school_class_id=school_class_id, pupils=pupils, adults=adults, message=message
+        )
+    except IntegrityError as error:
+        # Only reachable if two transactions slipped past the class lock; the unique
+        # constraint is the last line of defence, and the whole transaction rolled back.
+        if "one_active_booking" not in str(error) and "bookings_booking.slot_id" not in str(error):
+            raise
+        raise DomainError(ALREADY_BOOKED, code="already_booked", field="slot") from error
+
+
+def _class_scope(actor: User) -> int | None:
+    """The school whose classes the actor may book for; None for a consultant or administrator."""
+    if actor.sees_everything:
+        return None
+    teacher = teacher_of(actor)
+    if teacher is None:
+        raise DomainError(CLASS_NOT_FOUND, code="class_not_found", field="school_class")
+    return teacher.school_id
+
+
+def _booking_create(
+    *, actor: User, slot_id: int, school_class_id: int, pupils: int, adults: int, message: str
+) -> Booking:
+    """Reads, checks and everything else that can be prepared happen before the write
+    transaction, so that it holds its locks (on SQLite: the one write lock) only for what
+    must be atomic: the class's conflict check (which locks the class), the capacity claim,
+    the booking and its event. Its e-mails are written later (bookings_announce_new)."""
+    school_class, slot = booking_sql.class_and_slot_rows(
+        class_id=school_class_id, school_id=_class_scope(actor), slot_id=slot_id
+    )
+    if school_class is None:
+        raise DomainError(CLASS_NOT_FOUND, code="class_not_found", field="school_class")
+    if slot is None:
+        raise DomainError(SLOT_NOT_FOUND, code="slot_not_found", field="slot")
+    now = timezone.now()
+    check_bookable(slot=slot, grade=school_class.grade, pupils=pupils, now=now)
+    with transaction.atomic():
+        check_class_free(class_id=school_class.id, slot=slot)
+        if capacity.slot_claim(slot_id=slot.id, pupils=pupils):
+            status = status_after_claim(slot)
+        elif slot.waitlist_enabled:
+            status = Booking.Status.WAITLISTED
+        else:
+            raise DomainError(SLOT_FULL, code="slot_full", field="slot")
+        booking = Booking(
+            slot_id=slot.id,
+            school_class_id=school_class.id,
+            booked_by=actor,
+            pupils=pupils,
+            adults=adults,
+            message=message,
+            status=status,
+            invite_sequence=0 if status == Booking.Status.CONFIRMED else None,
+            created_at=now,
+            updated_at=now,
+        )
+        booking_sql.insert_booking(booking)
+    _attach_rows(booking, slot=slot, school_class=school_class)
+    return booking
+
+
+def _attach_rows(booking: Booking, *, slot: booking_sql.SlotRow, school_class: booking_sql.ClassRow) -> None:
+    """The new booking with the related rows already read, as model instances whose other
+    fields load on first access (Model.from_db marks them deferred), so nothing is made up."""
+    company = Company.from_db("default", ["id", "name"], [slot.company_id, slot.company_name])
+    offer = Offer.from_db(
+        "default",
+        ["id", "company_id", "title", "is_published", "grade_min", "grade_max", "auto_confirm", "waitlist_enabled"],
+        [
+            slot.offer_id,
+            slot.company_id,
+            slot.offer_title,
+            slot.is_published,
+            slot.grade_min,
+            slot.grade_max,
+            slot.auto_confirm,
+            slot.waitlist_enabled,
+        ],
+    )
+    offer.company = company
+    slot_instance = Slot.from_db(
+        "default",
+        ["id", "offer_id", "start", "end", "booking_deadline", "status", "capacity_pupils"],
+        [slot.id, slot.offer_id, slot.start, slot.end, slot.booking_deadline, slot.status, slot.capacity_pupils],
+    )
+    slot_instance.offer = offer
+    school = School.from_db("default", ["id", "name"], [school_class.school_id, school_class.school_name])
+    class_instance = SchoolClass.from_db(
+        "default",
+        ["id", "school_id", "name", "grade", "school_year", "pupils"],
+        [
+            school_class.id,
+            school_class.school_id,
+            school_class.name,
+            school_class.grade,
+            school_class.school_year,
+            school_class.pupils,
+        ],
+    )
+    class_instance.school = school
+    booking.slot, booking.school_class = slot_instance, class_instance
+
+
+@transaction.atomic
+def booking_confirm(*, booking: Booking, actor: User, note: str = "") -> Booking:
+    """The host says yes to a request."""
+    booking = locked(booking)
+    if not is_company_side(actor, booking):
+        raise DomainError(NOT_ALLOWED, code="not_allowed")
+    old = transition(booking, from_statuses=(Booking.Status.REQUESTED,), to_status=Booking.Status.CONFIRMED)
+    record(booking, action=BookingEvent.Action.CONFIRMED, actor=actor, from_status=old, note=note)
+    announce(booking, Change.CONFIRMED)
+    return booking
+
+
+@transaction.atomic
+def booking_decline(*, booking: Booking, actor: User, note: str = "") -> Booking:
+    """The host says no to a request or a waitlisted class; a held place goes to the waitlist."""
+    booking = locked(booking)
+    if not is_company_side(actor, booking):
+        raise DomainError(NOT_ALLOWED, code="not_allowed")
+    end_booking(
+        booking,
+        from_statuses=(Booking.Status.REQUESTED, Booking.Status.WAITLISTED),
+        to_status=Booking.Status.DECLINED,
+        action=BookingEvent.Action.DECLINED,
+        actor=actor,
+        note=note,
+        change=Change.DECLINED,
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, actor: User, note: str = "") -> Booking:
+    """Cancel a booking. Teachers must respect the offer's cancellation deadline for a held
+    place; the host may always cancel. The freed place goes to the waitlist in order."""
+    booking = locked(booking)
+    school_side, company_side = is_school_side(actor, booking), is_company_side(actor, booking)
+    if not (school_side or company_side):
+        raise DomainError(NOT_ALLOWED, code="not_allowed")
+    if not company_side and booking.holds_place and _cancellation_deadline_passed(booking):
+        raise DomainError(CANCELLATION_DEADLINE_PASSED, code="cancellation_deadline_passed")
+    end_booking(
+        booking,
+        from_statuses=Booking.ACTIVE,
+        to_status=Booking.Status.CANCELLED,
+        action=BookingEvent.Action.CANCELLED,
+        actor=actor,
+        note=note,
+        change=Change.CANCELLED,
+    )
+    return booking
+
+
+def end_booking(
+    booking: Booking,
+    *,
+    from_statuses: tuple[str, ...],
+    to_status: str,
+    action: str,
+    actor: User | None,
+    note: str,
+    change: Change,
+    promote: bool = True,
+) -> str:
+    """End a locked booking (declined, cancelled, expired): change its status if it is still
+    in `from_statuses`, record and announce the change, and free the place it held, which
+    goes to the waitlist unless `promote` is False (an expired request's slot is past its
+    deadline; a cancelled slot takes nobody). Returns the old status."""
+    old = transition(booking, from_statuses=from_statuses, to_status=to_status)
+    record(booking, action=action, actor=actor, from_status=old, note=note)
+    announce(booking, change)
+    if old in Booking.HOLDING_PLACE:
+        _free_place(slot_id=booking.slot_id, pupils=booking.pupils, promote=promote)
+    return old
+
+
+def _free_place(*, slot_id: int, pupils: int, promote: bool = True) -> None:
+    """Give back a booking's place on the slot and offer it to the slot's waitlist."""
+    capacity.slot_release(slot_id=slot_id, pupils=pupils)
+    if promote:
+        waitlist_promote(slot_id=slot_id)
+
+
+def _cancellation_deadline_passed(booking: Booking) -> bool:
+    deadline = booking.slot.start - dt.timedelta(hours=booking.slot.offer.cancellation_deadline_hours)
+    return timezone.now() > deadline
+
+
+@transaction.atomic
+def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "") -> Booking:
+    """Move a held booking to another slot of the same offer. The new place is claimed before
+    the old one is released, so a failed move leaves the booking where it was."""
+    booking = locked(booking)
+    if not is_school_side(actor, booking) and not is_company_side(actor, booking):
+        raise DomainError(NOT_ALLOWED, code="not_allowed")
+    if not booking.holds_place:
+        raise DomainError(WRONG_STATUS, code="wrong_status")
+    if not is_company_side(actor, booking) and _cancellation_deadline_passed(booking):
+        raise DomainError(CANCELLATION_DEADLINE_PASSED, code="cancellation_deadline_passed")
+    new_slot = booking_sql.slot_row(slot_id=slot_id)
+    if new_slot is None:
+        raise DomainError(SLOT_NOT_FOUND, code="slot_not_found", field="slot")
+    if new_slot.offer_id != booking.slot.offer_id:
+        raise DomainError(MOVE_TO_OTHER_OFFER, code="other_offer", field="slot")
+    if new_slot.id == booking.slot_id:
+        raise DomainError(MOVE_TO_SAME_SLOT, code="same_slot", field="slot")
+    check_bookable(slot=new_slot, grade=booking.school_class.grade, pupils=booking.pupils, now=timezone.now())
+    check_class_free(class_id=booking.school_class_id, slot=new_slot, exclude_booking_id=booking.pk)
+    if not capacity.slot_claim(slot_id=new_slot.id, pupils=booking.pupils):
+        raise DomainError(SLOT_FULL, code="slot_full", field="slot")
+
+    old_slot_id, before = booking.slot_id, recipients(booking)
+    old_status = transition(
+        booking, from_statuses=(booking.status,), to_status=status_after_claim(new_slot), slot_id=new_slot.id
+    )
+    booking = locked(booking)
+    record(booking, action=BookingEvent.Action.MOVED, actor=actor, from_status=old_status, note=note)
+    announce(booking, Change.MOVED, before=before)
+    _free_place(slot_id=old_slot_id, pupils=booking.pupils)
+    return booking
+
+
+def requests_expire() -> list[Booking]:
+    """Expire requests the host has not answered by the slot's booking deadline: the place is
+    freed and the teacher is told. Each request expires in its own transaction."""
+    expired = []
+    due = Booking.objects.filter(status=Booking.Status.REQUESTED, slot__booking_deadline__lte=timezone.now())
+    for booking in due.only("pk"):
+        with transaction.atomic():
+            booking = locked(booking)
+            if booking.status != Booking.Status.REQUESTED:
+                continue
+            end_booking(
+                booking,
+                from_statuses=(Booking.Status.REQUESTED,),
+                to_status=Booking.Status.CANCELLED,
+                action=BookingEvent.Action.EXPIRED,
+                actor=None,
+                note=REQUEST_EXPIRED_NOTE,
+                change=Change.EXPIRED,
+                promote=False,
+            )
+        expired.append(booking)
+    return expired

@@ -1,0 +1,61 @@
+"""Whether a class may take a place on a slot: the slot is open and ahead, the class fits the
+offer, and the class has no other booking then. A class's bookings are serialised by locking
+the class row, which makes the overlap check race-free per class."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bookings import booking_sql
+from bookings.models import Booking, Slot, grade_accepted
+from bookings.services.errors import (
+    ALREADY_BOOKED,
+    CLASS_BUSY,
+    DEADLINE_PASSED,
+    GRADE_NOT_ELIGIBLE,
+    SLOT_IN_PAST,
+    SLOT_NOT_FOUND,
+    SLOT_TOO_SMALL,
+)
+from core.errors import DomainError
+
+
+def check_bookable(*, slot: booking_sql.SlotRow, grade: int, pupils: int, now: dt.datetime) -> None:
+    """Refuse a slot that is closed, started or past its deadline, not for the class's grade,
+    or too small for the pupils."""
+    if slot.status != Slot.Status.OPEN or not slot.is_published:
+        raise DomainError(SLOT_NOT_FOUND, code="slot_not_open", field="slot")
+    if slot.start <= now:
+        raise DomainError(SLOT_IN_PAST, code="slot_in_past", field="slot")
+    if slot.booking_deadline <= now:
+        raise DomainError(DEADLINE_PASSED, code="deadline_passed", field="slot")
+    if not grade_accepted(grade, grade_min=slot.grade_min, grade_max=slot.grade_max):
+        raise DomainError(GRADE_NOT_ELIGIBLE, code="grade_not_eligible", field="school_class")
+    if pupils > slot.capacity_pupils:
+        raise DomainError(SLOT_TOO_SMALL, code="too_many_pupils", field="pupils")
+
+
+def conflicting_slot_id(
+    *, class_id: int, slot_id: int, start: dt.datetime, end: dt.datetime, exclude_booking_id: int | None = None
+) -> int | None:
+    """Locks the class row on PostgreSQL for the rest of the transaction (see booking_sql)."""
+    return booking_sql.lock_class_and_find_conflict(
+        class_id=class_id,
+        slot_id=slot_id,
+        start=start,
+        end=end,
+        holding=Booking.HOLDING_PLACE,
+        active=Booking.ACTIVE,
+        exclude_booking_id=exclude_booking_id,
+    )
+
+
+def check_class_free(*, class_id: int, slot: booking_sql.SlotRow, exclude_booking_id: int | None = None) -> None:
+    """Refuse a second booking of the same slot, or a slot overlapping one the class holds."""
+    conflict = conflicting_slot_id(
+        class_id=class_id, slot_id=slot.id, start=slot.start, end=slot.end, exclude_booking_id=exclude_booking_id
+    )
+    if conflict == slot.id:
+        raise DomainError(ALREADY_BOOKED, code="already_booked", field="slot")
+    if conflict is not None:
+        raise DomainError(CLASS_BUSY, code="class_busy", field="school_class")

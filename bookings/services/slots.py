@@ -1,0 +1,206 @@
+"""Slots: the dated occurrences of an offer, one at a time or as a series from a recurrence
+rule (RFC 5545, expanded by core.recurrence). A change of time or people is sent to every
+booking's calendar; a cancelled slot cancels its bookings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from bookings.messages import Change, Recipient, Role
+from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
+from bookings.services.announce import announce, announce_creation
+from bookings.services.bookings import end_booking
+from bookings.services.errors import (
+    CAPACITY_BELOW_BOOKED,
+    END_BEFORE_START,
+    ON_HOLIDAY,
+    ROLE_MODEL_NOT_MEMBER,
+    SERIES_EMPTY,
+    SLOT_START_IN_PAST,
+)
+from bookings.services.offers import check_may_manage
+from bookings.services.states import bookings_on
+from companies.models import RoleModel
+from core.dates import holiday_name
+from core.errors import DomainError
+from core.recurrence import expand_rrule
+
+
+def _default_deadline(offer: Offer, start: dt.datetime) -> dt.datetime:
+    return start - dt.timedelta(hours=offer.booking_deadline_hours)
+
+
+def _check_role_models(offer: Offer, role_models: list[RoleModel] | None) -> None:
+    """The people named on a slot are the offer's company's own role models."""
+    if any(role_model.company_id != offer.company_id for role_model in role_models or []):
+        raise DomainError(ROLE_MODEL_NOT_MEMBER, code="role_model_not_member", field="role_models")
+
+
+def _check_times(start: dt.datetime, end: dt.datetime) -> None:
+    if end <= start:
+        raise DomainError(END_BEFORE_START, code="end_before_start", field="end")
+
+
+@transaction.atomic
+def slot_create(
+    *,
+    actor: User,
+    offer: Offer,
+    start: dt.datetime,
+    end: dt.datetime | None = None,
+    capacity_classes: int | None = None,
+    capacity_pupils: int | None = None,
+    booking_deadline: dt.datetime | None = None,
+    role_models: list[RoleModel] | None = None,
+) -> Slot:
+    """Add a slot to an offer the actor manages; what is not given comes from the offer."""
+    check_may_manage(actor, offer)
+    _check_role_models(offer, role_models)
+    end = end or start + dt.timedelta(minutes=offer.duration_minutes)
+    _check_times(start, end)
+    _check_future(start)
+    _check_not_holiday(offer, start)
+    slot = Slot.objects.create(
+        offer=offer,
+        start=start,
+        end=end,
+        capacity_classes=capacity_classes or offer.default_capacity_classes,
+        capacity_pupils=capacity_pupils or offer.default_capacity_pupils,
+        booking_deadline=booking_deadline or _default_deadline(offer, start),
+    )
+    if role_models:
+        slot.role_models.set(role_models)
+    return slot
+
+
+@transaction.atomic
+def slot_update(*, slot: Slot, actor: User, role_models: list[RoleModel] | None = None, **fields: Any) -> Slot:
+    """Change a slot's time, capacity, deadline or role models, on an offer the actor manages.
+    Capacity is set with a conditional UPDATE so that a booking arriving meanwhile cannot end
+    up above the new capacity."""
+    check_may_manage(actor, slot.offer)
+    offer = fields.get("offer", slot.offer)
+    check_may_manage(actor, offer)
+    _check_role_models(offer, role_models)
+    start, end = fields.get("start", slot.start), fields.get("end", slot.end)
+    _check_times(start, end)
+    _announce_creation_on(slot)
+    if start != slot.start:
+        _check_future(start)
+        _check_not_holiday(slot.offer, start)
+        fields.setdefault("booking_deadline", slot.booking_deadline + (start - slot.start))
+    capacity_classes = fields.get("capacity_classes", slot.capacity_classes)
+    capacity_pupils = fields.get("capacity_pupils", slot.capacity_pupils)
+    changed = Slot.objects.filter(
+        pk=slot.pk, booked_classes__lte=capacity_classes, booked_pupils__lte=capacity_pupils
+    ).update(updated_at=timezone.now(), **fields)
+    if changed != 1:
+        raise DomainError(CAPACITY_BELOW_BOOKED, code="capacity_below_booked", field="capacity_classes")
+    role_models_before = set(slot.role_models.all())
+    if role_models is not None:
+        slot.role_models.set(role_models)
+    dropped = role_models_before - set(slot.role_models.all()) if role_models is not None else set()
+    if start != slot.start or end != slot.end or role_models_before != set(slot.role_models.all()):
+        _reschedule_bookings(slot, dropped_role_models=dropped)
+    slot.refresh_from_db()
+    return slot
+
+
+def _announce_creation_on(slot: Slot) -> None:
+    """Write the pending messages of the slot's new bookings before the slot changes."""
+    announce_creation(bookings_on(slot, Booking.ACTIVE, messages_pending=True))
+
+
+def _reschedule_bookings(slot: Slot, *, dropped_role_models: set = frozenset()) -> None:
+    """Send the new time or people to everyone whose calendar holds a booking of this slot;
+    role models taken off the slot get the cancellation."""
+    dropped = [Recipient(Role.ROLE_MODEL, model.email, model.name) for model in dropped_role_models if model.email]
+    for booking in bookings_on(slot, Booking.HOLDING_PLACE):
+        if booking.invite_sequence is not None:
+            booking.invite_sequence += 1
+            booking.updated_at = timezone.now()
+            Booking.objects.filter(pk=booking.pk).update(
+                invite_sequence=booking.invite_sequence, updated_at=booking.updated_at
+            )
+            announce(booking, Change.RESCHEDULED, before=dropped)
+
+
+@transaction.atomic
+def slot_cancel(*, slot: Slot, actor: User, note: str = "") -> Slot:
+    """Cancel a slot: it takes no more bookings and every active booking on it is cancelled."""
+    check_may_manage(actor, slot.offer)
+    _announce_creation_on(slot)
+    Slot.objects.filter(pk=slot.pk).update(status=Slot.Status.CANCELLED, updated_at=timezone.now())
+    slot.status = Slot.Status.CANCELLED
+    for booking in bookings_on(slot, Booking.ACTIVE):
+        end_booking(
+            booking,
+            from_statuses=Booking.ACTIVE,
+            to_status=Booking.Status.CANCELLED,
+            action=BookingEvent.Action.CANCELLED,
+            actor=actor,
+            note=note,
+            change=Change.CANCELLED,
+            promote=False,
+        )
+    return slot
+
+
+def _check_future(start: dt.datetime) -> None:
+    if start <= timezone.now():
+        raise DomainError(SLOT_START_IN_PAST, code="start_in_past", field="start")
+
+
+def _check_not_holiday(offer: Offer, start: dt.datetime) -> None:
+    day = timezone.localtime(start).date()
+    name = holiday_name(day)
+    if name and not offer.allow_holidays:
+        raise DomainError(ON_HOLIDAY % {"date": day.isoformat(), "name": name}, code="holiday", field="start")
+
+
+@transaction.atomic
+def slot_series_create(
+    *,
+    actor: User,
+    offer: Offer,
+    start: dt.datetime,
+    end: dt.datetime,
+    rrule: str,
+    exdates: list[dt.date] | None = None,
+    capacity_classes: int | None = None,
+    capacity_pupils: int | None = None,
+) -> SlotSeries:
+    """Create the slots of a recurrence rule. Dates on Danish public or school holidays are
+    skipped unless the offer allows holidays; explicit exception dates are always skipped."""
+    check_may_manage(actor, offer)
+    _check_times(start, end)
+    _check_future(start)
+    duration = end - start
+    occurrences = [
+        moment
+        for moment in expand_rrule(rule=rrule, first_start=start, exdates=set(exdates or []))
+        if offer.allow_holidays or not holiday_name(moment.date())
+    ]
+    if not occurrences:
+        raise DomainError(SERIES_EMPTY, code="series_empty", field="rrule")
+    series = SlotSeries.objects.create(
+        offer=offer, rrule=rrule, exdates=[day.isoformat() for day in exdates or []], created_by=actor
+    )
+    Slot.objects.bulk_create(
+        Slot(
+            offer=offer,
+            series=series,
+            start=moment,
+            end=(moment.replace(tzinfo=None) + duration).replace(tzinfo=moment.tzinfo),
+            capacity_classes=capacity_classes or offer.default_capacity_classes,
+            capacity_pupils=capacity_pupils or offer.default_capacity_pupils,
+            booking_deadline=_default_deadline(offer, moment),
+        )
+        for moment in occurrences
+    )
+    return series
