@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from bookings import services
 from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
@@ -116,9 +117,18 @@ class SlotAdmin(ServiceAdmin):
 
     @admin.action(description=_("Cancel the selected slots and their bookings"), permissions=["change"])
     def cancel_slots(self, request: HttpRequest, queryset: QuerySet[Slot]) -> None:
+        done = 0
         for slot in queryset:
-            services.slot_cancel(slot=slot, actor=request.user)
-        self.message_user(request, _("Slots cancelled."), messages.SUCCESS)
+            try:
+                services.slot_cancel(slot=slot, actor=request.user)
+                done += 1
+            except DomainError as error:
+                self.message_user(request, f"{slot}: {error.message}", messages.WARNING)
+        self.message_user(
+            request,
+            ngettext("%(count)d slot cancelled.", "%(count)d slots cancelled.", done) % {"count": done},
+            messages.SUCCESS,
+        )
 
 
 class BookingEventInline(admin.TabularInline):
@@ -170,7 +180,11 @@ class BookingAdmin(admin.ModelAdmin):
                 done += 1
             except DomainError as error:
                 self.message_user(request, f"{booking}: {error.message}", messages.WARNING)
-        self.message_user(request, _("%(count)d bookings changed.") % {"count": done}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d booking changed.", "%(count)d bookings changed.", done) % {"count": done},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Confirm the selected requests"), permissions=["manage"])
     def confirm(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:

@@ -205,6 +205,22 @@ def test_slot_admin_cancels_slots_and_their_bookings_with_the_action(admin_clien
     assert (slot.status, booking.status) == (Slot.Status.CANCELLED, Booking.Status.CANCELLED)
 
 
+def test_slot_admin_cancel_action_refused_by_the_service_is_a_message(client, slot, booking):
+    """A staff member who does not manage the offer's company is told the cancel was refused, never a 500."""
+    from django.contrib.auth.models import Permission
+
+    staff = factories.UserFactory(username="kontor", is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_slot", "change_slot"]))
+    client.force_login(staff)
+
+    response = client.post(SLOTS, {"action": "cancel_slots", "_selected_action": [slot.pk]}, follow=True)
+
+    slot.refresh_from_db()
+    assert response.status_code == 200
+    assert slot.status == Slot.Status.OPEN
+    assert "0 tider er aflyst." in response.text or "0 slots cancelled." in response.text
+
+
 def test_slot_admin_adds_slots_through_the_service(admin_client, holiday_free_offer):
     """Adding a slot in the past is refused on the form; one in the future is created."""
     offer = holiday_free_offer
