@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from bookings import booking_sql
 from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
+from bookings.permissions import can_manage_offer as _can_manage_offer
 from bookings.permissions import is_company_side as _is_company_side
 from bookings.permissions import is_school_side as _is_school_side
 from companies.models import Company
@@ -724,3 +725,23 @@ def slot_series_create(
         for moment in occurrences
     )
     return series
+
+
+SLOT_HAS_BOOKINGS = _("The slot has bookings, so it cannot be deleted; cancel it instead, and everyone booked is told.")
+
+
+@transaction.atomic
+def slot_delete(*, slot: Slot, actor: User) -> None:
+    """Delete a slot nobody has booked, for a time added by mistake. A booking in any status,
+    cancelled ones included, keeps the slot: its history and messages refer to it, and the
+    way to take back a booked time is slot_cancel, which tells everyone."""
+    if not _can_manage_offer(actor, slot.offer):
+        raise DomainError(NOT_ALLOWED, code="not_allowed")
+    if Booking.objects.filter(slot_id=slot.pk).exists():
+        raise DomainError(SLOT_HAS_BOOKINGS, code="slot_has_bookings")
+    try:
+        # A booking made meanwhile is still caught: the booking's foreign key protects the slot.
+        with transaction.atomic():
+            Slot.objects.filter(pk=slot.pk).delete()
+    except IntegrityError as error:
+        raise DomainError(SLOT_HAS_BOOKINGS, code="slot_has_bookings") from error

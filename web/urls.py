@@ -29,6 +29,8 @@ urlpatterns = [
     path("host/offers/<id:offer_id>/series/", host.series_create, name="host-series-create"),
     path("host/offers/<id:offer_id>/participants.csv", host.participants_csv, name="host-participants-csv"),
     path("host/slots/<id:slot_id>/cancel/", host.slot_cancel, name="host-slot-cancel"),
+    path("host/slots/<id:slot_id>/edit/", host.slot_edit, name="host-slot-edit"),
+    path("host/slots/<id:slot_id>/delete/", host.slot_delete, name="host-slot-delete"),
     path("bookings/<id:booking_id>/confirm/", host.booking_confirm, name="booking-confirm"),
     path("bookings/<id:booking_id>/decline/", host.booking_decline, name="booking-decline"),
     # Everyone signed in

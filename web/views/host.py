@@ -35,6 +35,7 @@ from web.forms.offer import (
     OfferForm,
     SeriesForm,
     SlotCancelForm,
+    SlotEditForm,
     SlotForm,
     add_domain_error,
     add_validation_error,
@@ -262,6 +263,43 @@ def slot_cancel(request: HttpRequest, slot_id: int) -> HttpResponse:
             messages.success(request, _("The slot is cancelled and everyone booked on it is told."))
         return redirect("host-offer", offer_id=slot.offer_id)
     return _offer_page(request, slot.offer, cancel_form=(slot.pk, form))
+
+
+def _editable_slot(request: HttpRequest, slot_id: int) -> Slot:
+    return get_object_or_404(selectors.slot_list_editable_by(request.user).select_related("offer"), pk=slot_id)
+
+
+@host_required
+def slot_edit(request: HttpRequest, slot_id: int) -> HttpResponse:
+    """Change an open slot's time, capacity, deadline and role models; whoever is booked on it
+    is sent the new time by the service."""
+    slot = _editable_slot(request, slot_id)
+    if slot.status != Slot.Status.OPEN:
+        messages.error(request, _("Only an open slot can be changed."))
+        return redirect("host-offer", offer_id=slot.offer_id)
+    form = SlotEditForm(request.POST if request.method == "POST" else None, slot=slot)
+    if form.is_bound and form.is_valid():
+        try:
+            services.slot_update(slot=slot, actor=request.user, **form.service_fields())
+        except DomainError as error:
+            add_domain_error(form, error, form.error_aliases)
+        else:
+            messages.success(request, _("The slot is saved."))
+            return redirect(f"{reverse('host-offer', args=[slot.offer_id])}#slot-{slot.pk}")
+    return render(request, "web/host/slot_form.html", {"form": form, "slot": slot, "offer": slot.offer})
+
+
+@require_POST
+@host_required
+def slot_delete(request: HttpRequest, slot_id: int) -> HttpResponse:
+    slot = _editable_slot(request, slot_id)
+    try:
+        services.slot_delete(slot=slot, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The slot is deleted."))
+    return redirect("host-offer", offer_id=slot.offer_id)
 
 
 CSV_HEADER = [

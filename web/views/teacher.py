@@ -74,12 +74,15 @@ def booking_page(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = booking_of(request, booking_id)
     # Which actions the page offers; the services decide whether they are allowed.
     school_side, company_side = is_school_side(request.user, booking), is_company_side(request.user, booking)
-    active = booking.status in Booking.ACTIVE
+    active, confirmed = booking.status in Booking.ACTIVE, booking.status == Booking.Status.CONFIRMED
     context = {
         "booking": booking,
         "events": selectors.booking_history(booking),
-        "can_cancel": school_side and active,
-        "can_move": school_side and booking.holds_place,
+        "company_side": company_side,
+        # The host answers a request by confirming or declining; a confirmed visit the host may
+        # still cancel or move, with a message to the school.
+        "can_cancel": (school_side and active) or (company_side and confirmed),
+        "can_move": (school_side and booking.holds_place) or (company_side and confirmed),
         "can_confirm": company_side and booking.status == Booking.Status.REQUESTED,
         "can_decline": company_side and booking.status in (Booking.Status.REQUESTED, Booking.Status.WAITLISTED),
     }
