@@ -11,11 +11,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Offer, Slot
+from bookings.services import ON_HOLIDAY
 from companies.models import Company, CompanyMember, RoleModel
+from core.dates import holiday_name
 from core.errors import DomainError
 from web.converters import MAX_ID
 
@@ -39,7 +41,16 @@ WEEKDAY_NUMBER = {code: number for number, (code, _label) in enumerate(WEEKDAYS)
 def add_domain_error(form: forms.Form, error: DomainError, aliases: dict[str, str] | None = None) -> None:
     """Show a service's refusal next to the field it names, or above the form."""
     field = (aliases or {}).get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, str(error.message))
+    form.add_error(field if field in form.fields else None, _page_message(form, error))
+
+
+def _page_message(form: forms.Form, error: DomainError) -> str:
+    """The service's message; a holiday is named with the date written the page's way, since the
+    service's message carries it in ISO form."""
+    day = getattr(form, "cleaned_data", {}).get("date")
+    if error.code == "holiday" and isinstance(day, dt.date) and holiday_name(day):
+        return str(ON_HOLIDAY % {"date": formats.date_format(day, "j. F Y"), "name": holiday_name(day)})
+    return str(error.message)
 
 
 def add_validation_error(form: forms.Form, error: ValidationError) -> None:
