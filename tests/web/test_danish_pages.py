@@ -120,3 +120,20 @@ def test_holiday_refusal_names_the_date_in_danish(host, offer):
     text = visible_text(response.content.decode())
     assert not ISO_DATE.findall(text)
     assert f"{day.day}. {MONTHS[day.month - 1]} {day.year}" in text
+
+
+def test_weekdays_in_dates_are_lower_case_in_danish():
+    """Danish writes weekdays and months in lower case; a date starts with a capital only where
+    it starts a sentence or a label."""
+    from django.utils import formats, translation
+
+    monday = dt.date(2027, 3, 22)
+    with translation.override("da"):
+        assert formats.date_format(monday, "l j. F Y") == "mandag 22. marts 2027"
+
+
+def test_calendar_days_name_their_month_in_full_lower_case(client, lived_in):
+    page = client.get("/offers/", {"view": "calendar"}, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    day = timezone.localtime(lived_in["slot"].start)
+
+    assert f"{day.day}. {MONTHS[day.month - 1]}</span>" in page

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Offer, Slot
@@ -27,13 +28,13 @@ MAX_HOURS = 24 * 365
 MAX_YEARS_AHEAD = 3
 
 WEEKDAYS = [
-    ("MO", _("Monday")),
-    ("TU", _("Tuesday")),
-    ("WE", _("Wednesday")),
-    ("TH", _("Thursday")),
-    ("FR", _("Friday")),
-    ("SA", _("Saturday")),
-    ("SU", _("Sunday")),
+    ("MO", capfirst(_("Monday"))),
+    ("TU", capfirst(_("Tuesday"))),
+    ("WE", capfirst(_("Wednesday"))),
+    ("TH", capfirst(_("Thursday"))),
+    ("FR", capfirst(_("Friday"))),
+    ("SA", capfirst(_("Saturday"))),
+    ("SU", capfirst(_("Sunday"))),
 ]
 WEEKDAY_NUMBER = {code: number for number, (code, _label) in enumerate(WEEKDAYS)}
 
