@@ -147,3 +147,16 @@ def test_cancel_confirm_page_of_a_cancelled_booking_goes_back_to_the_booking(cli
 
     assert response.status_code == 302
     assert response["Location"] == reverse("booking-page", args=[booking.pk])
+
+
+@pytest.mark.parametrize("data", [{"note": "x" * 5000, "confirm": "yes"}, {"note": "\x00", "confirm": "yes"}])
+def test_cancel_garbage_shows_the_error_next_to_the_note(client, teacher, school_class, slot, data):
+    booking = _book(teacher, slot, school_class)
+    client.force_login(teacher.user)
+
+    response = client.post(reverse("booking-cancel", args=[booking.pk]), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors.get("note")
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
