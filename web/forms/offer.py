@@ -253,6 +253,11 @@ class SeriesForm(_TimesMixin, forms.Form):
         return days
 
 
+# A browser's date and time pickers read and write only these formats, whatever the language.
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+TIME_INPUT = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
+
+
 class RoleModelChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         """Ids the database cannot hold get the field's own message, not an overflow in the query."""
@@ -270,13 +275,13 @@ class RoleModelChoiceField(forms.ModelMultipleChoiceField):
 class SlotEditForm(_TimesMixin, forms.Form):
     """One slot's time, capacity, booking deadline and role models, in Copenhagen wall-clock time."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end_time = forms.TimeField(label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    start_time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
+    end_time = forms.TimeField(label=_("End time"), widget=TIME_INPUT)
     capacity_classes = forms.IntegerField(label=_("Capacity (classes)"), min_value=1, max_value=MAX_SMALL)
     capacity_pupils = forms.IntegerField(label=_("Capacity (pupils)"), min_value=1, max_value=MAX_SMALL)
-    deadline_date = forms.DateField(label=_("Book by (date)"), widget=forms.DateInput(attrs={"type": "date"}))
-    deadline_time = forms.TimeField(label=_("Book by (time)"), widget=forms.TimeInput(attrs={"type": "time"}))
+    deadline_date = forms.DateField(label=_("Book by (date)"), widget=DATE_INPUT)
+    deadline_time = forms.TimeField(label=_("Book by (time)"), widget=TIME_INPUT)
     role_models = RoleModelChoiceField(
         label=_("Role models"),
         queryset=RoleModel.objects.none(),
