@@ -1,7 +1,8 @@
 """Reads of offers, slots and bookings, scoped to what the user may see.
 Something the user may not see looks exactly like something that does not exist."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -70,3 +71,16 @@ def bookable_slots() -> QuerySet[Slot]:
     """Open slots that can still be booked: in the future and before their deadline."""
     now = timezone.now()
     return Slot.objects.filter(status=Slot.Status.OPEN, start__gt=now, booking_deadline__gt=now)
+
+
+def with_waitlist_position(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    """Each waitlisted booking's place in its slot's queue as `position` (1 is next in line):
+    first come, first served, with the id breaking ties."""
+    ahead = (
+        Booking.objects.filter(slot=OuterRef("slot"), status=Booking.Status.WAITLISTED)
+        .filter(Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), id__lte=OuterRef("id")))
+        .values("slot")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return bookings.filter(status=Booking.Status.WAITLISTED).annotate(position=Coalesce(Subquery(ahead), 0))

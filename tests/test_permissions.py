@@ -227,3 +227,54 @@ def test_booking_link_in_e_mails_opens_the_booking_only_for_those_allowed(world,
     for role, expected in [("teacher", 200), ("host", 200), ("other_teacher", 404), ("other_host", 404)]:
         client.force_login(world["users"][role])
         assert client.get(url).status_code == expected, role
+
+
+PAGE_MATRIX = [
+    # (method, page, role, expected status); 302 for anonymous is the way to the sign-in page
+    ("get", "/bookings/{booking}/cancel/", "anonymous", 302),
+    ("get", "/bookings/{booking}/cancel/", "teacher", 200),
+    ("get", "/bookings/{booking}/cancel/", "host", 200),
+    ("get", "/bookings/{booking}/cancel/", "other_teacher", 404),
+    ("get", "/bookings/{booking}/cancel/", "other_host", 404),
+    ("post", "/bookings/{booking}/cancel/", "anonymous", 302),
+    ("post", "/bookings/{booking}/cancel/", "other_teacher", 404),
+    ("post", "/bookings/{booking}/cancel/", "other_host", 404),
+    ("post", "/bookings/{booking}/move/", "anonymous", 302),
+    ("post", "/bookings/{booking}/move/", "other_teacher", 404),
+    ("post", "/bookings/{booking}/move/", "other_host", 404),
+    ("get", "/host/slots/{slot}/edit/", "anonymous", 302),
+    ("get", "/host/slots/{slot}/edit/", "teacher", 404),
+    ("get", "/host/slots/{slot}/edit/", "other_teacher", 404),
+    ("get", "/host/slots/{slot}/edit/", "other_host", 404),
+    ("get", "/host/slots/{slot}/edit/", "host", 200),
+    ("get", "/host/slots/{slot}/edit/", "consultant", 200),
+    ("post", "/host/slots/{slot}/edit/", "anonymous", 302),
+    ("post", "/host/slots/{slot}/edit/", "teacher", 404),
+    ("post", "/host/slots/{slot}/edit/", "other_host", 404),
+    ("post", "/host/slots/{slot}/delete/", "anonymous", 302),
+    ("post", "/host/slots/{slot}/delete/", "teacher", 404),
+    ("post", "/host/slots/{slot}/delete/", "other_teacher", 404),
+    ("post", "/host/slots/{slot}/delete/", "other_host", 404),
+]
+
+
+@pytest.mark.parametrize(("method", "page", "role", "expected"), PAGE_MATRIX)
+def test_page_access(world, method, page, role, expected):
+    """Pages answer like the API: not yours is 404; anonymous goes to the sign-in page; and
+    nothing changes for those turned away."""
+    from django.test import Client
+
+    browser = Client()
+    if role != "anonymous":
+        browser.force_login(world["users"][role])
+    data = {"confirm": "yes", "capacity_classes": "5"} if method == "post" else {}
+
+    response = getattr(browser, method)(url_for(world, page), data)
+
+    assert response.status_code == expected, response.content[:300]
+    if expected == 302:
+        assert response["Location"].startswith("/login/")
+    world["booking"].refresh_from_db()
+    assert world["booking"].status == Booking.Status.CONFIRMED
+    world["slot"].refresh_from_db()
+    assert world["slot"].capacity_classes == 2

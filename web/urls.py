@@ -1,9 +1,12 @@
 """Every page's address. The names are used by templates, tests and e-mails; keep them stable."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, register_converter
 
+from web.converters import IdConverter
 from web.views import calendar, home, host, public, teacher
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,24 +14,26 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Anyone
     path("offers/", public.offer_catalogue, name="offer-catalogue"),
-    path("offers/<int:offer_id>/", public.offer_detail, name="offer-detail"),
+    path("offers/<id:offer_id>/", public.offer_detail, name="offer-detail"),
     # Teachers (and the booking page both sides share)
-    path("classes/<int:class_id>/", teacher.class_detail, name="class-detail"),
-    path("bookings/<int:booking_id>/", teacher.booking_page, name="booking-page"),
-    path("bookings/<int:booking_id>/cancel/", teacher.booking_cancel, name="booking-cancel"),
-    path("bookings/<int:booking_id>/move/", teacher.booking_move, name="booking-move"),
+    path("classes/<id:class_id>/", teacher.class_detail, name="class-detail"),
+    path("bookings/<id:booking_id>/", teacher.booking_page, name="booking-page"),
+    path("bookings/<id:booking_id>/cancel/", teacher.booking_cancel, name="booking-cancel"),
+    path("bookings/<id:booking_id>/move/", teacher.booking_move, name="booking-move"),
     # Hosts
     path("host/offers/", host.host_offers, name="host-offers"),
     path("host/offers/new/", host.offer_create, name="host-offer-create"),
-    path("host/offers/<int:offer_id>/", host.offer_manage, name="host-offer"),
-    path("host/offers/<int:offer_id>/edit/", host.offer_edit, name="host-offer-edit"),
-    path("host/offers/<int:offer_id>/slots/", host.slot_create, name="host-slot-create"),
-    path("host/offers/<int:offer_id>/series/", host.series_create, name="host-series-create"),
-    path("host/offers/<int:offer_id>/participants.csv", host.participants_csv, name="host-participants-csv"),
-    path("host/slots/<int:slot_id>/cancel/", host.slot_cancel, name="host-slot-cancel"),
-    path("bookings/<int:booking_id>/confirm/", host.booking_confirm, name="booking-confirm"),
-    path("bookings/<int:booking_id>/decline/", host.booking_decline, name="booking-decline"),
+    path("host/offers/<id:offer_id>/", host.offer_manage, name="host-offer"),
+    path("host/offers/<id:offer_id>/edit/", host.offer_edit, name="host-offer-edit"),
+    path("host/offers/<id:offer_id>/slots/", host.slot_create, name="host-slot-create"),
+    path("host/offers/<id:offer_id>/series/", host.series_create, name="host-series-create"),
+    path("host/offers/<id:offer_id>/participants.csv", host.participants_csv, name="host-participants-csv"),
+    path("host/slots/<id:slot_id>/cancel/", host.slot_cancel, name="host-slot-cancel"),
+    path("host/slots/<id:slot_id>/edit/", host.slot_edit, name="host-slot-edit"),
+    path("host/slots/<id:slot_id>/delete/", host.slot_delete, name="host-slot-delete"),
+    path("bookings/<id:booking_id>/confirm/", host.booking_confirm, name="booking-confirm"),
+    path("bookings/<id:booking_id>/decline/", host.booking_decline, name="booking-decline"),
     # Everyone signed in
     path("calendar/", calendar.calendar_subscriptions, name="calendar-subscriptions"),
-    path("calendar/<int:feed_id>/reset/", calendar.calendar_subscription_reset, name="calendar-subscription-reset"),
+    path("calendar/<id:feed_id>/reset/", calendar.calendar_subscription_reset, name="calendar-subscription-reset"),
 ]

@@ -42,6 +42,7 @@ from bookings.services.errors import (
     ROLE_MODEL_NOT_MEMBER,
     SERIES_EMPTY,
     SLOT_FULL,
+    SLOT_HAS_BOOKINGS,
     SLOT_IN_PAST,
     SLOT_NOT_FOUND,
     SLOT_START_IN_PAST,
@@ -49,7 +50,7 @@ from bookings.services.errors import (
     WRONG_STATUS,
 )
 from bookings.services.offers import offer_create, offer_update
-from bookings.services.slots import slot_cancel, slot_create, slot_series_create, slot_update
+from bookings.services.slots import slot_cancel, slot_create, slot_delete, slot_series_create, slot_update
 from bookings.services.waitlist import waitlist_promote
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "ROLE_MODEL_NOT_MEMBER",
     "SERIES_EMPTY",
     "SLOT_FULL",
+    "SLOT_HAS_BOOKINGS",
     "SLOT_IN_PAST",
     "SLOT_NOT_FOUND",
     "SLOT_START_IN_PAST",
@@ -91,6 +93,7 @@ __all__ = [
     "requests_expire",
     "slot_cancel",
     "slot_create",
+    "slot_delete",
     "slot_series_create",
     "slot_update",
     "waitlist_promote",

@@ -27,3 +27,4 @@ OFFER_NOT_ALLOWED = _("Only members of the company that owns this can change it.
 OFFER_OTHER_COMPANY = _("An offer cannot move to another company.")
 GRADE_RANGE_REVERSED = _("The highest grade must not be below the lowest.")
 ROLE_MODEL_NOT_MEMBER = _("A role model must work for the offer's company.")
+SLOT_HAS_BOOKINGS = _("The slot has bookings, so it cannot be deleted; cancel it instead, and everyone booked is told.")

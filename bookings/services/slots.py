@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -21,6 +21,7 @@ from bookings.services.errors import (
     ON_HOLIDAY,
     ROLE_MODEL_NOT_MEMBER,
     SERIES_EMPTY,
+    SLOT_HAS_BOOKINGS,
     SLOT_START_IN_PAST,
 )
 from bookings.services.offers import check_may_manage
@@ -204,3 +205,19 @@ def slot_series_create(
         for moment in occurrences
     )
     return series
+
+
+@transaction.atomic
+def slot_delete(*, slot: Slot, actor: User) -> None:
+    """Delete a slot nobody has booked, for a time added by mistake. A booking in any status,
+    cancelled ones included, keeps the slot: its history and messages refer to it, and the
+    way to take back a booked time is slot_cancel, which tells everyone."""
+    check_may_manage(actor, slot.offer)
+    if Booking.objects.filter(slot_id=slot.pk).exists():
+        raise DomainError(SLOT_HAS_BOOKINGS, code="slot_has_bookings")
+    try:
+        # A booking made meanwhile is still caught: the booking's foreign key protects the slot.
+        with transaction.atomic():
+            Slot.objects.filter(pk=slot.pk).delete()
+    except IntegrityError as error:
+        raise DomainError(SLOT_HAS_BOOKINGS, code="slot_has_bookings") from error

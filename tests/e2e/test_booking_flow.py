@@ -121,6 +121,9 @@ def test_teacher_books_host_confirms_teacher_cancels(new_page, site, world, lang
     teacher.goto(f"{site}/bookings/{booking_id}/")
     assert status_of(teacher) == "confirmed"
     press(teacher, "cancel")
+    assert teacher.url == f"{site}/bookings/{booking_id}/cancel/"  # asks first
+    assert Booking.objects.get(pk=booking_id).status == Booking.Status.CONFIRMED
+    press(teacher, "cancel")
     assert status_of(teacher) == "cancelled"
     assert teacher.locator("main .messages").count() == 1
     assert Booking.objects.get(pk=booking_id).status == Booking.Status.CANCELLED

@@ -307,7 +307,9 @@ def test_teacher_cannot_confirm_or_decline_own_request(client, teacher, school_c
 def test_teacher_cancels(client, teacher, school_class, slot):
     booking = _booking(teacher, slot, school_class)
     client.force_login(teacher.user)
-    response = client.post(reverse("booking-cancel", args=[booking.pk]), {"note": "Syg klasse"}, follow=True)
+    response = client.post(
+        reverse("booking-cancel", args=[booking.pk]), {"note": "Syg klasse", "confirm": "yes"}, follow=True
+    )
     assert response.status_code == 200
     booking.refresh_from_db()
     slot.refresh_from_db()
@@ -325,7 +327,7 @@ def test_cancel_after_deadline_shows_the_reason(client, teacher, school_class, o
     )
     booking = _booking(teacher, soon, school_class)
     client.force_login(teacher.user)
-    response = client.post(reverse("booking-cancel", args=[booking.pk]), follow=True)
+    response = client.post(reverse("booking-cancel", args=[booking.pk]), {"confirm": "yes"}, follow=True)
     assert str(services.CANCELLATION_DEADLINE_PASSED) in _messages(response)
     booking.refresh_from_db()
     assert booking.status == "confirmed"
@@ -369,7 +371,7 @@ def test_garbage_move_post_never_500(client, teacher, school_class, slot, data):
 def test_actions_refuse_get(client, teacher, school_class, slot):
     booking = _booking(teacher, slot, school_class)
     client.force_login(teacher.user)
-    assert client.get(reverse("booking-cancel", args=[booking.pk])).status_code == 405
+    assert client.get(reverse("booking-move", args=[booking.pk])).status_code == 405
 
 
 # Teacher home and class page ---------------------------------------------------------------

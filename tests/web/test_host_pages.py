@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+from urllib.parse import unquote
 
 import pytest
 from dateutil.easter import easter
@@ -565,3 +566,43 @@ def test_garbage_never_gives_500(host_web, targets):
             assert response.status_code in (200, 302), (url, value, response.status_code)
     for url in ("/host/offers/abc/", "/host/offers/999999/", "/host/offers/999999/participants.csv"):
         assert host_web.get(url).status_code == 404
+
+
+def _csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+
+
+@pytest.mark.parametrize(
+    ("message", "cell"),
+    [
+        ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Vi glæder os", "Vi glæder os"),
+    ],
+)
+def test_participants_csv_neutralises_formulas(host_web, offer, slot, teacher, school_class, message, cell):
+    """A cell that a spreadsheet would read as a formula starts with an apostrophe (OWASP CSV injection)."""
+    teacher.user.first_name = "=cmd"
+    teacher.user.save()
+    book(teacher, school_class, slot, message=message)
+
+    row = _csv_rows(host_web.get(f"/host/offers/{offer.pk}/participants.csv"))[1]
+
+    assert row[-1] == cell
+    assert "'=cmd" in row[6]
+
+
+@pytest.mark.parametrize(("language", "name"), [("da", "deltagere"), ("en", "participants")])
+def test_participants_csv_file_name_is_in_the_page_language(host_web, offer, language, name):
+    offer.title = "Besøg på værftet"
+    offer.save()
+
+    response = host_web.get(f"/host/offers/{offer.pk}/participants.csv", HTTP_ACCEPT_LANGUAGE=language)
+
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert unquote(disposition.split("filename*=utf-8''", 1)[1]) == f"{name}-besøg-på-værftet.csv"

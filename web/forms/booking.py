@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Slot
@@ -23,7 +24,7 @@ class SlotChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, slot: Slot) -> str:
         start, end = timezone.localtime(slot.start), timezone.localtime(slot.end)
-        when = f"{formats.date_format(start, 'l j. F Y')} {start:%H:%M}–{end:%H:%M}"
+        when = f"{capfirst(formats.date_format(start, 'l j. F Y'))} {start:%H:%M}–{end:%H:%M}"
         if slot.is_full:
             return _("%(when)s (full)") % {"when": when}
         return _("%(when)s (%(pupils)s free places)") % {"when": when, "pupils": slot.free_pupils}

@@ -11,12 +11,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import Offer
-from companies.models import Company, CompanyMember
+from bookings.models import Offer, Slot
+from bookings.services import ON_HOLIDAY
+from companies.models import Company, CompanyMember, RoleModel
+from core.dates import holiday_name
 from core.errors import DomainError
+from web.converters import MAX_ID
 
 # Limits that keep input inside what the database and date arithmetic can hold.
 MAX_SMALL = 32767
@@ -24,13 +28,13 @@ MAX_HOURS = 24 * 365
 MAX_YEARS_AHEAD = 3
 
 WEEKDAYS = [
-    ("MO", _("Monday")),
-    ("TU", _("Tuesday")),
-    ("WE", _("Wednesday")),
-    ("TH", _("Thursday")),
-    ("FR", _("Friday")),
-    ("SA", _("Saturday")),
-    ("SU", _("Sunday")),
+    ("MO", capfirst(_("Monday"))),
+    ("TU", capfirst(_("Tuesday"))),
+    ("WE", capfirst(_("Wednesday"))),
+    ("TH", capfirst(_("Thursday"))),
+    ("FR", capfirst(_("Friday"))),
+    ("SA", capfirst(_("Saturday"))),
+    ("SU", capfirst(_("Sunday"))),
 ]
 WEEKDAY_NUMBER = {code: number for number, (code, _label) in enumerate(WEEKDAYS)}
 
@@ -38,7 +42,16 @@ WEEKDAY_NUMBER = {code: number for number, (code, _label) in enumerate(WEEKDAYS)
 def add_domain_error(form: forms.Form, error: DomainError, aliases: dict[str, str] | None = None) -> None:
     """Show a service's refusal next to the field it names, or above the form."""
     field = (aliases or {}).get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, str(error.message))
+    form.add_error(field if field in form.fields else None, _page_message(form, error))
+
+
+def _page_message(form: forms.Form, error: DomainError) -> str:
+    """The service's message; a holiday is named with the date written the page's way, since the
+    service's message carries it in ISO form."""
+    day = getattr(form, "cleaned_data", {}).get("date")
+    if error.code == "holiday" and isinstance(day, dt.date) and holiday_name(day):
+        return str(ON_HOLIDAY % {"date": formats.date_format(day, "j. F Y"), "name": holiday_name(day)})
+    return str(error.message)
 
 
 def add_validation_error(form: forms.Form, error: ValidationError) -> None:
@@ -57,13 +70,20 @@ def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, time).replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def _check_date_range(form: forms.Form, name: str) -> None:
+def _check_date_range(form: forms.Form, name: str) -> bool:
+    """Whether the date is within reach: at most MAX_YEARS_AHEAD ahead and at most a year back
+    (year 1 or 9999 would overflow when turned into an aware time)."""
     day = form.cleaned_data.get(name)
     if day is None:
-        return
+        return False
     today = timezone.localdate()
     if day > today.replace(year=today.year + MAX_YEARS_AHEAD):
         form.add_error(name, _("The date must be at most %(years)s years ahead.") % {"years": MAX_YEARS_AHEAD})
+        return False
+    if day < today - dt.timedelta(days=366):
+        form.add_error(name, _("The date is too far in the past."))
+        return False
+    return True
 
 
 class OfferForm(forms.ModelForm):
@@ -233,6 +253,104 @@ class SeriesForm(_TimesMixin, forms.Form):
                 days.append(day)
             day += dt.timedelta(days=1)
         return days
+
+
+# A browser's date and time pickers read and write only these formats, whatever the language.
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+TIME_INPUT = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
+
+
+class RoleModelChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        """Ids the database cannot hold get the field's own message, not an overflow in the query."""
+        for pk in value:
+            if not str(pk).isdigit() or int(pk) > MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+    def label_from_instance(self, role_model: RoleModel) -> str:
+        return f"{role_model.name} ({role_model.job_title})"
+
+
+class SlotEditForm(_TimesMixin, forms.Form):
+    """One slot's time, capacity, booking deadline and role models, in Copenhagen wall-clock time."""
+
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    start_time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
+    end_time = forms.TimeField(label=_("End time"), widget=TIME_INPUT)
+    capacity_classes = forms.IntegerField(label=_("Capacity (classes)"), min_value=1, max_value=MAX_SMALL)
+    capacity_pupils = forms.IntegerField(label=_("Capacity (pupils)"), min_value=1, max_value=MAX_SMALL)
+    deadline_date = forms.DateField(label=_("Book by (date)"), widget=DATE_INPUT)
+    deadline_time = forms.TimeField(label=_("Book by (time)"), widget=TIME_INPUT)
+    role_models = RoleModelChoiceField(
+        label=_("Role models"),
+        queryset=RoleModel.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    error_aliases = {
+        "start": "date",
+        "end": "end_time",
+        "capacity_classes": "capacity_classes",
+        "booking_deadline": "deadline_date",
+    }
+
+    def __init__(self, *args, slot: Slot, **kwargs) -> None:
+        start, end = timezone.localtime(slot.start), timezone.localtime(slot.end)
+        deadline = timezone.localtime(slot.booking_deadline)
+        kwargs.setdefault(
+            "initial",
+            {
+                "date": start.date(),
+                "start_time": start.time(),
+                "end_time": end.time(),
+                "capacity_classes": slot.capacity_classes,
+                "capacity_pupils": slot.capacity_pupils,
+                "deadline_date": deadline.date(),
+                "deadline_time": deadline.time(),
+                "role_models": list(slot.role_models.all()),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["role_models"].queryset = RoleModel.objects.filter(company_id=slot.offer.company_id)
+        for name in ("capacity_classes", "capacity_pupils"):
+            self.fields[name].widget.attrs["max"] = MAX_SMALL
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self._check_times("date", "start_time", "end_time")
+        start = self._start()
+        if (
+            _check_date_range(self, "deadline_date")
+            and data.get("deadline_time")
+            and start
+            and self._deadline() > start
+        ):
+            self.add_error("deadline_date", _("The booking deadline must not be after the start."))
+        return data
+
+    def _start(self) -> dt.datetime | None:
+        data = self.cleaned_data
+        if self.has_error("date") or not data.get("date") or not data.get("start_time"):
+            return None
+        return local_datetime(data["date"], data["start_time"])
+
+    def _deadline(self) -> dt.datetime:
+        return local_datetime(self.cleaned_data["deadline_date"], self.cleaned_data["deadline_time"])
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "start": local_datetime(data["date"], data["start_time"]),
+            "end": local_datetime(data["date"], data["end_time"]),
+            "capacity_classes": data["capacity_classes"],
+            "capacity_pupils": data["capacity_pupils"],
+            "booking_deadline": self._deadline(),
+            "role_models": list(data["role_models"]),
+        }
 
 
 class SlotCancelForm(forms.Form):

@@ -2,8 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,7 +22,9 @@ def calendar_subscriptions(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def calendar_subscription_reset(request: HttpRequest, feed_id: int) -> HttpResponse:
-    feed = get_object_or_404({feed.pk: feed for feed in feeds_for_user(request.user)}, feed_id)
+    feed = {feed.pk: feed for feed in feeds_for_user(request.user)}.get(feed_id)
+    if feed is None:
+        raise Http404
     feed.token, feed.reset_at = new_feed_token(), timezone.now()
     feed.save(update_fields=["token", "reset_at"])
     messages.success(request, _("The calendar address was reset. The old address no longer works."))

@@ -6,7 +6,6 @@ answers 404, exactly like something that does not exist."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Callable
 from functools import wraps
@@ -19,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -31,11 +29,13 @@ from bookings.permissions import can_manage_offers, is_company_side
 from companies.selectors import company_list_editable_by
 from core.dates import holiday_name
 from core.errors import DomainError
+from web.exports import csv_response
 from web.forms.booking import NoteForm
 from web.forms.offer import (
     OfferForm,
     SeriesForm,
     SlotCancelForm,
+    SlotEditForm,
     SlotForm,
     add_domain_error,
     add_validation_error,
@@ -265,6 +265,43 @@ def slot_cancel(request: HttpRequest, slot_id: int) -> HttpResponse:
     return _offer_page(request, slot.offer, cancel_form=(slot.pk, form))
 
 
+def _editable_slot(request: HttpRequest, slot_id: int) -> Slot:
+    return get_object_or_404(selectors.slot_list_editable_by(request.user).select_related("offer"), pk=slot_id)
+
+
+@host_required
+def slot_edit(request: HttpRequest, slot_id: int) -> HttpResponse:
+    """Change an open slot's time, capacity, deadline and role models; whoever is booked on it
+    is sent the new time by the service."""
+    slot = _editable_slot(request, slot_id)
+    if slot.status != Slot.Status.OPEN:
+        messages.error(request, _("Only an open slot can be changed."))
+        return redirect("host-offer", offer_id=slot.offer_id)
+    form = SlotEditForm(request.POST if request.method == "POST" else None, slot=slot)
+    if form.is_bound and form.is_valid():
+        try:
+            services.slot_update(slot=slot, actor=request.user, **form.service_fields())
+        except DomainError as error:
+            add_domain_error(form, error, form.error_aliases)
+        else:
+            messages.success(request, _("The slot is saved."))
+            return redirect(f"{reverse('host-offer', args=[slot.offer_id])}#slot-{slot.pk}")
+    return render(request, "web/host/slot_form.html", {"form": form, "slot": slot, "offer": slot.offer})
+
+
+@require_POST
+@host_required
+def slot_delete(request: HttpRequest, slot_id: int) -> HttpResponse:
+    slot = _editable_slot(request, slot_id)
+    try:
+        services.slot_delete(slot=slot, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The slot is deleted."))
+    return redirect("host-offer", offer_id=slot.offer_id)
+
+
 CSV_HEADER = [
     gettext_lazy("date"),
     gettext_lazy("time"),
@@ -281,35 +318,30 @@ CSV_HEADER = [
 
 @host_required
 def participants_csv(request: HttpRequest, offer_id: int) -> HttpResponse:
-    """Every active booking on the offer, for Excel: UTF-8 with a byte order mark, semicolons
-    (the Danish list separator)."""
+    """Every active booking on the offer, for Excel."""
     offer = _offer(request, offer_id)
     bookings = (
         _host_bookings(request)
         .filter(slot__offer=offer, status__in=Booking.ACTIVE)
         .order_by("slot__start", "slot_id", "created_at", "id")
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"{slugify(offer.title, allow_unicode=True) or 'offer'}-{_('participants')}.csv"
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([str(title) for title in CSV_HEADER])
-    for booking in bookings:
-        start, end = timezone.localtime(booking.slot.start), timezone.localtime(booking.slot.end)
-        teacher = booking.booked_by
-        writer.writerow(
-            [
-                f"{start:%d.%m.%Y}",
-                f"{start:%H:%M}-{end:%H:%M}",
-                booking.school_class.school.name,
-                booking.school_class.name,
-                booking.pupils,
-                booking.adults,
-                teacher.get_full_name() or teacher.username,
-                teacher.email,
-                booking.get_status_display(),
-                booking.message,
-            ]
-        )
-    return response
+    # Translators: the start of a CSV file's name, followed by the offer's title.
+    filename = f"{_('participants')}-{slugify(offer.title, allow_unicode=True) or offer.pk}.csv"
+    return csv_response(filename, CSV_HEADER, (_participant_row(booking) for booking in bookings))
+
+
+def _participant_row(booking: Booking) -> list[object]:
+    start, end = timezone.localtime(booking.slot.start), timezone.localtime(booking.slot.end)
+    teacher = booking.booked_by
+    return [
+        f"{start:%d.%m.%Y}",
+        f"{start:%H:%M}-{end:%H:%M}",
+        booking.school_class.school.name,
+        booking.school_class.name,
+        booking.pupils,
+        booking.adults,
+        teacher.get_full_name() or teacher.username,
+        teacher.email,
+        booking.get_status_display(),
+        booking.message,
+    ]

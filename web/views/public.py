@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,12 +33,35 @@ def visitor_home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/public/visitor_home.html")
 
 
-def _month(value: str | None) -> dt.date:
-    """The first day of the month asked for as YYYY-MM; this month if absent or malformed."""
+# How far from today the month calendar goes: enough for any school year being planned, and
+# far from the edges of Python's dates (year 1 and 9999), where month arithmetic overflows.
+CALENDAR_YEARS = 5
+
+
+def _asked_month(value: str | None) -> dt.date | None:
+    """The first day of the month asked for as YYYY-MM, if it is one within reach."""
     try:
-        return dt.datetime.strptime(value or "", "%Y-%m").date()
+        first = dt.datetime.strptime(value or "", "%Y-%m").date()
     except ValueError:
+        return None
+    this_year = timezone.localdate().year
+    if abs(first.year - this_year) > CALENDAR_YEARS:
+        return None
+    return first
+
+
+def _first_free_month(slots: QuerySet[Slot]) -> dt.date:
+    """The month of the first slot with free places, so the calendar does not open on an
+    empty month; this month if nothing is free."""
+    first_free = (
+        slots.filter(booked_classes__lt=F("capacity_classes"), booked_pupils__lt=F("capacity_pupils"))
+        .order_by("start")
+        .values_list("start", flat=True)
+        .first()
+    )
+    if first_free is None:
         return timezone.localdate().replace(day=1)
+    return timezone.localtime(first_free).date().replace(day=1)
 
 
 def _month_weeks(first: dt.date, slots: list[Slot]) -> list[list[dict]]:
@@ -59,11 +83,11 @@ def offer_catalogue(request: HttpRequest) -> HttpResponse:
     found = filterset.qs if filterset.is_bound and filterset.is_valid() else offers
     context = {"filter": filterset, "view": request.GET.get("view", "list")}
     if context["view"] == "calendar":
-        first = _month(request.GET.get("month"))
+        bookable = selectors.bookable_slots().filter(offer__in=found)
+        first = _asked_month(request.GET.get("month")) or _first_free_month(bookable)
         after = (first + dt.timedelta(days=32)).replace(day=1)
         slots = list(
-            selectors.bookable_slots()
-            .filter(offer__in=found, start__date__gte=first, start__date__lt=after)
+            bookable.filter(start__date__gte=first, start__date__lt=after)
             .select_related("offer__company")
             .order_by("start")
         )

@@ -5,7 +5,6 @@ selectors and services."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from bookings import selectors, services
@@ -28,8 +26,11 @@ from web.views.shared import bookable_slots_of, booking_of, report_form_errors
 
 
 def teacher_home(request: HttpRequest) -> HttpResponse:
-    """The school's classes this school year, each with its number of upcoming bookings."""
+    """What is coming and what needs attention: requests awaiting the host's answer, waitlist
+    places with their place in the queue, the coming confirmed visits; then the school's
+    classes this school year."""
     year = school_year_of(timezone.localdate())
+    teacher = teacher_of(request.user)
     upcoming = Q(bookings__status__in=Booking.ACTIVE, bookings__slot__start__gte=timezone.now())
     classes = (
         class_list_for_user(request.user)
@@ -37,7 +38,18 @@ def teacher_home(request: HttpRequest) -> HttpResponse:
         .annotate(upcoming_bookings=Count("bookings", filter=upcoming))
         .order_by("grade", "name")
     )
-    context = {"classes": classes, "teacher": teacher_of(request.user), "school_year": school_year_label(year)}
+    coming = selectors.booking_list_for_user(request.user).filter(slot__end__gte=timezone.now())
+    if teacher is not None:
+        coming = coming.filter(school_class__school_id=teacher.school_id)
+    coming = coming.order_by("slot__start", "school_class__name", "id")
+    context = {
+        "classes": classes,
+        "teacher": teacher,
+        "school_year": school_year_label(year),
+        "awaiting_host": coming.filter(status=Booking.Status.REQUESTED),
+        "waitlisted": selectors.with_waitlist_position(coming),
+        "coming": coming.filter(status=Booking.Status.CONFIRMED),
+    }
     return render(request, "web/teacher/home.html", context)
 
 
@@ -62,12 +74,15 @@ def booking_page(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = booking_of(request, booking_id)
     # Which actions the page offers; the services decide whether they are allowed.
     school_side, company_side = is_school_side(request.user, booking), is_company_side(request.user, booking)
-    active = booking.status in Booking.ACTIVE
+    active, confirmed = booking.status in Booking.ACTIVE, booking.status == Booking.Status.CONFIRMED
     context = {
         "booking": booking,
         "events": selectors.booking_history(booking),
-        "can_cancel": school_side and active,
-        "can_move": school_side and booking.holds_place,
+        "company_side": company_side,
+        # The host answers a request by confirming or declining; a confirmed visit the host may
+        # still cancel or move, with a message to the school.
+        "can_cancel": (school_side and active) or (company_side and confirmed),
+        "can_move": (school_side and booking.holds_place) or (company_side and confirmed),
         "can_confirm": company_side and booking.status == Booking.Status.REQUESTED,
         "can_decline": company_side and booking.status in (Booking.Status.REQUESTED, Booking.Status.WAITLISTED),
     }
@@ -91,24 +106,18 @@ def _act(request: HttpRequest, booking: Booking, done: str, action, **arguments)
     return redirect("booking-page", booking.pk)
 
 
-def _note_action(service: Callable[..., Booking], done: str) -> Callable[[HttpRequest, int], HttpResponse]:
-    """A POST-only view that applies `service` with the note from the form, then goes back
-    to the booking page saying `done` (or why not)."""
-
-    @login_required
-    @require_POST
-    def view(request: HttpRequest, booking_id: int) -> HttpResponse:
-        booking = booking_of(request, booking_id)
-        form = NoteForm(request.POST)
-        if not form.is_valid():
-            report_form_errors(request, form)
-            return redirect("booking-page", booking.pk)
-        return _act(request, booking, _(done), service, note=form.cleaned_data["note"])
-
-    return view
-
-
-booking_cancel = _note_action(services.booking_cancel, gettext_noop("The booking is cancelled."))
+@login_required
+def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """Cancelling asks first, without JavaScript: the page (GET, or a POST without `confirm`)
+    shows what will be cancelled with the note; only a POST with `confirm` cancels."""
+    booking = booking_of(request, booking_id)
+    if booking.status not in Booking.ACTIVE:
+        messages.error(request, services.WRONG_STATUS)
+        return redirect("booking-page", booking.pk)
+    form = NoteForm(request.POST if request.method == "POST" else None, auto_id="cancel_%s")
+    if form.is_bound and form.is_valid() and request.POST.get("confirm"):
+        return _act(request, booking, _("The booking is cancelled."), services.booking_cancel, **form.cleaned_data)
+    return render(request, "web/teacher/booking_cancel.html", {"booking": booking, "form": form})
 
 
 @login_required

@@ -1,0 +1,152 @@
+"""Every role's main pages on a 390 px phone: no sideways scrolling of the page, no element
+wider than the window, nothing cut off; tables become stacked cards, form fields fill the
+width, long titles wrap inside their cells. Screenshots at 1280 and 390 px go to
+$LAYOUT_SHOTS (e.g. /tmp/layout) when it is set, for a person to look at."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from tests.e2e.conftest import DESKTOP, E2E_MARKS, MOBILE, horizontal_overflow, login
+
+pytestmark = E2E_MARKS
+
+# One word longer than a phone is wide: it must wrap, not widen its cell or be cut off.
+LONG_WORD = "Produktionsteknologivirksomhedsbesøgsforløbsplanlægning"
+
+# What does not fit: elements sticking out of the window, content wider than a box that
+# does not scroll (cut off), or a scrolling box whose content is hidden beyond its edge.
+LAYOUT_PROBLEMS = """() => {
+  const width = window.innerWidth, problems = [];
+  // Inside a box shrunk to a pixel: there for screen readers only (visually hidden).
+  const insideHidden = e => {
+    for (let up = e.parentElement; up; up = up.parentElement) {
+      const box = up.getBoundingClientRect();
+      if (box.width <= 1 || box.height <= 1) return true;
+    }
+    return false;
+  };
+  const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+      (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
+  for (const e of document.querySelectorAll('main *, header *')) {
+    const box = e.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1 || insideHidden(e)) continue;
+    const style = getComputedStyle(e);
+    if (style.visibility === 'hidden' || style.position === 'absolute' && box.right < 0) continue;
+    if (box.right > width + 1 || box.left < -1)
+      problems.push(`${name(e)} sticks out: ${Math.round(box.left)}..${Math.round(box.right)}`);
+    if (e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0 &&
+        !['auto', 'scroll'].includes(style.overflowX) && e.tagName !== 'SELECT' && e.tagName !== 'INPUT')
+      problems.push(`${name(e)} is cut off: ${e.scrollWidth} in ${e.clientWidth}`);
+  }
+  for (const e of document.querySelectorAll('main table, main form')) {
+    if (e.scrollWidth > e.clientWidth + 1) problems.push(`${name(e)} wider than itself: ${e.scrollWidth} > ${e.clientWidth}`);
+  }
+  return problems.slice(0, 15);
+}"""
+
+
+def _lived_in(world) -> dict:
+    """A long title, a confirmed booking with a message, a request waiting for the host, a
+    waitlist place, a slot that is full."""
+    from bookings import services
+    from bookings.models import Offer
+    from tests import factories
+
+    Offer.objects.filter(pk=world.offer.pk).update(title=f"{LONG_WORD} på vindmøllefabrikken")
+    teacher = world.teacher.user
+    confirmed = services.booking_create(
+        actor=teacher,
+        slot_id=world.slot.pk,
+        school_class_id=world.school_class.pk,
+        pupils=22,
+        adults=2,
+        message=f"Vi kommer med bus og er der kl. 8.45. {LONG_WORD}.",
+    )
+    seventh = factories.SchoolClassFactory(school=world.teacher.school, name="7.B", grade=7, pupils=19)
+    Offer.objects.filter(pk=world.offer.pk).update(auto_confirm=False)
+    later = world.offer.slots.exclude(pk=world.slot.pk).get()
+    requested = services.booking_create(actor=teacher, slot_id=later.pk, school_class_id=seventh.pk, pupils=19)
+    full = factories.SlotFactory(
+        offer=world.offer,
+        start=world.slot.start + dt.timedelta(days=2),
+        end=world.slot.start + dt.timedelta(days=2, hours=2),
+        capacity_classes=1,
+        capacity_pupils=60,
+    )
+    other = factories.SchoolClassFactory(name="9.C", grade=9)
+    services.booking_create(
+        actor=factories.TeacherFactory(school=other.school).user, slot_id=full.pk, school_class_id=other.pk, pupils=20
+    )
+    ninth = factories.SchoolClassFactory(school=world.teacher.school, name="9.A", grade=9, pupils=25)
+    services.booking_create(actor=teacher, slot_id=full.pk, school_class_id=ninth.pk, pupils=20)
+    return {"confirmed": confirmed, "requested": requested, "full": full}
+
+
+def _pages(world, made) -> dict[str | None, list[str]]:
+    month = f"{world.slot.start:%Y-%m}"
+    return {
+        None: ["/offers/", f"/offers/?view=calendar&month={month}", f"/offers/{world.offer.pk}/"],
+        world.teacher.user.username: [
+            "/",
+            f"/offers/{world.offer.pk}/",
+            f"/classes/{world.school_class.pk}/",
+            f"/bookings/{made['confirmed'].pk}/",
+            f"/bookings/{made['confirmed'].pk}/cancel/",
+            "/calendar/",
+        ],
+        world.host.user.username: [
+            "/",
+            "/host/offers/",
+            f"/host/offers/{world.offer.pk}/",
+            f"/host/slots/{made['full'].pk}/edit/",
+            f"/bookings/{made['requested'].pk}/",
+            f"/bookings/{made['confirmed'].pk}/",
+            "/calendar/",
+        ],
+    }
+
+
+def _shot(page, username: str | None, path: str, width: int) -> None:
+    folder = os.environ.get("LAYOUT_SHOTS")
+    if folder:
+        name = f"{username or 'visitor'}{path}".strip("/").replace("/", "_").replace("?", "_") or "home"
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}-{width}.png"), full_page=True)
+
+
+def test_every_main_page_fits_a_phone(new_page, site, world):
+    """At 390 px nothing scrolls sideways, sticks out or is cut off, on every role's pages."""
+    made = _lived_in(world)
+    found = {}
+    for username, paths in _pages(world, made).items():
+        for viewport in (MOBILE, DESKTOP):
+            page = new_page(viewport)
+            if username:
+                login(page, site, username)
+            for path in paths:
+                page.goto(f"{site}{path}")
+                _shot(page, username, path, viewport["width"])
+                if viewport is MOBILE:
+                    problems = page.evaluate(LAYOUT_PROBLEMS)
+                    if overflow := horizontal_overflow(page):
+                        problems.insert(0, f"the page scrolls sideways by {overflow} px")
+                    if problems:
+                        found[f"{path} ({username or 'visitor'})"] = problems
+            page.context.close()
+    assert found == {}
+
+
+def test_booking_form_fields_fill_the_phone_width(new_page, site, world):
+    page = new_page(MOBILE)
+    login(page, site, world.teacher.user.username)
+    page.goto(f"{site}/offers/{world.offer.pk}/")
+    form = page.locator("main form.stacked")
+    form_width = form.evaluate("e => e.clientWidth")
+
+    assert form.evaluate("e => e.scrollWidth") <= form_width
+    for name in ("slot", "school_class", "pupils", "adults", "message"):
+        field_width = page.locator(f"main form.stacked [name={name}]").evaluate("e => e.getBoundingClientRect().width")
+        assert field_width >= form_width - 2, name

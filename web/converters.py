@@ -1,0 +1,22 @@
+"""Path converters for page addresses."""
+
+from __future__ import annotations
+
+# The largest primary key a BigAutoField (a signed 64-bit integer) can hold.
+MAX_ID = 2**63 - 1
+
+
+class IdConverter:
+    """A database id: Django's `int` converter accepts any number of digits, so an id too big
+    for the database would reach the view and its query; here it simply matches no page (404)."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            raise ValueError("id out of range")
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(int(value))
