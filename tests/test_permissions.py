@@ -5,6 +5,7 @@ Something a user may not see answers 404, exactly like something that does not e
 import datetime as dt
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from bookings import services
@@ -227,3 +228,29 @@ def test_booking_link_in_e_mails_opens_the_booking_only_for_those_allowed(world,
     for role, expected in [("teacher", 200), ("host", 200), ("other_teacher", 404), ("other_host", 404)]:
         client.force_login(world["users"][role])
         assert client.get(url).status_code == expected, role
+
+
+# Pages for bringing people on board ---------------------------------------------------------
+
+ONBOARDING_PAGES = [
+    # (url, role, expected status of a GET)
+    *[("/password/reset/", role, 200) for role in ROLES],
+    *[("/password/reset/sent/", role, 200) for role in ROLES],
+    *[("/password/reset/done/", role, 200) for role in ROLES],
+    ("/password/reset/MQ/broken-link/", "anonymous", 200),  # says the link does not work
+    ("/password/welcome/MQ/broken-link/", "anonymous", 200),
+]
+
+
+def web_client_for(world, role: str) -> Client:
+    web = Client()
+    if role != "anonymous":
+        web.force_login(world["users"][role])
+    return web
+
+
+@pytest.mark.parametrize(("url", "role", "expected"), ONBOARDING_PAGES)
+def test_onboarding_pages(world, url, role, expected):
+    response = web_client_for(world, role).get(url_for(world, url))
+
+    assert response.status_code == expected, response.content[:300]

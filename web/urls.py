@@ -3,12 +3,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web.views import calendar, home, host, public, teacher
+from web.views import accounts, calendar, home, host, public, teacher
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/reset/", accounts.PasswordResetView.as_view(), name="password-reset"),
+    path("password/reset/sent/", accounts.PasswordResetSentView.as_view(), name="password-reset-sent"),
+    path("password/reset/done/", accounts.PasswordResetDoneView.as_view(), name="password-reset-done"),
+    path(
+        "password/reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(), name="password-reset-confirm"
+    ),
+    path("password/welcome/<uidb64>/<token>/", accounts.InvitationAcceptView.as_view(), name="invitation-accept"),
     # Anyone
     path("offers/", public.offer_catalogue, name="offer-catalogue"),
     path("offers/<int:offer_id>/", public.offer_detail, name="offer-detail"),
