@@ -239,6 +239,11 @@ ONBOARDING_PAGES = [
     *[("/password/reset/done/", role, 200) for role in ROLES],
     ("/password/reset/MQ/broken-link/", "anonymous", 200),  # says the link does not work
     ("/password/welcome/MQ/broken-link/", "anonymous", 200),
+    ("/people/invite/", "anonymous", 302),  # to the sign-in page
+    ("/people/invite/", "teacher", 404),
+    ("/people/invite/", "host", 404),
+    ("/people/invite/", "other_host", 404),
+    ("/people/invite/", "consultant", 200),
 ]
 
 
@@ -254,3 +259,16 @@ def test_onboarding_pages(world, url, role, expected):
     response = web_client_for(world, role).get(url_for(world, url))
 
     assert response.status_code == expected, response.content[:300]
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"), [("anonymous", 302), ("teacher", 404), ("host", 404), ("consultant", 302)]
+)
+def test_only_consultants_invite_from_the_invite_page(world, role, expected):
+    """Anyone else inviting gets the sign-in page or 404, and no account is made."""
+    data = {"email": "ny@example.dk", "first_name": "Ny", "last_name": "Person", "role": "host", "language": "da"}
+
+    response = web_client_for(world, role).post("/people/invite/", data | {"company": world["company"].pk})
+
+    assert response.status_code == expected
+    assert world["company"].members.filter(user__email="ny@example.dk").exists() is (role == "consultant")

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web.views import accounts, calendar, home, host, public, teacher
+from web.views import accounts, calendar, home, host, people, public, teacher
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -35,6 +35,8 @@ urlpatterns = [
     path("host/slots/<int:slot_id>/cancel/", host.slot_cancel, name="host-slot-cancel"),
     path("bookings/<int:booking_id>/confirm/", host.booking_confirm, name="booking-confirm"),
     path("bookings/<int:booking_id>/decline/", host.booking_decline, name="booking-decline"),
+    # Consultants
+    path("people/invite/", people.person_invite, name="person-invite"),
     # Everyone signed in
     path("calendar/", calendar.calendar_subscriptions, name="calendar-subscriptions"),
     path("calendar/<int:feed_id>/reset/", calendar.calendar_subscription_reset, name="calendar-subscription-reset"),

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from accounts.models import User
 from tests import factories
 
 
@@ -125,3 +126,104 @@ def test_broken_reset_links_say_the_link_does_not_work(client, db, path):
 
     assert response.status_code == 200
     assert not response.context["validlink"]
+
+
+# A consultant invites people ---------------------------------------------------------------
+
+
+def invite_data(**overrides) -> dict:
+    data = {
+        "email": "ny.laerer@skole.dk",
+        "first_name": "Ida",
+        "last_name": "Ørum",
+        "role": "teacher",
+        "school": "",
+        "company": "",
+        "language": "da",
+    }
+    return data | overrides
+
+
+def test_consultant_invites_a_teacher_from_the_invite_page(consultant, school, django_capture_on_commit_callbacks):
+    web = web_client(consultant)
+    assert web.get("/people/invite/").status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = web.post("/people/invite/", invite_data(school=school.pk), follow=True)
+
+    assert response.redirect_chain == [("/people/invite/", 302)]
+    user = User.objects.get(email="ny.laerer@skole.dk")
+    assert user.teacher.school == school
+    assert "Ida Ørum er inviteret til" in response.content.decode()
+    assert mail.outbox[0].to == ["Ida Ørum <ny.laerer@skole.dk>"]
+
+
+@pytest.mark.parametrize("role", ["host", "admin"])
+def test_consultant_invites_a_host_or_administrator_to_a_company(consultant, company, role):
+    response = web_client(consultant).post("/people/invite/", invite_data(role=role, company=company.pk))
+
+    assert response.status_code == 302
+    member = company.members.get(user__email="ny.laerer@skole.dk")
+    assert member.role == role
+
+
+def test_consultant_sees_when_an_existing_account_joined(consultant, company, other_host):
+    response = web_client(consultant).post(
+        "/people/invite/", invite_data(role="host", company=company.pk, email=other_host.user.email), follow=True
+    )
+
+    assert "havde allerede en konto" in response.content.decode()
+    assert User.objects.filter(email=other_host.user.email).count() == 1
+
+
+def test_menu_offers_invite_people_to_consultants_only(consultant, teacher, host):
+    assert 'href="/people/invite/"' in web_client(consultant).get("/offers/").content.decode()
+    for user in (teacher.user, host.user):
+        assert 'href="/people/invite/"' not in web_client(user).get("/").content.decode()
+
+
+SCHOOL = "<the school's id>"
+
+
+def teacher_data(**overrides) -> dict:
+    return invite_data(school=SCHOOL) | overrides
+
+
+INVITE_GARBAGE = [
+    ({}, {"email", "first_name", "last_name", "role", "language"}),
+    (teacher_data(email="not-an-address"), {"email"}),
+    (teacher_data(email="x" * 300 + "@skole.dk"), {"email"}),
+    (teacher_data(first_name="x" * 300, last_name="y" * 300), {"first_name", "last_name"}),
+    (teacher_data(first_name="\x00", last_name="   "), {"first_name", "last_name"}),
+    (teacher_data(role="owner"), {"role"}),
+    (teacher_data(language="sv"), {"language"}),
+    (invite_data(school=""), {"school"}),
+    (invite_data(school="abc"), {"school"}),
+    (invite_data(school="9" * 30), {"school"}),
+    (invite_data(role="host", company=""), {"company"}),
+    (invite_data(role="admin", company="-1"), {"company"}),
+    (invite_data(role="host", company="99999999999999999999"), {"company"}),
+]
+
+
+@pytest.mark.parametrize(("data", "fields"), INVITE_GARBAGE)
+def test_invite_page_answers_garbage_with_a_message_per_field(consultant, school, data, fields):
+    """Never a 500, never a half-made account: the form again, each bad field with its message."""
+    users_before = User.objects.count()
+    data = {name: school.pk if value == SCHOOL else value for name, value in data.items()}
+
+    response = web_client(consultant).post("/people/invite/", data)
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == fields
+    assert User.objects.count() == users_before
+
+
+def test_invite_page_shows_a_service_refusal_next_to_the_e_mail(consultant, school, other_teacher):
+    """A teacher at another school cannot be invited to this one; the reason shows by the address."""
+    response = web_client(consultant).post(
+        "/people/invite/", invite_data(school=school.pk, email=other_teacher.user.email)
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"] == ["Brugeren er allerede lærer på en skole."]
