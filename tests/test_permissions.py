@@ -272,3 +272,80 @@ def test_only_consultants_invite_from_the_invite_page(world, role, expected):
 
     assert response.status_code == expected
     assert world["company"].members.filter(user__email="ny@example.dk").exists() is (role == "consultant")
+
+
+# A company's people page: members see it, administrators and consultants change it ----------
+
+
+@pytest.fixture
+def people_world(world, host):
+    """`world` plus an administrator of the host's company, the host's membership and a role model."""
+    admin = factories.CompanyMemberFactory(company=host.company, role="admin", user__username="chef")
+    return world | {
+        "users": world["users"] | {"admin": admin.user},
+        "member": host,
+        "role_model": factories.RoleModelFactory(company=host.company),
+    }
+
+
+PEOPLE_ROLES = [*ROLES, "admin"]
+COMPANY_PAGES = [
+    # (url, {role: expected status of a GET}); a role left out answers 404
+    ("/host/company/", {"anonymous": 302, "host": 302, "other_host": 302, "admin": 302, "consultant": 200}),
+    ("/host/company/{company}/", {"anonymous": 302, "host": 200, "admin": 200, "consultant": 200}),
+    ("/host/company/{company}/role-models/new/", {"anonymous": 302, "host": 403, "admin": 200, "consultant": 200}),
+    (
+        "/host/company/{company}/role-models/{role_model}/",
+        {"anonymous": 302, "host": 403, "admin": 200, "consultant": 200},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", PEOPLE_ROLES)
+@pytest.mark.parametrize(("url", "expected"), COMPANY_PAGES)
+def test_company_pages(people_world, url, expected, role):
+    response = web_client_for(people_world, role).get(url_for(people_world, url))
+
+    assert response.status_code == expected.get(role, 404)
+
+
+COMPANY_ACTIONS = [
+    # (url, data, did it happen?)
+    (
+        "/host/company/{company}/invite/",
+        {"email": "ny@example.dk", "first_name": "Ny", "last_name": "Kollega", "role": "host", "language": "da"},
+        lambda world: world["company"].members.filter(user__email="ny@example.dk").exists(),
+    ),
+    (
+        "/host/company/{company}/members/{member}/role/",
+        {"role": "admin"},
+        lambda world: world["company"].members.filter(pk=world["member"].pk, role="admin").exists(),
+    ),
+    (
+        "/host/company/{company}/members/{member}/remove/",
+        {},
+        lambda world: not world["company"].members.filter(pk=world["member"].pk).exists(),
+    ),
+    (
+        "/host/company/{company}/role-models/new/",
+        {"name": "Ny rollemodel", "job_title": "Smed"},
+        lambda world: world["company"].role_models.filter(name="Ny rollemodel").exists(),
+    ),
+    (
+        "/host/company/{company}/role-models/{role_model}/",
+        {"name": "Nyt navn", "job_title": "Smed"},
+        lambda world: world["company"].role_models.filter(name="Nyt navn").exists(),
+    ),
+]
+ACTION_STATUS = {"anonymous": 302, "host": 403, "admin": 302, "consultant": 302}
+
+
+@pytest.mark.parametrize("role", PEOPLE_ROLES)
+@pytest.mark.parametrize(("url", "data", "happened"), COMPANY_ACTIONS)
+def test_company_people_actions(people_world, url, data, happened, role):
+    """Only the company's administrators and consultants change its people and role models;
+    its hosts get 403, everyone else 404 (or the sign-in page), and nothing changes."""
+    response = web_client_for(people_world, role).post(url_for(people_world, url), data)
+
+    assert response.status_code == ACTION_STATUS.get(role, 404)
+    assert happened(people_world) is (role in {"admin", "consultant"})

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web.views import accounts, calendar, home, host, people, public, teacher
+from web.views import accounts, calendar, company_admin, home, host, people, public, teacher
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -33,6 +33,29 @@ urlpatterns = [
     path("host/offers/<int:offer_id>/series/", host.series_create, name="host-series-create"),
     path("host/offers/<int:offer_id>/participants.csv", host.participants_csv, name="host-participants-csv"),
     path("host/slots/<int:slot_id>/cancel/", host.slot_cancel, name="host-slot-cancel"),
+    path("host/company/", company_admin.company_list, name="company-list"),
+    path("host/company/<int:company_id>/", company_admin.company_people, name="company-people"),
+    path("host/company/<int:company_id>/invite/", company_admin.colleague_invite, name="company-colleague-invite"),
+    path(
+        "host/company/<int:company_id>/members/<int:member_id>/role/",
+        company_admin.member_role,
+        name="company-member-role",
+    ),
+    path(
+        "host/company/<int:company_id>/members/<int:member_id>/remove/",
+        company_admin.member_remove,
+        name="company-member-remove",
+    ),
+    path(
+        "host/company/<int:company_id>/role-models/new/",
+        company_admin.role_model_create,
+        name="company-role-model-create",
+    ),
+    path(
+        "host/company/<int:company_id>/role-models/<int:role_model_id>/",
+        company_admin.role_model_edit,
+        name="company-role-model-edit",
+    ),
     path("bookings/<int:booking_id>/confirm/", host.booking_confirm, name="booking-confirm"),
     path("bookings/<int:booking_id>/decline/", host.booking_decline, name="booking-decline"),
     # Consultants

@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 
 from accounts.models import User
+from companies.models import CompanyMember, RoleModel
 from tests import factories
 
 
@@ -227,3 +228,190 @@ def test_invite_page_shows_a_service_refusal_next_to_the_e_mail(consultant, scho
 
     assert response.status_code == 200
     assert response.context["form"].errors["email"] == ["Brugeren er allerede lærer på en skole."]
+
+
+# A company's administrators manage its people ----------------------------------------------
+
+
+@pytest.fixture
+def admin(company):
+    return factories.CompanyMemberFactory(
+        company=company, role=CompanyMember.Role.ADMIN, user__username="chef", user__first_name="Hanne"
+    )
+
+
+def company_url(company, rest: str = "") -> str:
+    return f"/host/company/{company.pk}/{rest}"
+
+
+def test_menu_leads_a_member_to_their_company_page(admin):
+    web = web_client(admin.user)
+
+    assert 'href="/host/company/"' in web.get("/").content.decode()
+    assert web.get("/host/company/")["Location"] == company_url(admin.company)
+
+
+def test_admin_sees_colleagues_and_role_models_with_their_controls(admin, host):
+    factories.RoleModelFactory(company=admin.company, name="Maja Vestergaard")
+
+    page = web_client(admin.user).get(company_url(admin.company)).content.decode()
+
+    assert host.user.get_full_name() in page
+    assert "Maja Vestergaard" in page
+    assert f'action="{company_url(admin.company, f"members/{host.pk}/role/")}"' in page
+    assert f'action="{company_url(admin.company, "invite/")}"' in page
+
+
+def test_host_sees_the_page_read_only_with_whom_to_ask(admin, host):
+    page = web_client(host.user).get(company_url(host.company)).content.decode()
+
+    assert host.user.get_full_name() in page
+    assert "/members/" not in page
+    assert "/invite/" not in page
+    assert "/role-models/new/" not in page
+    assert admin.user.email in page
+
+
+def test_admin_invites_a_colleague_from_the_company_page(admin, django_capture_on_commit_callbacks):
+    data = {"email": "kollega@nordvind.dk", "first_name": "Kim", "last_name": "Dahl", "role": "host", "language": "en"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = web_client(admin.user).post(company_url(admin.company, "invite/"), data)
+
+    assert response["Location"] == company_url(admin.company)
+    assert admin.company.members.get(user__email="kollega@nordvind.dk").role == "host"
+    assert mail.outbox[0].subject == "You are invited to Brobyg"
+
+
+def test_admin_changes_a_colleagues_role(admin, host):
+    web_client(admin.user).post(company_url(admin.company, f"members/{host.pk}/role/"), {"role": "admin"})
+
+    host.refresh_from_db()
+    assert host.role == "admin"
+
+
+def test_last_admin_is_told_why_they_cannot_step_down(admin):
+    response = web_client(admin.user).post(
+        company_url(admin.company, f"members/{admin.pk}/role/"), {"role": "host"}, follow=True
+    )
+
+    assert "En virksomhed har altid mindst én administrator" in response.content.decode()
+    admin.refresh_from_db()
+    assert admin.role == "admin"
+
+
+def test_admin_removes_a_colleague(admin, host):
+    response = web_client(admin.user).post(company_url(admin.company, f"members/{host.pk}/remove/"))
+
+    assert response["Location"] == company_url(admin.company)
+    assert not CompanyMember.objects.filter(pk=host.pk).exists()
+
+
+def test_last_admin_cannot_remove_themselves(admin, host):
+    response = web_client(admin.user).post(company_url(admin.company, f"members/{admin.pk}/remove/"), follow=True)
+
+    assert "En virksomhed har altid mindst én administrator" in response.content.decode()
+    assert CompanyMember.objects.filter(pk=admin.pk).exists()
+
+
+def test_an_admin_who_leaves_goes_home(admin, host):
+    CompanyMember.objects.filter(pk=host.pk).update(role=CompanyMember.Role.ADMIN)
+
+    response = web_client(admin.user).post(company_url(admin.company, f"members/{admin.pk}/remove/"))
+
+    assert response["Location"] == "/"
+
+
+def test_admin_adds_and_edits_a_role_model(admin):
+    web = web_client(admin.user)
+    data = {
+        "name": "Maja Vestergaard",
+        "job_title": "Elektriker",
+        "education_path": "EUX el",
+        "is_young_ambassador": "on",
+        "email": "maja@nordvind.dk",
+    }
+
+    assert web.post(company_url(admin.company, "role-models/new/"), data).status_code == 302
+    role_model = RoleModel.objects.get(company=admin.company)
+    assert role_model.is_young_ambassador
+    web.post(company_url(admin.company, f"role-models/{role_model.pk}/"), data | {"job_title": "Ingeniør"})
+    role_model.refresh_from_db()
+    assert role_model.job_title == "Ingeniør"
+
+
+def test_another_companys_member_or_role_model_answers_404(admin, other_host):
+    stranger_model = factories.RoleModelFactory(company=other_host.company)
+    web = web_client(admin.user)
+
+    assert web.post(company_url(admin.company, f"members/{other_host.pk}/remove/")).status_code == 404
+    assert web.post(company_url(admin.company, f"members/{other_host.pk}/role/"), {"role": "admin"}).status_code == 404
+    assert web.get(company_url(admin.company, f"role-models/{stranger_model.pk}/")).status_code == 404
+    assert web.get(company_url(other_host.company)).status_code == 404
+    assert CompanyMember.objects.filter(pk=other_host.pk, role="host").exists()
+
+
+ROLE_MODEL_GARBAGE = [
+    ({}, {"name", "job_title"}),
+    ({"name": "x" * 300, "job_title": "y" * 300}, {"name", "job_title"}),
+    ({"name": "Maja", "job_title": "Elektriker", "email": "not-an-address"}, {"email"}),
+    ({"name": "\x00", "job_title": "Elektriker"}, {"name"}),
+]
+
+
+@pytest.mark.parametrize(("data", "fields"), ROLE_MODEL_GARBAGE)
+def test_role_model_form_answers_garbage_with_a_message_per_field(admin, data, fields):
+    response = web_client(admin.user).post(company_url(admin.company, "role-models/new/"), data)
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == fields
+    assert not RoleModel.objects.exists()
+
+
+COLLEAGUE_GARBAGE = [
+    ({}, {"email", "first_name", "last_name", "role", "language"}),
+    (
+        {"email": "x@", "first_name": "x" * 300, "last_name": "", "role": "owner", "language": "da"},
+        {"email", "first_name", "last_name", "role"},
+    ),
+    (
+        {"email": "ok@nordvind.dk", "first_name": "A", "last_name": "B", "role": "teacher", "language": "xx"},
+        {"role", "language"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "fields"), COLLEAGUE_GARBAGE)
+def test_colleague_invite_answers_garbage_on_the_page(admin, data, fields):
+    users_before = User.objects.count()
+
+    response = web_client(admin.user).post(company_url(admin.company, "invite/"), data)
+
+    assert response.status_code == 200
+    errors = response.context["invite_form"].errors
+    assert set(errors) == fields
+    assert User.objects.count() == users_before
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "members/{member}/role/",
+        "members/99999999999999999999/role/",
+        "members/0/remove/",
+        "members/99999999999999999999/remove/",
+    ],
+)
+@pytest.mark.parametrize("data", [{}, {"role": ""}, {"role": "owner"}, {"role": "9" * 300}, {"role": "\x00"}])
+def test_member_actions_answer_garbage_without_a_500(admin, host, path, data):
+    response = web_client(admin.user).post(company_url(admin.company, path.format(member=host.pk)), data)
+
+    assert response.status_code in {302, 404}
+    host.refresh_from_db()
+    assert host.role == "host"
+
+
+def test_both_admins_and_hosts_manage_offers(admin, host):
+    """CompanyMember.role decides who manages people, not who manages offers."""
+    for member in (admin, host):
+        assert web_client(member.user).get("/host/offers/").status_code == 200
