@@ -7,10 +7,14 @@ import re
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.test import Client
 
 from accounts.models import User
 from companies.models import CompanyMember, RoleModel
+from companies.services import company_member_invite
+from notifications.models import OutgoingMessage
+from schools.services import teacher_invite
 from tests import factories
 
 
@@ -415,3 +419,76 @@ def test_both_admins_and_hosts_manage_offers(admin, host):
     """CompanyMember.role decides who manages people, not who manages offers."""
     for member in (admin, host):
         assert web_client(member.user).get("/host/offers/").status_code == 200
+
+
+# The e-mails -------------------------------------------------------------------------------
+
+
+def test_invitation_e_mail_has_text_and_html_in_the_invitees_language_and_skips_the_outbox(
+    consultant, django_capture_on_commit_callbacks
+):
+    """Account e-mails go straight through Django's mail (no outbox row); the HTML part is
+    marked with the invitee's language and escapes what people typed."""
+    company = factories.CompanyFactory(name="Smed & Søn <A/S>")
+    consultant.first_name, consultant.last_name = "Kirsten", "Krog"
+    consultant.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        company_member_invite(
+            actor=consultant,
+            company=company,
+            email="ny@smed.dk",
+            first_name="Ny",
+            last_name="Smed",
+            language="en",
+        )
+
+    [message] = mail.outbox
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert '<html lang="en">' in html
+    assert "Kirsten Krog has invited you to Brobyg as a host for Smed &amp; Søn &lt;A/S&gt;." in html
+    assert "Kirsten Krog has invited you to Brobyg as a host for Smed & Søn <A/S>." in message.body
+    assert message.body.startswith("Dear Ny Smed,")
+    assert OutgoingMessage.objects.count() == 0
+
+
+def test_no_e_mail_when_the_invitation_is_rolled_back(consultant, company, django_capture_on_commit_callbacks):
+    """The e-mail waits for the commit: an invitation undone by a later error sends nothing."""
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        company_member_invite(
+            actor=consultant, company=company, email="ny@smed.dk", first_name="Ny", last_name="Smed", language="da"
+        )
+        raise RuntimeError
+
+    assert mail.outbox == []
+    assert not User.objects.filter(email="ny@smed.dk").exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"new_password1": "Limfjorden-77", "new_password2": "Limfjorden-78"},
+        {"new_password1": "123", "new_password2": "123"},
+        {"new_password1": "x" * 5000, "new_password2": "y"},
+        {"new_password1": "\x00", "new_password2": "\x00"},
+    ],
+)
+def test_choosing_a_password_answers_garbage_with_messages(
+    consultant, school, data, django_capture_on_commit_callbacks
+):
+    """A bad password shows the form again with its reasons; the account stays without one."""
+    with django_capture_on_commit_callbacks(execute=True):
+        user = teacher_invite(
+            actor=consultant, school=school, email="ny@skole.dk", first_name="Ny", last_name="Lærer", language="da"
+        ).user
+    client = Client()
+    form_page = client.get(link_in(mail.outbox[0]), follow=True)
+
+    response = client.post(form_page.redirect_chain[-1][0], data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    user.refresh_from_db()
+    assert not user.has_usable_password()
