@@ -118,6 +118,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# A reset link is asked for by its owner and used at once; a day is plenty.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#password-reset-timeout
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 60 * 60)
+# An invitation waits in someone else's inbox, so its set-password link lives longer (accounts.tokens).
+INVITATION_TIMEOUT = env.int("INVITATION_TIMEOUT", default=3 * 24 * 60 * 60)
 
 # Internationalisation: Danish first, English second, Copenhagen time.
 LANGUAGE_CODE = "da"

@@ -11,12 +11,15 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.services import user_invitation_send, user_invite
 from core.errors import DomainError
 from core.models import Municipality
 from schools.models import School, SchoolClass, Teacher
 
 ALREADY_TEACHER = _("This user is already a teacher at a school.")
 CLASS_EXISTS = _("The school already has a class with this name in that school year.")
+NOT_ALLOWED_TO_INVITE = _("Only a consultant or an administrator may invite teachers.")
+INVITED_AS_TEACHER = _("%(inviter)s has invited you to Brobyg as a teacher at %(school)s.")
 
 SCHOOL_FIELDS = frozenset(
     {"name", "institution_number", "kind", "municipality", "address", "postcode", "city", "latitude", "longitude"}
@@ -79,6 +82,21 @@ def teacher_add(*, school: School, user: User) -> Teacher:
     teacher = Teacher(user=user, school=school)
     teacher.full_clean()
     teacher.save()
+    return teacher
+
+
+@transaction.atomic
+def teacher_invite(
+    *, actor: User, school: School, email: str, first_name: str, last_name: str, language: str
+) -> Teacher:
+    """Invite a person by e-mail to teach at the school. An address that already has an
+    account joins with that account, unless it teaches elsewhere already. The e-mail goes
+    out after commit, so a refused invitation leaves no account and sends nothing."""
+    if not actor.sees_everything:
+        raise DomainError(NOT_ALLOWED_TO_INVITE, code="not_allowed")
+    user = user_invite(email=email, first_name=first_name, last_name=last_name, language=language)
+    teacher = teacher_add(school=school, user=user)
+    user_invitation_send(user=user, intro=INVITED_AS_TEACHER, params={"inviter": str(actor), "school": school.name})
     return teacher
 
 

@@ -5,6 +5,7 @@ Something a user may not see answers 404, exactly like something that does not e
 import datetime as dt
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from bookings import services
@@ -278,3 +279,124 @@ def test_page_access(world, method, page, role, expected):
     assert world["booking"].status == Booking.Status.CONFIRMED
     world["slot"].refresh_from_db()
     assert world["slot"].capacity_classes == 2
+
+
+# Pages for bringing people on board ---------------------------------------------------------
+
+ONBOARDING_PAGES = [
+    # (url, role, expected status of a GET)
+    *[("/password/reset/", role, 200) for role in ROLES],
+    *[("/password/reset/sent/", role, 200) for role in ROLES],
+    *[("/password/reset/done/", role, 200) for role in ROLES],
+    ("/password/reset/MQ/broken-link/", "anonymous", 200),  # says the link does not work
+    ("/password/welcome/MQ/broken-link/", "anonymous", 200),
+    ("/people/invite/", "anonymous", 302),  # to the sign-in page
+    ("/people/invite/", "teacher", 404),
+    ("/people/invite/", "host", 404),
+    ("/people/invite/", "other_host", 404),
+    ("/people/invite/", "consultant", 200),
+]
+
+
+def web_client_for(world, role: str) -> Client:
+    web = Client()
+    if role != "anonymous":
+        web.force_login(world["users"][role])
+    return web
+
+
+@pytest.mark.parametrize(("url", "role", "expected"), ONBOARDING_PAGES)
+def test_onboarding_pages(world, url, role, expected):
+    response = web_client_for(world, role).get(url_for(world, url))
+
+    assert response.status_code == expected, response.content[:300]
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"), [("anonymous", 302), ("teacher", 404), ("host", 404), ("consultant", 302)]
+)
+def test_only_consultants_invite_from_the_invite_page(world, role, expected):
+    """Anyone else inviting gets the sign-in page or 404, and no account is made."""
+    data = {"email": "ny@example.dk", "first_name": "Ny", "last_name": "Person", "role": "host", "language": "da"}
+
+    response = web_client_for(world, role).post("/people/invite/", data | {"company": world["company"].pk})
+
+    assert response.status_code == expected
+    assert world["company"].members.filter(user__email="ny@example.dk").exists() is (role == "consultant")
+
+
+# A company's people page: members see it, administrators and consultants change it ----------
+
+
+@pytest.fixture
+def people_world(world, host):
+    """`world` plus an administrator of the host's company, the host's membership and a role model."""
+    admin = factories.CompanyMemberFactory(company=host.company, role="admin", user__username="chef")
+    return world | {
+        "users": world["users"] | {"admin": admin.user},
+        "member": host,
+        "role_model": factories.RoleModelFactory(company=host.company),
+    }
+
+
+PEOPLE_ROLES = [*ROLES, "admin"]
+COMPANY_PAGES = [
+    # (url, {role: expected status of a GET}); a role left out answers 404
+    ("/host/company/", {"anonymous": 302, "host": 302, "other_host": 302, "admin": 302, "consultant": 200}),
+    ("/host/company/{company}/", {"anonymous": 302, "host": 200, "admin": 200, "consultant": 200}),
+    ("/host/company/{company}/role-models/new/", {"anonymous": 302, "host": 403, "admin": 200, "consultant": 200}),
+    (
+        "/host/company/{company}/role-models/{role_model}/",
+        {"anonymous": 302, "host": 403, "admin": 200, "consultant": 200},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", PEOPLE_ROLES)
+@pytest.mark.parametrize(("url", "expected"), COMPANY_PAGES)
+def test_company_pages(people_world, url, expected, role):
+    response = web_client_for(people_world, role).get(url_for(people_world, url))
+
+    assert response.status_code == expected.get(role, 404)
+
+
+COMPANY_ACTIONS = [
+    # (url, data, did it happen?)
+    (
+        "/host/company/{company}/invite/",
+        {"email": "ny@example.dk", "first_name": "Ny", "last_name": "Kollega", "role": "host", "language": "da"},
+        lambda world: world["company"].members.filter(user__email="ny@example.dk").exists(),
+    ),
+    (
+        "/host/company/{company}/members/{member}/role/",
+        {"role": "admin"},
+        lambda world: world["company"].members.filter(pk=world["member"].pk, role="admin").exists(),
+    ),
+    (
+        "/host/company/{company}/members/{member}/remove/",
+        {},
+        lambda world: not world["company"].members.filter(pk=world["member"].pk).exists(),
+    ),
+    (
+        "/host/company/{company}/role-models/new/",
+        {"name": "Ny rollemodel", "job_title": "Smed"},
+        lambda world: world["company"].role_models.filter(name="Ny rollemodel").exists(),
+    ),
+    (
+        "/host/company/{company}/role-models/{role_model}/",
+        {"name": "Nyt navn", "job_title": "Smed"},
+        lambda world: world["company"].role_models.filter(name="Nyt navn").exists(),
+    ),
+]
+ACTION_STATUS = {"anonymous": 302, "host": 403, "admin": 302, "consultant": 302}
+
+
+@pytest.mark.parametrize("role", PEOPLE_ROLES)
+@pytest.mark.parametrize(("url", "data", "happened"), COMPANY_ACTIONS)
+def test_company_people_actions(people_world, url, data, happened, role):
+    """Only the company's administrators and consultants change its people and role models;
+    its hosts get 403, everyone else 404 (or the sign-in page), and nothing changes."""
+    response = web_client_for(people_world, role).post(url_for(people_world, url), data)
+
+    assert response.status_code == ACTION_STATUS.get(role, 404)
+    assert happened(people_world) is (role in {"admin", "consultant"})

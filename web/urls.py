@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from web.converters import IdConverter
-from web.views import calendar, home, host, public, teacher
+from web.views import accounts, calendar, company_admin, home, host, people, public, teacher
 
 register_converter(IdConverter, "id")
 
@@ -12,6 +12,13 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/reset/", accounts.PasswordResetView.as_view(), name="password-reset"),
+    path("password/reset/sent/", accounts.PasswordResetSentView.as_view(), name="password-reset-sent"),
+    path("password/reset/done/", accounts.PasswordResetDoneView.as_view(), name="password-reset-done"),
+    path(
+        "password/reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(), name="password-reset-confirm"
+    ),
+    path("password/welcome/<uidb64>/<token>/", accounts.InvitationAcceptView.as_view(), name="invitation-accept"),
     # Anyone
     path("offers/", public.offer_catalogue, name="offer-catalogue"),
     path("offers/<id:offer_id>/", public.offer_detail, name="offer-detail"),
@@ -31,8 +38,33 @@ urlpatterns = [
     path("host/slots/<id:slot_id>/cancel/", host.slot_cancel, name="host-slot-cancel"),
     path("host/slots/<id:slot_id>/edit/", host.slot_edit, name="host-slot-edit"),
     path("host/slots/<id:slot_id>/delete/", host.slot_delete, name="host-slot-delete"),
+    path("host/company/", company_admin.company_list, name="company-list"),
+    path("host/company/<id:company_id>/", company_admin.company_people, name="company-people"),
+    path("host/company/<id:company_id>/invite/", company_admin.colleague_invite, name="company-colleague-invite"),
+    path(
+        "host/company/<id:company_id>/members/<id:member_id>/role/",
+        company_admin.member_role,
+        name="company-member-role",
+    ),
+    path(
+        "host/company/<id:company_id>/members/<id:member_id>/remove/",
+        company_admin.member_remove,
+        name="company-member-remove",
+    ),
+    path(
+        "host/company/<id:company_id>/role-models/new/",
+        company_admin.role_model_create,
+        name="company-role-model-create",
+    ),
+    path(
+        "host/company/<id:company_id>/role-models/<id:role_model_id>/",
+        company_admin.role_model_edit,
+        name="company-role-model-edit",
+    ),
     path("bookings/<id:booking_id>/confirm/", host.booking_confirm, name="booking-confirm"),
     path("bookings/<id:booking_id>/decline/", host.booking_decline, name="booking-decline"),
+    # Consultants
+    path("people/invite/", people.person_invite, name="person-invite"),
     # Everyone signed in
     path("calendar/", calendar.calendar_subscriptions, name="calendar-subscriptions"),
     path("calendar/<id:feed_id>/reset/", calendar.calendar_subscription_reset, name="calendar-subscription-reset"),
