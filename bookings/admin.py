@@ -13,24 +13,18 @@ from django.utils.translation import ngettext
 
 from bookings import services
 from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
-from core.admin import ServiceAdmin, adopt
+from core.admin import ReadOnlyInline, ServiceAdmin, adopt
 from core.errors import DomainError
 
 # The fields a slot's services change and announce to its bookings.
 SLOT_TIMES_AND_CAPACITY = ["start", "end", "booking_deadline", "capacity_classes", "capacity_pupils"]
 
 
-class SlotInline(admin.TabularInline):
+class SlotInline(ReadOnlyInline):
     """The offer's slots, each linking to its own page, where changes go through the services."""
 
     model = Slot
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = [*SLOT_TIMES_AND_CAPACITY, "booked_classes", "status"]
-    show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Offer | None = None) -> bool:
-        return False
+    fields = [*SLOT_TIMES_AND_CAPACITY, "booked_classes", "status"]
 
     def has_change_permission(self, request: HttpRequest, obj: Offer | None = None) -> bool:
         return False
@@ -131,16 +125,12 @@ class SlotAdmin(ServiceAdmin):
         )
 
 
-class BookingEventInline(admin.TabularInline):
+class BookingEventInline(ReadOnlyInline):
     """A booking's history, as the services recorded it; nobody rewrites it."""
 
     model = BookingEvent
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = ["action", "from_status", "to_status", "actor", "note", "at"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
-        return False
+    show_change_link = False
+    fields = ["action", "from_status", "to_status", "actor", "note", "at"]
 
     def has_change_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False

@@ -10,31 +10,17 @@ from django.http import HttpRequest
 
 from companies import services
 from companies.models import Company, CompanyMember, RoleModel
-from core.admin import adopt
+from core.admin import ReadOnlyInline, adopt
 
 
-class CompanyMemberInline(admin.TabularInline):
+class CompanyMemberInline(ReadOnlyInline):
     model = CompanyMember
-    extra = 0
     fields = ["user", "role", "job_title"]
-    readonly_fields = fields
-    show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Company | None = None) -> bool:
-        return False
 
 
-class RoleModelInline(admin.TabularInline):
+class RoleModelInline(ReadOnlyInline):
     model = RoleModel
-    extra = 0
     fields = ["name", "job_title", "is_young_ambassador"]
-    readonly_fields = fields
-    show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Company | None = None) -> bool:
-        return False
 
 
 @admin.register(Company)

@@ -17,6 +17,7 @@ from companies.models import Company, CompanyMember, RoleModel
 from companies.permissions import can_manage_people
 from core.errors import DomainError
 from core.models import Cluster, Municipality, Sector
+from core.services import assign_fields
 
 ALREADY_MEMBER = _("This user already acts for the company.")
 NOT_COMPANY_ADMIN = _("Only the company's administrators may manage its people and role models.")
@@ -32,14 +33,6 @@ COMPANY_FIELDS = frozenset(
 )
 MEMBER_FIELDS = frozenset({"role", "job_title"})
 ROLE_MODEL_FIELDS = frozenset({"name", "job_title", "education_path", "is_young_ambassador", "email"})
-
-
-def _assign(instance: Company | CompanyMember | RoleModel, allowed: frozenset[str], fields: dict[str, Any]) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"{type(instance).__name__} has no editable field(s) {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(instance, name, value)
 
 
 @transaction.atomic
@@ -84,7 +77,7 @@ def company_create(
 @transaction.atomic
 def company_update(*, company: Company, clusters: Iterable[Cluster] | None = None, **fields: Any) -> Company:
     """Change the given fields (any of COMPANY_FIELDS) and, if given, the clusters."""
-    _assign(company, COMPANY_FIELDS, fields)
+    assign_fields(company, COMPANY_FIELDS, fields)
     company.full_clean()
     company.save()
     if clusters is not None:
@@ -110,7 +103,7 @@ def company_member_update(*, member: CompanyMember, **fields: Any) -> CompanyMem
     """Change a member's role or job title (MEMBER_FIELDS); who and for whom stay. No rule
     about administrators: this is the Django admin's way to repair a company; pages call
     company_member_set_role."""
-    _assign(member, MEMBER_FIELDS, fields)
+    assign_fields(member, MEMBER_FIELDS, fields)
     member.full_clean()
     member.save()
     return member
@@ -209,7 +202,7 @@ def role_model_update(*, role_model: RoleModel, actor: User | None = None, **fie
     With an `actor`, only the company's administrators may change it."""
     if actor is not None:
         _check_manages_people(actor, role_model.company)
-    _assign(role_model, ROLE_MODEL_FIELDS, fields)
+    assign_fields(role_model, ROLE_MODEL_FIELDS, fields)
     role_model.full_clean()
     role_model.save()
     return role_model

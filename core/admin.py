@@ -11,6 +11,21 @@ from core.errors import DomainError
 from core.models import Cluster, Municipality, Sector, Subject
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows listed on their parent's page with a link to their own, where they are changed
+    (through their services); the inline itself adds, changes and deletes nothing."""
+
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        return list(self.fields or [])
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
 def adopt(obj: Model, saved: Model) -> None:
     """An admin that saves through a service goes on with its own `obj` (inlines, log entry,
     redirect): make that the row the service saved."""

@@ -16,6 +16,8 @@ class TimeStampedModel(models.Model):
 class AddressMixin(models.Model):
     """A street address with optional coordinates, for places classes travel to or from."""
 
+    ADDRESS_FIELDS = ("address", "postcode", "city", "latitude", "longitude")
+
     address = models.CharField(_("address"), max_length=200)
     postcode = models.CharField(_("postcode"), max_length=4)
     city = models.CharField(_("city"), max_length=100)

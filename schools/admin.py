@@ -6,21 +6,14 @@ from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from core.admin import adopt
+from core.admin import ReadOnlyInline, adopt
 from schools import services
 from schools.models import School, SchoolClass, Teacher
 
 
-class SchoolClassInline(admin.TabularInline):
+class SchoolClassInline(ReadOnlyInline):
     model = SchoolClass
-    extra = 0
     fields = ["name", "grade", "school_year", "pupils"]
-    readonly_fields = fields
-    show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: School | None = None) -> bool:
-        return False
 
 
 @admin.register(School)

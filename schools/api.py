@@ -18,11 +18,7 @@ class SchoolSerializer(serializers.ModelSerializer):
             "kind",
             "municipality",
             "municipality_name",
-            "address",
-            "postcode",
-            "city",
-            "latitude",
-            "longitude",
+            *School.ADDRESS_FIELDS,
         ]
 
 

@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.services import user_invitation_send, user_invite
 from core.errors import DomainError
 from core.models import Municipality
+from core.services import assign_fields
 from schools.models import School, SchoolClass, Teacher
 
 ALREADY_TEACHER = _("This user is already a teacher at a school.")
@@ -25,14 +26,6 @@ SCHOOL_FIELDS = frozenset(
     {"name", "institution_number", "kind", "municipality", "address", "postcode", "city", "latitude", "longitude"}
 )
 CLASS_FIELDS = frozenset({"name", "grade", "school_year", "pupils"})
-
-
-def _assign(instance: School | SchoolClass, allowed: frozenset[str], fields: dict[str, Any]) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"{type(instance).__name__} has no editable field(s) {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(instance, name, value)
 
 
 @transaction.atomic
@@ -67,7 +60,7 @@ def school_create(
 @transaction.atomic
 def school_update(*, school: School, **fields: Any) -> School:
     """Change the given fields (any of SCHOOL_FIELDS)."""
-    _assign(school, SCHOOL_FIELDS, fields)
+    assign_fields(school, SCHOOL_FIELDS, fields)
     school.full_clean()
     school.save()
     return school
@@ -129,7 +122,7 @@ def school_class_create(*, school: School, name: str, grade: int, school_year: i
 @transaction.atomic
 def school_class_update(*, school_class: SchoolClass, **fields: Any) -> SchoolClass:
     """Change the given fields (any of CLASS_FIELDS); a class stays with its school."""
-    _assign(school_class, CLASS_FIELDS, fields)
+    assign_fields(school_class, CLASS_FIELDS, fields)
     _check_class_name_free(school_class)
     school_class.full_clean()
     school_class.save()
