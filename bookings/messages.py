@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -31,6 +32,8 @@ from notifications.rendering import attendees, compose
 from notifications.services import Message, Recipient, days_before, messages_enqueue
 
 SUBJECT_TYPE = "booking"
+
+logger = logging.getLogger(__name__)
 
 
 class Kind(models.TextChoices):
@@ -177,6 +180,14 @@ def booking_messages_enqueue(
         withdrawing=WITHDRAWN_BY.get(change, [Kind.REMINDER, Kind.PENDING_NUDGE]),
         now=now,
     )
+
+
+def booking_messages_failed(*, booking: Booking, error: Exception) -> None:
+    """Record on the booking why its new-booking messages could not be written, for the
+    admin to see. Logged as an error: someone has to look at the booking's data."""
+    logger.error("Writing the messages of new booking %s failed", booking.pk, exc_info=error)
+    booking.messages_error = f"{timezone.now():%Y-%m-%d %H:%M}: {type(error).__name__}: {error}"[:2000]
+    Booking.objects.filter(pk=booking.pk).update(messages_error=booking.messages_error)
 
 
 # Delivering --------------------------------------------------------------------------------

@@ -21,7 +21,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from bookings import booking_sql
-from bookings.messages import Change, Recipient, Role, booking_messages_enqueue, reminder_days_of
+from bookings.messages import (
+    Change,
+    Recipient,
+    Role,
+    booking_messages_enqueue,
+    booking_messages_failed,
+    reminder_days_of,
+)
 from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
 from bookings.permissions import is_company_side as _is_company_side
 from bookings.permissions import is_school_side as _is_school_side
@@ -192,10 +199,17 @@ def _announce(
 def _announce_creation(bookings: list[Booking]) -> None:
     """Write the messages of the new bookings among `bookings` whose messages are not written
     yet. Called on bookings loaded (and locked) for a change, before the change, so that
-    what the booking's creation tells comes first and from the booking as it was created."""
+    what the booking's creation tells comes first and from the booking as it was created.
+    Each booking is written in its own savepoint: one that fails (bad data on its offer,
+    say) keeps the error on the booking and is not tried again, and neither stops the
+    others' messages nor the change in progress."""
     pending = [booking for booking in bookings if booking.messages_pending]
     for booking in pending:
-        _announce(booking, Change.CREATED, now=booking.created_at)
+        try:
+            with transaction.atomic():
+                _announce(booking, Change.CREATED, now=booking.created_at)
+        except Exception as error:  # any failure stays with this booking
+            booking_messages_failed(booking=booking, error=error)
         booking.messages_pending = False
     if pending:
         Booking.objects.filter(pk__in=[booking.pk for booking in pending]).update(messages_pending=False)

@@ -121,12 +121,16 @@ def _reopen(connection) -> None:
 
 def write_pending(*, deadline: float | None = None) -> None:
     """Have each domain write the messages it deferred (a new booking's, say), batch
-    after batch while it has more and the time lasts."""
+    after batch while it has more and the time lasts. A domain that fails is logged and
+    asked again next pass: its failure must not keep what is already due from being sent."""
     for source in message_sources():
         if source.write_pending is None:
             continue
-        while source.write_pending() and (deadline is None or time.monotonic() < deadline):
-            pass
+        try:
+            while source.write_pending() and (deadline is None or time.monotonic() < deadline):
+                pass
+        except Exception:
+            logger.exception("Writing the deferred %s messages failed", source.subject_type)
 
 
 def deliver_due(*, limit: int = 500, deadline: float | None = None) -> int:
