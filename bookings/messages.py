@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bookings.calendar_events import booking_description, booking_event, booking_url
-from bookings.models import Booking
+from bookings.models import Booking, BookingEvent
 from notifications.models import OutgoingMessage
 from notifications.registry import subject_key
 from notifications.rendering import attendees, compose
@@ -89,16 +89,28 @@ def reminder_days_of(offer_reminder_days: str) -> list[int]:
 # Writing -----------------------------------------------------------------------------------
 
 
-def _message(kind: str, booking: Booking, recipient: Recipient, *, due_at: dt.datetime, key: str) -> Message:
-    """The dedup key names the booking's slot too, so the same kind sent again after a move
-    is a new message; its form is that of every row ever written, so none is written twice."""
+def change_number(booking: Booking, change: Change) -> int:
+    """How many changes the booking has had, counting its creation: the booking's recorded
+    events (a slot's new time is no event of its own, but raises the calendar sequence).
+    A booking's creation is always its first event, so that needs no query."""
+    if change == Change.CREATED:
+        return 1
+    return BookingEvent.objects.filter(booking_id=booking.pk).count()
+
+
+def _message(
+    kind: str, booking: Booking, recipient: Recipient, *, due_at: dt.datetime, key: str, number: int
+) -> Message:
+    """The dedup key names the change (`number`, see change_number), so a new change of the
+    same kind (a request moved and moved back, say) is a new message, while the same change
+    saved twice is one."""
     sequence = booking.invite_sequence
     return Message(
         kind=kind,
         recipient=recipient,
         due_at=due_at,
         sequence=sequence,
-        dedup_key=f"{kind}:{booking.pk}:{booking.slot_id}:{key}:{recipient.email}",
+        dedup_key=f"{kind}:{booking.pk}:{booking.slot_id}:{key}:#{number}:{recipient.email}",
     )
 
 
@@ -111,6 +123,7 @@ def _messages(
     recipients: list[Recipient],
     reminder_days: list[int],
     now: dt.datetime,
+    number: int,
 ) -> list[Message]:
     teachers = [r for r in recipients if r.role == Role.TEACHER]
     hosts = [r for r in recipients if r.role == Role.HOST]
@@ -118,7 +131,9 @@ def _messages(
     messages: list[Message] = []
 
     def add(kind: str, people: list[Recipient], *, due_at: dt.datetime = now, key: str = "") -> None:
-        messages.extend(_message(kind, booking, person, due_at=due_at, key=key or str(sequence)) for person in people)
+        messages.extend(
+            _message(kind, booking, person, due_at=due_at, key=key or str(sequence), number=number) for person in people
+        )
 
     if change in ENDED:
         if sequence is not None:  # it was in calendars: take it out
@@ -168,12 +183,22 @@ def booking_messages_enqueue(
     role model of the old slot, say): they get the event's cancellation. Pending reminders
     and nudges that no longer apply are withdrawn; a change saved twice writes nothing new
     and withdraws nothing it wrote itself (the dedup key is unique)."""
+    number = change_number(booking, change)
     messages = _messages(
-        booking, change, start=start, deadline=deadline, recipients=recipients, reminder_days=reminder_days, now=now
+        booking,
+        change,
+        start=start,
+        deadline=deadline,
+        recipients=recipients,
+        reminder_days=reminder_days,
+        now=now,
+        number=number,
     )
     if removed and booking.invite_sequence is not None:
         key = str(booking.invite_sequence)
-        messages += [_message(Kind.CANCELLATION, booking, person, due_at=now, key=key) for person in removed]
+        messages += [
+            _message(Kind.CANCELLATION, booking, person, due_at=now, key=key, number=number) for person in removed
+        ]
     messages_enqueue(
         subject_key=booking_subject_key(booking.pk),
         messages=messages,
