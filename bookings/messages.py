@@ -67,7 +67,9 @@ class Change(enum.Enum):
 
 
 ENDED = (Change.DECLINED, Change.CANCELLED, Change.EXPIRED)
-# Pending messages a change makes obsolete; any change not listed withdraws both kinds.
+# Pending messages a change makes obsolete; any change not listed withdraws all of these (a
+# request moved twice before delivery tells of its last move only).
+WITHDRAWN = [Kind.REMINDER, Kind.PENDING_NUDGE, Kind.REQUEST_RECEIVED, Kind.NEW_REQUEST, Kind.WAITLISTED]
 WITHDRAWN_BY = {
     Change.CREATED: [],
     Change.CONFIRMED: [Kind.PENDING_NUDGE],
@@ -202,7 +204,7 @@ def booking_messages_enqueue(
     messages_enqueue(
         subject_key=booking_subject_key(booking.pk),
         messages=messages,
-        withdrawing=WITHDRAWN_BY.get(change, [Kind.REMINDER, Kind.PENDING_NUDGE]),
+        withdrawing=WITHDRAWN_BY.get(change, WITHDRAWN),
         now=now,
     )
 
@@ -218,6 +220,15 @@ def booking_messages_failed(*, booking: Booking, error: Exception) -> None:
 # Delivering --------------------------------------------------------------------------------
 
 
+# Messages about a state of the booking: true only while the booking is in it.
+STATE_KINDS = {
+    Kind.REQUEST_RECEIVED: Booking.Status.REQUESTED,
+    Kind.NEW_REQUEST: Booking.Status.REQUESTED,
+    Kind.PENDING_NUDGE: Booking.Status.REQUESTED,
+    Kind.WAITLISTED: Booking.Status.WAITLISTED,
+}
+
+
 def booking_for_message(pk: str) -> Booking | None:
     """The booking an outbox row is about, with everything its e-mail shows; None if gone."""
     return (
@@ -231,7 +242,10 @@ def booking_for_message(pk: str) -> Booking | None:
 
 def is_current(message: OutgoingMessage, booking: Booking) -> bool:
     """Whether the message still says something true. A newer invite replaces an older one;
-    a reminder of a booking that was cancelled or moved is not sent."""
+    a reminder of a booking that was cancelled or moved is not sent, nor is a message about a
+    request or a waitlist place once the booking has left that state."""
+    if message.kind in STATE_KINDS:
+        return booking.status == STATE_KINDS[message.kind]
     if message.kind == Kind.INVITE:
         return booking.holds_place and booking.invite_sequence == message.sequence
     if message.kind == Kind.REMINDER:
@@ -240,8 +254,6 @@ def is_current(message: OutgoingMessage, booking: Booking) -> bool:
             and booking.invite_sequence == message.sequence
             and booking.slot.start > timezone.now()
         )
-    if message.kind == Kind.PENDING_NUDGE:
-        return booking.status == Booking.Status.REQUESTED
     return True
 
 

@@ -122,8 +122,9 @@ def test_slot_change_before_the_delivery_pass_tells_everyone_what_it_would_have_
 
 
 def test_waitlisted_class_promoted_before_the_delivery_pass_hears_both_in_order(visit):
-    """The teacher of a class that went on the waitlist and got a place before any message was
-    written is told both: on the waitlist, then the invite."""
+    """A class that went on the waitlist and got a place before any message was written has
+    both written, in order: on the waitlist, then the invite (the first is withdrawn, not
+    sent, as the booking has left the waitlist)."""
     visit.slot.capacity_classes = 1
     visit.slot.save()
     holder = create(visit)
