@@ -20,15 +20,14 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bookings.calendar_events import booking_description, booking_event, booking_url
-from bookings.models import Booking, BookingEvent
+from bookings.models import Booking, BookingEvent, Slot
 from notifications.models import OutgoingMessage
 from notifications.registry import subject_key
-from notifications.rendering import attendees, compose
+from notifications.rendering import attendees, compose, long_datetime
 from notifications.services import Message, Recipient, days_before, messages_enqueue
 
 SUBJECT_TYPE = "booking"
@@ -101,7 +100,14 @@ def change_number(booking: Booking, change: Change) -> int:
 
 
 def _message(
-    kind: str, booking: Booking, recipient: Recipient, *, due_at: dt.datetime, key: str, number: int
+    kind: str,
+    booking: Booking,
+    recipient: Recipient,
+    *,
+    due_at: dt.datetime,
+    key: str,
+    number: int,
+    context: dict | None = None,
 ) -> Message:
     """The dedup key names the change (`number`, see change_number), so a new change of the
     same kind (a request moved and moved back, say) is a new message, while the same change
@@ -113,7 +119,37 @@ def _message(
         due_at=due_at,
         sequence=sequence,
         dedup_key=f"{kind}:{booking.pk}:{booking.slot_id}:{key}:#{number}:{recipient.email}",
+        context=context,
     )
+
+
+def _slot_before_move(booking: Booking) -> dict | None:
+    """The time a moved booking moved from, {"start": …, "end": …} in ISO 8601, as the old
+    slot has it now, which is as it was at the move. Each message of a booking keeps the slot
+    it was written for, so the old slot is that of the newest message; if that message is of
+    this move already (the move saved twice), it keeps the time itself."""
+    newest = (
+        OutgoingMessage.objects.filter(subject_key=booking_subject_key(booking.pk), context__has_key="slot")
+        .order_by("-id")
+        .values_list("context", flat=True)
+        .first()
+    )
+    if newest is None:
+        return None
+    if newest["slot"] == booking.slot_id:
+        return newest.get("moved_from")
+    old = Slot.objects.filter(pk=newest["slot"]).values("start", "end").first()
+    return {"start": old["start"].isoformat(), "end": old["end"].isoformat()} if old else None
+
+
+def _context(booking: Booking, change: Change) -> dict:
+    """What the messages of a change keep for rendering: the booking's slot, and after a
+    move the time it moved from."""
+    context: dict = {"slot": booking.slot_id}
+    moved_from = _slot_before_move(booking) if change == Change.MOVED else None
+    if moved_from:
+        context["moved_from"] = moved_from
+    return context
 
 
 def _messages(
@@ -126,6 +162,7 @@ def _messages(
     reminder_days: list[int],
     now: dt.datetime,
     number: int,
+    context: dict,
 ) -> list[Message]:
     teachers = [r for r in recipients if r.role == Role.TEACHER]
     hosts = [r for r in recipients if r.role == Role.HOST]
@@ -134,7 +171,8 @@ def _messages(
 
     def add(kind: str, people: list[Recipient], *, due_at: dt.datetime = now, key: str = "") -> None:
         messages.extend(
-            _message(kind, booking, person, due_at=due_at, key=key or str(sequence), number=number) for person in people
+            _message(kind, booking, person, due_at=due_at, key=key or str(sequence), number=number, context=context)
+            for person in people
         )
 
     if change in ENDED:
@@ -185,7 +223,7 @@ def booking_messages_enqueue(
     role model of the old slot, say): they get the event's cancellation. Pending reminders
     and nudges that no longer apply are withdrawn; a change saved twice writes nothing new
     and withdraws nothing it wrote itself (the dedup key is unique)."""
-    number = change_number(booking, change)
+    number, context = change_number(booking, change), _context(booking, change)
     messages = _messages(
         booking,
         change,
@@ -195,11 +233,13 @@ def booking_messages_enqueue(
         reminder_days=reminder_days,
         now=now,
         number=number,
+        context=context,
     )
     if removed and booking.invite_sequence is not None:
         key = str(booking.invite_sequence)
         messages += [
-            _message(Kind.CANCELLATION, booking, person, due_at=now, key=key, number=number) for person in removed
+            _message(Kind.CANCELLATION, booking, person, due_at=now, key=key, number=number, context=context)
+            for person in removed
         ]
     messages_enqueue(
         subject_key=booking_subject_key(booking.pk),
@@ -257,9 +297,38 @@ def is_current(message: OutgoingMessage, booking: Booking) -> bool:
     return True
 
 
-def _subject(kind: str, booking: Booking, sequence: int | None) -> str:
-    title, when = booking.slot.offer.title, date_format(timezone.localtime(booking.slot.start), "DATETIME_FORMAT")
+def _moved_from(message: OutgoingMessage) -> dt.datetime | None:
+    """The time the booking moved from, if the message is about a move."""
+    moved_from = (message.context or {}).get("moved_from")
+    return dt.datetime.fromisoformat(moved_from["start"]) if moved_from else None
+
+
+MOVED_SUBJECTS = {
+    Kind.INVITE: gettext_lazy("Moved: %(title)s, %(when)s"),
+    Kind.REQUEST_RECEIVED: gettext_lazy("Request moved: %(title)s, %(when)s"),
+    Kind.NEW_REQUEST: gettext_lazy("Request moved: %(class)s for %(title)s, %(when)s"),
+}
+MOVED_INTROS = {
+    Kind.INVITE: gettext_lazy("The visit has been moved from %(old)s to %(new)s."),
+    Kind.REQUEST_RECEIVED: gettext_lazy(
+        "Your request has been moved from %(old)s to %(new)s. The host will confirm or decline it."
+    ),
+    Kind.NEW_REQUEST: gettext_lazy(
+        "A class has moved its request from %(old)s to %(new)s. Please confirm or decline it in Brobyg."
+    ),
+}
+MOVED_TENTATIVE = gettext_lazy(
+    "The visit has been moved from %(old)s to %(new)s and awaits the host's confirmation. "
+    "Your calendar shows it as tentative."
+)
+
+
+def _subject(message: OutgoingMessage, booking: Booking) -> str:
+    kind, sequence = message.kind, message.sequence
+    title, when = booking.slot.offer.title, long_datetime(booking.slot.start)
     values = {"title": title, "when": when, "class": booking.school_class.name}
+    if kind in MOVED_SUBJECTS and _moved_from(message):
+        return MOVED_SUBJECTS[kind] % values
     subjects = {
         Kind.INVITE: _("Confirmed: %(title)s, %(when)s") if not sequence else _("Changed: %(title)s, %(when)s"),
         Kind.CANCELLATION: _("Cancelled: %(title)s, %(when)s"),
@@ -275,7 +344,13 @@ def _subject(kind: str, booking: Booking, sequence: int | None) -> str:
     return subjects[kind] % values
 
 
-def _intro(kind: str, booking: Booking) -> str:
+def _intro(message: OutgoingMessage, booking: Booking) -> str:
+    kind, moved_from = message.kind, _moved_from(message)
+    if kind in MOVED_INTROS and moved_from:
+        times = {"old": long_datetime(moved_from), "new": long_datetime(booking.slot.start)}
+        if kind == Kind.INVITE and booking.status == Booking.Status.REQUESTED:
+            return MOVED_TENTATIVE % times
+        return MOVED_INTROS[kind] % times
     intros = {
         Kind.INVITE: _("The visit is confirmed and in your calendar. Details below."),
         Kind.CANCELLATION: _("The visit is cancelled and removed from your calendar."),
@@ -313,8 +388,8 @@ def render(message: OutgoingMessage, booking: Booking) -> EmailMultiAlternatives
             )
         return compose(
             message,
-            subject=_subject(message.kind, booking, message.sequence),
-            intro=_intro(message.kind, booking),
+            subject=_subject(message, booking),
+            intro=_intro(message, booking),
             details=booking_description(booking),
             url=booking_url(booking),
             link_text=_("Open the booking in Brobyg"),

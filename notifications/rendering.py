@@ -9,6 +9,7 @@ bodies (RFC 6047), which is what makes Outlook, Google and Apple show Accept / D
 
 from __future__ import annotations
 
+import datetime as dt
 from email.headerregistry import Address
 from email.mime.text import MIMEText
 from urllib.parse import urlsplit
@@ -16,6 +17,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from notifications.calendar import CalendarEvent, Person, build_calendar
 from notifications.models import OutgoingMessage
@@ -34,6 +39,32 @@ class CalendarEmail(EmailMultiAlternatives):
         part.set_param("method", self.method)
         message.attach(part)
         return message
+
+
+# Weekday names of our own: Django's Danish ones are capitalised ("Torsdag"), which Danish
+# writes in lower case inside a sentence.
+WEEKDAYS = (
+    pgettext_lazy("weekday", "Monday"),
+    pgettext_lazy("weekday", "Tuesday"),
+    pgettext_lazy("weekday", "Wednesday"),
+    pgettext_lazy("weekday", "Thursday"),
+    pgettext_lazy("weekday", "Friday"),
+    pgettext_lazy("weekday", "Saturday"),
+    pgettext_lazy("weekday", "Sunday"),
+)
+
+
+def long_datetime(moment: dt.datetime) -> str:
+    """A moment as people write it in a letter, in the active language and Copenhagen time:
+    "torsdag den 25. marts 2027 kl. 10:00", "Thursday 25 March 2027 at 10:00"."""
+    local = timezone.localtime(moment)
+    return _("%(weekday)s %(day)d %(month)s %(year)d at %(time)s") % {
+        "weekday": WEEKDAYS[local.weekday()],
+        "day": local.day,
+        "month": date_format(local, "F"),
+        "year": local.year,
+        "time": date_format(local, "H:i"),
+    }
 
 
 def site_domain() -> str:

@@ -3,11 +3,16 @@ produced the same kind; the same change saved twice still produces one."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import translation
+
 from bookings import services
 from bookings.messages import Kind, booking_subject_key
 from bookings.models import Booking
 from notifications.models import OutgoingMessage
-from tests.notifications.conftest import Visit, deliver, only_message
+from notifications.rendering import long_datetime
+from tests.notifications.conftest import Visit, body_text, deliver, only_message
 
 Status = OutgoingMessage.Status
 
@@ -61,3 +66,48 @@ def test_confirmed_booking_moved_back_gets_reminders_again(visit):
         subject_key=booking_subject_key(booking.pk), kind=Kind.REMINDER, status=Status.PENDING
     )
     assert pending.count() == 4  # 7 and 1 days before, to teacher and host
+
+
+# A move says it moved --------------------------------------------------------------------------
+
+
+def _when(moment) -> str:
+    with translation.override("da"):
+        return long_datetime(moment)
+
+
+def test_moved_visit_email_says_it_moved_and_gives_the_old_and_new_time(visit, mailbox):
+    """The invite for a moved visit is not a plain "Changed:" invite: its subject says the
+    visit moved, and its text and HTML bodies give the time it moved from and to."""
+    booking = visit.book()
+    deliver(mailbox)
+    old_start, new_start = visit.slot.start, visit.other_slot.start
+
+    _move(visit, booking, visit.other_slot)
+    received = deliver(mailbox)
+
+    for address in (visit.teacher_email, visit.host_email):
+        message = only_message(received, address)
+        assert str(message["Subject"]).strip().startswith("Flyttet: ")
+        for body in (body_text(message), body_text(message, "html")):
+            assert f"fra {_when(old_start)} til {_when(new_start)}" in body, body
+
+
+def test_moved_request_email_delivered_after_later_changes_gives_the_time_it_moved_from(manual_visit, mailbox):
+    """A request moved from one slot to another, after which both slots get new times, all
+    before the delivery pass: the host's e-mail gives the time the request moved from as it
+    was at the move, and the time it is at now."""
+    visit = manual_visit
+    booking = visit.book()
+    deliver(mailbox)
+    moved_from = visit.slot.start
+
+    _move(visit, booking, visit.other_slot)
+    for slot in (visit.slot, visit.other_slot):
+        start = slot.start + dt.timedelta(hours=1)
+        services.slot_update(slot=slot, actor=visit.host.user, start=start, end=start + dt.timedelta(hours=2))
+    received = deliver(mailbox)
+
+    visit.other_slot.refresh_from_db()
+    message = only_message(received, visit.host_email)
+    assert f"fra {_when(moved_from)} til {_when(visit.other_slot.start)}" in body_text(message)
