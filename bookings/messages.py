@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from bookings.calendar_events import booking_description, booking_event, booking_url
 from bookings.models import Booking, BookingEvent, Slot
+from notifications.calendar import Person
 from notifications.models import OutgoingMessage
 from notifications.registry import subject_key
 from notifications.rendering import attendees, compose, long_datetime
@@ -373,6 +374,15 @@ def _intro(message: OutgoingMessage, booking: Booking) -> str:
 CALENDAR_METHODS = {Kind.INVITE: "REQUEST", Kind.CANCELLATION: "CANCEL"}
 
 
+def _attendees(message: OutgoingMessage) -> tuple[Person, ...]:
+    """Whom a copy of the invite lists. A role model (perhaps an apprentice of 17) sees only
+    themself: not the teacher's address, nor anyone else's. The teacher and the host see
+    each other; a role model's address is not theirs to hand out."""
+    if message.role == Role.ROLE_MODEL:
+        return (Person(message.recipient_email, message.recipient_name),)
+    return attendees(message, roles=(Role.TEACHER, Role.HOST))
+
+
 def render(message: OutgoingMessage, booking: Booking) -> EmailMultiAlternatives:
     """The e-mail of a booking message, from the booking as it is now, in the recipient's
     language; an invite or cancellation carries the booking's calendar event."""
@@ -384,7 +394,7 @@ def render(message: OutgoingMessage, booking: Booking) -> EmailMultiAlternatives
                 booking,
                 sequence=message.sequence or 0,
                 cancelled=method == "CANCEL",
-                attendees=attendees(message),
+                attendees=_attendees(message),
             )
         return compose(
             message,

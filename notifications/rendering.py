@@ -10,6 +10,7 @@ bodies (RFC 6047), which is what makes Outlook, Google and Apple show Accept / D
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from email.headerregistry import Address
 from email.mime.text import MIMEText
 from urllib.parse import urlsplit
@@ -72,12 +73,15 @@ def site_domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
-def attendees(message: OutgoingMessage) -> tuple[Person, ...]:
-    """Everyone this version of the event went to: each gets their own e-mail, and every copy
-    lists all of them, as a meeting invite does."""
+def attendees(message: OutgoingMessage, *, roles: Iterable[str] | None = None) -> tuple[Person, ...]:
+    """Everyone this version of the event went to (with `roles`, those of these roles): each
+    gets their own e-mail, and a copy lists them, as a meeting invite does. Which roles a
+    recipient may see is their domain's decision."""
     rows = OutgoingMessage.objects.filter(
         subject_key=message.subject_key, kind=message.kind, sequence=message.sequence
     ).order_by("id")
+    if roles is not None:
+        rows = rows.filter(role__in=list(roles))
     return tuple(Person(email, name) for email, name in rows.values_list("recipient_email", "recipient_name"))
 
 
