@@ -11,11 +11,11 @@ from django.utils.translation import ngettext
 
 from bookings.models import Booking, Slot
 from notifications.calendar import CalendarEvent, Person, event_uid
-from notifications.rendering import long_datetime, site_domain
+from notifications.rendering import long_datetime, site_domain, site_url
 
 
 def booking_url(booking: Booking) -> str:
-    return f"{settings.SITE_URL}/bookings/{booking.pk}/"
+    return site_url(f"/bookings/{booking.pk}/")
 
 
 def organizer_for(booking: Booking) -> Person:
@@ -96,7 +96,7 @@ def slot_event(slot: Slot, *, language: str = "da") -> CalendarEvent:
         organizer=Person(settings.CALENDAR_ORGANIZER_EMAIL, offer.company.name),
         location=offer.place,
         description=f"{offer.description.strip()}\n\n{free}",
-        url=f"{settings.SITE_URL}/offers/{offer.pk}/",
+        url=site_url(f"/offers/{offer.pk}/"),
         tentative=True,
         last_modified=slot.updated_at,
     )
