@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -28,7 +27,7 @@ def booking_description(booking: Booking) -> str:
     """What a teacher needs on the day, in the active language."""
     offer, school_class = booking.slot.offer, booking.school_class
     lines = [offer.description.strip(), ""]
-    ends = date_format(timezone.localtime(booking.slot.end), "H:i")
+    ends = f"{timezone.localtime(booking.slot.end):%H:%M}"
     lines.append(_("Time: %(start)s–%(end)s") % {"start": long_datetime(booking.slot.start), "end": ends})
     lines.append(_("Address: %(address)s") % {"address": offer.place})
     if offer.meeting_point:
