@@ -4,17 +4,17 @@ feeds share. notifications.calendar writes them."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bookings.models import Booking, Slot
 from notifications.calendar import CalendarEvent, Person, event_uid
-from notifications.rendering import site_domain
+from notifications.rendering import long_datetime, site_domain, site_url
 
 
 def booking_url(booking: Booking) -> str:
-    return f"{settings.SITE_URL}/bookings/{booking.pk}/"
+    return site_url(f"/bookings/{booking.pk}/")
 
 
 def organizer_for(booking: Booking) -> Person:
@@ -27,6 +27,8 @@ def booking_description(booking: Booking) -> str:
     """What a teacher needs on the day, in the active language."""
     offer, school_class = booking.slot.offer, booking.school_class
     lines = [offer.description.strip(), ""]
+    ends = f"{timezone.localtime(booking.slot.end):%H:%M}"
+    lines.append(_("Time: %(start)s–%(end)s") % {"start": long_datetime(booking.slot.start), "end": ends})
     lines.append(_("Address: %(address)s") % {"address": offer.place})
     if offer.meeting_point:
         lines.append(_("Meeting point: %(place)s") % {"place": offer.meeting_point})
@@ -81,7 +83,9 @@ def slot_event(slot: Slot, *, language: str = "da") -> CalendarEvent:
     """A free slot in an offer's public feed."""
     offer = slot.offer
     with translation.override(language):
-        free = _("%(classes)d free places for classes") % {"classes": slot.free_classes}
+        free = ngettext("Room for %(classes)d more class", "Room for %(classes)d more classes", slot.free_classes) % {
+            "classes": slot.free_classes
+        }
     return CalendarEvent(
         uid=event_uid("slot", slot.pk, site_domain()),
         sequence=0,
@@ -91,7 +95,7 @@ def slot_event(slot: Slot, *, language: str = "da") -> CalendarEvent:
         organizer=Person(settings.CALENDAR_ORGANIZER_EMAIL, offer.company.name),
         location=offer.place,
         description=f"{offer.description.strip()}\n\n{free}",
-        url=f"{settings.SITE_URL}/offers/{offer.pk}/",
+        url=site_url(f"/offers/{offer.pk}/"),
         tentative=True,
         last_modified=slot.updated_at,
     )

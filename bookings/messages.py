@@ -13,24 +13,27 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bookings.calendar_events import booking_description, booking_event, booking_url
-from bookings.models import Booking
+from bookings.models import Booking, BookingEvent, Slot
+from notifications.calendar import Person
 from notifications.models import OutgoingMessage
 from notifications.registry import subject_key
-from notifications.rendering import attendees, compose
+from notifications.rendering import attendees, compose, long_datetime
 from notifications.services import Message, Recipient, days_before, messages_enqueue
 
 SUBJECT_TYPE = "booking"
+
+logger = logging.getLogger(__name__)
 
 
 class Kind(models.TextChoices):
@@ -64,7 +67,9 @@ class Change(enum.Enum):
 
 
 ENDED = (Change.DECLINED, Change.CANCELLED, Change.EXPIRED)
-# Pending messages a change makes obsolete; any change not listed withdraws both kinds.
+# Pending messages a change makes obsolete; any change not listed withdraws all of these (a
+# request moved twice before delivery tells of its last move only).
+WITHDRAWN = [Kind.REMINDER, Kind.PENDING_NUDGE, Kind.REQUEST_RECEIVED, Kind.NEW_REQUEST, Kind.WAITLISTED]
 WITHDRAWN_BY = {
     Change.CREATED: [],
     Change.CONFIRMED: [Kind.PENDING_NUDGE],
@@ -86,17 +91,66 @@ def reminder_days_of(offer_reminder_days: str) -> list[int]:
 # Writing -----------------------------------------------------------------------------------
 
 
-def _message(kind: str, booking: Booking, recipient: Recipient, *, due_at: dt.datetime, key: str) -> Message:
-    """The dedup key names the booking's slot too, so the same kind sent again after a move
-    is a new message; its form is that of every row ever written, so none is written twice."""
+def change_number(booking: Booking, change: Change) -> int:
+    """How many changes the booking has had, counting its creation: the booking's recorded
+    events (a slot's new time is no event of its own, but raises the calendar sequence).
+    A booking's creation is always its first event, so that needs no query."""
+    if change == Change.CREATED:
+        return 1
+    return BookingEvent.objects.filter(booking_id=booking.pk).count()
+
+
+def _message(
+    kind: str,
+    booking: Booking,
+    recipient: Recipient,
+    *,
+    due_at: dt.datetime,
+    key: str,
+    number: int,
+    context: dict | None = None,
+) -> Message:
+    """The dedup key names the change (`number`, see change_number), so a new change of the
+    same kind (a request moved and moved back, say) is a new message, while the same change
+    saved twice is one."""
     sequence = booking.invite_sequence
     return Message(
         kind=kind,
         recipient=recipient,
         due_at=due_at,
         sequence=sequence,
-        dedup_key=f"{kind}:{booking.pk}:{booking.slot_id}:{key}:{recipient.email}",
+        dedup_key=f"{kind}:{booking.pk}:{booking.slot_id}:{key}:#{number}:{recipient.email}",
+        context=context,
     )
+
+
+def _slot_before_move(booking: Booking) -> dict | None:
+    """The time a moved booking moved from, {"start": …, "end": …} in ISO 8601, as the old
+    slot has it now, which is as it was at the move. Each message of a booking keeps the slot
+    it was written for, so the old slot is that of the newest message; if that message is of
+    this move already (the move saved twice), it keeps the time itself."""
+    newest = (
+        OutgoingMessage.objects.filter(subject_key=booking_subject_key(booking.pk), context__has_key="slot")
+        .order_by("-id")
+        .values_list("context", flat=True)
+        .first()
+    )
+    if newest is None:
+        return None
+    if newest["slot"] == booking.slot_id:
+        return newest.get("moved_from")
+    old = Slot.objects.filter(pk=newest["slot"]).values("start", "end").first()
+    return {"start": old["start"].isoformat(), "end": old["end"].isoformat()} if old else None
+
+
+def _context(booking: Booking, change: Change) -> dict:
+    """What the messages of a change keep for rendering: the booking's slot, and after a
+    move the time it moved from."""
+    context: dict = {"slot": booking.slot_id}
+    moved_from = _slot_before_move(booking) if change == Change.MOVED else None
+    if moved_from:
+        context["moved_from"] = moved_from
+    return context
 
 
 def _messages(
@@ -108,6 +162,8 @@ def _messages(
     recipients: list[Recipient],
     reminder_days: list[int],
     now: dt.datetime,
+    number: int,
+    context: dict,
 ) -> list[Message]:
     teachers = [r for r in recipients if r.role == Role.TEACHER]
     hosts = [r for r in recipients if r.role == Role.HOST]
@@ -115,7 +171,10 @@ def _messages(
     messages: list[Message] = []
 
     def add(kind: str, people: list[Recipient], *, due_at: dt.datetime = now, key: str = "") -> None:
-        messages.extend(_message(kind, booking, person, due_at=due_at, key=key or str(sequence)) for person in people)
+        messages.extend(
+            _message(kind, booking, person, due_at=due_at, key=key or str(sequence), number=number, context=context)
+            for person in people
+        )
 
     if change in ENDED:
         if sequence is not None:  # it was in calendars: take it out
@@ -165,21 +224,50 @@ def booking_messages_enqueue(
     role model of the old slot, say): they get the event's cancellation. Pending reminders
     and nudges that no longer apply are withdrawn; a change saved twice writes nothing new
     and withdraws nothing it wrote itself (the dedup key is unique)."""
+    number, context = change_number(booking, change), _context(booking, change)
     messages = _messages(
-        booking, change, start=start, deadline=deadline, recipients=recipients, reminder_days=reminder_days, now=now
+        booking,
+        change,
+        start=start,
+        deadline=deadline,
+        recipients=recipients,
+        reminder_days=reminder_days,
+        now=now,
+        number=number,
+        context=context,
     )
     if removed and booking.invite_sequence is not None:
         key = str(booking.invite_sequence)
-        messages += [_message(Kind.CANCELLATION, booking, person, due_at=now, key=key) for person in removed]
+        messages += [
+            _message(Kind.CANCELLATION, booking, person, due_at=now, key=key, number=number, context=context)
+            for person in removed
+        ]
     messages_enqueue(
         subject_key=booking_subject_key(booking.pk),
         messages=messages,
-        withdrawing=WITHDRAWN_BY.get(change, [Kind.REMINDER, Kind.PENDING_NUDGE]),
+        withdrawing=WITHDRAWN_BY.get(change, WITHDRAWN),
         now=now,
     )
 
 
+def booking_messages_failed(*, booking: Booking, error: Exception) -> None:
+    """Record on the booking why its new-booking messages could not be written, for the
+    admin to see. Logged as an error: someone has to look at the booking's data."""
+    logger.error("Writing the messages of new booking %s failed", booking.pk, exc_info=error)
+    booking.messages_error = f"{timezone.now():%Y-%m-%d %H:%M}: {type(error).__name__}: {error}"[:2000]
+    Booking.objects.filter(pk=booking.pk).update(messages_error=booking.messages_error)
+
+
 # Delivering --------------------------------------------------------------------------------
+
+
+# Messages about a state of the booking: true only while the booking is in it.
+STATE_KINDS = {
+    Kind.REQUEST_RECEIVED: Booking.Status.REQUESTED,
+    Kind.NEW_REQUEST: Booking.Status.REQUESTED,
+    Kind.PENDING_NUDGE: Booking.Status.REQUESTED,
+    Kind.WAITLISTED: Booking.Status.WAITLISTED,
+}
 
 
 def booking_for_message(pk: str) -> Booking | None:
@@ -195,7 +283,10 @@ def booking_for_message(pk: str) -> Booking | None:
 
 def is_current(message: OutgoingMessage, booking: Booking) -> bool:
     """Whether the message still says something true. A newer invite replaces an older one;
-    a reminder of a booking that was cancelled or moved is not sent."""
+    a reminder of a booking that was cancelled or moved is not sent, nor is a message about a
+    request or a waitlist place once the booking has left that state."""
+    if message.kind in STATE_KINDS:
+        return booking.status == STATE_KINDS[message.kind]
     if message.kind == Kind.INVITE:
         return booking.holds_place and booking.invite_sequence == message.sequence
     if message.kind == Kind.REMINDER:
@@ -204,14 +295,41 @@ def is_current(message: OutgoingMessage, booking: Booking) -> bool:
             and booking.invite_sequence == message.sequence
             and booking.slot.start > timezone.now()
         )
-    if message.kind == Kind.PENDING_NUDGE:
-        return booking.status == Booking.Status.REQUESTED
     return True
 
 
-def _subject(kind: str, booking: Booking, sequence: int | None) -> str:
-    title, when = booking.slot.offer.title, date_format(timezone.localtime(booking.slot.start), "DATETIME_FORMAT")
+def _moved_from(message: OutgoingMessage) -> dt.datetime | None:
+    """The time the booking moved from, if the message is about a move."""
+    moved_from = (message.context or {}).get("moved_from")
+    return dt.datetime.fromisoformat(moved_from["start"]) if moved_from else None
+
+
+MOVED_SUBJECTS = {
+    Kind.INVITE: gettext_lazy("Moved: %(title)s, %(when)s"),
+    Kind.REQUEST_RECEIVED: gettext_lazy("Request moved: %(title)s, %(when)s"),
+    Kind.NEW_REQUEST: gettext_lazy("Request moved: %(class)s for %(title)s, %(when)s"),
+}
+MOVED_INTROS = {
+    Kind.INVITE: gettext_lazy("The visit has been moved from %(old)s to %(new)s."),
+    Kind.REQUEST_RECEIVED: gettext_lazy(
+        "Your request has been moved from %(old)s to %(new)s. The host will confirm or decline it."
+    ),
+    Kind.NEW_REQUEST: gettext_lazy(
+        "A class has moved its request from %(old)s to %(new)s. Please confirm or decline it in Brobyg."
+    ),
+}
+MOVED_TENTATIVE = gettext_lazy(
+    "The visit has been moved from %(old)s to %(new)s and awaits the host's confirmation. "
+    "Your calendar shows it as tentative."
+)
+
+
+def _subject(message: OutgoingMessage, booking: Booking) -> str:
+    kind, sequence = message.kind, message.sequence
+    title, when = booking.slot.offer.title, long_datetime(booking.slot.start)
     values = {"title": title, "when": when, "class": booking.school_class.name}
+    if kind in MOVED_SUBJECTS and _moved_from(message):
+        return MOVED_SUBJECTS[kind] % values
     subjects = {
         Kind.INVITE: _("Confirmed: %(title)s, %(when)s") if not sequence else _("Changed: %(title)s, %(when)s"),
         Kind.CANCELLATION: _("Cancelled: %(title)s, %(when)s"),
@@ -227,7 +345,13 @@ def _subject(kind: str, booking: Booking, sequence: int | None) -> str:
     return subjects[kind] % values
 
 
-def _intro(kind: str, booking: Booking) -> str:
+def _intro(message: OutgoingMessage, booking: Booking) -> str:
+    kind, moved_from = message.kind, _moved_from(message)
+    if kind in MOVED_INTROS and moved_from:
+        times = {"old": long_datetime(moved_from), "new": long_datetime(booking.slot.start)}
+        if kind == Kind.INVITE and booking.status == Booking.Status.REQUESTED:
+            return MOVED_TENTATIVE % times
+        return MOVED_INTROS[kind] % times
     intros = {
         Kind.INVITE: _("The visit is confirmed and in your calendar. Details below."),
         Kind.CANCELLATION: _("The visit is cancelled and removed from your calendar."),
@@ -250,6 +374,15 @@ def _intro(kind: str, booking: Booking) -> str:
 CALENDAR_METHODS = {Kind.INVITE: "REQUEST", Kind.CANCELLATION: "CANCEL"}
 
 
+def _attendees(message: OutgoingMessage) -> tuple[Person, ...]:
+    """Whom a copy of the invite lists. A role model (perhaps an apprentice of 17) sees only
+    themself: not the teacher's address, nor anyone else's. The teacher and the host see
+    each other; a role model's address is not theirs to hand out."""
+    if message.role == Role.ROLE_MODEL:
+        return (Person(message.recipient_email, message.recipient_name),)
+    return attendees(message, roles=(Role.TEACHER, Role.HOST))
+
+
 def render(message: OutgoingMessage, booking: Booking) -> EmailMultiAlternatives:
     """The e-mail of a booking message, from the booking as it is now, in the recipient's
     language; an invite or cancellation carries the booking's calendar event."""
@@ -261,12 +394,12 @@ def render(message: OutgoingMessage, booking: Booking) -> EmailMultiAlternatives
                 booking,
                 sequence=message.sequence or 0,
                 cancelled=method == "CANCEL",
-                attendees=attendees(message),
+                attendees=_attendees(message),
             )
         return compose(
             message,
-            subject=_subject(message.kind, booking, message.sequence),
-            intro=_intro(message.kind, booking),
+            subject=_subject(message, booking),
+            intro=_intro(message, booking),
             details=booking_description(booking),
             url=booking_url(booking),
             link_text=_("Open the booking in Brobyg"),

@@ -260,6 +260,16 @@ class Booking(TimeStampedModel):
             "second, or by the booking's next change if that comes first."
         ),
     )
+    messages_error = models.TextField(
+        _("messages error"),
+        blank=True,
+        db_default="",  # booking_sql.insert_booking leaves it out
+        editable=False,
+        help_text=_(
+            "Why the new booking's e-mails could not be written. They are not tried again; the "
+            "booking's next change writes its own e-mails."
+        ),
+    )
 
     objects = BookingQuerySet.as_manager()
 

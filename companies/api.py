@@ -6,9 +6,14 @@ from companies.selectors import company_list
 
 
 class RoleModelSerializer(serializers.ModelSerializer):
+    """A role model as the public sees them: first name and job, never the surname (see
+    RoleModel.public_name) nor the e-mail address."""
+
+    first_name = serializers.CharField(source="public_name", read_only=True)
+
     class Meta:
         model = RoleModel
-        fields = ["id", "name", "job_title", "education_path", "is_young_ambassador"]
+        fields = ["id", "first_name", "job_title", "education_path", "is_young_ambassador"]
 
 
 class CompanySerializer(serializers.ModelSerializer):

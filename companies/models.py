@@ -74,3 +74,15 @@ class RoleModel(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.job_title}"
+
+    @property
+    def first_name(self) -> str:
+        """The first word of the name: the one field keeps the full name."""
+        return next(iter(self.name.split()), "")
+
+    @property
+    def public_name(self) -> str:
+        """The name shown to anyone: the first name. A young ambassador may be an apprentice
+        of 16 whose surname the public has no need of, and every role model is shown alike,
+        so that a missing surname singles nobody out."""
+        return self.first_name

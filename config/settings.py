@@ -166,8 +166,10 @@ if EMAIL_URL:
 else:
     EMAIL_BACKEND = "notifications.backends.EmlFileBackend"
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
-# A mail server that hangs must not hold a delivery worker until django-q2 kills it.
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# A mail server that hangs must not hold a delivery worker until django-q2 kills it. Seconds per
+# socket operation; the delivery task claims messages for Q_CLUSTER["timeout"] less this and a
+# margin (notifications/tasks.py), so keep it well below that timeout.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # A message claimed by a worker that died is sent again after this many seconds.
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=300)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Brobyg <brobyg@localhost>")

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +8,7 @@ from rest_framework.response import Response
 
 from notifications.feeds import cache_key, feed_name
 from notifications.models import CalendarFeed, new_feed_token
+from notifications.rendering import site_url
 from notifications.selectors import feeds_for_user
 
 
@@ -25,7 +25,7 @@ class CalendarFeedSerializer(serializers.ModelSerializer):
         return feed_name(feed)
 
     def get_https_url(self, feed: CalendarFeed) -> str:
-        return settings.SITE_URL + reverse("calendar-feed", args=[feed.token])
+        return site_url(reverse("calendar-feed", args=[feed.token]))
 
     def get_webcal_url(self, feed: CalendarFeed) -> str:
         return "webcal://" + self.get_https_url(feed).split("://", 1)[1]

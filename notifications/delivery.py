@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import socket
+import threading
 import time
 
 from django.conf import settings
@@ -49,10 +51,16 @@ def claim_timeout() -> dt.timedelta:
     return CLAIM_TIMEOUT if seconds is None else dt.timedelta(seconds=float(seconds))
 
 
+STALE_CLAIM = "The claim timed out: the worker sending it stopped (killed, or out of time)."
+
+
 def release_stale_claims(*, now: dt.datetime) -> int:
-    return OutgoingMessage.objects.filter(status=Status.SENDING, claimed_at__lt=now - claim_timeout()).update(
-        status=Status.PENDING
-    )
+    """Put rows whose claim timed out back to pending, to be sent by the next pass. The claim
+    counted as an attempt, so a message that kills every worker sending it ends FAILED
+    after MAX_ATTEMPTS instead of being claimed again forever."""
+    stale = OutgoingMessage.objects.filter(status=Status.SENDING, claimed_at__lt=now - claim_timeout())
+    given_up = stale.filter(attempts__gte=MAX_ATTEMPTS).update(status=Status.FAILED, last_error=STALE_CLAIM)
+    return given_up + stale.update(status=Status.PENDING, last_error=STALE_CLAIM)
 
 
 def due_message_ids(*, now: dt.datetime, limit: int) -> list[int]:
@@ -107,6 +115,33 @@ def deliver_one(message_id: int, *, connection=None) -> str | None:
     return Status.SENT
 
 
+def _shut_down(connection) -> None:
+    """Shut the socket of an SMTP connection (Django's backend keeps smtplib's SMTP object as
+    `connection.connection`), so that a send blocked on it fails at once. Called from a timer
+    thread; shutdown() wakes a blocked recv() where close() would not."""
+    sock = getattr(getattr(connection, "connection", None), "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):  # already closed: nothing to cut
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+@contextlib.contextmanager
+def _cut_off(connection, at: float | None):
+    """Shut the mail connection down at `at` (a time.monotonic() value) if it is still in use
+    then. EMAIL_TIMEOUT bounds each socket operation, not a send: a server answering each
+    line just inside it holds a send for many times that."""
+    if at is None:
+        yield
+        return
+    timer = threading.Timer(max(at - time.monotonic(), 0.0), _shut_down, args=(connection,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
 def _reopen(connection) -> None:
     """A fresh connection after a failed send. A server that answered 421 or dropped the
     connection leaves Django's SMTP backend holding a closed one, which it does not reopen by
@@ -121,42 +156,53 @@ def _reopen(connection) -> None:
 
 def write_pending(*, deadline: float | None = None) -> None:
     """Have each domain write the messages it deferred (a new booking's, say), batch
-    after batch while it has more and the time lasts."""
+    after batch while it has more and the time lasts. A domain that fails is logged and
+    asked again next pass: its failure must not keep what is already due from being sent."""
     for source in message_sources():
         if source.write_pending is None:
             continue
-        while source.write_pending() and (deadline is None or time.monotonic() < deadline):
-            pass
+        try:
+            while source.write_pending() and (deadline is None or time.monotonic() < deadline):
+                pass
+        except Exception:
+            logger.exception("Writing the deferred %s messages failed", source.subject_type)
 
 
-def deliver_due(*, limit: int = 500, deadline: float | None = None) -> int:
+def deliver_due(*, limit: int = 500, deadline: float | None = None, cutoff: float | None = None) -> int:
     """Write the messages domains deferred, then send what is due now over one mail
     connection. Returns how many were sent.
 
-    With a `deadline` (a time.monotonic() value) no message is claimed after it, so that a
-    caller with a time limit (the django-q2 task) is not killed in the middle of a send."""
+    For a caller with a time limit (the django-q2 task), two time.monotonic() values: no
+    message is claimed after `deadline`, and at `cutoff` the mail connection is shut, which
+    ends a send still going (it is retried later, as any failed send). A worker is then never
+    killed in the middle of a send, which would leave its row claimed for the claim timeout."""
     write_pending(deadline=deadline)
     now = timezone.now()
     release_stale_claims(now=now)
     ids = due_message_ids(now=now, limit=limit)
     if not ids:
         return 0
+
+    def out_of_time() -> bool:
+        return deadline is not None and time.monotonic() >= deadline
+
     sent = 0
     connection = get_connection()
-    try:
-        connection.open()
-    except Exception as error:
-        logger.warning("Mail server unavailable: %s", error)
-    try:
-        for message_id in ids:
-            if deadline is not None and time.monotonic() >= deadline:
-                break
-            status = deliver_one(message_id, connection=connection)
-            if status == Status.SENT:
-                sent += 1
-            elif status in (Status.PENDING, Status.FAILED):
-                _reopen(connection)
-    finally:
-        with contextlib.suppress(Exception):  # closing a broken connection may fail; nothing to record
-            connection.close()
+    with _cut_off(connection, cutoff):
+        try:
+            connection.open()
+        except Exception as error:
+            logger.warning("Mail server unavailable: %s", error)
+        try:
+            for message_id in ids:
+                if out_of_time():
+                    break
+                status = deliver_one(message_id, connection=connection)
+                if status == Status.SENT:
+                    sent += 1
+                elif status in (Status.PENDING, Status.FAILED) and not out_of_time():
+                    _reopen(connection)
+        finally:
+            with contextlib.suppress(Exception):  # closing a broken connection may fail; nothing to record
+                connection.close()
     return sent

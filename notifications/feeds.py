@@ -34,7 +34,7 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 CACHE_SECONDS = 24 * 3600
 # Part of every ETag: raise it when a deployment changes what a feed looks like, so that
 # subscribers holding an old ETag download the new form instead of getting 304.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def feed_name(feed: CalendarFeed) -> str:

@@ -44,6 +44,12 @@ class OutgoingMessage(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
+    context = models.JSONField(
+        _("context"),
+        default=dict,
+        blank=True,
+        help_text=_("What the domain kept from the change for the message to tell, such as a time before a move."),
+    )
     dedup_key = models.CharField(
         _("deduplication key"),
         max_length=200,

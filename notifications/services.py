@@ -37,6 +37,7 @@ class Message:
     due_at: dt.datetime
     dedup_key: str
     sequence: int | None = None
+    context: dict | None = None  # stored on the row (JSON) for its domain to render
 
 
 _COLUMNS = (
@@ -53,6 +54,7 @@ _COLUMNS = (
     "attempts",
     "last_error",
     "subject",
+    "context",
     "created_at",
 )
 
@@ -68,13 +70,15 @@ def _insert(subject_key: str, messages: Sequence[Message], *, now: dt.datetime) 
     SQL because it runs inside every booking's transaction, and bulk_create's model
     instances cost more than the statement."""
     adapt = connection.ops.adapt_datetimefield_value
+    adapt_context = OutgoingMessage._meta.get_field("context").get_db_prep_value
     created = adapt(now)
     values: list[object] = []
     for message in messages:
         person = message.recipient
         values += [message.kind, subject_key, person.role, person.email, person.name, person.language]
         values += [message.sequence, adapt(message.due_at), message.dedup_key[:DEDUP_KEY_LENGTH]]
-        values += [OutgoingMessage.Status.PENDING, 0, "", "", created]
+        context = adapt_context(message.context or {}, connection, prepared=False)
+        values += [OutgoingMessage.Status.PENDING, 0, "", "", context, created]
     columns = ", ".join(f'"{column}"' for column in _COLUMNS)
     marks = ", ".join(["(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"] * len(messages))
     with connection.cursor() as cursor:

@@ -14,7 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from bookings.messages import Change, Recipient, Role, booking_messages_enqueue, reminder_days_of
+from bookings.messages import (
+    Change,
+    Recipient,
+    Role,
+    booking_messages_enqueue,
+    booking_messages_failed,
+    reminder_days_of,
+)
 from bookings.models import Booking, BookingEvent
 
 ANNOUNCE_BATCH = 100
@@ -67,10 +74,17 @@ def announce(
 def announce_creation(bookings: list[Booking]) -> None:
     """Write the messages of the new bookings among `bookings` whose messages are not written
     yet. Called on bookings loaded (and locked) for a change, before the change, so that
-    what the booking's creation tells comes first and from the booking as it was created."""
+    what the booking's creation tells comes first and from the booking as it was created.
+    Each booking is written in its own savepoint: one that fails (bad data on its offer,
+    say) keeps the error on the booking and is not tried again, and neither stops the
+    others' messages nor the change in progress."""
     pending = [booking for booking in bookings if booking.messages_pending]
     for booking in pending:
-        announce(booking, Change.CREATED, now=booking.created_at)
+        try:
+            with transaction.atomic():
+                announce(booking, Change.CREATED, now=booking.created_at)
+        except Exception as error:  # any failure stays with this booking
+            booking_messages_failed(booking=booking, error=error)
         booking.messages_pending = False
     if pending:
         Booking.objects.filter(pk__in=[booking.pk for booking in pending]).update(messages_pending=False)

@@ -274,8 +274,8 @@ def test_a_dropped_connection_costs_one_message_not_the_rest_of_the_pass(due_inv
 
 
 def test_delivery_task_stops_claiming_when_its_time_is_up(due_invites, monkeypatch):
-    """The schedule's task polls for RUN_SECONDS (50) and django-q2 kills a task after
-    Q_CLUSTER["timeout"] (60). A pass over a big batch (an open day's invites, a slow mail
+    """The schedule's task polls for tasks.claim_seconds() (45) and django-q2 kills a task
+    after Q_CLUSTER["timeout"] (60). A pass over a big batch (an open day's invites, a slow mail
     server) that starts near the end must stop claiming at the end of the task's time, or the
     worker is killed mid-send: that row stays "sending" for the claim timeout and may go out
     twice. Here each send takes 0.1 s and the task has 0.3 s for 12 messages."""

@@ -625,14 +625,14 @@ def test_offer_feed_lists_the_bookable_slots_of_a_published_offer(client, offer,
     events = events_in(response.content)
     assert set(events) == {event_uid("slot", bookable.pk, "brobyg.example.dk")}
     (event,) = events.values()
-    assert "2 ledige pladser til klasser" in str(event["DESCRIPTION"])
+    assert "Plads til 2 klasser mere" in str(event["DESCRIPTION"])
     assert str(event["STATUS"]) == "TENTATIVE"
     assert fetch(client, url, if_none_match=response["ETag"]).status_code == 304
 
     book(teacher, factories.SchoolClassFactory(school=teacher.school), bookable)
     after = fetch(client, url, if_none_match=response["ETag"])
     assert after.status_code == 200
-    assert "1 ledige pladser til klasser" in str(
+    assert "Plads til 1 klasse mere" in str(
         events_in(after.content)[event_uid("slot", bookable.pk, site_domain())]["DESCRIPTION"]
     )
 

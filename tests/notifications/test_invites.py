@@ -55,6 +55,12 @@ def attendees_of(component) -> dict[str, dict[str, str]]:
     return {str(value).removeprefix("mailto:").lower(): dict(value.params) for value in values}
 
 
+def attendees_shown_to(visit, address: str) -> set[str]:
+    """Whom a copy of the invite lists: a role model only themself; the teacher and the host
+    each other (role models' addresses are theirs to give)."""
+    return {address} if address == visit.role_model_email else {visit.teacher_email, visit.host_email}
+
+
 # An invite as it arrives ------------------------------------------------------------------
 
 
@@ -75,9 +81,10 @@ def test_auto_confirmed_booking_sends_one_invite_each_to_teacher_host_and_role_m
         assert invite_calendar(message).method == "REQUEST"
 
 
-def test_invite_calendar_has_utc_stamp_brobyg_as_organizer_and_everyone_as_attendee(visit, mailbox):
+def test_invite_calendar_has_utc_stamp_brobyg_as_organizer_and_the_people_it_may_show_as_attendees(visit, mailbox):
     """Every VEVENT has DTSTAMP in UTC; the ORGANIZER is the installation's calendar address
-    shown with the company's name; each recipient is an ATTENDEE asked to reply (RSVP=TRUE)."""
+    shown with the company's name; the recipient and those their copy may show (see
+    attendees_shown_to) are ATTENDEEs asked to reply (RSVP=TRUE)."""
     visit.book()
 
     received = deliver(mailbox)
@@ -91,12 +98,13 @@ def test_invite_calendar_has_utc_stamp_brobyg_as_organizer_and_everyone_as_atten
             assert str(organizer).lower() == f"mailto:{organizer_email()}".lower()
             assert organizer.params["CN"] == "Bølge & Strøm Værft A/S"
             attendees = attendees_of(component)
-            assert set(attendees) == visit.everyone
+            assert set(attendees) == attendees_shown_to(visit, address)
             assert all(params.get("RSVP") == "TRUE" for params in attendees.values())
         # An independent parser reads the same people.
         ical_event = parsed.ical.events[0]
         assert ical_event.organizer.common_name == "Bølge & Strøm Værft A/S"
-        assert {attendee.uri.removeprefix("mailto:").lower() for attendee in ical_event.attendees} == visit.everyone
+        shown = {attendee.uri.removeprefix("mailto:").lower() for attendee in ical_event.attendees}
+        assert shown == attendees_shown_to(visit, address)
         assert all(attendee.rsvp for attendee in ical_event.attendees)
 
 
@@ -170,8 +178,27 @@ def test_invite_then_move_then_cancel_keep_one_uid_with_rising_sequence(visit, m
         assert second.event.status == "CONFIRMED"
         assert third.event.status == "CANCELLED"
         for parsed in (second, third):  # an update and a cancellation go to the same attendees
-            assert set(attendees_of(parsed.component())) == visit.everyone
+            assert set(attendees_of(parsed.component())) == attendees_shown_to(visit, address)
             assert str(parsed.component()["ORGANIZER"]).lower() == f"mailto:{organizer_email()}".lower()
+
+
+def test_role_model_invite_shows_neither_the_teacher_nor_the_other_attendees(visit, mailbox):
+    """A role model (perhaps an apprentice of 17) gets an invite that lists the organizer and
+    themself only: no ATTENDEE line for the teacher or the host, and the teacher's name and
+    e-mail address nowhere in the e-mail or its calendar."""
+    visit.book()
+
+    message = only_message(deliver(mailbox), visit.role_model_email)
+
+    parsed = invite_calendar(message)
+    assert set(attendees_of(parsed.component())) == {visit.role_model_email}
+    assert visit.teacher_email not in parsed.event.description
+    raw = message.as_string()
+    for teacher in (visit.teacher_email, visit.teacher.user.get_full_name()):
+        assert teacher not in raw
+        for part in message.walk():
+            if not part.is_multipart():
+                assert teacher not in part.get_content()
 
 
 def test_role_model_of_the_old_slot_hears_that_a_moved_visit_left_their_calendar(visit, mailbox):

@@ -13,8 +13,8 @@ import datetime as dt
 
 import pytest
 
-from bookings import services
-from bookings.messages import Kind, booking_subject_key
+from bookings import messages, services
+from bookings.messages import Change, Kind, booking_subject_key
 from bookings.models import Booking
 from notifications.models import OutgoingMessage
 from tests import factories
@@ -122,8 +122,9 @@ def test_slot_change_before_the_delivery_pass_tells_everyone_what_it_would_have_
 
 
 def test_waitlisted_class_promoted_before_the_delivery_pass_hears_both_in_order(visit):
-    """The teacher of a class that went on the waitlist and got a place before any message was
-    written is told both: on the waitlist, then the invite."""
+    """A class that went on the waitlist and got a place before any message was written has
+    both written, in order: on the waitlist, then the invite (the first is withdrawn, not
+    sent, as the booking has left the waitlist)."""
     visit.slot.capacity_classes = 1
     visit.slot.save()
     holder = create(visit)
@@ -138,3 +139,67 @@ def test_waitlisted_class_promoted_before_the_delivery_pass_hears_both_in_order(
     ).order_by("id")
     assert [message.kind for message in messages if message.kind != Kind.REMINDER] == [Kind.WAITLISTED, Kind.INVITE]
     assert not Booking.objects.get(pk=waiting.pk).messages_pending
+
+
+# One booking that cannot be announced ------------------------------------------------------
+
+
+def _fail_creation_of(monkeypatch, bad: Booking) -> None:
+    """Make writing `bad`'s creation messages fail (as an offer whose reminder days overflow a
+    date would); its other changes and every other booking are written as usual."""
+    real = messages._messages
+
+    def failing(booking, change, **arguments):
+        if booking.pk == bad.pk and change == Change.CREATED:
+            raise OverflowError("date value out of range")
+        return real(booking, change, **arguments)
+
+    monkeypatch.setattr(messages, "_messages", failing)
+
+
+def _three_bookings(visit: Visit) -> list[Booking]:
+    visit.slot.capacity_classes = 3
+    visit.slot.save()
+    school = visit.school_class.school
+    classes = [visit.school_class, *(factories.SchoolClassFactory(school=school, grade=8) for _ in range(2))]
+    return [create(visit, school_class) for school_class in classes]
+
+
+def test_booking_whose_messages_fail_does_not_stop_the_other_bookings_e_mails(visit, mailbox, monkeypatch):
+    """Of three new bookings, the middle one's messages cannot be written: the other two
+    bookings' invites are written and sent in the same pass; the failure is recorded on the
+    bad booking, which is not retried every pass."""
+    first, bad, last = _three_bookings(visit)
+    _fail_creation_of(monkeypatch, bad)
+
+    deliver(mailbox)
+
+    for booking in (first, last):
+        rows = outbox(booking)
+        assert [row[0] for row in rows].count(Kind.INVITE) == 3
+        assert {row[4] for row in rows if row[0] == Kind.INVITE} == {OutgoingMessage.Status.SENT}
+    assert outbox(bad) == []
+    bad.refresh_from_db()
+    assert "OverflowError: date value out of range" in bad.messages_error
+    assert not bad.messages_pending
+    assert services.bookings_announce_new() == 0
+
+
+def test_booking_whose_creation_messages_fail_can_still_be_cancelled(visit, mailbox, monkeypatch):
+    """A change of a new booking first writes its creation messages; if those fail, the
+    change goes through all the same (no 500), its own messages are written and the
+    failure is recorded on the booking."""
+    first, bad, last = _three_bookings(visit)
+    _fail_creation_of(monkeypatch, bad)
+
+    _cancel(visit, bad)
+
+    bad.refresh_from_db()
+    assert bad.status == Booking.Status.CANCELLED
+    assert "OverflowError" in bad.messages_error
+    assert not bad.messages_pending
+    assert {row[0] for row in outbox(bad)} == {Kind.CANCELLATION}
+    deliver(mailbox)
+    invites = [row for row in outbox(first) + outbox(last) if row[0] == Kind.INVITE]
+    assert len(invites) == 6
+    assert {row[4] for row in invites} == {OutgoingMessage.Status.SENT}

@@ -142,6 +142,33 @@ def test_message_of_a_vanished_or_no_longer_true_subject_is_withdrawn(parcels):
     assert mail.outbox == []
 
 
+def test_domain_whose_deferred_messages_fail_does_not_stop_the_others_from_going_out(parcels):
+    """A domain's write_pending that raises is logged and left for the next pass: what is
+    already due (of this domain and others) is sent all the same."""
+    parcels.add("1", pickup=timezone.now() + dt.timedelta(days=1))
+    parcels.deferred = ["1"]
+    parcels.write_pending()
+
+    def broken() -> bool:
+        raise RuntimeError("the domain's data is broken")
+
+    registry.register_messages(
+        registry.MessageSource(
+            subject_type="broken",
+            load=lambda pk: None,
+            render=parcels.render,
+            is_current=lambda message, subject: True,
+            write_pending=broken,
+        )
+    )
+    try:
+        assert deliver_due() == 1
+    finally:
+        registry.unregister_messages("broken")
+
+    assert OutgoingMessage.objects.get().status == OutgoingMessage.Status.SENT
+
+
 def test_message_of_a_subject_type_no_domain_registered_fails_and_is_kept():
     """A row no domain can render (a domain removed, a registration forgotten) is not
     thrown away: it fails with the reason, for an administrator to retry."""
