@@ -136,13 +136,44 @@ class BookingEventInline(ReadOnlyInline):
         return False
 
 
+class MessagesFailedFilter(admin.SimpleListFilter):
+    """Bookings whose e-mails could not be written: each needs a look, the rest went out."""
+
+    title = _("e-mails failed")
+    parameter_name = "messages_failed"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", _("Yes"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Booking]) -> QuerySet[Booking]:
+        return queryset.exclude(messages_error="") if self.value() == "yes" else queryset
+
+
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     list_display = ["school_class", "slot", "status", "pupils", "booked_by", "created_at"]
-    list_filter = ["status", "messages_pending", "slot__offer__kind", "slot__offer__company", "school_class__school"]
+    list_filter = [
+        "status",
+        "messages_pending",
+        MessagesFailedFilter,
+        "slot__offer__kind",
+        "slot__offer__company",
+        "school_class__school",
+    ]
     search_fields = ["school_class__name", "school_class__school__name", "slot__offer__title", "booked_by__username"]
     date_hierarchy = "created_at"
-    fields = ["slot", "school_class", "booked_by", "pupils", "adults", "message", "status", "messages_pending"]
+    fields = [
+        "slot",
+        "school_class",
+        "booked_by",
+        "pupils",
+        "adults",
+        "message",
+        "status",
+        "messages_pending",
+        "messages_error",
+    ]
+    readonly_fields = ["messages_pending", "messages_error"]
     list_select_related = ["school_class__school", "slot__offer", "booked_by"]
     inlines = [BookingEventInline]
     actions = ["confirm", "decline", "cancel"]

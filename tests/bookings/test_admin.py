@@ -352,3 +352,16 @@ def test_booking_history_names_its_moment_in_copenhagen_time(booking):
     event = booking.events.get()
 
     assert str(event).endswith(f"{timezone.localtime(event.at):%Y-%m-%d %H:%M}")
+
+
+def test_booking_admin_shows_bookings_whose_messages_failed(admin_client, booking, other_class, other_teacher, slot):
+    """A booking whose e-mails could not be written is found by a filter and shows why."""
+    fine = services.booking_create(actor=other_teacher.user, slot_id=slot.pk, school_class_id=other_class.pk, pupils=20)
+    Booking.objects.filter(pk=booking.pk).update(messages_error="OverflowError: date value out of range")
+
+    listing = admin_client.get(CHANGELIST, {"messages_failed": "yes"})
+    page = admin_client.get(f"{CHANGELIST}{booking.pk}/change/")
+
+    assert f"{CHANGELIST}{booking.pk}/change/" in listing.text
+    assert f"{CHANGELIST}{fine.pk}/change/" not in listing.text
+    assert "OverflowError: date value out of range" in page.text
