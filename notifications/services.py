@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.utils import timezone
@@ -103,3 +104,43 @@ def messages_enqueue(
         )
     if messages:
         _insert(subject_key, messages, now=now)
+
+
+# The addresses of the private calendar feeds. Imports are here so that the outbox writer
+# above keeps to its own.
+if TYPE_CHECKING:
+    from accounts.models import User
+    from notifications.models import CalendarFeed
+
+
+def calendar_subscription_issue(*, feed: CalendarFeed, holder: User, stop_shared_address: bool = False) -> str:
+    """A new address of `feed` for `holder`, replacing the holder's previous one (which then
+    answers 404) and no one else's. Returns the token, the only time it is known: only its
+    SHA-256 is stored. For a teacher's or a class's feed the address is tied to the school the
+    holder teaches at now. `stop_shared_address` also stops the class's or company's address
+    from before addresses were personal, for everyone who still uses it.
+
+    Refused if the holder may not read the feed (selectors.subscription_for_token decides,
+    as it does at every request), so an address that would not work is never handed out."""
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    from core.errors import DomainError
+    from notifications.models import CalendarFeed, CalendarSubscription, feed_token_hash, new_feed_token
+    from notifications.selectors import subscription_for_token
+    from schools.selectors import teacher_of
+
+    teacher = teacher_of(holder)
+    at_school = feed.kind in (CalendarFeed.Kind.TEACHER, CalendarFeed.Kind.SCHOOL_CLASS)
+    school_id = teacher.school_id if at_school and teacher is not None else None
+    token = new_feed_token()
+    fields = {"token_hash": feed_token_hash(token), "school_id": school_id}
+    with transaction.atomic():
+        CalendarSubscription.objects.update_or_create(
+            feed=feed, holder=holder, defaults={**fields, "reset_at": timezone.now()}, create_defaults=fields
+        )
+        if subscription_for_token(token) is None:
+            raise DomainError(_("You cannot subscribe to this calendar."), code="calendar_subscription_refused")
+        if stop_shared_address and feed.is_shared:
+            CalendarSubscription.objects.filter(feed=feed, holder__isnull=True).delete()
+    return token
