@@ -88,6 +88,7 @@ def load_company(size: int, serial: int) -> dict:
     from companies.models import Company, CompanyMember
     from core.models import Municipality, Sector
     from notifications.models import CalendarFeed
+    from notifications.services import calendar_subscription_issue
     from schools.models import School, SchoolClass, Teacher
 
     now = timezone.now()
@@ -192,7 +193,8 @@ def load_company(size: int, serial: int) -> dict:
         cancelled = [booking.pk for booking in created if booking.status == Booking.Status.CANCELLED]
         Booking.objects.filter(pk__in=cancelled).update(updated_at=now - dt.timedelta(days=1))
         feed = CalendarFeed.objects.create(kind=CalendarFeed.Kind.COMPANY, company=company)
-    return {"token": feed.token, "offer": offers[0].pk}
+        token = calendar_subscription_issue(feed=feed, holder=host_user)  # the contact person's address
+    return {"token": token, "offer": offers[0].pk}
 
 
 def timed(function, repeat: int) -> tuple[float, float, object]:

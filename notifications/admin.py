@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from notifications.models import CalendarFeed, OutgoingMessage
+from notifications.models import CalendarFeed, CalendarSubscription, OutgoingMessage
 from notifications.registry import message_source, split_subject_key
 
 
@@ -59,9 +59,22 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(count)d messages will be sent again.") % {"count": count}, messages.SUCCESS)
 
 
+class CalendarSubscriptionInline(admin.TabularInline):
+    """Who holds an address of the feed. Deleting a row makes that address answer 404; a
+    token cannot be shown, only its hash is stored."""
+
+    model = CalendarSubscription
+    extra = 0
+    fields = ["holder", "school", "created_at", "reset_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(CalendarFeed)
 class CalendarFeedAdmin(admin.ModelAdmin):
-    list_display = ["kind", "user", "school_class", "company", "created_at", "reset_at"]
+    list_display = ["kind", "user", "school_class", "company", "created_at"]
     list_filter = ["kind"]
     search_fields = ["user__username", "company__name", "school_class__name"]
-    readonly_fields = ["token"]
+    inlines = [CalendarSubscriptionInline]

@@ -1,34 +1,78 @@
-from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from notifications.feeds import cache_key, feed_name
-from notifications.models import CalendarFeed, new_feed_token
+from accounts.models import User
+from notifications.feeds import feed_name
+from notifications.models import CalendarFeed
 from notifications.rendering import site_url
-from notifications.selectors import feeds_for_user
+from notifications.selectors import Addresses, addresses_for_user, feeds_for_user
+from notifications.services import calendar_subscription_issue
+
+
+def feed_https_url(token: str) -> str:
+    return site_url(reverse("calendar-feed", args=[token]))
 
 
 class CalendarFeedSerializer(serializers.ModelSerializer):
+    """A feed as its subscriber sees it. Only the SHA-256 of an address's token is stored, so
+    `https_url` and `webcal_url` are given only in the answer that made the address (null
+    otherwise); `subscribed` says whether the user has an address of the feed that works,
+    `shared_address_in_use` whether a class's or company's address from before addresses were
+    personal still works for everyone who has it. Context: `addresses` (Addresses) and
+    `tokens`, the new tokens by feed id."""
+
     name = serializers.SerializerMethodField()
+    subscribed = serializers.SerializerMethodField()
+    subscribed_at = serializers.SerializerMethodField()
+    reset_at = serializers.SerializerMethodField()
+    shared_address_in_use = serializers.SerializerMethodField()
     https_url = serializers.SerializerMethodField()
     webcal_url = serializers.SerializerMethodField()
 
     class Meta:
         model = CalendarFeed
-        fields = ["id", "kind", "name", "https_url", "webcal_url", "reset_at"]
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "subscribed",
+            "subscribed_at",
+            "reset_at",
+            "shared_address_in_use",
+            "https_url",
+            "webcal_url",
+        ]
+
+    def _own(self, feed: CalendarFeed):
+        return self.context["addresses"].own.get(feed.pk)
 
     def get_name(self, feed: CalendarFeed) -> str:
         return feed_name(feed)
 
-    def get_https_url(self, feed: CalendarFeed) -> str:
-        return site_url(reverse("calendar-feed", args=[feed.token]))
+    def get_subscribed(self, feed: CalendarFeed) -> bool:
+        return self._own(feed) is not None
 
-    def get_webcal_url(self, feed: CalendarFeed) -> str:
-        return "webcal://" + self.get_https_url(feed).split("://", 1)[1]
+    def get_subscribed_at(self, feed: CalendarFeed):
+        own = self._own(feed)
+        return serializers.DateTimeField().to_representation(own.created_at) if own else None
+
+    def get_reset_at(self, feed: CalendarFeed):
+        own = self._own(feed)
+        return serializers.DateTimeField().to_representation(own.reset_at) if own and own.reset_at else None
+
+    def get_shared_address_in_use(self, feed: CalendarFeed) -> bool:
+        return feed.pk in self.context["addresses"].shared_from_before
+
+    def get_https_url(self, feed: CalendarFeed) -> str | None:
+        token = self.context.get("tokens", {}).get(feed.pk)
+        return feed_https_url(token) if token else None
+
+    def get_webcal_url(self, feed: CalendarFeed) -> str | None:
+        https = self.get_https_url(feed)
+        return "webcal://" + https.split("://", 1)[1] if https else None
 
 
 FEED_ORDER = (
@@ -39,8 +83,24 @@ FEED_ORDER = (
 )
 
 
+def describe_feeds(user: User, feeds: list[CalendarFeed], *, tokens: dict[int, str] | None = None) -> list[dict]:
+    """`feeds` of `user` as CalendarFeedSerializer gives them: with the addresses in `tokens`
+    (new tokens by feed id), the only time they can be shown."""
+    addresses: Addresses = addresses_for_user(user, feeds)
+    context = {"addresses": addresses, "tokens": tokens or {}}
+    return CalendarFeedSerializer(feeds, many=True, context=context).data
+
+
+class ResetSerializer(serializers.Serializer):
+    stop_shared_address = serializers.BooleanField(default=False)
+
+
 class CalendarFeedViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Your private calendar subscriptions. Resetting one makes its old address answer 404."""
+    """Your private calendar subscriptions. POST …/{id}/reset/ gives you a new address of a
+    feed (your first one too), shown in that answer only; your previous address of it
+    answers 404, other people's addresses of a shared feed keep working. With
+    `{"stop_shared_address": true}` the feed's address from before addresses were personal
+    stops too."""
 
     serializer_class = CalendarFeedSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -55,12 +115,12 @@ class CalendarFeedViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """The user's own feed first, then the classes' (teacher) or the companies' (host)."""
         order = {kind: position for position, kind in enumerate(FEED_ORDER)}
         feeds = sorted(self.get_queryset(), key=lambda feed: (order[feed.kind], str(feed_name(feed)), feed.pk))
-        return Response(self.get_serializer(feeds, many=True).data)
+        return Response(describe_feeds(request.user, feeds))
 
     @action(detail=True, methods=["post"])
     def reset(self, request: Request, pk: str | None = None) -> Response:
         feed = self.get_object()
-        feed.token, feed.reset_at = new_feed_token(), timezone.now()
-        feed.save(update_fields=["token", "reset_at"])
-        cache.delete(cache_key(feed))  # made under the old token; never served again
-        return Response(CalendarFeedSerializer(feed).data)
+        options = ResetSerializer(data=request.data)
+        options.is_valid(raise_exception=True)
+        token = calendar_subscription_issue(feed=feed, holder=request.user, **options.validated_data)
+        return Response(describe_feeds(request.user, [feed], tokens={feed.pk: token})[0])

@@ -8,6 +8,10 @@ A feed is written in its owner's language (a teacher's or company member's own l
 Danish for a class or a company), never in the language of whoever fetched it, so the same
 ETag always means the same body.
 
+Each person reads a private feed through an address of their own (CalendarSubscription),
+checked at every request in the query that finds it: it answers 404 once its holder is
+deactivated or has left the school or company.
+
 A private feed merges the events every domain contributes (notifications/registry.py,
 FeedSource): each describes its events and says, in one cheap query, which version of them
 the feed holds. A domain's own public feeds are served through `calendar_response` too.
@@ -29,6 +33,7 @@ from django.views.decorators.http import require_GET
 from notifications.calendar import build_calendar
 from notifications.models import CalendarFeed
 from notifications.registry import feed_sources
+from notifications.selectors import subscription_for_token
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 CACHE_SECONDS = 24 * 3600
@@ -106,9 +111,12 @@ def feed_version(feed: CalendarFeed, now: dt.datetime) -> tuple:
 
 @require_GET
 def private_feed(request: HttpRequest, token: str) -> HttpResponse:
-    feed = CalendarFeed.objects.select_related("user", "school_class__school", "company").filter(token=token).first()
-    if feed is None:
+    """A private feed, through its holder's address: 404 unless the holder may still read it.
+    The ETag and the cached body are the feed's, the same whoever's address it is read by."""
+    subscription = subscription_for_token(token)
+    if subscription is None:
         raise Http404
+    feed = subscription.feed
     now = dt.datetime.now(dt.UTC)
-    version = feed_etag(feed.token, feed_language(feed), feed_name(feed), feed_version(feed, now))
+    version = feed_etag(feed.pk, feed_language(feed), feed_name(feed), feed_version(feed, now))
     return calendar_response(request, key=cache_key(feed), etag=version, render=lambda: render_feed(feed, now=now))

@@ -9,6 +9,7 @@ subject's domain render it from the subject as it is now (notifications/registry
 it outside any transaction and records the outcome on the row.
 """
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from schools.models import SchoolClass
+from schools.models import School, SchoolClass
 
 
 class OutgoingMessage(models.Model):
@@ -69,12 +70,20 @@ class OutgoingMessage(models.Model):
 
 
 def new_feed_token() -> str:
+    """An unguessable feed token (256 bits), for a feed's address."""
     return secrets.token_urlsafe(32)
+
+
+def feed_token_hash(token: str) -> str:
+    """What is stored of a token: its SHA-256, so that a copy of the database opens no feed."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class CalendarFeed(models.Model):
     """A private, subscribable calendar: of a teacher's visits, a class's, a company's or a
-    company member's. Its token is the only key; resetting it makes the old address 404."""
+    company member's. A class's feed is shared by the teachers of its school and a company's
+    by its members; each of them reads it through an address of their own
+    (CalendarSubscription)."""
 
     class Kind(models.TextChoices):
         TEACHER = "teacher", _("Teacher")
@@ -83,7 +92,6 @@ class CalendarFeed(models.Model):
         MEMBER = "member", _("Company member")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    token = models.CharField(_("token"), max_length=64, unique=True, default=new_feed_token)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_feeds"
     )
@@ -92,7 +100,6 @@ class CalendarFeed(models.Model):
     )
     company = models.ForeignKey(Company, on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_feeds")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    reset_at = models.DateTimeField(_("token reset"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("calendar feed")
@@ -107,3 +114,54 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.user or self.school_class or self.company}"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.kind in (self.Kind.SCHOOL_CLASS, self.Kind.COMPANY)
+
+
+class CalendarSubscription(models.Model):
+    """One person's own address of a feed: the token in it is the only key, and only its
+    SHA-256 is stored, so the address is shown once, when it is made. It answers only while
+    its holder is active and still teaches at `school` (a teacher's or a class's feed) or
+    still works for the company (a company's or a member's feed), which is checked at every
+    request (notifications.selectors.subscription_for_token). Resetting it replaces this row's
+    token and no one else's.
+
+    A row without a holder is a class's or company's address from before addresses were
+    personal, shared by everyone who had it: it keeps working until someone who may read the
+    feed stops it."""
+
+    feed = models.ForeignKey(CalendarFeed, on_delete=models.CASCADE, related_name="subscriptions")
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_subscriptions",
+        verbose_name=_("holder"),
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school"),
+        help_text=_("Where the holder taught when the address was made; it stops working if they move."),
+    )
+    token_hash = models.CharField(_("token (SHA-256)"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    reset_at = models.DateTimeField(_("token reset"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["feed", "holder"], condition=Q(holder__isnull=False), name="one_address_per_holder"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.feed} – {self.holder or _('shared address')}"

@@ -1,4 +1,5 @@
-"""The outbox writer: rows written in the caller's transaction, nothing sent here.
+"""The outbox writer (rows written in the caller's transaction, nothing sent here), and the
+personal addresses of calendar feeds.
 
 A domain decides what a change tells whom (a booking's change, say) and hands the
 rows to `messages_enqueue` inside the transaction of the change, so a message exists exactly
@@ -11,10 +12,17 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from notifications.models import OutgoingMessage
+from accounts.models import User
+from core.errors import DomainError
+from notifications.models import CalendarFeed, CalendarSubscription, OutgoingMessage, feed_token_hash, new_feed_token
+from notifications.selectors import subscription_for_token
+from schools.selectors import teacher_of
+
+SUBSCRIPTION_REFUSED = _("You cannot subscribe to this calendar.")
 
 DEDUP_KEY_LENGTH = 200  # OutgoingMessage.dedup_key
 
@@ -107,3 +115,32 @@ def messages_enqueue(
         )
     if messages:
         _insert(subject_key, messages, now=now)
+
+
+# The addresses of the private calendar feeds. Imports are here so that the outbox writer
+# above keeps to its own.
+
+
+def calendar_subscription_issue(*, feed: CalendarFeed, holder: User, stop_shared_address: bool = False) -> str:
+    """A new address of `feed` for `holder`, replacing the holder's previous one (which then
+    answers 404) and no one else's. Returns the token, the only time it is known: only its
+    SHA-256 is stored. For a teacher's or a class's feed the address is tied to the school the
+    holder teaches at now. `stop_shared_address` also stops the class's or company's address
+    from before addresses were personal, for everyone who still uses it.
+
+    Refused if the holder may not read the feed (selectors.subscription_for_token decides,
+    as it does at every request), so an address that would not work is never handed out."""
+    teacher = teacher_of(holder)
+    at_school = feed.kind in (CalendarFeed.Kind.TEACHER, CalendarFeed.Kind.SCHOOL_CLASS)
+    school_id = teacher.school_id if at_school and teacher is not None else None
+    token = new_feed_token()
+    fields = {"token_hash": feed_token_hash(token), "school_id": school_id}
+    with transaction.atomic():
+        CalendarSubscription.objects.update_or_create(
+            feed=feed, holder=holder, defaults={**fields, "reset_at": timezone.now()}, create_defaults=fields
+        )
+        if subscription_for_token(token) is None:
+            raise DomainError(SUBSCRIPTION_REFUSED, code="calendar_subscription_refused")
+        if stop_shared_address and feed.is_shared:
+            CalendarSubscription.objects.filter(feed=feed, holder__isnull=True).delete()
+    return token

@@ -91,9 +91,16 @@ def test_language_switch_turns_page_english_and_back(page, site, world):
     assert page.locator("main h1").inner_text() == danish_heading != "Find offers"
 
 
-def test_calendar_page_shows_webcal_link_and_reset_changes_it(page, site, world):
+def test_calendar_page_shows_a_new_address_once_and_reset_changes_it(page, site, world):
     login(page, site, world.teacher.user.username)
     page.goto(f"{site}/calendar/")
+    # The teacher's own feed and one for the class, neither with an address yet.
+    assert page.locator("main section").count() == 2
+    assert page.locator("main a[href^='webcal://']").count() == 0
+
+    with page.expect_navigation():
+        page.locator("main section").first.locator("form button[type=submit]").click()
+    assert page.url == f"{site}/calendar/"
     first = page.locator("main section").first
     webcal = first.locator("a[href^='webcal://']")
     assert webcal.count() == 1
@@ -101,11 +108,12 @@ def test_calendar_page_shows_webcal_link_and_reset_changes_it(page, site, world)
     old_https = first.locator("input[readonly]").input_value()
     assert re.fullmatch(r"webcal://.+/calendar/[^/]+\.ics", old_webcal)
     assert old_https.startswith("http") and old_https.split("://", 1)[1] == old_webcal.split("://", 1)[1]
-    # The teacher's own feed and one for the class.
-    assert page.locator("main a[href^='webcal://']").count() == 2
+
+    page.goto(f"{site}/calendar/")  # shown once: not on the next visit
+    assert page.locator("main a[href^='webcal://']").count() == 0
 
     with page.expect_navigation():
-        first.locator("form button[type=submit]").click()
+        page.locator("main section").first.locator("form button[type=submit]").click()
     assert page.url == f"{site}/calendar/"
     assert page.locator("main .messages").count() == 1
     new_webcal = page.locator("main section").first.locator("a[href^='webcal://']").get_attribute("href")

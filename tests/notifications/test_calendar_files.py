@@ -17,6 +17,7 @@ from bookings.calendar_events import booking_event, slot_event
 from notifications.calendar import build_calendar, event_uid
 from notifications.delivery import deliver_due
 from notifications.models import CalendarFeed
+from notifications.services import calendar_subscription_issue
 from tests.notifications.conftest import (
     ParsedCalendar,
     assert_valid_calendar,
@@ -143,8 +144,9 @@ def test_served_feeds_are_valid_and_stored_by_caldav(visit, caldav, client):
     parse everywhere, carry no METHOD, and every event in them is accepted by Radicale."""
     booking = visit.book()
     feed = CalendarFeed.objects.create(kind=CalendarFeed.Kind.TEACHER, user=visit.teacher.user)
+    private_url = reverse("calendar-feed", args=[calendar_subscription_issue(feed=feed, holder=visit.teacher.user)])
 
-    for url in (reverse("calendar-feed", args=[feed.token]), reverse("offer-feed", args=[visit.offer.pk])):
+    for url in (private_url, reverse("offer-feed", args=[visit.offer.pk])):
         response = client.get(url)
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/calendar")
@@ -156,7 +158,7 @@ def test_served_feeds_are_valid_and_stored_by_caldav(visit, caldav, client):
             served = assert_valid_calendar(caldav.get(paths[event.uid]), ours=False).event
             assert (served.uid, served.start) == (event.uid, event.start)
 
-    private = assert_valid_calendar(client.get(reverse("calendar-feed", args=[feed.token])).content)
+    private = assert_valid_calendar(client.get(private_url).content)
     assert [event.start for event in private.events] == [visit.slot.start]
     assert private.event.uid.startswith(f"brobyg-booking-{booking.pk}@")
     assert private.event.start.utcoffset() in (dt.timedelta(hours=1), dt.timedelta(hours=2))

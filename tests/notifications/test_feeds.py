@@ -29,12 +29,15 @@ from bookings import services
 from bookings.calendar_events import booking_event
 from bookings.feeds import feed_bookings_for_rendering
 from bookings.models import Booking, Slot
+from companies.models import CompanyMember
 from core.dates import holiday_name
 from notifications.calendar import CalendarEvent, Person, build_calendar, event_uid
 from notifications.delivery import deliver_due
 from notifications.feeds import feed_name, render_feed
-from notifications.models import CalendarFeed
+from notifications.models import CalendarFeed, CalendarSubscription
 from notifications.rendering import site_domain
+from notifications.services import calendar_subscription_issue
+from schools.models import Teacher
 from tests import factories
 from tests.conftest import client_for
 from tests.notifications.reference_calendar import reference_calendar
@@ -51,6 +54,7 @@ def _site(settings):
     settings.SITE_URL = SITE
     settings.FEED_KEEP_CANCELLED_DAYS = 30
     cache.clear()
+    _addresses.clear()
     yield
     cache.clear()
 
@@ -93,8 +97,32 @@ def feeds_of(user) -> list[dict]:
     return response.json()
 
 
+_addresses: dict[int, str] = {}  # the address feed_url made for each feed in this test
+
+
+def holder_of(feed: CalendarFeed):
+    """Someone who may read the feed: its owner, a teacher of the class's school or a member
+    of the company."""
+    if feed.user_id:
+        return feed.user
+    if feed.school_class_id:
+        return Teacher.objects.filter(school_id=feed.school_class.school_id).first().user
+    return CompanyMember.objects.filter(company_id=feed.company_id).first().user
+
+
 def feed_url(feed: CalendarFeed) -> str:
-    return reverse("calendar-feed", args=[feed.token])
+    """The path of an address of the feed, the same throughout a test."""
+    if feed.pk not in _addresses:
+        token = calendar_subscription_issue(feed=feed, holder=holder_of(feed))
+        _addresses[feed.pk] = reverse("calendar-feed", args=[token])
+    return _addresses[feed.pk]
+
+
+def new_address(user, listed: dict) -> dict:
+    """The user's new address of a listed feed, as the reset answers it."""
+    response = client_for(user).post(f"/api/v1/calendar-feeds/{listed['id']}/reset/")
+    assert response.status_code == 200, response.content
+    return response.json()
 
 
 def parse(data: bytes) -> icalendar.Calendar:
@@ -174,17 +202,20 @@ def test_host_gets_a_member_feed_and_a_feed_of_their_company(host, company):
 
 
 def test_feed_addresses_are_https_and_webcal_with_an_unguessable_token(teacher, school_class):
-    for feed in feeds_of(teacher.user):
+    tokens = []
+    for listed in feeds_of(teacher.user):
+        feed = new_address(teacher.user, listed)
         https, webcal = urlsplit(feed["https_url"]), urlsplit(feed["webcal_url"])
         assert (https.scheme, https.netloc) == ("https", "brobyg.example.dk")
         assert (webcal.scheme, webcal.netloc, webcal.path) == ("webcal", "brobyg.example.dk", https.path)
         token = re.fullmatch(r"/calendar/(.+)\.ics", https.path).group(1)
         assert TOKEN.match(token), token
-    tokens = [feed.token for feed in CalendarFeed.objects.all()]
+        tokens.append(token)
     assert len(set(tokens)) == len(tokens) == 2
+    assert CalendarSubscription.objects.filter(holder=teacher.user).count() == 2
 
 
-def test_listing_again_gives_the_same_addresses(teacher, school_class):
+def test_listing_again_gives_the_same_feeds(teacher, school_class):
     assert feeds_of(teacher.user) == feeds_of(teacher.user)
     assert CalendarFeed.objects.count() == 2
 
@@ -239,7 +270,9 @@ def test_a_consultant_who_is_also_a_teacher_gets_only_their_schools_classes(scho
 def test_reset_makes_the_old_address_404_and_the_new_one_200(client, teacher, school_class, slot):
     book(teacher, school_class, slot)
     (feed,) = [feed for feed in feeds_of(teacher.user) if feed["kind"] == Kind.TEACHER]
-    old = path_of(feed["https_url"])
+    first = new_address(teacher.user, feed)
+    old = path_of(first["https_url"])
+    assert first["subscribed"] and first["reset_at"] is None
     assert fetch(client, old).status_code == 200
 
     response = client_for(teacher.user).post(f"/api/v1/calendar-feeds/{feed['id']}/reset/")
@@ -251,7 +284,8 @@ def test_reset_makes_the_old_address_404_and_the_new_one_200(client, teacher, sc
     assert response.json()["reset_at"]
     assert fetch(client, old).status_code == 404
     assert fetch(client, new).status_code == 200
-    assert path_of(next(f for f in feeds_of(teacher.user) if f["id"] == feed["id"])["https_url"]) == new
+    listed = next(f for f in feeds_of(teacher.user) if f["id"] == feed["id"])
+    assert listed["subscribed"] and listed["https_url"] is None
 
 
 def test_unknown_token_is_404(client):
@@ -314,7 +348,7 @@ def test_each_feed_shows_exactly_its_owners_bookings(client, two_of_each):
     for user in users:
         for listed in feeds_of(user):
             feed = CalendarFeed.objects.get(pk=listed["id"])
-            response = fetch(client, path_of(listed["https_url"]))
+            response = fetch(client, path_of(new_address(user, listed)["https_url"]))
             assert response.status_code == 200
             names = {name for name, booking in bookings.items() if uid(booking) in events_in(response.content)}
             assert len(events_in(response.content)) == len(names)
@@ -686,20 +720,21 @@ def test_sql_statements_do_not_grow_with_the_number_of_events(client, kind, teac
         Kind.MEMBER: {"user": host.user},
     }[kind]
     feed = CalendarFeed.objects.create(kind=kind, **owner)
+    url = feed_url(feed)
 
     def statements(expected_events: int) -> tuple[int, int, int]:
         # Counted as each request ends: the next request empties connection.queries, which
         # CaptureQueriesContext reads lazily.
         cache.clear()
         with CaptureQueriesContext(connection) as cold:
-            response = fetch(client, feed_url(feed))
+            response = fetch(client, url)
         cold_count = len(cold)
         assert response.content.count(b"BEGIN:VEVENT") == expected_events
         with CaptureQueriesContext(connection) as warm:
-            fetch(client, feed_url(feed))
+            fetch(client, url)
         warm_count = len(warm)
         with CaptureQueriesContext(connection) as revalidated:
-            assert fetch(client, feed_url(feed), if_none_match=response["ETag"]).status_code == 304
+            assert fetch(client, url, if_none_match=response["ETag"]).status_code == 304
         return cold_count, warm_count, len(revalidated)
 
     _add_bookings(5, teacher=teacher, classes=classes, offers=offers)
@@ -707,7 +742,9 @@ def test_sql_statements_do_not_grow_with_the_number_of_events(client, kind, teac
     _add_bookings(45, teacher=teacher, classes=classes, offers=offers)
     many = statements(50)
 
-    assert few == many == (3, 2, 2)  # the feed row and the ETag aggregate; cold also the rows
+    assert (
+        few == many == (3, 2, 2)
+    )  # the address with its feed and its holder's right, and the ETag aggregate; cold also the rows
 
 
 def test_rendering_reads_every_related_row_in_the_one_query(django_assert_num_queries, teacher, school_class, offer):

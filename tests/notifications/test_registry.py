@@ -21,7 +21,7 @@ from notifications.delivery import deliver_due
 from notifications.models import CalendarFeed, OutgoingMessage
 from notifications.rendering import compose, site_domain
 from notifications.selectors import feeds_for_user
-from notifications.services import Message, Recipient, messages_enqueue
+from notifications.services import Message, Recipient, calendar_subscription_issue, messages_enqueue
 
 pytestmark = pytest.mark.django_db
 NOTIFICATIONS = Path(__file__).resolve().parents[2] / "notifications"
@@ -192,7 +192,8 @@ def test_private_feed_merges_every_domains_events_in_time_order(parcels, teacher
     parcels.add("early", pickup=slot.start - dt.timedelta(days=1))
     parcels.add("late", pickup=slot.start + dt.timedelta(days=1))
     feed = next(feed for feed in feeds_for_user(teacher.user) if feed.kind == CalendarFeed.Kind.TEACHER)
-    client, url = Client(), reverse("calendar-feed", args=[feed.token])
+    token = calendar_subscription_issue(feed=feed, holder=teacher.user)
+    client, url = Client(), reverse("calendar-feed", args=[token])
 
     first = client.get(url)
     unchanged = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])

@@ -13,6 +13,7 @@ from django.urls import reverse
 from bookings.calendar_events import slot_event
 from notifications.models import CalendarFeed
 from notifications.selectors import feeds_for_user
+from notifications.services import calendar_subscription_issue
 from tests.notifications.conftest import body_text, deliver, invite_calendar
 
 SITE = "https://brobyg.example.dk"
@@ -53,8 +54,9 @@ def test_links_in_feeds_and_feed_addresses_follow_site_url(visit, site_url):
     client = Client()
     client.force_login(visit.teacher.user)
     with override_settings(SITE_URL=site_url):
-        private = client.get(reverse("calendar-feed", args=[feed.token])).content.decode()
-        settings_api = client.get("/api/v1/calendar-feeds/").content.decode()
+        token = calendar_subscription_issue(feed=feed, holder=visit.teacher.user)
+        private = client.get(reverse("calendar-feed", args=[token])).content.decode()
+        settings_api = client.post(f"/api/v1/calendar-feeds/{feed.pk}/reset/").content.decode()
         public_event = slot_event(visit.other_slot)
 
     event = icalendar.Calendar.from_ical(private).walk("VEVENT")[0]
