@@ -9,8 +9,10 @@ from rest_framework.test import APIClient
 
 from bookings import services
 from bookings.models import Booking
+from core.dates import school_year_of
 from tests import factories
 from tests.conftest import client_for
+from tests.dates import at, school_day, today
 
 ROLES = ["anonymous", "teacher", "other_teacher", "host", "other_host", "consultant"]
 
@@ -196,7 +198,7 @@ def test_slot_update_only_by_own_company(world, role, expected):
 
 @pytest.mark.parametrize(("role", "expected"), [("teacher", 400), ("other_host", 400), ("host", 201)])
 def test_slot_create_only_on_own_offers(world, role, expected):
-    payload = {"offer": world["offer"].pk, "start": "2027-02-02T10:00:00+01:00"}
+    payload = {"offer": world["offer"].pk, "start": at(school_day(), 10).isoformat()}
 
     response = client(world, role).post("/api/v1/slots/", payload, format="json")
 
@@ -205,7 +207,7 @@ def test_slot_create_only_on_own_offers(world, role, expected):
 
 @pytest.mark.parametrize(("role", "expected"), [("anonymous", 401), ("teacher", 201), ("host", 403)])
 def test_class_create_only_by_teachers_for_their_school(world, role, expected):
-    payload = {"name": "9.C", "grade": 9, "school_year": 2026, "pupils": 23}
+    payload = {"name": "9.C", "grade": 9, "school_year": school_year_of(today()), "pupils": 23}
 
     response = client(world, role).post("/api/v1/classes/", payload, format="json")
 
