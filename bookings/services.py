@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from bookings import booking_sql
-from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
+from bookings.models import MAX_REMINDER_DAYS, Booking, BookingEvent, Offer, Slot, SlotSeries
 from companies.models import Company
 from companies.selectors import company_ids_of
 from core.dates import holiday_name
@@ -56,6 +56,9 @@ RRULE_UNBOUNDED = _("The recurrence rule needs an end: UNTIL or COUNT.")
 RRULE_TOO_MANY = _("A series can hold at most %(limit)s slots.")
 SERIES_EMPTY = _("The series produces no slots (all dates are holidays or exceptions).")
 SLOT_START_IN_PAST = _("A slot must start in the future.")
+SLOT_START_TOO_FAR = _("A slot can start at most %(years)s years ahead.")
+DEADLINE_AFTER_START = _("The booking deadline must not be after the start.")
+SLOT_HORIZON_YEARS = 3
 MAX_SERIES_SLOTS = 200
 
 
@@ -199,7 +202,10 @@ def _announce(
         start=booking.slot.start,
         deadline=booking.slot.booking_deadline,
         recipients=recipients,
-        reminder_days=reminder_days_of(booking.slot.offer.reminder_days),
+        # An offer saved before reminders were bounded may ask for more; such reminders are skipped.
+        reminder_days=[
+            days for days in reminder_days_of(booking.slot.offer.reminder_days) if days <= MAX_REMINDER_DAYS
+        ],
         now=now or timezone.now(),
         removed=[person for person in before or [] if person.email not in still_on],
     )
@@ -565,8 +571,10 @@ def slot_create(
     role_models: list | None = None,
 ) -> Slot:
     end = end or start + dt.timedelta(minutes=offer.duration_minutes)
+    booking_deadline = booking_deadline or _default_deadline(offer, start)
     _check_times(start, end)
     _check_future(start)
+    _check_deadline(start, booking_deadline)
     _check_not_holiday(offer, start)
     slot = Slot.objects.create(
         offer=offer,
@@ -574,7 +582,7 @@ def slot_create(
         end=end,
         capacity_classes=capacity_classes or offer.default_capacity_classes,
         capacity_pupils=capacity_pupils or offer.default_capacity_pupils,
-        booking_deadline=booking_deadline or _default_deadline(offer, start),
+        booking_deadline=booking_deadline,
     )
     if role_models:
         slot.role_models.set(role_models)
@@ -592,6 +600,7 @@ def slot_update(*, slot: Slot, actor: User, role_models: list | None = None, **f
         _check_future(start)
         _check_not_holiday(slot.offer, start)
         fields.setdefault("booking_deadline", slot.booking_deadline + (start - slot.start))
+    _check_deadline(start, fields.get("booking_deadline", slot.booking_deadline))
     capacity_classes = fields.get("capacity_classes", slot.capacity_classes)
     capacity_pupils = fields.get("capacity_pupils", slot.capacity_pupils)
     changed = Slot.objects.filter(
@@ -651,9 +660,18 @@ def slot_cancel(*, slot: Slot, actor: User, note: str = "") -> Slot:
     return slot
 
 
-def _check_future(start: dt.datetime) -> None:
-    if start <= timezone.now():
-        raise DomainError(SLOT_START_IN_PAST, code="start_in_past", field="start")
+def _check_future(start: dt.datetime, *, field: str = "start") -> None:
+    """In the future, and not so far ahead that nobody plans for it (nor dates overflow)."""
+    now = timezone.now()
+    if start <= now:
+        raise DomainError(SLOT_START_IN_PAST, code="start_in_past", field=field)
+    if start > now + dt.timedelta(days=365 * SLOT_HORIZON_YEARS):
+        raise DomainError(SLOT_START_TOO_FAR % {"years": SLOT_HORIZON_YEARS}, code="start_too_far", field=field)
+
+
+def _check_deadline(start: dt.datetime, deadline: dt.datetime) -> None:
+    if deadline > start:
+        raise DomainError(DEADLINE_AFTER_START, code="deadline_after_start", field="booking_deadline")
 
 
 def _check_not_holiday(offer: Offer, start: dt.datetime) -> None:
@@ -718,6 +736,7 @@ def slot_series_create(
     ]
     if not occurrences:
         raise DomainError(SERIES_EMPTY, code="series_empty", field="rrule")
+    _check_future(occurrences[-1], field="rrule")
     series = SlotSeries.objects.create(
         offer=offer, rrule=rrule, exdates=[day.isoformat() for day in exdates or []], created_by=actor
     )
