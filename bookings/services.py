@@ -37,6 +37,7 @@ SLOT_NOT_FOUND = _("This slot does not exist or is not open for booking.")
 CLASS_NOT_FOUND = _("This class does not exist or is not one of your school's classes.")
 SLOT_FULL = _("The slot is full.")
 SLOT_TOO_SMALL = _("The slot does not take that many pupils.")
+TOO_MANY_PUPILS_FOR_CLASS = _("The class has only %(pupils)s pupils.")
 SLOT_IN_PAST = _("The slot has already started.")
 DEADLINE_PASSED = _("The booking deadline for this slot has passed.")
 GRADE_NOT_ELIGIBLE = _("This offer is not for the class's grade.")
@@ -79,7 +80,7 @@ def _slot_release(*, slot_id: int, pupils: int) -> None:
 # Rules -------------------------------------------------------------------------------------
 
 
-def _check_bookable(*, slot: booking_sql.SlotRow, grade: int, pupils: int, now: dt.datetime) -> None:
+def _check_bookable(*, slot: booking_sql.SlotRow, grade: int, pupils: int, class_pupils: int, now: dt.datetime) -> None:
     if slot.status != Slot.Status.OPEN or not slot.is_published:
         raise DomainError(SLOT_NOT_FOUND, code="slot_not_open", field="slot")
     if slot.start <= now:
@@ -90,6 +91,9 @@ def _check_bookable(*, slot: booking_sql.SlotRow, grade: int, pupils: int, now: 
         raise DomainError(GRADE_NOT_ELIGIBLE, code="grade_not_eligible", field="school_class")
     if pupils > slot.capacity_pupils:
         raise DomainError(SLOT_TOO_SMALL, code="too_many_pupils", field="pupils")
+    if pupils > class_pupils:
+        message = TOO_MANY_PUPILS_FOR_CLASS % {"pupils": class_pupils}
+        raise DomainError(message, code="too_many_pupils_for_class", field="pupils")
 
 
 def _conflicting_slot_id(
@@ -295,7 +299,7 @@ def _booking_create(
     if slot is None:
         raise DomainError(SLOT_NOT_FOUND, code="slot_not_found", field="slot")
     now = timezone.now()
-    _check_bookable(slot=slot, grade=school_class.grade, pupils=pupils, now=now)
+    _check_bookable(slot=slot, grade=school_class.grade, pupils=pupils, class_pupils=school_class.pupils, now=now)
     with transaction.atomic():
         _check_class_free(class_id=school_class.id, slot=slot)
         if _slot_claim(slot_id=slot.id, pupils=pupils):
@@ -435,7 +439,13 @@ def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "")
         raise DomainError(MOVE_TO_OTHER_OFFER, code="other_offer", field="slot")
     if new_slot.id == booking.slot_id:
         raise DomainError(MOVE_TO_SAME_SLOT, code="same_slot", field="slot")
-    _check_bookable(slot=new_slot, grade=booking.school_class.grade, pupils=booking.pupils, now=timezone.now())
+    _check_bookable(
+        slot=new_slot,
+        grade=booking.school_class.grade,
+        pupils=booking.pupils,
+        class_pupils=booking.school_class.pupils,
+        now=timezone.now(),
+    )
     _check_class_free(class_id=booking.school_class_id, slot=new_slot, exclude_booking_id=booking.pk)
     if not _slot_claim(slot_id=new_slot.id, pupils=booking.pupils):
         raise DomainError(SLOT_FULL, code="slot_full", field="slot")

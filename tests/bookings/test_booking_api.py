@@ -248,3 +248,16 @@ def test_hand_written_booking_representation_matches_drf_field_by_field(teacher,
     booking = Booking.objects.select_related("slot__offer__company", "school_class__school", "booked_by").get()
 
     assert BookingSerializer(booking).data == GenericBookingSerializer(booking).data
+
+
+def test_booking_more_pupils_than_the_class_has_answers_400_for_pupils(teacher_client, school_class, slot):
+    response = post(
+        teacher_client,
+        "/api/v1/bookings/",
+        {"slot": slot.pk, "school_class": school_class.pk, "pupils": school_class.pupils + 1},
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "too_many_pupils_for_class"
+    assert body["pupils"] == [str(services.TOO_MANY_PUPILS_FOR_CLASS % {"pupils": school_class.pupils})]
