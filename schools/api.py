@@ -34,6 +34,9 @@ class SchoolViewSet(viewsets.ReadOnlyModelViewSet):
         return school_list_for_user(self.request.user)
 
 
+CLASS_NAME_TAKEN = _("The school already has a class of that name this school year.")
+
+
 class SchoolClassSerializer(serializers.ModelSerializer):
     school_name = serializers.CharField(source="school.name", read_only=True)
     school_year_label = serializers.CharField(read_only=True)
@@ -42,6 +45,23 @@ class SchoolClassSerializer(serializers.ModelSerializer):
         model = SchoolClass
         fields = ["id", "school", "school_name", "name", "grade", "school_year", "school_year_label", "pupils"]
         read_only_fields = ["school"]
+
+    def validate(self, attrs: dict) -> dict:
+        """A class name is unique per school and school year. DRF checks the constraint only for
+        writable fields, and the school here comes from the teacher, so it is checked by hand."""
+        school_id = self.instance.school_id if self.instance else self._teacher_school_id()
+        name = attrs.get("name", getattr(self.instance, "name", None))
+        school_year = attrs.get("school_year", getattr(self.instance, "school_year", None))
+        taken = SchoolClass.objects.filter(school_id=school_id, school_year=school_year, name=name)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError({"name": [CLASS_NAME_TAKEN]})
+        return attrs
+
+    def _teacher_school_id(self) -> int | None:
+        teacher = teacher_of(self.context["request"].user)
+        return teacher.school_id if teacher else None
 
 
 class IsTeacherOrReadOnly(permissions.BasePermission):
