@@ -21,9 +21,10 @@ demo: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
 
-# Serves the web app and runs the django-q2 cluster; Ctrl-C stops both.
+# Serves the web app and runs the django-q2 cluster; Ctrl-C stops both. Links in e-mails and
+# calendar feeds point at the host and port served on.
 run: demo
-	DEBUG=1 $(PY) manage.py serve --host $(HOST) --port $(PORT)
+	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -6,10 +6,10 @@ import sys
 
 
 def main() -> None:
+    # DEBUG and SECRET_KEY come from the environment only: a command run by hand in production
+    # (migrate, qcluster) must not start with DEBUG and the insecure development key.
+    # `make run` and `make demo` set DEBUG=1 for development.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # Commands run by hand on a developer's machine get the development defaults; production
-    # runs behind config.wsgi with DEBUG and SECRET_KEY from its environment.
-    os.environ.setdefault("DEBUG", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -15,12 +15,21 @@ from rest_framework.response import Response
 
 from bookings import selectors, services
 from bookings.filters import BookingFilter, OfferFilter, SlotFilter
-from bookings.models import Booking, Offer, Slot
+from bookings.models import (
+    MAX_ADULTS_PER_BOOKING,
+    MAX_CLASSES_PER_SLOT,
+    MAX_PUPILS_PER_SLOT,
+    Booking,
+    Offer,
+    Slot,
+)
 from bookings.permissions import can_manage_offer, can_manage_offers
 from companies.models import CompanyMember, RoleModel
 from companies.selectors import company_list_editable_by
 from core.api import AwareDateTimeField
 from core.models import Sector, Subject
+from core.validators import MAX_ID
+from schools.models import MAX_CLASS_PUPILS
 
 # Permissions -------------------------------------------------------------------------------
 
@@ -126,8 +135,8 @@ class SlotSerializer(serializers.ModelSerializer):
     start = AwareDateTimeField()
     end = AwareDateTimeField(required=False)
     booking_deadline = AwareDateTimeField(required=False)
-    capacity_classes = serializers.IntegerField(min_value=1, max_value=1000, required=False)
-    capacity_pupils = serializers.IntegerField(min_value=1, max_value=10000, required=False)
+    capacity_classes = serializers.IntegerField(min_value=1, max_value=MAX_CLASSES_PER_SLOT, required=False)
+    capacity_pupils = serializers.IntegerField(min_value=1, max_value=MAX_PUPILS_PER_SLOT, required=False)
     offer_title = serializers.CharField(source="offer.title", read_only=True)
     company = serializers.IntegerField(source="offer.company_id", read_only=True)
     company_name = serializers.CharField(source="offer.company.name", read_only=True)
@@ -174,8 +183,8 @@ class SlotSeriesSerializer(serializers.Serializer):
     end = AwareDateTimeField(help_text=_("End of the first occurrence, with UTC offset."))
     rrule = serializers.CharField(max_length=500, help_text=_("RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10"))
     exdates = serializers.ListField(child=serializers.DateField(), required=False, default=list)
-    capacity_classes = serializers.IntegerField(min_value=1, max_value=1000, required=False)
-    capacity_pupils = serializers.IntegerField(min_value=1, max_value=10000, required=False)
+    capacity_classes = serializers.IntegerField(min_value=1, max_value=MAX_CLASSES_PER_SLOT, required=False)
+    capacity_pupils = serializers.IntegerField(min_value=1, max_value=MAX_PUPILS_PER_SLOT, required=False)
 
     def get_fields(self):
         fields = super().get_fields()
@@ -307,15 +316,15 @@ def _iso(moment: dt.datetime) -> str:
 class BookingCreateSerializer(serializers.Serializer):
     """Ids are checked by the service, which answers "does not exist" for what the user may not see."""
 
-    slot = serializers.IntegerField(min_value=1)
-    school_class = serializers.IntegerField(min_value=1)
-    pupils = serializers.IntegerField(min_value=1, max_value=500)
-    adults = serializers.IntegerField(min_value=0, max_value=50, default=1)
+    slot = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    school_class = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    pupils = serializers.IntegerField(min_value=1, max_value=MAX_CLASS_PUPILS)
+    adults = serializers.IntegerField(min_value=0, max_value=MAX_ADULTS_PER_BOOKING, default=1)
     message = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class BookingMoveSerializer(NoteSerializer):
-    slot = serializers.IntegerField(min_value=1, source="slot_id")
+    slot = serializers.IntegerField(min_value=1, max_value=MAX_ID, source="slot_id")
 
 
 class BookingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from bookings.models import Booking, Offer, Slot, grade_accepted_q
 from bookings.selectors import bookable_slots
 from companies.models import Company
+from core.filters import DateFilter, IdFilter, IntegerFilter
 from core.geo import distance_km
 from core.models import Municipality, Sector, Subject
 from schools.models import Grade
@@ -26,11 +27,13 @@ class OfferFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Offer.Kind.choices)
     sector = django_filters.ModelChoiceFilter(field_name="sectors", queryset=Sector.objects.all())
     subject = django_filters.ModelChoiceFilter(field_name="subjects", queryset=Subject.objects.all())
-    municipality = django_filters.NumberFilter(field_name="company__municipality")
-    company = django_filters.NumberFilter(field_name="company")
-    grade = django_filters.NumberFilter(method="filter_grade", label=_("grade"))
-    date_from = django_filters.DateFilter(method="filter_dates", label=_("has a slot on or after"))
-    date_to = django_filters.DateFilter(method="filter_dates", label=_("has a slot on or before"))
+    municipality = IdFilter(field_name="company__municipality")
+    company = IdFilter(field_name="company")
+    grade = IntegerFilter(
+        method="filter_grade", label=_("grade"), min_value=min(Grade.values), max_value=max(Grade.values)
+    )
+    date_from = DateFilter(method="filter_dates", label=_("has a slot on or after"))
+    date_to = DateFilter(method="filter_dates", label=_("has a slot on or before"))
     free = django_filters.BooleanFilter(method="filter_free", label=_("only offers with free, bookable slots"))
     q = django_filters.CharFilter(method="filter_text", label=_("text search"))
 
@@ -68,16 +71,18 @@ class OfferFilter(django_filters.FilterSet):
 
 
 class SlotFilter(django_filters.FilterSet):
-    offer = django_filters.NumberFilter(field_name="offer")
-    company = django_filters.NumberFilter(field_name="offer__company")
+    offer = IdFilter(field_name="offer")
+    company = IdFilter(field_name="offer__company")
     kind = django_filters.ChoiceFilter(field_name="offer__kind", choices=Offer.Kind.choices)
     sector = django_filters.ModelChoiceFilter(field_name="offer__sectors", queryset=Sector.objects.all())
     subject = django_filters.ModelChoiceFilter(field_name="offer__subjects", queryset=Subject.objects.all())
-    municipality = django_filters.NumberFilter(field_name="offer__company__municipality")
+    municipality = IdFilter(field_name="offer__company__municipality")
     status = django_filters.ChoiceFilter(choices=Slot.Status.choices)
-    grade = django_filters.NumberFilter(method="filter_grade", label=_("grade"))
-    date_from = django_filters.DateFilter(method="filter_date_from", label=_("starts on or after"))
-    date_to = django_filters.DateFilter(method="filter_date_to", label=_("starts on or before"))
+    grade = IntegerFilter(
+        method="filter_grade", label=_("grade"), min_value=min(Grade.values), max_value=max(Grade.values)
+    )
+    date_from = DateFilter(method="filter_date_from", label=_("starts on or after"))
+    date_to = DateFilter(method="filter_date_to", label=_("starts on or before"))
     free = django_filters.BooleanFilter(method="filter_free", label=_("only slots with a free place"))
     q = django_filters.CharFilter(method="filter_text", label=_("text search"))
 
@@ -112,12 +117,12 @@ class SlotFilter(django_filters.FilterSet):
 
 
 class BookingFilter(django_filters.FilterSet):
-    slot = django_filters.NumberFilter(field_name="slot")
-    offer = django_filters.NumberFilter(field_name="slot__offer")
-    school_class = django_filters.NumberFilter(field_name="school_class")
+    slot = IdFilter(field_name="slot")
+    offer = IdFilter(field_name="slot__offer")
+    school_class = IdFilter(field_name="school_class")
     status = django_filters.MultipleChoiceFilter(choices=Booking.Status.choices)
-    date_from = django_filters.DateFilter(method="filter_date_from", label=_("slot starts on or after"))
-    date_to = django_filters.DateFilter(method="filter_date_to", label=_("slot starts on or before"))
+    date_from = DateFilter(method="filter_date_from", label=_("slot starts on or after"))
+    date_to = DateFilter(method="filter_date_to", label=_("slot starts on or before"))
 
     class Meta:
         model = Booking
@@ -171,12 +176,8 @@ class OfferCatalogueFilter(OfferFilter):
         label=_("Distance from my school"),
         empty_label=_("Any distance"),
     )
-    date_from = django_filters.DateFilter(
-        method="filter_dates", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = django_filters.DateFilter(
-        method="filter_dates", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = DateFilter(method="filter_dates", label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateFilter(method="filter_dates", label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
     free = django_filters.BooleanFilter(method="filter_free", label=_("Only free slots"), widget=forms.CheckboxInput)
 
     class Meta:

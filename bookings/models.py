@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, CompanyMember, RoleModel
 from core.models import Sector, Subject, TimeStampedModel
-from schools.models import Grade, SchoolClass
+from core.validators import IntegerListRangeValidator, validate_date_in_range
+from schools.models import MAX_CLASS_PUPILS, Grade, SchoolClass
+
+# Domain bounds. They also keep every number within its column (a PositiveSmallIntegerField
+# holds at most 32767 on PostgreSQL) and every computed date within the calendar.
+MAX_DEADLINE_HOURS = 24 * 365
+MAX_CLASSES_PER_SLOT = 50
+MAX_PUPILS_PER_SLOT = 1000
+MAX_ADULTS_PER_BOOKING = 20
+MAX_REMINDER_DAYS = 60
 
 
 def grade_accepted(grade: int, *, grade_min: int, grade_max: int) -> bool:
@@ -53,18 +62,20 @@ class Offer(TimeStampedModel):
         _("duration (minutes)"), default=120, validators=[MinValueValidator(15), MaxValueValidator(60 * 24 * 5)]
     )
     default_capacity_classes = models.PositiveSmallIntegerField(
-        _("classes per slot"), default=1, validators=[MinValueValidator(1)]
+        _("classes per slot"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_CLASSES_PER_SLOT)]
     )
     default_capacity_pupils = models.PositiveSmallIntegerField(
-        _("pupils per slot"), default=30, validators=[MinValueValidator(1)]
+        _("pupils per slot"), default=30, validators=[MinValueValidator(1), MaxValueValidator(MAX_PUPILS_PER_SLOT)]
     )
     auto_confirm = models.BooleanField(
         _("confirm automatically"), default=False, help_text=_("Otherwise the company confirms each request.")
     )
     waitlist_enabled = models.BooleanField(_("waitlist"), default=True)
-    booking_deadline_hours = models.PositiveIntegerField(_("booking deadline (hours before start)"), default=72)
+    booking_deadline_hours = models.PositiveIntegerField(
+        _("booking deadline (hours before start)"), default=72, validators=[MaxValueValidator(MAX_DEADLINE_HOURS)]
+    )
     cancellation_deadline_hours = models.PositiveIntegerField(
-        _("cancellation deadline (hours before start)"), default=48
+        _("cancellation deadline (hours before start)"), default=48, validators=[MaxValueValidator(MAX_DEADLINE_HOURS)]
     )
     allow_holidays = models.BooleanField(
         _("bookable on holidays"), default=False, help_text=_("Allow slots on Danish public and school holidays.")
@@ -82,7 +93,7 @@ class Offer(TimeStampedModel):
         _("reminders (days before)"),
         max_length=30,
         blank=True,
-        validators=[validate_comma_separated_integer_list],
+        validators=[validate_comma_separated_integer_list, IntegerListRangeValidator(0, MAX_REMINDER_DAYS)],
         help_text=_("For example 7,1. Leave empty for the installation's default."),
     )
 
@@ -137,11 +148,15 @@ class Slot(TimeStampedModel):
     series = models.ForeignKey(
         SlotSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="slots", verbose_name=_("series")
     )
-    start = models.DateTimeField(_("start"))
-    end = models.DateTimeField(_("end"))
-    booking_deadline = models.DateTimeField(_("booking deadline"))
-    capacity_classes = models.PositiveSmallIntegerField(_("capacity (classes)"), validators=[MinValueValidator(1)])
-    capacity_pupils = models.PositiveSmallIntegerField(_("capacity (pupils)"), validators=[MinValueValidator(1)])
+    start = models.DateTimeField(_("start"), validators=[validate_date_in_range])
+    end = models.DateTimeField(_("end"), validators=[validate_date_in_range])
+    booking_deadline = models.DateTimeField(_("booking deadline"), validators=[validate_date_in_range])
+    capacity_classes = models.PositiveSmallIntegerField(
+        _("capacity (classes)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_CLASSES_PER_SLOT)]
+    )
+    capacity_pupils = models.PositiveSmallIntegerField(
+        _("capacity (pupils)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_PUPILS_PER_SLOT)]
+    )
     booked_classes = models.PositiveSmallIntegerField(_("booked classes"), default=0, editable=False)
     booked_pupils = models.PositiveSmallIntegerField(_("booked pupils"), default=0, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -240,8 +255,12 @@ class Booking(TimeStampedModel):
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings_made", verbose_name=_("booked by")
     )
-    pupils = models.PositiveSmallIntegerField(_("pupils"), validators=[MinValueValidator(1)])
-    adults = models.PositiveSmallIntegerField(_("adults"), default=1)
+    pupils = models.PositiveSmallIntegerField(
+        _("pupils"), validators=[MinValueValidator(1), MaxValueValidator(MAX_CLASS_PUPILS)]
+    )
+    adults = models.PositiveSmallIntegerField(
+        _("adults"), default=1, validators=[MaxValueValidator(MAX_ADULTS_PER_BOOKING)]
+    )
     message = models.TextField(_("message to the host"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     invite_sequence = models.PositiveIntegerField(

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError
+from core.validators import validate_date_in_range
 
 NOT_ALLOWED_CODE = "not_allowed"
 
@@ -25,11 +26,16 @@ class Pagination(pagination.PageNumberPagination):
 
 
 class AwareDateTimeField(serializers.DateTimeField):
-    """Refuses times without a UTC offset: "10:00" alone is ambiguous around a DST switch."""
+    """Refuses times without a UTC offset: "10:00" alone is ambiguous around a DST switch; and
+    times outside the years the product deals in (core.validators.validate_date_in_range)."""
 
     default_error_messages = {
         "naive": _("Give the time with its UTC offset, e.g. 2027-03-30T10:00:00+02:00."),
     }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["validators"] = [validate_date_in_range, *kwargs.get("validators", [])]
+        super().__init__(*args, **kwargs)
 
     def to_internal_value(self, value: Any) -> dt.datetime:
         if isinstance(value, str):

@@ -6,6 +6,7 @@ import datetime as dt
 from functools import lru_cache
 
 import holidays
+from dateutil.easter import easter
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,8 @@ def holiday_name(day: dt.date) -> str | None:
     """The name of the public or school holiday on `day`, or None on an ordinary school day.
 
     School holidays are approximated by the common Danish calendar: autumn week 42, winter
-    week 7, Christmas (21 December – 2 January) and summer (27 June – 9 August)."""
+    week 7, Easter (the Monday before Easter Sunday to Easter Monday), Christmas
+    (21 December – 2 January) and summer (27 June – 9 August)."""
     language = "en_US" if (get_language() or "da").startswith("en") else "da"
     public = _public_holidays(day.year, language).get(day)
     if public:
@@ -42,6 +44,8 @@ def holiday_name(day: dt.date) -> str | None:
         return _("Autumn holiday")
     if week == WINTER_HOLIDAY_WEEK:
         return _("Winter holiday")
+    if -6 <= (day - easter(day.year)).days <= 1:
+        return _("Easter holiday")
     if (day.month == 12 and day.day >= 21) or (day.month == 1 and day.day <= 2):
         return _("Christmas holiday")
     if (day.month == 6 and day.day >= 27) or day.month == 7 or (day.month == 8 and day.day <= 9):

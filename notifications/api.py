@@ -1,4 +1,5 @@
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -55,11 +56,13 @@ class CalendarFeedSerializer(serializers.ModelSerializer):
     def get_subscribed(self, feed: CalendarFeed) -> bool:
         return self._own(feed) is not None
 
-    def get_subscribed_at(self, feed: CalendarFeed):
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_subscribed_at(self, feed: CalendarFeed) -> str | None:
         own = self._own(feed)
         return serializers.DateTimeField().to_representation(own.created_at) if own else None
 
-    def get_reset_at(self, feed: CalendarFeed):
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_reset_at(self, feed: CalendarFeed) -> str | None:
         own = self._own(feed)
         return serializers.DateTimeField().to_representation(own.reset_at) if own and own.reset_at else None
 

@@ -7,6 +7,9 @@ from core.dates import school_year_label
 from core.models import AddressMixin, Municipality, TimeStampedModel
 from core.validators import institution_number_validator
 
+# The most pupils a class can have; a booking for a class brings at most this many.
+MAX_CLASS_PUPILS = 60
+
 
 class Grade(models.IntegerChoices):
     """Grade levels. Upper-secondary years follow on from the 10th grade so that a range
@@ -77,7 +80,7 @@ class SchoolClass(TimeStampedModel):
         help_text=_("The year the school year starts: 2026 means 2026/27."),
     )
     pupils = models.PositiveSmallIntegerField(
-        _("number of pupils"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+        _("number of pupils"), validators=[MinValueValidator(1), MaxValueValidator(MAX_CLASS_PUPILS)]
     )
 
     class Meta:

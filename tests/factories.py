@@ -9,6 +9,7 @@ from factory.django import DjangoModelFactory
 from accounts.models import User
 from bookings.models import Offer, Slot
 from companies.models import Company, CompanyMember, RoleModel
+from core.dates import school_year_of
 from core.models import Municipality, Sector
 from schools.models import School, SchoolClass, Teacher
 
@@ -85,7 +86,7 @@ class SchoolClassFactory(DjangoModelFactory):
     school = factory.SubFactory(SchoolFactory)
     name = factory.Sequence(lambda n: f"8.{chr(65 + n % 26)}{n}")
     grade = 8
-    school_year = 2026
+    school_year = factory.LazyFunction(lambda: school_year_of(timezone.localdate()))
     pupils = 24
 
 

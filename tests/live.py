@@ -621,6 +621,7 @@ def _command_scenario(options: dict[str, Any]) -> dict[str, Any]:
     from accounts.models import User
     from bookings.models import Slot
     from companies.models import Company
+    from core.dates import school_year_of
     from schools.models import School, SchoolClass, Teacher
     from tests import factories
 
@@ -675,7 +676,13 @@ def _command_scenario(options: dict[str, Any]) -> dict[str, Any]:
         tokens = Token.objects.bulk_create([Token(user=user, key=Token.generate_key()) for user in users])
         school_classes = SchoolClass.objects.bulk_create(
             [
-                SchoolClass(school=school, name=f"8.{index}", grade=8, school_year=2026, pupils=24)
+                SchoolClass(
+                    school=school,
+                    name=f"8.{index}",
+                    grade=8,
+                    school_year=school_year_of(timezone.localdate()),
+                    pupils=24,
+                )
                 for index in range(count)
             ]
         )

@@ -10,8 +10,10 @@ from rest_framework.test import APIClient
 
 from bookings import services
 from bookings.models import Booking
+from core.dates import school_year_of
 from tests import factories
 from tests.conftest import client_for
+from tests.dates import at, school_day, today
 
 ROLES = ["anonymous", "teacher", "other_teacher", "host", "other_host", "consultant"]
 
@@ -52,34 +54,44 @@ def ids(response) -> set[int]:
     return {row["id"] for row in response.json()["results"]}
 
 
+NOT_SIGNED_IN = "the endpoint needs a signed-in user"
+NOT_YOURS = "not theirs: looks exactly like something that does not exist"
+NOT_A_MEMBER = "writes need a company membership (or staff); the permission refuses before the object is read"
+OFFER_NOT_EDITABLE = "a company member, but the offer is not among those they may edit: an invalid choice for `offer`"
+
+
+def row(*values, why: str):
+    """One row of a matrix, with the reason it is expected; the id names the role and status."""
+    return pytest.param(*values, why, id="-".join(str(value) for value in values))
+
+
 READ_MATRIX = [
-    # (url, role, expected status)
-    ("/api/v1/bookings/{booking}/", "anonymous", 401),
-    ("/api/v1/bookings/{booking}/", "teacher", 200),
-    ("/api/v1/bookings/{booking}/", "other_teacher", 404),
-    ("/api/v1/bookings/{booking}/", "host", 200),
-    ("/api/v1/bookings/{booking}/", "other_host", 404),
-    ("/api/v1/bookings/{booking}/", "consultant", 200),
-    ("/api/v1/classes/{class}/", "anonymous", 401),
-    ("/api/v1/classes/{class}/", "teacher", 200),
-    ("/api/v1/classes/{class}/", "other_teacher", 404),
-    ("/api/v1/classes/{class}/", "host", 404),
-    ("/api/v1/classes/{class}/", "consultant", 200),
-    ("/api/v1/offers/{draft}/", "anonymous", 404),
-    ("/api/v1/offers/{draft}/", "teacher", 404),
-    ("/api/v1/offers/{draft}/", "host", 200),
-    ("/api/v1/offers/{draft}/", "other_host", 404),
-    ("/api/v1/offers/{draft}/", "consultant", 200),
-    ("/api/v1/offers/{offer}/", "anonymous", 200),
-    ("/api/v1/slots/{slot}/", "anonymous", 200),
-    ("/api/v1/companies/{company}/", "anonymous", 200),
-    ("/api/v1/schools/", "anonymous", 401),
-    ("/api/v1/schools/", "teacher", 200),
-    ("/api/v1/waitlist/{waiting}/", "anonymous", 401),
-    ("/api/v1/waitlist/{waiting}/", "teacher", 200),
-    ("/api/v1/waitlist/{waiting}/", "other_teacher", 404),
-    ("/api/v1/waitlist/{waiting}/", "host", 200),
-    ("/api/v1/waitlist/{waiting}/", "other_host", 404),
+    row("/api/v1/bookings/{booking}/", "anonymous", 401, why=NOT_SIGNED_IN),
+    row("/api/v1/bookings/{booking}/", "teacher", 200, why="the teacher's school made the booking"),
+    row("/api/v1/bookings/{booking}/", "other_teacher", 404, why=NOT_YOURS),
+    row("/api/v1/bookings/{booking}/", "host", 200, why="the booking is on the host's company's offer"),
+    row("/api/v1/bookings/{booking}/", "other_host", 404, why=NOT_YOURS),
+    row("/api/v1/bookings/{booking}/", "consultant", 200, why="a consultant sees everything"),
+    row("/api/v1/classes/{class}/", "anonymous", 401, why=NOT_SIGNED_IN),
+    row("/api/v1/classes/{class}/", "teacher", 200, why="a class of the teacher's school"),
+    row("/api/v1/classes/{class}/", "other_teacher", 404, why=NOT_YOURS),
+    row("/api/v1/classes/{class}/", "host", 404, why="companies see no classes"),
+    row("/api/v1/classes/{class}/", "consultant", 200, why="a consultant sees everything"),
+    row("/api/v1/offers/{draft}/", "anonymous", 404, why="drafts are seen only by their company"),
+    row("/api/v1/offers/{draft}/", "teacher", 404, why="drafts are seen only by their company"),
+    row("/api/v1/offers/{draft}/", "host", 200, why="the host's company's own draft"),
+    row("/api/v1/offers/{draft}/", "other_host", 404, why="drafts are seen only by their company"),
+    row("/api/v1/offers/{draft}/", "consultant", 200, why="a consultant sees everything"),
+    row("/api/v1/offers/{offer}/", "anonymous", 200, why="published offers are public"),
+    row("/api/v1/slots/{slot}/", "anonymous", 200, why="slots of published offers are public"),
+    row("/api/v1/companies/{company}/", "anonymous", 200, why="companies are public"),
+    row("/api/v1/schools/", "anonymous", 401, why=NOT_SIGNED_IN),
+    row("/api/v1/schools/", "teacher", 200, why="signed-in users see schools"),
+    row("/api/v1/waitlist/{waiting}/", "anonymous", 401, why=NOT_SIGNED_IN),
+    row("/api/v1/waitlist/{waiting}/", "teacher", 200, why="the teacher's school's waitlisted booking"),
+    row("/api/v1/waitlist/{waiting}/", "other_teacher", 404, why=NOT_YOURS),
+    row("/api/v1/waitlist/{waiting}/", "host", 200, why="waitlisted on the host's company's offer"),
+    row("/api/v1/waitlist/{waiting}/", "other_host", 404, why=NOT_YOURS),
 ]
 
 
@@ -87,81 +99,101 @@ def url_for(world, template: str) -> str:
     return template.format(**{key: getattr(value, "pk", None) for key, value in world.items() if key != "users"})
 
 
-@pytest.mark.parametrize(("url", "role", "expected"), READ_MATRIX)
-def test_read_access(world, url, role, expected):
-    assert client(world, role).get(url_for(world, url)).status_code == expected
+@pytest.mark.parametrize(("url", "role", "expected", "why"), READ_MATRIX)
+def test_read_access(world, url, role, expected, why):
+    assert client(world, role).get(url_for(world, url)).status_code == expected, why
 
 
 @pytest.mark.parametrize(
-    ("role", "sees_booking"),
-    [("teacher", True), ("other_teacher", False), ("host", True), ("other_host", False), ("consultant", True)],
+    ("role", "sees_booking", "why"),
+    [
+        row("teacher", True, why="the teacher's school made it"),
+        row("other_teacher", False, why="another school's booking"),
+        row("host", True, why="on the host's company's offer"),
+        row("other_host", False, why="on another company's offer"),
+        row("consultant", True, why="a consultant sees everything"),
+    ],
 )
-def test_booking_list_is_scoped(world, role, sees_booking):
+def test_booking_list_is_scoped(world, role, sees_booking, why):
     response = client(world, role).get("/api/v1/bookings/")
 
     assert response.status_code == 200
-    assert (world["booking"].pk in ids(response)) is sees_booking
+    assert (world["booking"].pk in ids(response)) is sees_booking, why
 
 
 @pytest.mark.parametrize(
-    ("role", "visible"),
+    ("role", "visible", "why"),
     [
-        ("teacher", {"class"}),
-        ("other_teacher", {"other_class"}),
-        ("host", set()),
-        ("consultant", {"class", "other_class"}),
+        row("teacher", {"class"}, why="only the teacher's own school's classes"),
+        row("other_teacher", {"other_class"}, why="only the teacher's own school's classes"),
+        row("host", set(), why="companies see no classes"),
+        row("consultant", {"class", "other_class"}, why="a consultant sees everything"),
     ],
 )
-def test_class_list_is_scoped(world, role, visible):
+def test_class_list_is_scoped(world, role, visible, why):
     response = client(world, role).get("/api/v1/classes/")
 
-    assert ids(response) == {world[name].pk for name in visible}
+    assert ids(response) == {world[name].pk for name in visible}, why
 
 
 @pytest.mark.parametrize(
-    ("role", "sees_draft"), [("anonymous", False), ("teacher", False), ("host", True), ("other_host", False)]
+    ("role", "sees_draft", "why"),
+    [
+        row("anonymous", False, why="drafts are seen only by their company"),
+        row("teacher", False, why="drafts are seen only by their company"),
+        row("host", True, why="the host's company's own draft"),
+        row("other_host", False, why="drafts are seen only by their company"),
+    ],
 )
-def test_offer_list_hides_drafts_from_outsiders(world, role, sees_draft):
+def test_offer_list_hides_drafts_from_outsiders(world, role, sees_draft, why):
     response = client(world, role).get("/api/v1/offers/")
 
     assert world["offer"].pk in ids(response)
-    assert (world["draft"].pk in ids(response)) is sees_draft
+    assert (world["draft"].pk in ids(response)) is sees_draft, why
 
 
 ACTION_MATRIX = [
-    # (role, action, expected status) on the teacher's confirmed/requested booking
-    ("anonymous", "confirm", 401),
-    ("teacher", "confirm", 403),
-    ("other_teacher", "confirm", 404),
-    ("other_host", "confirm", 404),
-    ("host", "confirm", 200),
-    ("consultant", "confirm", 200),
-    ("teacher", "decline", 403),
-    ("host", "decline", 200),
-    ("other_teacher", "cancel", 404),
-    ("other_host", "cancel", 404),
-    ("teacher", "cancel", 200),
-    ("host", "cancel", 200),
+    # On the teacher's booking, set to "requested" first.
+    row("anonymous", "confirm", 401, why=NOT_SIGNED_IN),
+    row("teacher", "confirm", 403, why="the school side sees the booking but only the host answers a request"),
+    row("other_teacher", "confirm", 404, why=NOT_YOURS),
+    row("other_host", "confirm", 404, why=NOT_YOURS),
+    row("host", "confirm", 200, why="the host answers requests on its offers"),
+    row("consultant", "confirm", 200, why="a consultant acts for the company side too"),
+    row("teacher", "decline", 403, why="the school side sees the booking but only the host answers a request"),
+    row("host", "decline", 200, why="the host answers requests on its offers"),
+    row("other_teacher", "cancel", 404, why=NOT_YOURS),
+    row("other_host", "cancel", 404, why=NOT_YOURS),
+    row("teacher", "cancel", 200, why="the school that booked may cancel before the deadline"),
+    row("host", "cancel", 200, why="the host may cancel a booking on its offer"),
 ]
 
 
-@pytest.mark.parametrize(("role", "action", "expected"), ACTION_MATRIX)
-def test_booking_actions(world, role, action, expected):
+@pytest.mark.parametrize(("role", "action", "expected", "why"), ACTION_MATRIX)
+def test_booking_actions(world, role, action, expected, why):
     booking = world["booking"]
     Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.REQUESTED)
 
     response = client(world, role).post(f"/api/v1/bookings/{booking.pk}/{action}/", {}, format="json")
 
-    assert response.status_code == expected, response.content
+    assert response.status_code == expected, (why, response.content)
     booking.refresh_from_db()
     assert (booking.status != Booking.Status.REQUESTED) is (expected == 200)
 
 
 @pytest.mark.parametrize(
-    ("role", "expected"),
-    [("anonymous", 401), ("teacher", 403), ("other_host", 400), ("host", 201), ("consultant", 201)],
+    ("role", "expected", "why"),
+    [
+        row("anonymous", 401, why=NOT_SIGNED_IN),
+        row("teacher", 403, why=NOT_A_MEMBER),
+        row(
+            "other_host", 400, why="a company member, but `company` is not among those they may edit: an invalid choice"
+        ),
+        row("host", 201, why="a member of the offer's company"),
+        row("consultant", 201, why="a consultant may act for any company"),
+    ],
 )
-def test_offer_create_only_for_own_company(world, role, expected):
+def test_offer_create_only_for_own_company(world, role, expected, why):
     payload = {
         "company": world["company"].pk,
         "kind": "expert_visit",
@@ -172,45 +204,75 @@ def test_offer_create_only_for_own_company(world, role, expected):
 
     response = client(world, role).post("/api/v1/offers/", payload, format="json")
 
-    assert response.status_code == expected, response.content
+    assert response.status_code == expected, (why, response.content)
 
 
 @pytest.mark.parametrize(
-    ("role", "expected"), [("anonymous", 401), ("teacher", 403), ("other_host", 403), ("host", 200)]
+    ("role", "expected", "why"),
+    [
+        row("anonymous", 401, why=NOT_SIGNED_IN),
+        row("teacher", 403, why=NOT_A_MEMBER),
+        row("other_host", 403, why="the offer is public to read, but it belongs to another company"),
+        row("host", 200, why="a member of the offer's company"),
+    ],
 )
-def test_offer_update_only_by_own_company(world, role, expected):
+def test_offer_update_only_by_own_company(world, role, expected, why):
     response = client(world, role).patch(f"/api/v1/offers/{world['offer'].pk}/", {"title": "Nyt navn"}, format="json")
 
-    assert response.status_code == expected
+    assert response.status_code == expected, why
     world["offer"].refresh_from_db()
     assert (world["offer"].title == "Nyt navn") is (expected == 200)
 
 
 @pytest.mark.parametrize(
-    ("role", "expected"), [("anonymous", 401), ("teacher", 403), ("other_host", 403), ("host", 200)]
+    ("role", "expected", "why"),
+    [
+        row("anonymous", 401, why=NOT_SIGNED_IN),
+        row("teacher", 403, why=NOT_A_MEMBER),
+        row("other_host", 403, why="the slot is public to read, but it belongs to another company"),
+        row("host", 200, why="a member of the slot's company"),
+    ],
 )
-def test_slot_update_only_by_own_company(world, role, expected):
+def test_slot_update_only_by_own_company(world, role, expected, why):
     response = client(world, role).patch(f"/api/v1/slots/{world['slot'].pk}/", {"capacity_classes": 5}, format="json")
 
-    assert response.status_code == expected
+    assert response.status_code == expected, why
 
 
-@pytest.mark.parametrize(("role", "expected"), [("teacher", 400), ("other_host", 400), ("host", 201)])
-def test_slot_create_only_on_own_offers(world, role, expected):
-    payload = {"offer": world["offer"].pk, "start": "2027-02-02T10:00:00+01:00"}
+@pytest.mark.parametrize(
+    ("role", "expected", "why"),
+    [
+        row("anonymous", 401, why=NOT_SIGNED_IN),
+        row("teacher", 403, why=NOT_A_MEMBER),
+        row("other_host", 400, why=OFFER_NOT_EDITABLE),
+        row("host", 201, why="a member of the offer's company"),
+        row("consultant", 201, why="a consultant may act for any company"),
+    ],
+)
+def test_slot_create_only_on_own_offers(world, role, expected, why):
+    payload = {"offer": world["offer"].pk, "start": at(school_day(), 10).isoformat()}
 
     response = client(world, role).post("/api/v1/slots/", payload, format="json")
 
-    assert response.status_code == (403 if role == "teacher" else expected)
+    assert response.status_code == expected, (why, response.content)
+    if expected == 400:
+        assert "offer" in response.json()
 
 
-@pytest.mark.parametrize(("role", "expected"), [("anonymous", 401), ("teacher", 201), ("host", 403)])
-def test_class_create_only_by_teachers_for_their_school(world, role, expected):
-    payload = {"name": "9.C", "grade": 9, "school_year": 2026, "pupils": 23}
+@pytest.mark.parametrize(
+    ("role", "expected", "why"),
+    [
+        row("anonymous", 401, why=NOT_SIGNED_IN),
+        row("teacher", 201, why="a teacher adds classes to their own school"),
+        row("host", 403, why="only teachers add classes"),
+    ],
+)
+def test_class_create_only_by_teachers_for_their_school(world, role, expected, why):
+    payload = {"name": "9.C", "grade": 9, "school_year": school_year_of(today()), "pupils": 23}
 
     response = client(world, role).post("/api/v1/classes/", payload, format="json")
 
-    assert response.status_code == expected
+    assert response.status_code == expected, why
     if expected == 201:
         assert response.json()["school"] == world["class"].school_id
 

@@ -22,7 +22,7 @@ from bookings.messages import (
     booking_messages_failed,
     reminder_days_of,
 )
-from bookings.models import Booking, BookingEvent
+from bookings.models import MAX_REMINDER_DAYS, Booking, BookingEvent
 
 ANNOUNCE_BATCH = 100
 
@@ -65,7 +65,10 @@ def announce(
         start=booking.slot.start,
         deadline=booking.slot.booking_deadline,
         recipients=people,
-        reminder_days=reminder_days_of(booking.slot.offer.reminder_days),
+        # An offer saved before reminders were bounded may ask for more; such reminders are skipped.
+        reminder_days=[
+            days for days in reminder_days_of(booking.slot.offer.reminder_days) if days <= MAX_REMINDER_DAYS
+        ],
         now=now or timezone.now(),
         removed=[person for person in before or [] if person.email not in still_on],
     )

@@ -86,7 +86,7 @@ def _booking_create(
     if slot is None:
         raise DomainError(SLOT_NOT_FOUND, code="slot_not_found", field="slot")
     now = timezone.now()
-    check_bookable(slot=slot, grade=school_class.grade, pupils=pupils, now=now)
+    check_bookable(slot=slot, grade=school_class.grade, pupils=pupils, class_pupils=school_class.pupils, now=now)
     with transaction.atomic():
         check_class_free(class_id=school_class.id, slot=slot)
         if capacity.slot_claim(slot_id=slot.id, pupils=pupils):
@@ -259,7 +259,13 @@ def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "")
         raise DomainError(MOVE_TO_OTHER_OFFER, code="other_offer", field="slot")
     if new_slot.id == booking.slot_id:
         raise DomainError(MOVE_TO_SAME_SLOT, code="same_slot", field="slot")
-    check_bookable(slot=new_slot, grade=booking.school_class.grade, pupils=booking.pupils, now=timezone.now())
+    check_bookable(
+        slot=new_slot,
+        grade=booking.school_class.grade,
+        pupils=booking.pupils,
+        class_pupils=booking.school_class.pupils,
+        now=timezone.now(),
+    )
     check_class_free(class_id=booking.school_class_id, slot=new_slot, exclude_booking_id=booking.pk)
     if not capacity.slot_claim(slot_id=new_slot.id, pupils=booking.pupils):
         raise DomainError(SLOT_FULL, code="slot_full", field="slot")

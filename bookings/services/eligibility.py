@@ -16,13 +16,14 @@ from bookings.services.errors import (
     SLOT_IN_PAST,
     SLOT_NOT_FOUND,
     SLOT_TOO_SMALL,
+    TOO_MANY_PUPILS_FOR_CLASS,
 )
 from core.errors import DomainError
 
 
-def check_bookable(*, slot: booking_sql.SlotRow, grade: int, pupils: int, now: dt.datetime) -> None:
+def check_bookable(*, slot: booking_sql.SlotRow, grade: int, pupils: int, class_pupils: int, now: dt.datetime) -> None:
     """Refuse a slot that is closed, started or past its deadline, not for the class's grade,
-    or too small for the pupils."""
+    or too small for the pupils; and more pupils than the class has."""
     if slot.status != Slot.Status.OPEN or not slot.is_published:
         raise DomainError(SLOT_NOT_FOUND, code="slot_not_open", field="slot")
     if slot.start <= now:
@@ -33,6 +34,9 @@ def check_bookable(*, slot: booking_sql.SlotRow, grade: int, pupils: int, now: d
         raise DomainError(GRADE_NOT_ELIGIBLE, code="grade_not_eligible", field="school_class")
     if pupils > slot.capacity_pupils:
         raise DomainError(SLOT_TOO_SMALL, code="too_many_pupils", field="pupils")
+    if pupils > class_pupils:
+        message = TOO_MANY_PUPILS_FOR_CLASS % {"pupils": class_pupils}
+        raise DomainError(message, code="too_many_pupils_for_class", field="pupils")
 
 
 def conflicting_slot_id(

@@ -17,12 +17,14 @@ from bookings.services.announce import announce, announce_creation
 from bookings.services.bookings import end_booking
 from bookings.services.errors import (
     CAPACITY_BELOW_BOOKED,
+    DEADLINE_AFTER_START,
     END_BEFORE_START,
     ON_HOLIDAY,
     ROLE_MODEL_NOT_MEMBER,
     SERIES_EMPTY,
     SLOT_HAS_BOOKINGS,
     SLOT_START_IN_PAST,
+    SLOT_START_TOO_FAR,
 )
 from bookings.services.offers import check_may_manage
 from bookings.services.states import bookings_on
@@ -30,6 +32,9 @@ from companies.models import RoleModel
 from core.dates import holiday_name
 from core.errors import DomainError
 from core.recurrence import expand_rrule
+
+# How far ahead a slot may start: a school plans a year or two ahead, and dates stay far from overflow.
+SLOT_HORIZON_YEARS = 3
 
 
 def _default_deadline(offer: Offer, start: dt.datetime) -> dt.datetime:
@@ -63,8 +68,10 @@ def slot_create(
     check_may_manage(actor, offer)
     _check_role_models(offer, role_models)
     end = end or start + dt.timedelta(minutes=offer.duration_minutes)
+    booking_deadline = booking_deadline or _default_deadline(offer, start)
     _check_times(start, end)
     _check_future(start)
+    _check_deadline(start, booking_deadline)
     _check_not_holiday(offer, start)
     slot = Slot.objects.create(
         offer=offer,
@@ -72,7 +79,7 @@ def slot_create(
         end=end,
         capacity_classes=capacity_classes or offer.default_capacity_classes,
         capacity_pupils=capacity_pupils or offer.default_capacity_pupils,
-        booking_deadline=booking_deadline or _default_deadline(offer, start),
+        booking_deadline=booking_deadline,
     )
     if role_models:
         slot.role_models.set(role_models)
@@ -95,6 +102,7 @@ def slot_update(*, slot: Slot, actor: User, role_models: list[RoleModel] | None 
         _check_future(start)
         _check_not_holiday(slot.offer, start)
         fields.setdefault("booking_deadline", slot.booking_deadline + (start - slot.start))
+    _check_deadline(start, fields.get("booking_deadline", slot.booking_deadline))
     capacity_classes = fields.get("capacity_classes", slot.capacity_classes)
     capacity_pupils = fields.get("capacity_pupils", slot.capacity_pupils)
     changed = Slot.objects.filter(
@@ -152,9 +160,18 @@ def slot_cancel(*, slot: Slot, actor: User, note: str = "") -> Slot:
     return slot
 
 
-def _check_future(start: dt.datetime) -> None:
-    if start <= timezone.now():
-        raise DomainError(SLOT_START_IN_PAST, code="start_in_past", field="start")
+def _check_future(start: dt.datetime, *, field: str = "start") -> None:
+    """In the future, and not so far ahead that nobody plans for it (nor dates overflow)."""
+    now = timezone.now()
+    if start <= now:
+        raise DomainError(SLOT_START_IN_PAST, code="start_in_past", field=field)
+    if start > now + dt.timedelta(days=365 * SLOT_HORIZON_YEARS):
+        raise DomainError(SLOT_START_TOO_FAR % {"years": SLOT_HORIZON_YEARS}, code="start_too_far", field=field)
+
+
+def _check_deadline(start: dt.datetime, deadline: dt.datetime) -> None:
+    if deadline > start:
+        raise DomainError(DEADLINE_AFTER_START, code="deadline_after_start", field="booking_deadline")
 
 
 def _check_not_holiday(offer: Offer, start: dt.datetime) -> None:
@@ -189,6 +206,7 @@ def slot_series_create(
     ]
     if not occurrences:
         raise DomainError(SERIES_EMPTY, code="series_empty", field="rrule")
+    _check_future(occurrences[-1], field="rrule")
     series = SlotSeries.objects.create(
         offer=offer, rrule=rrule, exdates=[day.isoformat() for day in exdates or []], created_by=actor
     )

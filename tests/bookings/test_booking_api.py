@@ -11,6 +11,7 @@ from bookings import services
 from bookings.models import Booking, Slot
 from tests import factories
 from tests.conftest import client_for
+from tests.dates import at, next_ascension_day, school_day
 
 
 def post(client, url: str, payload: dict):
@@ -90,15 +91,19 @@ def test_malformed_json_answers_400(teacher_client):
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
-        ({"start": "2027-02-02T10:00:00"}, "start"),
-        ({"start": "2027-02-02T10:00:00+01:00", "end": "2027-02-02T09:00:00+01:00"}, "end"),
-        ({"start": "2027-02-02T10:00:00+01:00", "capacity_classes": 0}, "capacity_classes"),
-        ({"start": "2027-02-02T10:00:00+01:00", "capacity_pupils": -1}, "capacity_pupils"),
+        ({"start": "{day}T10:00:00"}, "start"),
+        ({"start": "{day}T10:00:00+01:00", "end": "{day}T09:00:00+01:00"}, "end"),
+        ({"start": "{day}T10:00:00+01:00", "capacity_classes": 0}, "capacity_classes"),
+        ({"start": "{day}T10:00:00+01:00", "capacity_pupils": -1}, "capacity_pupils"),
         ({"start": "next tuesday"}, "start"),
-        ({"start": "2027-05-06T10:00:00+02:00"}, "start"),
+        ({"start": "{ascension}T10:00:00+02:00"}, "start"),
     ],
 )
 def test_bad_slot_input_answers_400_per_field(host_client, offer, payload, field):
+    """`{day}` is an ordinary school day ahead, `{ascension}` the next Ascension Day."""
+    days = {"day": school_day(), "ascension": next_ascension_day()}
+    payload = {key: value.format(**days) if isinstance(value, str) else value for key, value in payload.items()}
+
     response = post(host_client, "/api/v1/slots/", {"offer": offer.pk, **payload})
 
     assert response.status_code == 400, response.content
@@ -107,10 +112,13 @@ def test_bad_slot_input_answers_400_per_field(host_client, offer, payload, field
 
 
 def test_slot_series_through_the_api(host_client, offer):
+    """Six occurrences, each at 10:00 local time (holidays allowed, so none is skipped)."""
+    offer.allow_holidays = True
+    offer.save()
     payload = {
         "offer": offer.pk,
-        "start": "2027-03-02T10:00:00+01:00",
-        "end": "2027-03-02T12:00:00+01:00",
+        "start": at(school_day(), 10).isoformat(),
+        "end": at(school_day(), 12).isoformat(),
         "rrule": "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=6",
     }
 
@@ -123,8 +131,8 @@ def test_slot_series_through_the_api(host_client, offer):
 def test_slot_series_with_a_bad_rule_answers_400(host_client, offer):
     payload = {
         "offer": offer.pk,
-        "start": "2027-03-02T10:00:00+01:00",
-        "end": "2027-03-02T12:00:00+01:00",
+        "start": at(school_day(), 10).isoformat(),
+        "end": at(school_day(), 12).isoformat(),
         "rrule": "FREQ=WEEKLY",
     }
 
@@ -266,3 +274,16 @@ def test_slot_create_through_the_api_refuses_a_role_model_of_another_company(hos
     assert response.status_code == 400
     assert response.json()["code"] == "role_model_not_member"
     assert not offer.slots.exists()
+
+
+def test_booking_more_pupils_than_the_class_has_answers_400_for_pupils(teacher_client, school_class, slot):
+    response = post(
+        teacher_client,
+        "/api/v1/bookings/",
+        {"slot": slot.pk, "school_class": school_class.pk, "pupils": school_class.pupils + 1},
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "too_many_pupils_for_class"
+    assert body["pupils"] == [str(services.TOO_MANY_PUPILS_FOR_CLASS % {"pupils": school_class.pupils})]

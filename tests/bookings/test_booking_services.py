@@ -22,7 +22,7 @@ def refused(code: str, action) -> DomainError:
 
 @pytest.fixture
 def classes(teacher):
-    return [factories.SchoolClassFactory(school=teacher.school, grade=8, pupils=20) for _ in range(4)]
+    return [factories.SchoolClassFactory(school=teacher.school, grade=8, pupils=28) for _ in range(4)]
 
 
 def test_booking_create_confirms_at_once_on_auto_confirm_offer(teacher, school_class, slot):
@@ -287,3 +287,31 @@ def test_slot_update_refuses_capacity_below_what_is_booked(teacher, host, classe
 
     slot.refresh_from_db()
     assert slot.capacity_classes == 3
+
+
+def test_booking_create_refuses_more_pupils_than_the_class_has(teacher, school_class, slot):
+    """A class of 24 cannot bring 25 pupils, even when the slot has room for them."""
+    error = refused(
+        "too_many_pupils_for_class",
+        lambda: services.booking_create(
+            actor=teacher.user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=school_class.pupils + 1
+        ),
+    )
+
+    assert error.field == "pupils"
+    assert slot.bookings.count() == 0
+
+
+def test_booking_move_refuses_a_booking_with_more_pupils_than_the_class_now_has(teacher, school_class, slot, offer):
+    booking = services.booking_create(actor=teacher.user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=24)
+    later = factories.SlotFactory(offer=offer, start=slot.start + dt.timedelta(days=7))
+    school_class.pupils = 20
+    school_class.save()
+
+    refused(
+        "too_many_pupils_for_class",
+        lambda: services.booking_move(booking=booking, actor=teacher.user, slot_id=later.pk),
+    )
+
+    booking.refresh_from_db()
+    assert booking.slot_id == slot.pk

@@ -391,6 +391,7 @@ def _command_bookings(options: dict[str, Any]) -> dict[str, Any]:
     from accounts.models import User
     from bookings import services
     from bookings.messages import booking_subject_key
+    from core.dates import school_year_of
     from notifications.models import OutgoingMessage
     from schools.models import SchoolClass, Teacher
     from tests import factories
@@ -434,7 +435,9 @@ def _command_bookings(options: dict[str, Any]) -> dict[str, Any]:
         )
         Teacher.objects.bulk_create(Teacher(user=user, school=school) for user in users)
         classes = SchoolClass.objects.bulk_create(
-            SchoolClass(school=school, name=f"8.{index}", grade=8, school_year=2026, pupils=20)
+            SchoolClass(
+                school=school, name=f"8.{index}", grade=8, school_year=school_year_of(timezone.localdate()), pupils=20
+            )
             for index in range(count)
         )
     booking_ids = [

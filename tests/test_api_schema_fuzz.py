@@ -1,0 +1,172 @@
+"""The API keeps the promises of its own OpenAPI schema whoever calls it: Schemathesis generates
+requests for every operation in /api/v1/schema/ (valid ones and invalid ones, with ids of rows
+that exist and of rows that do not), as an anonymous visitor and as every role, and each answer
+must be no server error and must match the schema's description of that response.
+
+This is a bounded run for `make test` (a few examples per operation and role). A longer run:
+`FUZZ_EXAMPLES=100 .venv/bin/python -m pytest tests/test_api_schema_fuzz.py`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, transaction
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from bookings import services
+from companies.models import CompanyMember
+from tests import factories
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
+ROLES = ["anonymous", "teacher", "other_teacher", "host", "company_admin", "consultant", "administrator"]
+CHECKS = [not_a_server_error, response_schema_conformance]
+
+
+@pytest.fixture
+def world(db) -> dict[str, Any]:
+    """Users of every role, and offers, slots, classes and bookings for them to act on."""
+    teacher = factories.TeacherFactory(user__username="fuzz-teacher")
+    other_teacher = factories.TeacherFactory(user__username="fuzz-other-teacher")
+    host = factories.CompanyMemberFactory(user__username="fuzz-host")
+    company_admin = factories.CompanyMemberFactory(
+        company=host.company, user__username="fuzz-company-admin", role=CompanyMember.Role.ADMIN
+    )
+    classes = [
+        factories.SchoolClassFactory(school=teacher.school, pupils=24),
+        factories.SchoolClassFactory(school=other_teacher.school, pupils=22),
+    ]
+    offer = factories.OfferFactory(company=host.company, contact=host)
+    draft = factories.OfferFactory(company=host.company, is_published=False)
+    first = factories.SlotFactory(offer=offer, capacity_classes=1)
+    slots = [first, factories.SlotFactory(offer=offer, start=first.start + dt.timedelta(days=7))]
+    bookings = [
+        services.booking_create(actor=teacher.user, slot_id=slots[0].pk, school_class_id=classes[0].pk, pupils=20),
+        services.booking_create(
+            actor=other_teacher.user, slot_id=slots[0].pk, school_class_id=classes[1].pk, pupils=20
+        ),
+        services.booking_create(actor=teacher.user, slot_id=slots[1].pk, school_class_id=classes[0].pk, pupils=20),
+    ]
+    users = {
+        "teacher": teacher.user,
+        "other_teacher": other_teacher.user,
+        "host": host.user,
+        "company_admin": company_admin.user,
+        "consultant": factories.UserFactory(username="fuzz-consultant", is_consultant=True),
+        "administrator": factories.UserFactory(username="fuzz-admin", is_superuser=True, is_staff=True),
+    }
+    return {
+        "users": users,
+        "ids": {
+            "bookings": [booking.pk for booking in bookings],
+            "waitlist": [booking.pk for booking in bookings],
+            "slots": [slot.pk for slot in slots],
+            "offers": [offer.pk, draft.pk],
+            "classes": [school_class.pk for school_class in classes],
+            "schools": [teacher.school_id, other_teacher.school_id],
+            "companies": [host.company_id],
+            "calendar-feeds": [],
+        },
+    }
+
+
+@pytest.fixture
+def requests_keep_the_test_connection() -> Iterator[None]:
+    """Requests go straight to Django's WSGI handler, which closes the database connection when
+    a request finishes outside autocommit (as inside a test's transaction); Django's own test
+    client switches that off in the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="module")
+def api_schema(django_db_setup, django_db_blocker) -> schemathesis.BaseSchema:
+    with django_db_blocker.unblock():
+        return schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+
+
+def _cases(operation, existing_ids: list[int]) -> st.SearchStrategy:
+    """Valid and invalid requests; for an operation on one row, also requests on rows that exist."""
+    strategies = [
+        operation.as_strategy(generation_mode=schemathesis.GenerationMode.POSITIVE),
+        operation.as_strategy(generation_mode=schemathesis.GenerationMode.NEGATIVE),
+    ]
+    if "{id}" in operation.path:
+        strategies += [
+            operation.as_strategy(generation_mode=schemathesis.GenerationMode.POSITIVE, path_parameters={"id": pk})
+            for pk in existing_ids
+        ]
+    return st.one_of(strategies)
+
+
+def _resource(path: str) -> str:
+    return path.removeprefix("/api/v1/").split("/")[0]
+
+
+def _run(operation, cases: st.SearchStrategy, call: Callable) -> None:
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=os.environ.get("FUZZ_RANDOM") is None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=cases)
+    def run(case) -> None:
+        call(case)
+
+    run()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_operation_answers_within_its_schema(world, api_schema, requests_keep_the_test_connection, role):
+    """No server error and no response that breaks the schema, for any generated request."""
+    headers = {}
+    if role != "anonymous":
+        token, _ = Token.objects.get_or_create(user=world["users"][role])
+        headers = {"Authorization": f"Token {token.key}"}
+    failures: list[str] = []
+    statuses: Counter[int] = Counter()
+
+    def call(case) -> None:
+        case.headers = {**(case.headers or {}), **headers}
+        # Each request in a savepoint, as each runs in its own transaction in production: a
+        # refused statement must not break the test's transaction for the requests after it.
+        with transaction.atomic():
+            statuses[case.call_and_validate(checks=CHECKS).status_code] += 1
+
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) > 30
+    for operation in operations:
+        existing = world["ids"].get(_resource(operation.path), [])
+        try:
+            _run(operation, _cases(operation, existing), call)
+        except (Exception, BaseExceptionGroup) as error:  # collect every operation's failure, then report them all
+            failures.append(f"{operation.label}: {error}")
+
+    print(f"{role}: {len(operations)} operations, {statuses.total()} requests, statuses {sorted(statuses.items())}")
+    assert not failures, f"{len(failures)} operations failed as {role}:\n\n" + "\n\n".join(failures)
+    assert statuses.total() >= len(operations)
+
+
+def test_the_schema_is_served_and_lists_every_endpoint(api_schema):
+    paths = {operation.path for operation in (result.ok() for result in api_schema.get_all_operations())}
+
+    assert {"/api/v1/bookings/", "/api/v1/slots/{id}/", "/api/v1/offers/{id}/", "/api/v1/slots/series/"} <= paths
