@@ -219,8 +219,8 @@ def end_booking(
 ) -> str:
     """End a locked booking (declined, cancelled, expired): change its status if it is still
     in `from_statuses`, record and announce the change, and free the place it held, which
-    goes to the waitlist unless `promote` is False (an expired request's slot is past its
-    deadline; a cancelled slot takes nobody). Returns the old status."""
+    goes to the waitlist unless `promote` is False (a cancelled slot takes nobody). Returns
+    the old status."""
     old = transition(booking, from_statuses=from_statuses, to_status=to_status)
     record(booking, action=action, actor=actor, from_status=old, note=note)
     announce(booking, change)
@@ -276,8 +276,10 @@ def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "")
 
 
 def requests_expire() -> list[Booking]:
-    """Expire requests the host has not answered by the slot's booking deadline: the place is
-    freed and the teacher is told. Each request expires in its own transaction."""
+    """Expire requests the host has not answered by the slot's booking deadline: the teacher
+    is told, and the freed place goes to the waitlist, which the host kept for this (see
+    waitlist_promote for who can still be promoted then). Each request expires in its own
+    transaction."""
     expired = []
     due = Booking.objects.filter(status=Booking.Status.REQUESTED, slot__booking_deadline__lte=timezone.now())
     for booking in due.only("pk"):
@@ -293,7 +295,6 @@ def requests_expire() -> list[Booking]:
                 actor=None,
                 note=REQUEST_EXPIRED_NOTE,
                 change=Change.EXPIRED,
-                promote=False,
             )
         expired.append(booking)
     return expired

@@ -26,6 +26,7 @@ from bookings.services.errors import (
 )
 from bookings.services.offers import check_may_manage
 from bookings.services.states import bookings_on
+from bookings.services.waitlist import waitlist_promote
 from companies.models import RoleModel
 from core.dates import holiday_name
 from core.errors import DomainError
@@ -83,7 +84,9 @@ def slot_create(
 def slot_update(*, slot: Slot, actor: User, role_models: list[RoleModel] | None = None, **fields: Any) -> Slot:
     """Change a slot's time, capacity, deadline or role models, on an offer the actor manages.
     Capacity is set with a conditional UPDATE so that a booking arriving meanwhile cannot end
-    up above the new capacity."""
+    up above the new capacity. Places the change frees (more capacity, or a waitlisted class
+    no longer busy at the new time) go to the waitlist in order in the same transaction,
+    before any newcomer can take them."""
     check_may_manage(actor, slot.offer)
     offer = fields.get("offer", slot.offer)
     check_may_manage(actor, offer)
@@ -108,6 +111,7 @@ def slot_update(*, slot: Slot, actor: User, role_models: list[RoleModel] | None 
     dropped = role_models_before - set(slot.role_models.all()) if role_models is not None else set()
     if start != slot.start or end != slot.end or role_models_before != set(slot.role_models.all()):
         _reschedule_bookings(slot, dropped_role_models=dropped)
+    waitlist_promote(slot_id=slot.pk)
     slot.refresh_from_db()
     return slot
 

@@ -1,0 +1,120 @@
+"""Every path that frees or adds a place gives it to the waitlist first, in the queue's order,
+and no path puts a class where it cannot be."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from bookings import services
+from bookings.models import Booking, BookingEvent, Slot
+from core.errors import DomainError
+from tests import factories
+
+
+def book(teacher, school_class, slot, pupils=20) -> Booking:
+    return services.booking_create(actor=teacher.user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=pupils)
+
+
+def status_of(booking: Booking) -> str:
+    return Booking.objects.get(pk=booking.pk).status
+
+
+def refused(code: str, action) -> DomainError:
+    with pytest.raises(DomainError) as caught:
+        action()
+    assert caught.value.code == code
+    return caught.value
+
+
+@pytest.fixture
+def classes(teacher):
+    return [factories.SchoolClassFactory(school=teacher.school, grade=8, pupils=20) for _ in range(5)]
+
+
+def pass_the_deadline(slot: Slot) -> None:
+    Slot.objects.filter(pk=slot.pk).update(booking_deadline=timezone.now() - dt.timedelta(minutes=1))
+
+
+# Raising the capacity ----------------------------------------------------------------------
+
+
+def test_raising_the_class_capacity_promotes_the_waitlist_in_order(teacher, host, classes, slot):
+    """Two more class places on a full slot go to the first two waitlisted classes, in the
+    order they joined, in the same change; a class booking afterwards is waitlisted behind
+    the one still waiting."""
+    book(teacher, classes[0], slot)
+    book(teacher, classes[1], slot)
+    first, second, third = (book(teacher, school_class, slot) for school_class in classes[2:5])
+
+    services.slot_update(slot=slot, actor=host.user, capacity_classes=4, capacity_pupils=100)
+
+    assert [status_of(b) for b in (first, second, third)] == [
+        Booking.Status.CONFIRMED,
+        Booking.Status.CONFIRMED,
+        Booking.Status.WAITLISTED,
+    ]
+    assert Booking.objects.get(pk=first.pk).events.last().action == BookingEvent.Action.PROMOTED
+    slot.refresh_from_db()
+    assert (slot.booked_classes, slot.booked_pupils) == (4, 80)
+    newcomer = factories.SchoolClassFactory(school=teacher.school, grade=8, pupils=20)
+    assert book(teacher, newcomer, slot).status == Booking.Status.WAITLISTED
+
+
+def test_raising_the_pupil_capacity_promotes_the_first_waitlisted_class_that_fits(teacher, host, classes, slot):
+    """A slot full on pupils, not on classes: ten more pupil places go to the first class
+    small enough for them; the larger class ahead of it keeps its place in the queue."""
+    Slot.objects.filter(pk=slot.pk).update(capacity_classes=5, capacity_pupils=40)
+    slot.refresh_from_db()
+    book(teacher, classes[0], slot)
+    book(teacher, classes[1], slot)
+    too_big = book(teacher, classes[2], slot, pupils=20)
+    fits = book(teacher, classes[3], slot, pupils=10)
+
+    services.slot_update(slot=slot, actor=host.user, capacity_pupils=50)
+
+    assert (status_of(too_big), status_of(fits)) == (Booking.Status.WAITLISTED, Booking.Status.CONFIRMED)
+
+
+# Expired requests --------------------------------------------------------------------------
+
+
+def test_request_expired_at_the_deadline_gives_its_place_to_the_first_waitlisted_class(teacher, host, classes, slot):
+    """The host kept a waitlist, so the place an unanswered request frees at the booking
+    deadline goes to the first waitlisted class, confirmed at once on an offer that now
+    confirms automatically (the request was made while it did not)."""
+    slot.offer.auto_confirm = False
+    slot.offer.save()
+    Slot.objects.filter(pk=slot.pk).update(capacity_classes=1)
+    request = book(teacher, classes[0], slot)
+    first, second = book(teacher, classes[1], slot), book(teacher, classes[2], slot)
+    slot.offer.auto_confirm = True
+    slot.offer.save()
+    pass_the_deadline(slot)
+
+    assert services.requests_expire() == [request]
+
+    assert (status_of(first), status_of(second)) == (Booking.Status.CONFIRMED, Booking.Status.WAITLISTED)
+    slot.refresh_from_db()
+    assert slot.booked_classes == 1
+
+
+def test_after_the_deadline_a_manual_offer_promotes_no_request_that_would_expire_at_once(teacher, host, classes, slot):
+    """Past the booking deadline a request can no longer be answered (it expires), so on an
+    offer the host confirms by hand a freed place does not turn a waitlisted class into a
+    request: the class stays on the waitlist rather than hear "promoted" and then "expired".
+    Applies to a request that expires and to a booking the host cancels after the deadline."""
+    slot.offer.auto_confirm = False
+    slot.offer.save()
+    expiring, cancelled = book(teacher, classes[0], slot), book(teacher, classes[1], slot)
+    waiting = book(teacher, classes[2], slot)
+    pass_the_deadline(slot)
+
+    services.booking_cancel(booking=cancelled, actor=host.user)
+    assert status_of(waiting) == Booking.Status.WAITLISTED
+    assert services.requests_expire() == [expiring]
+
+    assert status_of(waiting) == Booking.Status.WAITLISTED
+    assert services.requests_expire() == []
+    slot.refresh_from_db()
+    assert slot.booked_classes == 0
