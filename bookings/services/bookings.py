@@ -92,6 +92,7 @@ def _booking_create(
         if capacity.slot_claim(slot_id=slot.id, pupils=pupils):
             status = status_after_claim(slot)
         elif slot.waitlist_enabled:
+            _check_waitlist_open(slot_id=slot.id)
             status = Booking.Status.WAITLISTED
         else:
             raise DomainError(SLOT_FULL, code="slot_full", field="slot")
@@ -110,6 +111,17 @@ def _booking_create(
         booking_sql.insert_booking(booking)
     _attach_rows(booking, slot=slot, school_class=school_class)
     return booking
+
+
+def _check_waitlist_open(*, slot_id: int) -> None:
+    """A booking that found no free place joins the waitlist only if the slot is still open
+    and keeps a waitlist now: the row read before the transaction may be stale. The place-
+    holding branch needs no such check, as the claim's UPDATE itself requires an open slot."""
+    status, waitlist_enabled = booking_sql.slot_state_for_waitlist(slot_id=slot_id)
+    if status != Slot.Status.OPEN:
+        raise DomainError(SLOT_NOT_FOUND, code="slot_not_open", field="slot")
+    if not waitlist_enabled:
+        raise DomainError(SLOT_FULL, code="slot_full", field="slot")
 
 
 def _attach_rows(booking: Booking, *, slot: booking_sql.SlotRow, school_class: booking_sql.ClassRow) -> None:

@@ -118,3 +118,61 @@ def test_after_the_deadline_a_manual_offer_promotes_no_request_that_would_expire
     assert services.requests_expire() == []
     slot.refresh_from_db()
     assert slot.booked_classes == 0
+
+
+# A slot cancelled meanwhile ----------------------------------------------------------------
+
+
+def before_the_claim(monkeypatch, change) -> None:
+    """Run `change(slot_id)` (as a host's change committed meanwhile would) after a booking
+    read the slot and before its write transaction claims a place."""
+    from bookings.services import capacity
+
+    claim = capacity.slot_claim
+
+    def change_then_claim(*, slot_id: int, pupils: int) -> bool:
+        change(slot_id)
+        return claim(slot_id=slot_id, pupils=pupils)
+
+    monkeypatch.setattr(capacity, "slot_claim", change_then_claim)
+
+
+def cancel_slot(slot_id: int) -> None:
+    Slot.objects.filter(pk=slot_id).update(status=Slot.Status.CANCELLED)
+
+
+def test_booking_of_a_full_slot_cancelled_meanwhile_is_refused_not_waitlisted(teacher, classes, slot, monkeypatch):
+    """The slot's state is decided inside the write transaction: a full slot cancelled after
+    the booking read it gets no waitlisted booking, the class is told the slot is not open."""
+    book(teacher, classes[0], slot)
+    book(teacher, classes[1], slot)
+    before_the_claim(monkeypatch, cancel_slot)
+
+    refused("slot_not_open", lambda: book(teacher, classes[2], slot))
+
+    assert not Booking.objects.filter(school_class=classes[2]).exists()
+
+
+def test_booking_of_a_free_slot_cancelled_meanwhile_is_refused_not_waitlisted(teacher, classes, slot, monkeypatch):
+    """A slot with free places, cancelled after the booking read it: the claim finds it
+    closed, and the class is neither given a place nor put on the waitlist."""
+    before_the_claim(monkeypatch, cancel_slot)
+
+    refused("slot_not_open", lambda: book(teacher, classes[0], slot))
+
+    assert not Booking.objects.filter(school_class=classes[0]).exists()
+    slot.refresh_from_db()
+    assert slot.booked_classes == 0
+
+
+def test_booking_of_a_full_slot_whose_waitlist_was_switched_off_meanwhile_is_refused(
+    teacher, classes, slot, monkeypatch
+):
+    """Whether the offer keeps a waitlist is read inside the write transaction too."""
+    book(teacher, classes[0], slot)
+    book(teacher, classes[1], slot)
+    before_the_claim(monkeypatch, lambda _: type(slot.offer).objects.update(waitlist_enabled=False))
+
+    refused("slot_full", lambda: book(teacher, classes[2], slot))
+
+    assert not Booking.objects.filter(school_class=classes[2]).exists()
