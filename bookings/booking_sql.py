@@ -155,10 +155,11 @@ def claim_place(*, slot_id: int, pupils: int, open_status: str) -> bool:
         return cursor.rowcount == 1
 
 
-def slot_state_for_waitlist(*, slot_id: int) -> tuple[str, bool]:
+def slot_state_now(*, slot_id: int) -> tuple[str, bool]:
     """The slot's status and whether its offer keeps a waitlist, read inside the write
-    transaction of a booking that found no free place. The slot row read earlier may be
-    stale: a slot cancelled since must not get a waitlisted booking. On PostgreSQL the row is
+    transaction of a booking that found no free place, to decide between the waitlist and a
+    refusal, and why. The slot row read earlier may be stale: a slot cancelled since must not
+    get a waitlisted booking. On PostgreSQL the row is
     share-locked until commit, so a concurrent slot_cancel either waits for this booking and
     then cancels it with the others, or has committed and is seen here; SQLite's single
     writer needs no lock."""

@@ -117,7 +117,7 @@ def _check_waitlist_open(*, slot_id: int) -> None:
     """A booking that found no free place joins the waitlist only if the slot is still open
     and keeps a waitlist now: the row read before the transaction may be stale. The place-
     holding branch needs no such check, as the claim's UPDATE itself requires an open slot."""
-    status, waitlist_enabled = booking_sql.slot_state_for_waitlist(slot_id=slot_id)
+    status, waitlist_enabled = booking_sql.slot_state_now(slot_id=slot_id)
     if status != Slot.Status.OPEN:
         raise DomainError(SLOT_NOT_FOUND, code="slot_not_open", field="slot")
     if not waitlist_enabled:
@@ -274,6 +274,9 @@ def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "")
     check_bookable(slot=new_slot, grade=booking.school_class.grade, pupils=booking.pupils, now=timezone.now())
     check_class_free(class_id=booking.school_class_id, slot=new_slot, exclude_booking_id=booking.pk)
     if not capacity.slot_claim(slot_id=new_slot.id, pupils=booking.pupils):
+        # The claim requires an open slot: say which it was if it closed since it was read.
+        if booking_sql.slot_state_now(slot_id=new_slot.id)[0] != Slot.Status.OPEN:
+            raise DomainError(SLOT_NOT_FOUND, code="slot_not_open", field="slot")
         raise DomainError(SLOT_FULL, code="slot_full", field="slot")
 
     old_slot_id, before = booking.slot_id, recipients(booking)

@@ -176,3 +176,60 @@ def test_booking_of_a_full_slot_whose_waitlist_was_switched_off_meanwhile_is_ref
     refused("slot_full", lambda: book(teacher, classes[2], slot))
 
     assert not Booking.objects.filter(school_class=classes[2]).exists()
+
+
+# The other paths ---------------------------------------------------------------------------
+
+
+def test_move_to_a_slot_cancelled_meanwhile_is_refused_as_not_open(teacher, classes, slot, offer, monkeypatch):
+    """A move onto a slot cancelled after the move read it is refused with the reason (the
+    slot is not open, not "full"), and the booking stays where it was."""
+    later = factories.SlotFactory(offer=offer, start=slot.start + dt.timedelta(days=7))
+    booking = book(teacher, classes[0], slot)
+    before_the_claim(monkeypatch, cancel_slot)
+
+    refused("slot_not_open", lambda: services.booking_move(booking=booking, actor=teacher.user, slot_id=later.pk))
+
+    booking.refresh_from_db()
+    assert (booking.slot_id, booking.status) == (slot.pk, Booking.Status.CONFIRMED)
+
+
+def test_no_promotion_onto_a_slot_that_has_started(teacher, host, classes, slot):
+    """A place freed once the visit has begun (the host cancels a booking, a request expires
+    late) goes to nobody: a class cannot join a visit already under way."""
+    first = book(teacher, classes[0], slot)
+    book(teacher, classes[1], slot)
+    waiting = book(teacher, classes[2], slot)
+    started = timezone.now() - dt.timedelta(minutes=5)
+    Slot.objects.filter(pk=slot.pk).update(start=started, booking_deadline=started - dt.timedelta(days=1))
+
+    services.booking_cancel(booking=first, actor=host.user)
+
+    assert status_of(waiting) == Booking.Status.WAITLISTED
+
+
+def test_waitlisted_class_declined_while_a_promotion_runs_stays_declined(teacher, host, classes, slot, monkeypatch):
+    """The host declines the first waitlisted class while a freed place is being given to
+    it: the decline stands, the place goes to the next class in the queue, and the slot's
+    count matches the bookings holding places."""
+    from bookings.services import capacity
+
+    first = book(teacher, classes[0], slot)
+    book(teacher, classes[1], slot)
+    declined, next_in_line = book(teacher, classes[2], slot), book(teacher, classes[3], slot)
+    claim = capacity.slot_claim
+    declined_once = []
+
+    def decline_then_claim(*, slot_id: int, pupils: int) -> bool:
+        if not declined_once:
+            declined_once.append(services.booking_decline(booking=declined, actor=host.user))
+        return claim(slot_id=slot_id, pupils=pupils)
+
+    monkeypatch.setattr(capacity, "slot_claim", decline_then_claim)
+
+    services.booking_cancel(booking=first, actor=teacher.user)
+
+    assert (status_of(declined), status_of(next_in_line)) == (Booking.Status.DECLINED, Booking.Status.CONFIRMED)
+    slot.refresh_from_db()
+    holding = Booking.objects.filter(slot=slot, status__in=Booking.HOLDING_PLACE).count()
+    assert slot.booked_classes == holding == 2
