@@ -155,6 +155,23 @@ def claim_place(*, slot_id: int, pupils: int, open_status: str) -> bool:
         return cursor.rowcount == 1
 
 
+def slot_state_now(*, slot_id: int) -> tuple[str, bool]:
+    """The slot's status and whether its offer keeps a waitlist, read inside the write
+    transaction of a booking that found no free place, to decide between the waitlist and a
+    refusal, and why. The slot row read earlier may be stale: a slot cancelled since must not
+    get a waitlisted booking. On PostgreSQL the row is
+    share-locked until commit, so a concurrent slot_cancel either waits for this booking and
+    then cancels it with the others, or has committed and is seen here; SQLite's single
+    writer needs no lock."""
+    lock = " FOR SHARE OF t" if connection.features.has_select_for_update else ""
+    row = _one(
+        'SELECT t."status", o."waitlist_enabled" FROM "bookings_slot" t '
+        f'JOIN "bookings_offer" o ON o."id" = t."offer_id" WHERE t."id" = %s{lock}',
+        [slot_id],
+    )
+    return row[0], bool(row[1])
+
+
 def insert_booking(booking: Any) -> None:
     """Insert a new Booking instance and its first event (actor: the booker); sets its id.
     The booking is marked as having messages to write: the e-mails a new booking causes are

@@ -47,6 +47,7 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", gettext_lazy("Reminder")
     PENDING_NUDGE = "pending_nudge", gettext_lazy("Unanswered request")
     REQUEST_EXPIRED = "request_expired", gettext_lazy("Request expired")
+    TIME_CHANGED = "time_changed", gettext_lazy("Time changed")
 
 
 class Role(models.TextChoices):
@@ -73,7 +74,7 @@ WITHDRAWN = [Kind.REMINDER, Kind.PENDING_NUDGE, Kind.REQUEST_RECEIVED, Kind.NEW_
 WITHDRAWN_BY = {
     Change.CREATED: [],
     Change.CONFIRMED: [Kind.PENDING_NUDGE],
-    Change.RESCHEDULED: [Kind.REMINDER],
+    Change.RESCHEDULED: [Kind.REMINDER, Kind.TIME_CHANGED],
 }
 
 
@@ -187,6 +188,12 @@ def _messages(
             add(Kind.CANCELLED, teachers + hosts)
         return messages
 
+    if change == Change.RESCHEDULED and sequence is None:
+        # No calendar entry to update (a request, a waitlisted class): the teacher is told
+        # by e-mail. Announced only for a change of time (bookings.services.slots); each
+        # change is news, so its moment is in the key.
+        add(Kind.TIME_CHANGED, teachers, key=now.isoformat())
+        return messages
     if sequence is not None and booking.holds_place:
         add(Kind.INVITE, recipients)
     if booking.status == Booking.Status.CONFIRMED:
@@ -295,6 +302,8 @@ def is_current(message: OutgoingMessage, booking: Booking) -> bool:
             and booking.invite_sequence == message.sequence
             and booking.slot.start > timezone.now()
         )
+    if message.kind == Kind.TIME_CHANGED:
+        return booking.status in Booking.ACTIVE
     return True
 
 
@@ -341,6 +350,7 @@ def _subject(message: OutgoingMessage, booking: Booking) -> str:
         Kind.REMINDER: _("Reminder: %(title)s, %(when)s"),
         Kind.PENDING_NUDGE: _("Waiting for your answer: %(class)s for %(title)s, %(when)s"),
         Kind.REQUEST_EXPIRED: _("Request expired: %(title)s, %(when)s"),
+        Kind.TIME_CHANGED: _("New time: %(title)s, %(when)s"),
     }
     return subjects[kind] % values
 
@@ -366,6 +376,14 @@ def _intro(message: OutgoingMessage, booking: Booking) -> str:
         Kind.PENDING_NUDGE: _("This request is still waiting for your answer."),
         Kind.REQUEST_EXPIRED: _("The host did not answer before the booking deadline, so the request has expired."),
     }
+    if kind == Kind.TIME_CHANGED:
+        when = {"when": long_datetime(booking.slot.start)}
+        if booking.status == Booking.Status.WAITLISTED:
+            return _("The host has moved the visit to %(when)s. The class keeps its place on the waitlist.") % when
+        return (
+            _("The host has moved the visit to %(when)s. Your request moves with it and awaits the host's answer.")
+            % when
+        )
     if kind == Kind.INVITE and booking.status == Booking.Status.REQUESTED:
         return _("The visit has been moved and awaits the host's confirmation. Your calendar shows it as tentative.")
     return intros[kind]

@@ -329,6 +329,7 @@ class Scenario:
     capacity_pupils: int
     waitlist: bool
     classes: list[tuple[int, str]]
+    host_token: str = ""
 
     @property
     def slot(self) -> int:
@@ -415,6 +416,7 @@ class LiveStack:
             capacity_pupils=capacity_pupils,
             waitlist=waitlist,
             classes=[(entry["id"], entry["token"]) for entry in data["classes"]],
+            host_token=data["host_token"],
         )
 
     def read_state(self, slots: int | Iterable[int]) -> dict[str, Any]:
@@ -686,8 +688,10 @@ def _command_scenario(options: dict[str, Any]) -> dict[str, Any]:
                 for index in range(count)
             ]
         )
+        host_token = Token.objects.create(user=host.user, key=Token.generate_key())
     return {
         "offer": offer.pk,
+        "host_token": host_token.key,
         "slots": [slot.pk for slot in slots],
         "classes": [
             {"id": school_class.pk, "token": token.key}

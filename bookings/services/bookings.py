@@ -92,6 +92,7 @@ def _booking_create(
         if capacity.slot_claim(slot_id=slot.id, pupils=pupils):
             status = status_after_claim(slot)
         elif slot.waitlist_enabled:
+            _check_waitlist_open(slot_id=slot.id)
             status = Booking.Status.WAITLISTED
         else:
             raise DomainError(SLOT_FULL, code="slot_full", field="slot")
@@ -110,6 +111,17 @@ def _booking_create(
         booking_sql.insert_booking(booking)
     _attach_rows(booking, slot=slot, school_class=school_class)
     return booking
+
+
+def _check_waitlist_open(*, slot_id: int) -> None:
+    """A booking that found no free place joins the waitlist only if the slot is still open
+    and keeps a waitlist now: the row read before the transaction may be stale. The place-
+    holding branch needs no such check, as the claim's UPDATE itself requires an open slot."""
+    status, waitlist_enabled = booking_sql.slot_state_now(slot_id=slot_id)
+    if status != Slot.Status.OPEN:
+        raise DomainError(SLOT_NOT_FOUND, code="slot_not_open", field="slot")
+    if not waitlist_enabled:
+        raise DomainError(SLOT_FULL, code="slot_full", field="slot")
 
 
 def _attach_rows(booking: Booking, *, slot: booking_sql.SlotRow, school_class: booking_sql.ClassRow) -> None:
@@ -219,8 +231,8 @@ def end_booking(
 ) -> str:
     """End a locked booking (declined, cancelled, expired): change its status if it is still
     in `from_statuses`, record and announce the change, and free the place it held, which
-    goes to the waitlist unless `promote` is False (an expired request's slot is past its
-    deadline; a cancelled slot takes nobody). Returns the old status."""
+    goes to the waitlist unless `promote` is False (a cancelled slot takes nobody). Returns
+    the old status."""
     old = transition(booking, from_statuses=from_statuses, to_status=to_status)
     record(booking, action=action, actor=actor, from_status=old, note=note)
     announce(booking, change)
@@ -268,6 +280,9 @@ def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "")
     )
     check_class_free(class_id=booking.school_class_id, slot=new_slot, exclude_booking_id=booking.pk)
     if not capacity.slot_claim(slot_id=new_slot.id, pupils=booking.pupils):
+        # The claim requires an open slot: say which it was if it closed since it was read.
+        if booking_sql.slot_state_now(slot_id=new_slot.id)[0] != Slot.Status.OPEN:
+            raise DomainError(SLOT_NOT_FOUND, code="slot_not_open", field="slot")
         raise DomainError(SLOT_FULL, code="slot_full", field="slot")
 
     old_slot_id, before = booking.slot_id, recipients(booking)
@@ -282,8 +297,10 @@ def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "")
 
 
 def requests_expire() -> list[Booking]:
-    """Expire requests the host has not answered by the slot's booking deadline: the place is
-    freed and the teacher is told. Each request expires in its own transaction."""
+    """Expire requests the host has not answered by the slot's booking deadline: the teacher
+    is told, and the freed place goes to the waitlist, which the host kept for this (see
+    waitlist_promote for who can still be promoted then). Each request expires in its own
+    transaction."""
     expired = []
     due = Booking.objects.filter(status=Booking.Status.REQUESTED, slot__booking_deadline__lte=timezone.now())
     for booking in due.only("pk"):
@@ -299,7 +316,6 @@ def requests_expire() -> list[Booking]:
                 actor=None,
                 note=REQUEST_EXPIRED_NOTE,
                 change=Change.EXPIRED,
-                promote=False,
             )
         expired.append(booking)
     return expired

@@ -15,8 +15,10 @@ from bookings.messages import Change, Recipient, Role
 from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
 from bookings.services.announce import announce, announce_creation
 from bookings.services.bookings import end_booking
+from bookings.services.eligibility import conflicting_slot_id
 from bookings.services.errors import (
     CAPACITY_BELOW_BOOKED,
+    CLASS_BUSY_AFTER_MOVE,
     DEADLINE_AFTER_START,
     END_BEFORE_START,
     ON_HOLIDAY,
@@ -28,6 +30,7 @@ from bookings.services.errors import (
 )
 from bookings.services.offers import check_may_manage
 from bookings.services.states import bookings_on
+from bookings.services.waitlist import waitlist_promote
 from companies.models import RoleModel
 from core.dates import holiday_name
 from core.errors import DomainError
@@ -90,7 +93,9 @@ def slot_create(
 def slot_update(*, slot: Slot, actor: User, role_models: list[RoleModel] | None = None, **fields: Any) -> Slot:
     """Change a slot's time, capacity, deadline or role models, on an offer the actor manages.
     Capacity is set with a conditional UPDATE so that a booking arriving meanwhile cannot end
-    up above the new capacity."""
+    up above the new capacity. Places the change frees (more capacity, or a waitlisted class
+    no longer busy at the new time) go to the waitlist in order in the same transaction,
+    before any newcomer can take them."""
     check_may_manage(actor, slot.offer)
     offer = fields.get("offer", slot.offer)
     check_may_manage(actor, offer)
@@ -110,12 +115,16 @@ def slot_update(*, slot: Slot, actor: User, role_models: list[RoleModel] | None 
     ).update(updated_at=timezone.now(), **fields)
     if changed != 1:
         raise DomainError(CAPACITY_BELOW_BOOKED, code="capacity_below_booked", field="capacity_classes")
+    time_changed = start != slot.start or end != slot.end
+    if time_changed:
+        _check_classes_free(slot, start=start, end=end)
     role_models_before = set(slot.role_models.all())
     if role_models is not None:
         slot.role_models.set(role_models)
     dropped = role_models_before - set(slot.role_models.all()) if role_models is not None else set()
-    if start != slot.start or end != slot.end or role_models_before != set(slot.role_models.all()):
-        _reschedule_bookings(slot, dropped_role_models=dropped)
+    if time_changed or role_models_before != set(slot.role_models.all()):
+        _reschedule_bookings(slot, dropped_role_models=dropped, time_changed=time_changed)
+    waitlist_promote(slot_id=slot.pk)
     slot.refresh_from_db()
     return slot
 
@@ -125,12 +134,40 @@ def _announce_creation_on(slot: Slot) -> None:
     announce_creation(bookings_on(slot, Booking.ACTIVE, messages_pending=True))
 
 
-def _reschedule_bookings(slot: Slot, *, dropped_role_models: set = frozenset()) -> None:
+def _check_classes_free(slot: Slot, *, start: dt.datetime, end: dt.datetime) -> None:
+    """Refuse a new time at which a class holding a place on the slot has another booking,
+    naming the classes: silently double-booking a class is wrong, and cancelling one of its
+    bookings would surprise its teacher. Checked after the slot's row is updated (and so
+    locked until commit), each class under its lock, so a booking made meanwhile by one of
+    these classes is either seen here or sees the new time. A waitlisted class is not
+    checked: it may wait while busy, and the waitlist skips it then."""
+    holding = (
+        Booking.objects.filter(slot=slot, status__in=Booking.HOLDING_PLACE)
+        .select_related("school_class__school")
+        .order_by("school_class_id")
+    )
+    busy = [
+        booking.school_class
+        for booking in holding
+        if conflicting_slot_id(
+            class_id=booking.school_class_id, slot_id=slot.pk, start=start, end=end, exclude_booking_id=booking.pk
+        )
+    ]
+    if busy:
+        names = ", ".join(f"{school_class.name} ({school_class.school.name})" for school_class in busy)
+        raise DomainError(CLASS_BUSY_AFTER_MOVE % {"classes": names}, code="class_busy_after_move", field="start")
+
+
+def _reschedule_bookings(slot: Slot, *, dropped_role_models: set = frozenset(), time_changed: bool = False) -> None:
     """Send the new time or people to everyone whose calendar holds a booking of this slot;
-    role models taken off the slot get the cancellation."""
+    role models taken off the slot get the cancellation. A new time is also news to the
+    classes with no calendar entry (a request, a waitlisted class): they get an e-mail."""
     dropped = [Recipient(Role.ROLE_MODEL, model.email, model.name) for model in dropped_role_models if model.email]
-    for booking in bookings_on(slot, Booking.HOLDING_PLACE):
-        if booking.invite_sequence is not None:
+    for booking in bookings_on(slot, Booking.ACTIVE):
+        if booking.invite_sequence is None:
+            if time_changed:
+                announce(booking, Change.RESCHEDULED)
+        else:
             booking.invite_sequence += 1
             booking.updated_at = timezone.now()
             Booking.objects.filter(pk=booking.pk).update(

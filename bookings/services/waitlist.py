@@ -16,15 +16,23 @@ from core.errors import DomainError
 def waitlist_promote(*, slot_id: int) -> list[Booking]:
     """Give freed places to waitlisted classes in the order they joined. A class that no
     longer fits (too many pupils for what is free, or busy elsewhere then) keeps its place
-    in the queue and the next one is tried. Runs inside the caller's transaction."""
+    in the queue and the next one is tried. Runs inside the caller's transaction.
+
+    Nobody is promoted onto a slot that is closed or has started. Past the booking deadline
+    only an offer that confirms automatically promotes: on one the host confirms by hand,
+    the class would become a request that can no longer be answered and expires at once
+    (requests_expire), so it had better stay on the waitlist."""
     promoted: list[Booking] = []
+    now = timezone.now()
     waiting = Booking.objects.waitlist_of(slot_id).select_related(
         "slot__offer__company", "slot__offer__contact__user", "booked_by"
     )
     for candidate in waiting:
         announce_creation([candidate])
         slot = candidate.slot
-        if slot.status != Slot.Status.OPEN or slot.start <= timezone.now():
+        if slot.status != Slot.Status.OPEN or slot.start <= now:
+            break
+        if slot.booking_deadline <= now and not slot.offer.auto_confirm:
             break
         if conflicting_slot_id(
             class_id=candidate.school_class_id,

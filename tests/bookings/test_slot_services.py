@@ -1,10 +1,22 @@
 import datetime as dt
 
 import pytest
+from django.core import mail
+from django.utils import translation
 
 from bookings import services
+from bookings.messages import Kind
+from bookings.models import Booking
 from core.errors import DomainError
+from notifications.delivery import deliver_due
+from notifications.models import OutgoingMessage
+from notifications.rendering import long_datetime
+from tests import factories
 from tests.dates import COPENHAGEN, at, next_ascension_day, next_last_sunday, school_day, today
+
+
+def local(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=COPENHAGEN)
 
 
 def series(offer, host, rule: str, start: dt.datetime, **kwargs):
@@ -135,3 +147,98 @@ def test_slots_cannot_start_in_the_past(offer, host):
 
     with pytest.raises(DomainError):
         series(offer, host, "FREQ=WEEKLY;COUNT=3", at(dt.date(2020, 2, 4), 10))
+
+
+# Changing a booked slot's time -------------------------------------------------------------
+
+
+def book(teacher, school_class, slot) -> Booking:
+    return services.booking_create(actor=teacher.user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=20)
+
+
+def deliver_all() -> list:
+    """Write new bookings' messages and send what is due; the e-mails sent."""
+    mail.outbox.clear()
+    services.bookings_announce_new()
+    deliver_due()
+    return list(mail.outbox)
+
+
+def test_slot_time_change_tells_requested_and_waitlisted_classes_the_new_time(
+    teacher, other_teacher, school_class, other_class, host, offer
+):
+    """A request and a waitlisted class have no calendar entry to update, so their teachers
+    get an e-mail saying the visit moved, with the new time; the host, who moved it, does
+    not. Each booking keeps its status."""
+    offer.auto_confirm = False
+    offer.save()
+    slot = factories.SlotFactory(offer=offer, capacity_classes=1)
+    request, waiting = book(teacher, school_class, slot), book(other_teacher, other_class, slot)
+    deliver_all()
+    new_start = slot.start + dt.timedelta(hours=3)
+
+    services.slot_update(slot=slot, actor=host.user, start=new_start, end=new_start + dt.timedelta(hours=2))
+
+    sent = deliver_all()
+    assert sorted(message.to[0].split("<")[-1].rstrip(">") for message in sent) == sorted(
+        [teacher.user.email, other_teacher.user.email]
+    )
+    kinds = OutgoingMessage.objects.filter(status=OutgoingMessage.Status.SENT, kind=Kind.TIME_CHANGED)
+    assert kinds.count() == 2
+    with translation.override("da"):
+        when = long_datetime(new_start)
+    for message in sent:
+        assert when in message.subject
+        assert when in message.body
+    assert [Booking.objects.get(pk=b.pk).status for b in (request, waiting)] == [
+        Booking.Status.REQUESTED,
+        Booking.Status.WAITLISTED,
+    ]
+
+
+def test_slot_role_model_change_tells_requests_nothing(teacher, school_class, host, offer):
+    """Only a change of time is news to a class without a calendar entry."""
+    offer.auto_confirm = False
+    offer.save()
+    slot = factories.SlotFactory(offer=offer)
+    book(teacher, school_class, slot)
+    deliver_all()
+
+    services.slot_update(slot=slot, actor=host.user, role_models=[factories.RoleModelFactory(company=offer.company)])
+
+    assert deliver_all() == []
+
+
+def test_slot_time_change_that_would_double_book_a_class_is_refused(teacher, school_class, host, offer):
+    """Moving a slot onto the time of another booking of a class booked on it is refused,
+    naming the class, rather than leaving the class in two places at once or cancelling one
+    of its bookings behind the teacher's back. The slot keeps its time."""
+    slot = factories.SlotFactory(offer=offer)
+    other = factories.SlotFactory(offer=offer, start=slot.start + dt.timedelta(days=1))
+    book(teacher, school_class, slot)
+    book(teacher, school_class, other)
+    old_start = slot.start
+
+    with pytest.raises(DomainError) as caught:
+        services.slot_update(slot=slot, actor=host.user, start=other.start + dt.timedelta(hours=1), end=other.end)
+
+    assert (caught.value.code, caught.value.field) == ("class_busy_after_move", "start")
+    assert school_class.name in str(caught.value)
+    slot.refresh_from_db()
+    assert slot.start == old_start
+
+
+def test_slot_time_change_onto_a_waitlisted_classes_other_booking_is_allowed(
+    teacher, school_class, other_class, other_teacher, host, offer
+):
+    """A waitlisted class may wait for a slot that overlaps one of its bookings (the waitlist
+    skips it while it is busy then), so such a class does not stop the move."""
+    slot = factories.SlotFactory(offer=offer, capacity_classes=1)
+    other = factories.SlotFactory(offer=offer, start=slot.start + dt.timedelta(days=1))
+    book(other_teacher, other_class, slot)
+    waiting = book(teacher, school_class, slot)
+    book(teacher, school_class, other)
+
+    services.slot_update(slot=slot, actor=host.user, start=other.start, end=other.end)
+
+    assert Booking.objects.get(pk=waiting.pk).status == Booking.Status.WAITLISTED

@@ -8,6 +8,9 @@ PostgreSQL cases need TEST_POSTGRES_URL (an admin URL; .ci/run exports it) and s
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -20,6 +23,7 @@ CAPACITY = 30
 CLASSES = 200
 DOUBLE_CLICKS = 20
 UNGUARDED_APP = "tests.concurrency.unguarded_wsgi:application"
+ACTIVE = {"requested", "confirmed", "waitlisted"}
 
 
 def rush(stack: live.LiveStack, *, waitlist: bool) -> tuple[live.Scenario, list[live.Reply], dict[str, Any]]:
@@ -130,6 +134,43 @@ def test_class_rushing_overlapping_slots_gets_one_of_them(live_stack, live_repor
         assert summary["outcomes"] == {"201 confirmed": 1, "400 class_busy": DOUBLE_CLICKS - 1}
         assert state["bookings"] == {"confirmed": 1}
         assert state["booked_classes"] == 1
+
+
+CANCEL_ROUNDS = 5
+WAITLIST_RUSH = 60
+
+
+def test_slot_cancelled_during_a_waitlist_rush_keeps_no_active_booking(live_stack, live_report):
+    """The host cancels a full slot while 60 classes rush onto its waitlist. Each class is
+    either refused (the slot is not open) or waitlisted and then cancelled with the slot: no
+    booking stays active on the cancelled slot, and its counter is back at zero. A booking
+    that read the slot as open before the cancel must not be written after slot_cancel has
+    collected the slot's bookings, so the waitlist branch re-reads the slot, share-locked,
+    in its write transaction. A few rounds, the cancel sent a little after the rush starts,
+    as one round does not always hit the window."""
+    for round_number in range(CANCEL_ROUNDS):
+        scenario = live_stack.load_scenario(capacity_classes=1, classes=WAITLIST_RUSH + 1, waitlist=True)
+        url = live_stack.server.url
+        assert live.request_once(url, live.booking_request(scenario, 0)).booking_status == "confirmed"
+        cancel = live.Request("POST", f"/api/v1/slots/{scenario.slot}/cancel/", {"note": ""}, scenario.host_token)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            cancelled = pool.submit(_after, 0.005 * (round_number + 1), live.request_once, url, cancel)
+            replies = live.send_together(url, [live.booking_request(scenario, i) for i in range(1, WAITLIST_RUSH + 1)])
+            cancel_reply = cancelled.result(timeout=120)
+        state = live_stack.read_state(scenario.slot)
+        summary = live.summarize(replies)
+        live_report(describe(replies, state))
+
+        assert cancel_reply.status == 200, cancel_reply.body
+        assert summary["server_errors"] == summary["connection_errors"] == 0
+        assert set(summary["outcomes"]) <= {"201 waitlisted", "400 slot_not_open"}, summary["outcomes"]
+        assert {status for status in state["bookings"] if status in ACTIVE} == set(), state["bookings"]
+        assert state["booked_classes"] == 0
+
+
+def _after(seconds: float, call: Callable[..., live.Reply], *args: Any) -> live.Reply:
+    time.sleep(seconds)
+    return call(*args)
 
 
 @pytest.mark.parametrize("backend", live.BACKENDS)
