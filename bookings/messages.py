@@ -186,7 +186,12 @@ def booking_for_message(pk: str) -> Booking | None:
     """The booking an outbox row is about, with everything its e-mail shows; None if gone."""
     return (
         Booking.objects.select_related(
-            "slot__offer__company", "slot__offer__contact__user", "school_class__school", "booked_by"
+            "slot__offer__company",
+            "slot__offer__contact__user",
+            "school_class__school",
+            "teacher__user",
+            "teacher__school",
+            "booked_by",
         )
         .filter(pk=int(pk))
         .first()
@@ -211,7 +216,7 @@ def is_current(message: OutgoingMessage, booking: Booking) -> bool:
 
 def _subject(kind: str, booking: Booking, sequence: int | None) -> str:
     title, when = booking.slot.offer.title, date_format(timezone.localtime(booking.slot.start), "DATETIME_FORMAT")
-    values = {"title": title, "when": when, "class": booking.school_class.name}
+    values = {"title": title, "when": when, "class": booking.participant}
     subjects = {
         Kind.INVITE: _("Confirmed: %(title)s, %(when)s") if not sequence else _("Changed: %(title)s, %(when)s"),
         Kind.CANCELLATION: _("Cancelled: %(title)s, %(when)s"),
@@ -242,6 +247,10 @@ def _intro(kind: str, booking: Booking) -> str:
         Kind.PENDING_NUDGE: _("This request is still waiting for your answer."),
         Kind.REQUEST_EXPIRED: _("The host did not answer before the booking deadline, so the request has expired."),
     }
+    if booking.is_for_teacher and kind == Kind.NEW_REQUEST:
+        return _("A teacher has asked to come. Please confirm or decline the request in Brobyg.")
+    if booking.is_for_teacher and kind == Kind.WAITLISTED:
+        return _("The slot is full, so you are on the waitlist. You will hear from us if a place frees.")
     if kind == Kind.INVITE and booking.status == Booking.Status.REQUESTED:
         return _("The visit has been moved and awaits the host's confirmation. Your calendar shows it as tentative.")
     return intros[kind]

@@ -10,6 +10,7 @@ from bookings import services
 from bookings.models import Booking, Offer
 from tests import factories
 from tests.bookings.test_booking_services import refused
+from tests.conftest import client_for
 
 
 @pytest.fixture
@@ -173,3 +174,59 @@ def test_older_teacher_visit_booked_for_a_class_stays_valid(teacher, school_clas
     )
 
     assert booking.participant == school_class.name
+
+
+# The API ----------------------------------------------------------------------------------
+
+
+def test_teacher_books_a_teacher_visit_through_the_api(teacher, teacher_client, visit_slot):
+    """No class and no pupils in the body; the answer names the teacher instead of a class."""
+    response = teacher_client.post("/api/v1/bookings/", {"slot": visit_slot.pk}, format="json")
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["status"], body["school_class"], body["class_name"], body["pupils"]) == ("confirmed", None, None, 0)
+    assert (body["teacher"], body["teacher_name"]) == (teacher.pk, teacher.user.get_full_name())
+    assert (body["school"], body["school_name"]) == (teacher.school_id, teacher.school.name)
+
+
+def test_api_refuses_a_class_on_a_teacher_visit(teacher_client, school_class, visit_slot):
+    response = teacher_client.post(
+        "/api/v1/bookings/", {"slot": visit_slot.pk, "school_class": school_class.pk, "pupils": 20}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "class_not_for_teacher_visit"
+    assert "school_class" in response.json()
+
+
+def test_api_asks_for_a_class_on_a_company_visit(teacher_client, slot):
+    response = teacher_client.post("/api/v1/bookings/", {"slot": slot.pk}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "class_required"
+
+
+def test_teacher_visit_is_listed_for_the_teacher_and_the_host_only(teacher, host, other_teacher, visit_slot):
+    booking = visit(teacher, visit_slot)
+
+    def listed(user) -> set[int]:
+        return {row["id"] for row in client_for(user).get("/api/v1/bookings/").json()["results"]}
+
+    assert booking.pk in listed(teacher.user)
+    assert booking.pk in listed(host.user)
+    assert booking.pk not in listed(other_teacher.user)
+
+
+def test_hand_written_teacher_visit_representation_matches_drf_field_by_field(teacher, visit_slot):
+    from rest_framework import serializers as drf
+
+    from bookings.api import BookingSerializer
+
+    class GenericBookingSerializer(BookingSerializer):
+        to_representation = drf.ModelSerializer.to_representation
+
+    visit(teacher, visit_slot)
+    booking = Booking.objects.select_related("slot__offer__company", "teacher__user", "teacher__school").get()
+
+    assert BookingSerializer(booking).data == GenericBookingSerializer(booking).data
