@@ -148,12 +148,28 @@ class BookingEventInline(admin.TabularInline):
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
-    list_display = ["school_class", "slot", "status", "pupils", "booked_by", "created_at"]
+    list_display = ["school_class", "teacher", "slot", "status", "pupils", "booked_by", "created_at"]
     list_filter = ["status", "messages_pending", "slot__offer__kind", "slot__offer__company", "school_class__school"]
-    search_fields = ["school_class__name", "school_class__school__name", "slot__offer__title", "booked_by__username"]
+    search_fields = [
+        "school_class__name",
+        "school_class__school__name",
+        "teacher__user__username",
+        "slot__offer__title",
+        "booked_by__username",
+    ]
     date_hierarchy = "created_at"
-    fields = ["slot", "school_class", "booked_by", "pupils", "adults", "message", "status", "messages_pending"]
-    list_select_related = ["school_class__school", "slot__offer", "booked_by"]
+    fields = [
+        "slot",
+        "school_class",
+        "teacher",
+        "booked_by",
+        "pupils",
+        "adults",
+        "message",
+        "status",
+        "messages_pending",
+    ]
+    list_select_related = ["school_class__school", "teacher__user", "teacher__school", "slot__offer", "booked_by"]
     inlines = [BookingEventInline]
     actions = ["confirm", "decline", "cancel"]
 
@@ -174,7 +190,7 @@ class BookingAdmin(admin.ModelAdmin):
 
     def _apply(self, request: HttpRequest, queryset: QuerySet[Booking], service) -> None:
         done = 0
-        for booking in queryset.select_related("slot__offer", "school_class"):
+        for booking in queryset.select_related("slot__offer", "school_class", "teacher__user"):
             try:
                 service(booking=booking, actor=request.user)
                 done += 1
