@@ -1,6 +1,8 @@
 """Teacher visits in the pages: the offer page's form asks for a time only, and the booking
 shows the teacher instead of a class, to the teacher and to the host."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -115,3 +117,21 @@ def test_participants_csv_lists_a_teacher_visit_without_a_class(client, host, na
 
     assert response.status_code == 200
     assert "Mette Hansen" in response.content.decode("utf-8-sig")
+
+
+def test_catalogue_still_lists_teacher_visits(client, teacher, visit_offer, visit_slot):
+    client.force_login(teacher.user)
+
+    page = client.get(reverse("offer-catalogue")).content.decode()
+
+    assert "Lærerpraktik" in page
+
+
+def test_move_form_counts_free_places_in_teachers(client, named_teacher, visit_offer, visit_slot):
+    factories.SlotFactory(offer=visit_offer, start=visit_slot.start + dt.timedelta(days=7), capacity_classes=2)
+    booking = services.booking_create(actor=named_teacher.user, slot_id=visit_slot.pk)
+    client.force_login(named_teacher.user)
+
+    page = client.get(reverse("booking-page", args=[booking.pk])).content.decode()
+
+    assert "2 ledige pladser til lærere" in page

@@ -94,6 +94,7 @@ def booking_page(request: HttpRequest, booking_id: int) -> HttpResponse:
     if context["can_move"]:
         slots = bookable_slots_of(booking.slot.offer).exclude(pk=booking.slot_id)
         context["move_form"] = MoveForm(auto_id="move_%s", slots=slots, offer_slots=slots)
+        context["move_form"].fields["slot"].for_teachers = booking.is_for_teacher
     if context["can_confirm"] or context["can_decline"]:
         context["decide_form"] = NoteForm(auto_id="decide_%s")
     return render(request, "web/teacher/booking_page.html", context)
