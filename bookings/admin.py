@@ -151,7 +151,7 @@ class MessagesFailedFilter(admin.SimpleListFilter):
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
-    list_display = ["school_class", "slot", "status", "pupils", "booked_by", "created_at"]
+    list_display = ["school_class", "teacher", "slot", "status", "pupils", "booked_by", "created_at"]
     list_filter = [
         "status",
         "messages_pending",
@@ -160,11 +160,18 @@ class BookingAdmin(admin.ModelAdmin):
         "slot__offer__company",
         "school_class__school",
     ]
-    search_fields = ["school_class__name", "school_class__school__name", "slot__offer__title", "booked_by__username"]
+    search_fields = [
+        "school_class__name",
+        "school_class__school__name",
+        "teacher__user__username",
+        "slot__offer__title",
+        "booked_by__username",
+    ]
     date_hierarchy = "created_at"
     fields = [
         "slot",
         "school_class",
+        "teacher",
         "booked_by",
         "pupils",
         "adults",
@@ -174,7 +181,7 @@ class BookingAdmin(admin.ModelAdmin):
         "messages_error",
     ]
     readonly_fields = ["messages_pending", "messages_error"]
-    list_select_related = ["school_class__school", "slot__offer", "booked_by"]
+    list_select_related = ["school_class__school", "teacher__user", "teacher__school", "slot__offer", "booked_by"]
     inlines = [BookingEventInline]
     actions = ["confirm", "decline", "cancel"]
 
@@ -195,7 +202,7 @@ class BookingAdmin(admin.ModelAdmin):
 
     def _apply(self, request: HttpRequest, queryset: QuerySet[Booking], service) -> None:
         done = 0
-        for booking in queryset.select_related("slot__offer", "school_class"):
+        for booking in queryset.select_related("slot__offer", "school_class", "teacher__user"):
             try:
                 service(booking=booking, actor=request.user)
                 done += 1

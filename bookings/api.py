@@ -248,9 +248,10 @@ class BookingSerializer(serializers.ModelSerializer):
     offer = serializers.IntegerField(source="slot.offer_id", read_only=True)
     offer_title = serializers.CharField(source="slot.offer.title", read_only=True)
     company_name = serializers.CharField(source="slot.offer.company.name", read_only=True)
-    class_name = serializers.CharField(source="school_class.name", read_only=True)
-    school = serializers.IntegerField(source="school_class.school_id", read_only=True)
-    school_name = serializers.CharField(source="school_class.school.name", read_only=True)
+    class_name = serializers.CharField(source="school_class.name", read_only=True, allow_null=True)
+    teacher_name = serializers.CharField(source="teacher.user.get_full_name", read_only=True, allow_null=True)
+    school = serializers.IntegerField(source="school_pk", read_only=True)
+    school_name = serializers.CharField(source="school.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     booked_by_name = serializers.CharField(source="booked_by.get_full_name", read_only=True)
 
@@ -266,6 +267,8 @@ class BookingSerializer(serializers.ModelSerializer):
             "company_name",
             "school_class",
             "class_name",
+            "teacher",
+            "teacher_name",
             "school",
             "school_name",
             "pupils",
@@ -282,8 +285,10 @@ class BookingSerializer(serializers.ModelSerializer):
     def to_representation(self, booking: Booking) -> dict:
         """Written out rather than walked field by field: bookings are the most listed and
         most created objects, and DRF's generic walk costs more than the query. The test
-        suite checks that the keys and values match the declared fields."""
-        slot, school_class = booking.slot, booking.school_class
+        suite checks that the keys and values match the declared fields. A teacher visit has
+        a teacher instead of a class."""
+        slot, school_class, teacher = booking.slot, booking.school_class, booking.teacher
+        school = teacher.school if school_class is None else school_class.school
         return {
             "id": booking.pk,
             "slot": booking.slot_id,
@@ -293,9 +298,11 @@ class BookingSerializer(serializers.ModelSerializer):
             "offer_title": slot.offer.title,
             "company_name": slot.offer.company.name,
             "school_class": booking.school_class_id,
-            "class_name": school_class.name,
-            "school": school_class.school_id,
-            "school_name": school_class.school.name,
+            "class_name": None if school_class is None else school_class.name,
+            "teacher": booking.teacher_id,
+            "teacher_name": None if teacher is None else teacher.user.get_full_name(),
+            "school": school.pk,
+            "school_name": school.name,
             "pupils": booking.pupils,
             "adults": booking.adults,
             "message": booking.message,
@@ -314,13 +321,22 @@ def _iso(moment: dt.datetime) -> str:
 
 
 class BookingCreateSerializer(serializers.Serializer):
-    """Ids are checked by the service, which answers "does not exist" for what the user may not see."""
+    """Ids are checked by the service, which answers "does not exist" for what the user may not
+    see. A teacher visit is booked without a class and pupils (a consultant names the teacher)."""
 
     slot = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    school_class = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    pupils = serializers.IntegerField(min_value=1, max_value=MAX_CLASS_PUPILS)
+    school_class = serializers.IntegerField(min_value=1, max_value=MAX_ID, allow_null=True, default=None)
+    pupils = serializers.IntegerField(min_value=0, max_value=MAX_CLASS_PUPILS, default=0)
+    teacher = serializers.IntegerField(min_value=1, max_value=MAX_ID, allow_null=True, default=None)
     adults = serializers.IntegerField(min_value=0, max_value=MAX_ADULTS_PER_BOOKING, default=1)
     message = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+    def validate(self, data: dict) -> dict:
+        """A class comes with at least one pupil; said here too, so that the answer names the
+        field before any id is looked up."""
+        if data["school_class"] is not None and data["pupils"] < 1:
+            raise serializers.ValidationError({"pupils": [services.PUPILS_REQUIRED]})
+        return data
 
 
 class BookingMoveSerializer(NoteSerializer):
@@ -328,8 +344,9 @@ class BookingMoveSerializer(NoteSerializer):
 
 
 class BookingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Bookings. Teachers book for their school's classes and see their school's bookings;
-    company members see and answer the bookings on their company's offers."""
+    """Bookings. Teachers book for their school's classes (and teacher visits for themselves)
+    and see their school's bookings; company members see and answer the bookings on their
+    company's offers."""
 
     serializer_class = BookingSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -350,6 +367,7 @@ class BookingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             pupils=data["pupils"],
             adults=data["adults"],
             message=data["message"],
+            teacher_id=data["teacher"],
         )
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 

@@ -26,6 +26,16 @@ class ClassRow(NamedTuple):
     school_name: str
 
 
+class TeacherRow(NamedTuple):
+    id: int
+    user_id: int
+    first_name: str
+    last_name: str
+    username: str
+    school_id: int
+    school_name: str
+
+
 class SlotRow(NamedTuple):
     id: int
     start: dt.datetime
@@ -42,6 +52,7 @@ class SlotRow(NamedTuple):
     waitlist_enabled: bool
     company_id: int
     company_name: str
+    offer_kind: str
 
 
 def _aware(value: Any) -> dt.datetime:
@@ -64,7 +75,7 @@ _CLASS_TABLES = '"schools_schoolclass" c JOIN "schools_school" s ON s."id" = c."
 _SLOT_COLUMNS = (
     't."id", t."start", t."end", t."booking_deadline", t."status", t."capacity_pupils", '
     'o."id", o."title", o."is_published", o."grade_min", o."grade_max", o."auto_confirm", '
-    'o."waitlist_enabled", y."id", y."name"'
+    'o."waitlist_enabled", y."id", y."name", o."kind"'
 )
 _SLOT_TABLES = (
     '"bookings_slot" t JOIN "bookings_offer" o ON o."id" = t."offer_id" '
@@ -105,6 +116,18 @@ def slot_row(*, slot_id: int) -> SlotRow | None:
     return _slot(row) if row else None
 
 
+def teacher_row(*, teacher_id: int | None = None, user_id: int | None = None) -> TeacherRow | None:
+    """A teacher with their name and school, by the teacher's id or their user's id."""
+    column, key = ('e."id"', teacher_id) if teacher_id is not None else ('e."user_id"', user_id)
+    row = _one(
+        'SELECT e."id", u."id", u."first_name", u."last_name", u."username", s."id", s."name" '
+        'FROM "schools_teacher" e JOIN "accounts_user" u ON u."id" = e."user_id" '
+        f'JOIN "schools_school" s ON s."id" = e."school_id" WHERE {column} = %s',
+        [key],
+    )
+    return TeacherRow(*row) if row else None
+
+
 def lock_class_and_find_conflict(
     *,
     class_id: int,
@@ -122,18 +145,64 @@ def lock_class_and_find_conflict(
     same statement would read the snapshot from before the wait for the lock and miss the
     booking the lock holder just committed. SQLite needs no lock, as its IMMEDIATE write
     transaction already admits one writer at a time."""
+    return _lock_and_find_conflict(
+        owner=("school_class_id", "schools_schoolclass", class_id),
+        slot_id=slot_id,
+        start=start,
+        end=end,
+        holding=holding,
+        active=active,
+        exclude_booking_id=exclude_booking_id,
+    )
+
+
+def lock_teacher_and_find_conflict(
+    *,
+    teacher_id: int,
+    slot_id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    holding: tuple[str, ...],
+    active: tuple[str, ...],
+    exclude_booking_id: int | None = None,
+) -> int | None:
+    """As `lock_class_and_find_conflict`, for a teacher's own bookings (teacher visits): the
+    teacher row is the lock, so one teacher's visits are decided one at a time."""
+    return _lock_and_find_conflict(
+        owner=("teacher_id", "schools_teacher", teacher_id),
+        slot_id=slot_id,
+        start=start,
+        end=end,
+        holding=holding,
+        active=active,
+        exclude_booking_id=exclude_booking_id,
+    )
+
+
+def _lock_and_find_conflict(
+    *,
+    owner: tuple[str, str, int],
+    slot_id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    holding: tuple[str, ...],
+    active: tuple[str, ...],
+    exclude_booking_id: int | None,
+) -> int | None:
+    """`owner` is the booking's column naming who comes, the table it points to, and its id."""
+    column, table, owner_id = owner
     conflict = (
         'SELECT b."slot_id" FROM "bookings_booking" b JOIN "bookings_slot" t ON t."id" = b."slot_id" '
-        f'WHERE b."school_class_id" = %s AND ((b."slot_id" = %s AND b."status" IN ({_marks(active)})) '
+        f'WHERE b."{column}" = %s AND ((b."slot_id" = %s AND b."status" IN ({_marks(active)})) '
         f'OR (b."status" IN ({_marks(holding)}) AND t."start" < %s AND t."end" > %s))'
     )
-    params: list[Any] = [class_id, slot_id, *active, *holding, _db_datetime(end), _db_datetime(start)]
+    params: list[Any] = [owner_id, slot_id, *active, *holding, _db_datetime(end), _db_datetime(start)]
     if exclude_booking_id is not None:
         conflict += ' AND b."id" <> %s'
         params.append(exclude_booking_id)
     conflict += " LIMIT 1"
     if connection.features.has_select_for_update:
-        _one('SELECT 1 FROM "schools_schoolclass" WHERE "id" = %s FOR UPDATE', [class_id])
+        _one(f'SELECT 1 FROM "{table}" WHERE "id" = %s FOR UPDATE', [owner_id])
     row = _one(conflict, params)
     return row[0] if row else None
 
@@ -143,7 +212,8 @@ def _marks(values: tuple[str, ...]) -> str:
 
 
 def claim_place(*, slot_id: int, pupils: int, open_status: str) -> bool:
-    """Take one class place and `pupils` pupil places if they are free, in one statement."""
+    """Take one class place and `pupils` pupil places if they are free, in one statement.
+    A teacher visit takes one place (counted as a class's) and no pupil places."""
     with connection.cursor() as cursor:
         cursor.execute(
             'UPDATE "bookings_slot" SET "booked_classes" = "booked_classes" + 1, '
@@ -180,13 +250,14 @@ def insert_booking(booking: Any) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             'INSERT INTO "bookings_booking" ("created_at", "updated_at", "slot_id", "school_class_id", '
-            '"booked_by_id", "pupils", "adults", "message", "status", "invite_sequence", "messages_pending") '
-            'VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING "id"',
+            '"teacher_id", "booked_by_id", "pupils", "adults", "message", "status", "invite_sequence", '
+            '"messages_pending") VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING "id"',
             [
                 stamp,
                 stamp,
                 booking.slot_id,
                 booking.school_class_id,
+                booking.teacher_id,
                 booking.booked_by_id,
                 booking.pupils,
                 booking.adults,

@@ -40,14 +40,20 @@ def booking_description(booking: Booking) -> str:
     elif offer.company.phone or offer.company.email:
         who = f"{offer.company.name}, {offer.company.phone or offer.company.email}"
         lines.append(_("Contact: %(who)s") % {"who": who})
-    people = ngettext("%(count)d pupil", "%(count)d pupils", booking.pupils) % {"count": booking.pupils}
-    if booking.adults:
-        adults = ngettext("%(count)d adult", "%(count)d adults", booking.adults) % {"count": booking.adults}
-        people = f"{people}, {adults}"
-    lines.append(
-        _("Class: %(class)s, %(school)s (%(people)s)")
-        % {"class": school_class.name, "school": school_class.school.name, "people": people}
-    )
+    if booking.is_for_teacher:
+        # A teacher visit: the teacher comes alone, so there is nobody to count.
+        lines.append(
+            _("Teacher: %(teacher)s, %(school)s") % {"teacher": booking.participant, "school": booking.school.name}
+        )
+    else:
+        people = ngettext("%(count)d pupil", "%(count)d pupils", booking.pupils) % {"count": booking.pupils}
+        if booking.adults:
+            adults = ngettext("%(count)d adult", "%(count)d adults", booking.adults) % {"count": booking.adults}
+            people = f"{people}, {adults}"
+        lines.append(
+            _("Class: %(class)s, %(school)s (%(people)s)")
+            % {"class": school_class.name, "school": school_class.school.name, "people": people}
+        )
     if offer.practical_notes:
         lines += ["", _("Practical notes: %(notes)s") % {"notes": offer.practical_notes.strip()}]
     lines += ["", _("The booking in Brobyg: %(url)s") % {"url": booking_url(booking)}]
@@ -55,7 +61,8 @@ def booking_description(booking: Booking) -> str:
 
 
 def booking_summary(booking: Booking) -> str:
-    return f"{booking.slot.offer.title} – {booking.school_class.name}, {booking.school_class.school.name}"
+    """The offer and who comes: a class, or on a teacher visit the teacher, with their school."""
+    return f"{booking.slot.offer.title} – {booking.participant}, {booking.school.name}"
 
 
 def booking_event(

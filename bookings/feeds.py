@@ -27,7 +27,7 @@ from companies.models import Company, CompanyMember
 from notifications.calendar import CalendarEvent, build_calendar
 from notifications.feeds import calendar_response, feed_etag
 from notifications.models import CalendarFeed
-from schools.models import School, SchoolClass
+from schools.models import School, SchoolClass, Teacher
 
 # Bookings that end in people's calendars as STATUS:CANCELLED for FEED_KEEP_CANCELLED_DAYS,
 # if they had been sent as an invite (invite_sequence is set), and then drop out of the feed.
@@ -49,7 +49,8 @@ def feed_bookings(feed: CalendarFeed, *, now: dt.datetime | None = None) -> Quer
     )
     happened = Q(status__in=HAPPENED, invite_sequence__isnull=False)
     owner = {
-        CalendarFeed.Kind.TEACHER: Q(booked_by_id=feed.user_id),
+        # What the teacher booked, and the teacher visits booked for them by someone else.
+        CalendarFeed.Kind.TEACHER: Q(booked_by_id=feed.user_id) | Q(teacher__user_id=feed.user_id),
         CalendarFeed.Kind.SCHOOL_CLASS: Q(school_class_id=feed.school_class_id),
         CalendarFeed.Kind.COMPANY: Q(slot__offer__company_id=feed.company_id),
         CalendarFeed.Kind.MEMBER: Q(slot__offer__contact__user_id=feed.user_id),
@@ -58,7 +59,8 @@ def feed_bookings(feed: CalendarFeed, *, now: dt.datetime | None = None) -> Quer
 
 
 # What bookings.calendar_events.booking_event reads, table by table, and nothing else: (name,
-# path from Booking, model, columns, foreign keys to fill from tables listed before it). A
+# path from Booking, model, columns, foreign keys to fill from tables listed before it, each
+# "field" for the table of that name or "field:table" for a table named otherwise). A
 # column calendar_events.py starts to read that is not listed here is loaded on first access, one
 # query per event; tests/notifications/test_feeds.py counts the queries.
 RENDER_TABLES: tuple[tuple[str, str, type[Model], tuple[str, ...], tuple[str, ...]], ...] = (
@@ -75,6 +77,15 @@ RENDER_TABLES: tuple[tuple[str, str, type[Model], tuple[str, ...], tuple[str, ..
     ("slot", "slot__", Slot, ("id", "start", "end", "offer_id"), ("offer",)),
     ("school", "school_class__school__", School, ("id", "name"), ()),
     ("school_class", "school_class__", SchoolClass, ("id", "name", "school_id"), ("school",)),
+    ("teacher_user", "teacher__user__", User, ("id", "username", "first_name", "last_name"), ()),
+    ("teacher_school", "teacher__school__", School, ("id", "name"), ()),
+    (
+        "teacher",
+        "teacher__",
+        Teacher,
+        ("id", "user_id", "school_id"),
+        ("user:teacher_user", "school:teacher_school"),
+    ),
     (
         "booking",
         "",
@@ -89,8 +100,9 @@ RENDER_TABLES: tuple[tuple[str, str, type[Model], tuple[str, ...], tuple[str, ..
             "updated_at",
             "slot_id",
             "school_class_id",
+            "teacher_id",
         ),
-        ("slot", "school_class"),
+        ("slot", "school_class", "teacher"),
     ),
 )
 
@@ -126,7 +138,8 @@ def feed_bookings_for_rendering(feed: CalendarFeed, *, now: dt.datetime | None =
             if instance is None and key is not None:
                 instance = model.from_db(database, columns, row[first : first + len(columns)])
                 for link in links:
-                    setattr(instance, link, made[link])
+                    field, _, table = link.partition(":")
+                    setattr(instance, field, made[table or field])
                 shared[name][key] = instance
             made[name] = instance  # None: an offer without a contact person
         bookings.append(made["booking"])
@@ -154,6 +167,8 @@ def feed_version(bookings: QuerySet[Booking]) -> tuple:
         v_contact=Max("slot__offer__contact__updated_at"),
         v_class=Max("school_class__updated_at"),
         v_school=Max("school_class__school__updated_at"),
+        v_teacher=Max("teacher__updated_at"),
+        v_teacher_school=Max("teacher__school__updated_at"),
     )
     return tuple(version.values())
 

@@ -281,7 +281,12 @@ def booking_for_message(pk: str) -> Booking | None:
     """The booking an outbox row is about, with everything its e-mail shows; None if gone."""
     return (
         Booking.objects.select_related(
-            "slot__offer__company", "slot__offer__contact__user", "school_class__school", "booked_by"
+            "slot__offer__company",
+            "slot__offer__contact__user",
+            "school_class__school",
+            "teacher__user",
+            "teacher__school",
+            "booked_by",
         )
         .filter(pk=int(pk))
         .first()
@@ -336,7 +341,7 @@ MOVED_TENTATIVE = gettext_lazy(
 def _subject(message: OutgoingMessage, booking: Booking) -> str:
     kind, sequence = message.kind, message.sequence
     title, when = booking.slot.offer.title, long_datetime(booking.slot.start)
-    values = {"title": title, "when": when, "class": booking.school_class.name}
+    values = {"title": title, "when": when, "class": booking.participant}
     if kind in MOVED_SUBJECTS and _moved_from(message):
         return MOVED_SUBJECTS[kind] % values
     subjects = {
@@ -384,6 +389,10 @@ def _intro(message: OutgoingMessage, booking: Booking) -> str:
             _("The host has moved the visit to %(when)s. Your request moves with it and awaits the host's answer.")
             % when
         )
+    if booking.is_for_teacher and kind == Kind.NEW_REQUEST:
+        return _("A teacher has asked to come. Please confirm or decline the request in Brobyg.")
+    if booking.is_for_teacher and kind == Kind.WAITLISTED:
+        return _("The slot is full, so you are on the waitlist. You will hear from us if a place frees.")
     if kind == Kind.INVITE and booking.status == Booking.Status.REQUESTED:
         return _("The visit has been moved and awaits the host's confirmation. Your calendar shows it as tentative.")
     return intros[kind]

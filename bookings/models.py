@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Company, CompanyMember, RoleModel
 from core.models import Sector, Subject, TimeStampedModel
 from core.validators import IntegerListRangeValidator, validate_date_in_range
-from schools.models import MAX_CLASS_PUPILS, Grade, SchoolClass
+from schools.models import MAX_CLASS_PUPILS, Grade, School, SchoolClass, Teacher
 
 # Domain bounds. They also keep every number within its column (a PositiveSmallIntegerField
 # holds at most 32767 on PostgreSQL) and every computed date within the calendar.
@@ -228,7 +228,9 @@ def _no_later_than_outer(order: tuple[str, ...]) -> Q:
 
 
 class Booking(TimeStampedModel):
-    """A class's claim on a slot."""
+    """A class's claim on a slot; on a teacher visit, a teacher's own claim (no class, no
+    pupils: the teacher is the one adult, and each teacher takes one of the slot's places
+    counted in `capacity_classes`)."""
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Awaiting the host")
@@ -250,14 +252,28 @@ class Booking(TimeStampedModel):
         Slot, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("slot"), db_index=False
     )
     school_class = models.ForeignKey(
-        SchoolClass, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("class"), db_index=False
+        SchoolClass,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("class"),
+        db_index=False,
+    )
+    teacher = models.ForeignKey(
+        Teacher,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="teacher_visits",
+        verbose_name=_("teacher"),
+        help_text=_("On a teacher visit: the teacher who comes. Empty on a class's booking."),
+        db_index=False,
     )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings_made", verbose_name=_("booked by")
     )
-    pupils = models.PositiveSmallIntegerField(
-        _("pupils"), validators=[MinValueValidator(1), MaxValueValidator(MAX_CLASS_PUPILS)]
-    )
+    pupils = models.PositiveSmallIntegerField(_("pupils"), validators=[MaxValueValidator(MAX_CLASS_PUPILS)])
     adults = models.PositiveSmallIntegerField(
         _("adults"), default=1, validators=[MaxValueValidator(MAX_ADULTS_PER_BOOKING)]
     )
@@ -300,6 +316,10 @@ class Booking(TimeStampedModel):
             models.Index(fields=["slot", "status"]),
             models.Index(fields=["school_class", "status"]),
             models.Index(fields=["id"], condition=Q(messages_pending=True), name="booking_messages_pending"),
+            # Partial, so a class's booking (no teacher) writes nothing to it.
+            models.Index(
+                fields=["teacher", "status"], condition=Q(teacher__isnull=False), name="booking_teacher_status"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -307,15 +327,48 @@ class Booking(TimeStampedModel):
                 condition=Q(status__in=["requested", "confirmed", "waitlisted"]),
                 name="one_active_booking_per_class_and_slot",
             ),
-            models.CheckConstraint(condition=Q(pupils__gte=1), name="booking_has_pupils"),
+            models.UniqueConstraint(
+                fields=["slot", "teacher"],
+                condition=Q(status__in=["requested", "confirmed", "waitlisted"], teacher__isnull=False),
+                name="one_active_booking_per_teacher_and_slot",
+            ),
+            # A class with its pupils, or (a teacher visit) a teacher and no pupils. That a
+            # teacher is booked only on a teacher visit is checked by the service; older
+            # teacher-visit bookings made for a class stay valid.
+            models.CheckConstraint(
+                condition=Q(school_class__isnull=False, teacher__isnull=True, pupils__gte=1)
+                | Q(school_class__isnull=True, teacher__isnull=False, pupils=0),
+                name="booking_for_class_or_teacher",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.school_class.name} → {self.slot}"
+        return f"{self.participant} → {self.slot}"
 
     @property
     def holds_place(self) -> bool:
         return self.status in self.HOLDING_PLACE
+
+    @property
+    def is_for_teacher(self) -> bool:
+        """Booked for a teacher, not a class."""
+        return self.school_class_id is None
+
+    @property
+    def participant(self) -> str:
+        """Who comes: the class's name, or on a teacher visit the teacher's name."""
+        if self.is_for_teacher:
+            return self.teacher.user.get_full_name() or self.teacher.user.username
+        return self.school_class.name
+
+    @property
+    def school(self) -> School:
+        """The school whose class or teacher comes."""
+        return self.teacher.school if self.is_for_teacher else self.school_class.school
+
+    @property
+    def school_pk(self) -> int:
+        return self.teacher.school_id if self.is_for_teacher else self.school_class.school_id
 
 
 class BookingEvent(models.Model):

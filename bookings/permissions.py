@@ -24,11 +24,11 @@ def is_company_side(user: User, booking: Booking) -> bool:
 
 
 def is_school_side(user: User, booking: Booking) -> bool:
-    """The school's side of a booking: a teacher at the booked class's school, or someone who
-    sees everything. May move and cancel."""
+    """The school's side of a booking: a teacher at the booked class's school (on a teacher
+    visit: the visiting teacher's school), or someone who sees everything. May move and cancel."""
     if not user.is_authenticated:
         return False
     if user.sees_everything:
         return True
     teacher = teacher_of(user)
-    return teacher is not None and teacher.school_id == booking.school_class.school_id
+    return teacher is not None and teacher.school_id == booking.school_pk

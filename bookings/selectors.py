@@ -42,10 +42,18 @@ def slot_list_editable_by(user: User) -> QuerySet[Slot]:
 
 
 def booking_list_for_user(user: User) -> QuerySet[Booking]:
-    """A teacher sees their school's bookings; a company member the bookings on their
-    company's offers; a consultant or administrator every booking."""
+    """A teacher sees their school's bookings (its classes' and its teachers' teacher visits);
+    a company member the bookings on their company's offers; a consultant or administrator
+    every booking."""
     bookings = Booking.objects.select_related(
-        "slot", "slot__offer", "slot__offer__company", "school_class", "school_class__school", "booked_by"
+        "slot",
+        "slot__offer",
+        "slot__offer__company",
+        "school_class",
+        "school_class__school",
+        "teacher__user",
+        "teacher__school",
+        "booked_by",
     )
     if not user.is_authenticated:
         return bookings.none()
@@ -54,7 +62,7 @@ def booking_list_for_user(user: User) -> QuerySet[Booking]:
     scope = Q(slot__offer__company_id__in=company_ids_of(user))
     teacher = teacher_of(user)
     if teacher is not None:
-        scope |= Q(school_class__school_id=teacher.school_id)
+        scope |= Q(school_class__school_id=teacher.school_id) | Q(teacher__school_id=teacher.school_id)
     return bookings.filter(scope)
 
 

@@ -1,6 +1,7 @@
 """Demo bookings: classes from across the region book the offers' first slots (nearby schools
-more often), filling some and waitlisting others; the demo teachers book a fixed set; hosts
-have answered about half of the requests. Written through bookings' services."""
+more often), filling some and waitlisting others; the demo teachers book a fixed set, and
+teacher visits for themselves; hosts have answered about half of the requests. Written
+through bookings' services."""
 
 from __future__ import annotations
 
@@ -55,13 +56,32 @@ DEMO_BOOKINGS = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class DemoTeacherVisit:
+    """A demo teacher's own place on a teacher visit (no class), in the teacher-visit week."""
+
+    username: str
+    offer: str
+    confirm: bool = False
+    message: str = ""
+
+
+DEMO_TEACHER_VISITS = (
+    DemoTeacherVisit("laerer", "laererpraktik-biogas", confirm=True, message="Jeg underviser i fysik/kemi i 8. og 9."),
+    DemoTeacherVisit("laerer2", "laererpraktik-biogas"),
+    DemoTeacherVisit("laerer2", "laererpraktik-it", message="Vi er ved at bygge et forløb om phishing."),
+)
+
+
 def bookings_create(
     *, offers: list[tuple[OfferSpec, Offer]], schools: dict[str, DemoSchool], rng: random.Random
 ) -> None:
     booker = _Booker(schools=schools, rng=rng)
     for spec, offer in offers:
         booker.book_demand(spec, offer)
-    booker.book_for_demo_teachers({spec.key: offer for spec, offer in offers if spec.key})
+    by_key = {spec.key: offer for spec, offer in offers if spec.key}
+    booker.book_for_demo_teachers(by_key)
+    booker.book_teacher_visits(by_key)
     booker.confirm_some_requests()
 
 
@@ -97,6 +117,16 @@ class _Booker:
             if slot is None:  # near the summer holiday a series has fewer slots
                 continue
             booking = self._book(slot, school_class, message=demo.message)
+            if demo.confirm:
+                services.booking_confirm(booking=booking, actor=offer.contact.user)
+            self.demo_teacher_bookings.add(booking.pk)
+
+    def book_teacher_visits(self, offers: dict[str, Offer]) -> None:
+        for demo in DEMO_TEACHER_VISITS:
+            teacher = next(s.teacher for s in self.schools.values() if s.teacher.username == demo.username)
+            offer = offers[demo.offer]
+            slot = offer.slots.order_by("start").first()
+            booking = services.booking_create(actor=teacher, slot_id=slot.pk, message=demo.message)
             if demo.confirm:
                 services.booking_confirm(booking=booking, actor=offer.contact.user)
             self.demo_teacher_bookings.add(booking.pk)

@@ -96,7 +96,7 @@ OFFERS = (
         "thy-biogas", TEACHER_VISIT, "Lærere i praktik: bioenergi og data i kontrolrummet",
         "En formiddag for lærere i fysik/kemi, biologi og matematik: følg en procesoperatør, se hvilke "
         "data anlægget styres efter, og tag idéer med hjem til et forløb om energi.",
-        ("physics-chemistry", "biology", "math"), (7, 13), 240, classes=4, pupils=8,
+        ("physics-chemistry", "biology", "math"), (7, 13), 240, key="laererpraktik-biogas", classes=4, pupils=8,
         notes=TEACHER_VISIT_NOTES, in_teacher_week=MO,
     ),
     # Solgården Power-to-X
@@ -292,7 +292,7 @@ OFFERS = (
         "vendsyssel-it", TEACHER_VISIT, "Lærerbesøg: sådan taler I om IT-sikkerhed med eleverne",
         "En formiddag med vores analytikere: aktuelle trusler, øvelser I kan bruge i teknologiforståelse, "
         "og en snak om, hvordan eleverne bliver trygge og kritiske brugere.",
-        ("technology-understanding", "informatics"), (7, 13), 240, classes=6, pupils=12,
+        ("technology-understanding", "informatics"), (7, 13), 240, key="laererpraktik-it", classes=6, pupils=12,
         notes=TEACHER_VISIT_NOTES, in_teacher_week=WE,
     ),
     # Thygesen & Søn Byg

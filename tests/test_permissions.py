@@ -462,3 +462,60 @@ def test_company_people_actions(people_world, url, data, happened, role):
 
     assert response.status_code == ACTION_STATUS.get(role, 404)
     assert happened(people_world) is (role in {"admin", "consultant"})
+
+
+# A teacher visit: the teacher's own booking, no class ---------------------------------------
+
+
+@pytest.fixture
+def visit_world(world, teacher, host):
+    """`world` plus a teacher visit booked by `teacher` on `host`'s company, and a colleague
+    of the teacher at the same school."""
+    offer = factories.OfferFactory(company=host.company, contact=host, kind="teacher_visit", title="Lærerpraktik")
+    slot = factories.SlotFactory(offer=offer, capacity_classes=3)
+    colleague = factories.TeacherFactory(school=teacher.school, user__username="kollega")
+    visit = services.booking_create(actor=teacher.user, slot_id=slot.pk)
+    return world | {"users": world["users"] | {"colleague": colleague.user}, "visit": visit}
+
+
+VISIT_ROLES = {
+    # role: (status of the API's and the booking page's GET, may cancel)
+    "anonymous": (401, False),
+    "teacher": (200, True),
+    "colleague": (200, True),  # the school's side, as for its classes' bookings
+    "other_teacher": (404, False),
+    "host": (200, True),
+    "other_host": (404, False),
+    "consultant": (200, True),
+}
+
+
+@pytest.mark.parametrize("role", VISIT_ROLES)
+def test_teacher_visit_is_seen_by_the_teacher_their_school_and_the_host_only(visit_world, role):
+    expected, _ = VISIT_ROLES[role]
+    url = f"/api/v1/bookings/{visit_world['visit'].pk}/"
+
+    assert client(visit_world, role).get(url).status_code == expected
+    page = web_client_for(visit_world, role).get(f"/bookings/{visit_world['visit'].pk}/")
+    assert page.status_code == (302 if role == "anonymous" else expected)
+
+
+@pytest.mark.parametrize("role", [role for role in VISIT_ROLES if role != "anonymous"])
+def test_teacher_visit_is_listed_for_those_who_see_it(visit_world, role):
+    expected, _ = VISIT_ROLES[role]
+
+    listed = ids(client(visit_world, role).get("/api/v1/bookings/"))
+
+    assert (visit_world["visit"].pk in listed) is (expected == 200)
+
+
+@pytest.mark.parametrize("role", VISIT_ROLES)
+def test_teacher_visit_is_cancelled_only_by_its_sides(visit_world, role):
+    expected, may_cancel = VISIT_ROLES[role]
+    visit = visit_world["visit"]
+
+    response = client(visit_world, role).post(f"/api/v1/bookings/{visit.pk}/cancel/", {}, format="json")
+
+    assert response.status_code == (200 if may_cancel else expected)
+    visit.refresh_from_db()
+    assert (visit.status == Booking.Status.CANCELLED) is may_cancel

@@ -35,10 +35,14 @@ def record(booking: Booking, *, action: str, actor: User | None, from_status: st
 
 
 def recipients(booking: Booking) -> list[Recipient]:
-    """Who hears about a booking: the teacher who booked, the offer's contact (or the
-    company's address), and the role models named on the slot."""
+    """Who hears about a booking: the teacher who booked (and on a teacher visit booked for
+    someone else, the visiting teacher), the offer's contact (or the company's address), and
+    the role models named on the slot."""
     teacher, offer = booking.booked_by, booking.slot.offer
     people = [Recipient(Role.TEACHER, teacher.email, teacher.get_full_name(), teacher.language)]
+    if booking.teacher_id is not None and booking.teacher.user_id != teacher.pk:
+        visitor = booking.teacher.user
+        people.append(Recipient(Role.TEACHER, visitor.email, visitor.get_full_name(), visitor.language))
     if offer.contact_id is not None:
         host = offer.contact.user
         people.append(Recipient(Role.HOST, host.email, host.get_full_name(), host.language))

@@ -16,23 +16,28 @@ from bookings.models import Booking, BookingEvent, Offer, Slot
 from bookings.permissions import is_company_side, is_school_side
 from bookings.services import capacity
 from bookings.services.announce import announce, recipients, record
-from bookings.services.eligibility import check_bookable, check_class_free
+from bookings.services.eligibility import check_bookable, check_class_free, check_teacher_free
 from bookings.services.errors import (
     ALREADY_BOOKED,
     CANCELLATION_DEADLINE_PASSED,
+    CLASS_NOT_FOR_TEACHER_VISIT,
     CLASS_NOT_FOUND,
+    CLASS_REQUIRED,
     MOVE_TO_OTHER_OFFER,
     MOVE_TO_SAME_SLOT,
+    NO_PUPILS_ON_TEACHER_VISIT,
     NOT_ALLOWED,
+    PUPILS_REQUIRED,
     SLOT_FULL,
     SLOT_NOT_FOUND,
+    TEACHER_NOT_FOUND,
     WRONG_STATUS,
 )
 from bookings.services.states import locked, status_after_claim, transition
 from bookings.services.waitlist import waitlist_promote
 from companies.models import Company
 from core.errors import DomainError
-from schools.models import School, SchoolClass
+from schools.models import School, SchoolClass, Teacher
 from schools.selectors import teacher_of
 
 REQUEST_EXPIRED_NOTE = "Expired: the host did not answer before the booking deadline."
@@ -42,14 +47,21 @@ def booking_create(
     *,
     actor: User,
     slot_id: int,
-    school_class_id: int,
-    pupils: int,
+    school_class_id: int | None = None,
+    pupils: int = 0,
     adults: int = 1,
     message: str = "",
+    teacher_id: int | None = None,
 ) -> Booking:
     """Book a slot for a class: confirmed or requested if a place is free, waitlisted if the
-    slot is full and the offer keeps a waitlist; refused otherwise."""
+    slot is full and the offer keeps a waitlist; refused otherwise. A teacher visit is booked
+    without a class: by a teacher for themselves (or by a consultant for `teacher_id`), with
+    no pupils; the teacher takes one of the slot's places."""
     try:
+        if school_class_id is None:
+            return _teacher_visit_create(
+                actor=actor, slot_id=slot_id, teacher_id=teacher_id, pupils=pupils, message=message
+            )
         return _booking_create(
             actor=actor, slot_id=slot_id, school_class_id=school_class_id, pupils=pupils, adults=adults, message=message
         )
@@ -85,17 +97,15 @@ def _booking_create(
         raise DomainError(CLASS_NOT_FOUND, code="class_not_found", field="school_class")
     if slot is None:
         raise DomainError(SLOT_NOT_FOUND, code="slot_not_found", field="slot")
+    if slot.offer_kind == Offer.Kind.TEACHER_VISIT:
+        raise DomainError(CLASS_NOT_FOR_TEACHER_VISIT, code="class_not_for_teacher_visit", field="school_class")
+    if pupils < 1:
+        raise DomainError(PUPILS_REQUIRED, code="pupils_required", field="pupils")
     now = timezone.now()
     check_bookable(slot=slot, grade=school_class.grade, pupils=pupils, class_pupils=school_class.pupils, now=now)
     with transaction.atomic():
         check_class_free(class_id=school_class.id, slot=slot)
-        if capacity.slot_claim(slot_id=slot.id, pupils=pupils):
-            status = status_after_claim(slot)
-        elif slot.waitlist_enabled:
-            _check_waitlist_open(slot_id=slot.id)
-            status = Booking.Status.WAITLISTED
-        else:
-            raise DomainError(SLOT_FULL, code="slot_full", field="slot")
+        status = _claim(slot, pupils=pupils)
         booking = Booking(
             slot_id=slot.id,
             school_class_id=school_class.id,
@@ -124,16 +134,107 @@ def _check_waitlist_open(*, slot_id: int) -> None:
         raise DomainError(SLOT_FULL, code="slot_full", field="slot")
 
 
-def _attach_rows(booking: Booking, *, slot: booking_sql.SlotRow, school_class: booking_sql.ClassRow) -> None:
+def _claim(slot: booking_sql.SlotRow, *, pupils: int) -> str:
+    """The new booking's status: a place if one is free, else the waitlist if the offer keeps one."""
+    if capacity.slot_claim(slot_id=slot.id, pupils=pupils):
+        return status_after_claim(slot)
+    if slot.waitlist_enabled:
+        _check_waitlist_open(slot_id=slot.id)
+        return Booking.Status.WAITLISTED
+    raise DomainError(SLOT_FULL, code="slot_full", field="slot")
+
+
+def _teacher_coming(actor: User, teacher_id: int | None) -> booking_sql.TeacherRow:
+    """Who a teacher visit is for: the teacher who books it, or whichever teacher someone who
+    sees everything (a consultant) names. Another teacher's id answers "does not exist"."""
+    if teacher_id is not None and actor.sees_everything:
+        teacher = booking_sql.teacher_row(teacher_id=teacher_id)
+    else:
+        teacher = booking_sql.teacher_row(user_id=actor.pk)
+        if teacher is not None and teacher_id is not None and teacher.id != teacher_id:
+            teacher = None
+    if teacher is None:
+        raise DomainError(TEACHER_NOT_FOUND, code="teacher_not_found", field="teacher")
+    return teacher
+
+
+def _teacher_visit_create(*, actor: User, slot_id: int, teacher_id: int | None, pupils: int, message: str) -> Booking:
+    """A teacher's own place on a teacher visit: no class, no pupils, the teacher the one
+    adult. Not the rush path of class bookings, so it reads the slot and the teacher apart;
+    the transaction is the same: the teacher's conflict check (which locks the teacher), the
+    claim of one place (and no pupil places), the booking and its event."""
+    slot = booking_sql.slot_row(slot_id=slot_id)
+    if slot is None:
+        raise DomainError(SLOT_NOT_FOUND, code="slot_not_found", field="slot")
+    if slot.offer_kind != Offer.Kind.TEACHER_VISIT:
+        raise DomainError(CLASS_REQUIRED, code="class_required", field="school_class")
+    if pupils:
+        raise DomainError(NO_PUPILS_ON_TEACHER_VISIT, code="no_pupils_on_teacher_visit", field="pupils")
+    teacher = _teacher_coming(actor, teacher_id)
+    now = timezone.now()
+    check_bookable(slot=slot, grade=None, pupils=0, now=now)
+    with transaction.atomic():
+        check_teacher_free(teacher_id=teacher.id, slot=slot)
+        status = _claim(slot, pupils=0)
+        booking = Booking(
+            slot_id=slot.id,
+            school_class_id=None,
+            teacher_id=teacher.id,
+            booked_by=actor,
+            pupils=0,
+            adults=1,
+            message=message,
+            status=status,
+            invite_sequence=0 if status == Booking.Status.CONFIRMED else None,
+            created_at=now,
+            updated_at=now,
+        )
+        booking_sql.insert_booking(booking)
+    _attach_rows(booking, slot=slot, school_class=None, teacher=teacher)
+    return booking
+
+
+def _teacher_instance(teacher: booking_sql.TeacherRow) -> Teacher:
+    user = User.from_db(
+        "default",
+        ["id", "username", "first_name", "last_name"],
+        [teacher.user_id, teacher.username, teacher.first_name, teacher.last_name],
+    )
+    school = School.from_db("default", ["id", "name"], [teacher.school_id, teacher.school_name])
+    instance = Teacher.from_db(
+        "default", ["id", "user_id", "school_id"], [teacher.id, teacher.user_id, teacher.school_id]
+    )
+    instance.user, instance.school = user, school
+    return instance
+
+
+def _attach_rows(
+    booking: Booking,
+    *,
+    slot: booking_sql.SlotRow,
+    school_class: booking_sql.ClassRow | None,
+    teacher: booking_sql.TeacherRow | None = None,
+) -> None:
     """The new booking with the related rows already read, as model instances whose other
     fields load on first access (Model.from_db marks them deferred), so nothing is made up."""
     company = Company.from_db("default", ["id", "name"], [slot.company_id, slot.company_name])
     offer = Offer.from_db(
         "default",
-        ["id", "company_id", "title", "is_published", "grade_min", "grade_max", "auto_confirm", "waitlist_enabled"],
+        [
+            "id",
+            "company_id",
+            "kind",
+            "title",
+            "is_published",
+            "grade_min",
+            "grade_max",
+            "auto_confirm",
+            "waitlist_enabled",
+        ],
         [
             slot.offer_id,
             slot.company_id,
+            slot.offer_kind,
             slot.offer_title,
             slot.is_published,
             slot.grade_min,
@@ -149,6 +250,10 @@ def _attach_rows(booking: Booking, *, slot: booking_sql.SlotRow, school_class: b
         [slot.id, slot.offer_id, slot.start, slot.end, slot.booking_deadline, slot.status, slot.capacity_pupils],
     )
     slot_instance.offer = offer
+    booking.slot = slot_instance
+    if school_class is None:
+        booking.school_class, booking.teacher = None, _teacher_instance(teacher)
+        return
     school = School.from_db("default", ["id", "name"], [school_class.school_id, school_class.school_name])
     class_instance = SchoolClass.from_db(
         "default",
@@ -163,7 +268,7 @@ def _attach_rows(booking: Booking, *, slot: booking_sql.SlotRow, school_class: b
         ],
     )
     class_instance.school = school
-    booking.slot, booking.school_class = slot_instance, class_instance
+    booking.school_class = class_instance
 
 
 @transaction.atomic
@@ -271,14 +376,13 @@ def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "")
         raise DomainError(MOVE_TO_OTHER_OFFER, code="other_offer", field="slot")
     if new_slot.id == booking.slot_id:
         raise DomainError(MOVE_TO_SAME_SLOT, code="same_slot", field="slot")
-    check_bookable(
-        slot=new_slot,
-        grade=booking.school_class.grade,
-        pupils=booking.pupils,
-        class_pupils=booking.school_class.pupils,
-        now=timezone.now(),
-    )
-    check_class_free(class_id=booking.school_class_id, slot=new_slot, exclude_booking_id=booking.pk)
+    grade = None if booking.is_for_teacher else booking.school_class.grade
+    class_pupils = None if booking.is_for_teacher else booking.school_class.pupils
+    check_bookable(slot=new_slot, grade=grade, pupils=booking.pupils, class_pupils=class_pupils, now=timezone.now())
+    if booking.is_for_teacher:
+        check_teacher_free(teacher_id=booking.teacher_id, slot=new_slot, exclude_booking_id=booking.pk)
+    else:
+        check_class_free(class_id=booking.school_class_id, slot=new_slot, exclude_booking_id=booking.pk)
     if not capacity.slot_claim(slot_id=new_slot.id, pupils=booking.pupils):
         # The claim requires an open slot: say which it was if it closed since it was read.
         if booking_sql.slot_state_now(slot_id=new_slot.id)[0] != Slot.Status.OPEN:

@@ -1,6 +1,7 @@
 """Whether a class may take a place on a slot: the slot is open and ahead, the class fits the
 offer, and the class has no other booking then. A class's bookings are serialised by locking
-the class row, which makes the overlap check race-free per class."""
+the class row, which makes the overlap check race-free per class. On a teacher visit the
+teacher takes the place, and the teacher's row is the lock."""
 
 from __future__ import annotations
 
@@ -16,33 +17,55 @@ from bookings.services.errors import (
     SLOT_IN_PAST,
     SLOT_NOT_FOUND,
     SLOT_TOO_SMALL,
+    TEACHER_ALREADY_BOOKED,
+    TEACHER_BUSY,
     TOO_MANY_PUPILS_FOR_CLASS,
 )
 from core.errors import DomainError
 
 
-def check_bookable(*, slot: booking_sql.SlotRow, grade: int, pupils: int, class_pupils: int, now: dt.datetime) -> None:
+def check_bookable(
+    *, slot: booking_sql.SlotRow, grade: int | None, pupils: int, class_pupils: int | None = None, now: dt.datetime
+) -> None:
     """Refuse a slot that is closed, started or past its deadline, not for the class's grade,
-    or too small for the pupils; and more pupils than the class has."""
+    or too small for the pupils; and more pupils than the class has. A teacher's booking
+    (`grade` and `class_pupils` None) has no grade or class to check."""
     if slot.status != Slot.Status.OPEN or not slot.is_published:
         raise DomainError(SLOT_NOT_FOUND, code="slot_not_open", field="slot")
     if slot.start <= now:
         raise DomainError(SLOT_IN_PAST, code="slot_in_past", field="slot")
     if slot.booking_deadline <= now:
         raise DomainError(DEADLINE_PASSED, code="deadline_passed", field="slot")
-    if not grade_accepted(grade, grade_min=slot.grade_min, grade_max=slot.grade_max):
+    if grade is not None and not grade_accepted(grade, grade_min=slot.grade_min, grade_max=slot.grade_max):
         raise DomainError(GRADE_NOT_ELIGIBLE, code="grade_not_eligible", field="school_class")
     if pupils > slot.capacity_pupils:
         raise DomainError(SLOT_TOO_SMALL, code="too_many_pupils", field="pupils")
-    if pupils > class_pupils:
+    if class_pupils is not None and pupils > class_pupils:
         message = TOO_MANY_PUPILS_FOR_CLASS % {"pupils": class_pupils}
         raise DomainError(message, code="too_many_pupils_for_class", field="pupils")
 
 
 def conflicting_slot_id(
-    *, class_id: int, slot_id: int, start: dt.datetime, end: dt.datetime, exclude_booking_id: int | None = None
+    *,
+    class_id: int | None,
+    slot_id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    exclude_booking_id: int | None = None,
+    teacher_id: int | None = None,
 ) -> int | None:
-    """Locks the class row on PostgreSQL for the rest of the transaction (see booking_sql)."""
+    """Locks the class row (for a teacher's booking, `class_id` None: the teacher row) on
+    PostgreSQL for the rest of the transaction (see booking_sql)."""
+    if class_id is None:
+        return booking_sql.lock_teacher_and_find_conflict(
+            teacher_id=teacher_id,
+            slot_id=slot_id,
+            start=start,
+            end=end,
+            holding=Booking.HOLDING_PLACE,
+            active=Booking.ACTIVE,
+            exclude_booking_id=exclude_booking_id,
+        )
     return booking_sql.lock_class_and_find_conflict(
         class_id=class_id,
         slot_id=slot_id,
@@ -63,3 +86,20 @@ def check_class_free(*, class_id: int, slot: booking_sql.SlotRow, exclude_bookin
         raise DomainError(ALREADY_BOOKED, code="already_booked", field="slot")
     if conflict is not None:
         raise DomainError(CLASS_BUSY, code="class_busy", field="school_class")
+
+
+def check_teacher_free(*, teacher_id: int, slot: booking_sql.SlotRow, exclude_booking_id: int | None = None) -> None:
+    """Refuse a teacher a second booking of the same slot, or a teacher visit overlapping one
+    they hold: a teacher is in one place at a time."""
+    conflict = conflicting_slot_id(
+        class_id=None,
+        teacher_id=teacher_id,
+        slot_id=slot.id,
+        start=slot.start,
+        end=slot.end,
+        exclude_booking_id=exclude_booking_id,
+    )
+    if conflict == slot.id:
+        raise DomainError(TEACHER_ALREADY_BOOKED, code="already_booked", field="slot")
+    if conflict is not None:
+        raise DomainError(TEACHER_BUSY, code="teacher_busy", field="slot")

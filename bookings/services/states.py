@@ -23,7 +23,7 @@ def locked(booking: Booking) -> Booking:
     never on an instance loaded before the transaction began, which may be stale."""
     row = (
         Booking.objects.select_for_update(of=("self",))
-        .select_related(*_MESSAGE_ROWS, "school_class__school")
+        .select_related(*_MESSAGE_ROWS, "school_class__school", "teacher__user", "teacher__school")
         .get(pk=booking.pk)
     )
     announce_creation([row])

@@ -36,6 +36,7 @@ def waitlist_promote(*, slot_id: int) -> list[Booking]:
             break
         if conflicting_slot_id(
             class_id=candidate.school_class_id,
+            teacher_id=candidate.teacher_id,
             slot_id=slot.pk,
             start=slot.start,
             end=slot.end,

@@ -170,14 +170,24 @@ class TestLoadedDemo:
     def test_bookings_fit_the_offer_and_never_double_book_a_class(self):
         bookings = Booking.objects.select_related("slot__offer", "school_class", "booked_by__teacher")
         for booking in bookings:
+            if booking.is_for_teacher:
+                assert booking.slot.offer.kind == Offer.Kind.TEACHER_VISIT
+                assert booking.booked_by.teacher.pk == booking.teacher_id
+                continue
             assert booking.slot.offer.accepts_grade(booking.school_class.grade)
             assert booking.booked_by.teacher.school_id == booking.school_class.school_id
             assert booking.events.exists()
-        held = [b for b in bookings if b.holds_place]
+        held = [b for b in bookings if b.holds_place and not b.is_for_teacher]
         for a in held:
             for b in held:
                 if a.pk < b.pk and a.school_class_id == b.school_class_id:
                     assert a.slot.end <= b.slot.start or b.slot.end <= a.slot.start
+
+    def test_demo_teachers_have_booked_teacher_visits_for_themselves(self):
+        visits = Booking.objects.filter(school_class=None, slot__offer__kind=Offer.Kind.TEACHER_VISIT)
+        assert set(visits.values_list("teacher__user__username", flat=True)) == {"laerer", "laerer2"}
+        assert set(visits.values_list("status", flat=True)) == {Booking.Status.CONFIRMED, Booking.Status.REQUESTED}
+        assert set(visits.values_list("pupils", flat=True)) == {0}
 
     def test_a_second_load_creates_nothing(self):
         before = counts()

@@ -18,15 +18,19 @@ class SlotChoiceField(forms.ModelChoiceField):
     stopped being bookable after the page was shown gets the service's reason (deadline
     passed, already started), not a bare "not a valid choice"."""
 
-    def __init__(self, *, accepted: QuerySet[Slot], **kwargs) -> None:
+    def __init__(self, *, accepted: QuerySet[Slot], for_teachers: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.accepted = accepted
+        # On a teacher visit the free places are places for teachers, not pupils.
+        self.for_teachers = for_teachers
 
     def label_from_instance(self, slot: Slot) -> str:
         start, end = timezone.localtime(slot.start), timezone.localtime(slot.end)
         when = f"{capfirst(formats.date_format(start, 'l j. F Y'))} {start:%H:%M}–{end:%H:%M}"
         if slot.is_full:
             return _("%(when)s (full)") % {"when": when}
+        if self.for_teachers:
+            return _("%(when)s (%(places)s free places for teachers)") % {"when": when, "places": slot.free_classes}
         return _("%(when)s (%(pupils)s free places)") % {"when": when, "pupils": slot.free_pupils}
 
     def to_python(self, value):
@@ -79,6 +83,22 @@ class BookingForm(forms.Form):
         if data.get("pupils") is None and data.get("school_class") is not None and not self.has_error("pupils"):
             data["pupils"] = data["school_class"].pupils
         return data
+
+
+class TeacherVisitForm(forms.Form):
+    """A teacher books a teacher visit for themselves: a time and a message, no class or pupils."""
+
+    slot = SlotChoiceField(
+        label=_("Time"), queryset=Slot.objects.none(), accepted=Slot.objects.none(), for_teachers=True
+    )
+    message = forms.CharField(
+        label=_("Message to the host"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, slots: QuerySet[Slot], offer_slots: QuerySet[Slot], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = slots
+        self.fields["slot"].accepted = offer_slots
 
 
 class NoteForm(forms.Form):

@@ -136,6 +136,8 @@ class OfferForm(forms.ModelForm):
         self.fields["contact"].label_from_instance = lambda member: (
             f"{member.user.get_full_name() or member.user.username} ({member.company})"
         )
+        self.fields["default_capacity_classes"].help_text = _("On a teacher visit: places for teachers.")
+        self.fields["default_capacity_pupils"].help_text = _("Not used on a teacher visit.")
         for name in ("default_capacity_classes", "default_capacity_pupils"):
             self.fields[name].validators.append(MaxValueValidator(MAX_SMALL))
             self.fields[name].widget.attrs["max"] = MAX_SMALL
@@ -167,6 +169,14 @@ class _TimesMixin:
         if data.get(start) and data.get(end) and data[end] <= data[start]:
             self.add_error(end, _("The end must be after the start."))
         _check_date_range(self, first)
+
+
+def label_for_teacher_visit(form: forms.Form) -> forms.Form:
+    """A teacher visit's slot holds places for teachers (counted as the class places); its
+    pupil capacity is not used."""
+    form.fields["capacity_classes"].label = _("Places for teachers")
+    form.fields["capacity_pupils"].help_text = _("Not used on a teacher visit.")
+    return form
 
 
 def _capacity(label: str) -> forms.IntegerField:

@@ -39,6 +39,7 @@ from web.forms.offer import (
     SlotForm,
     add_domain_error,
     add_validation_error,
+    label_for_teacher_visit,
 )
 from web.views.shared import back, booking_of, report_form_errors
 
@@ -102,7 +103,7 @@ def _answer(request: HttpRequest, booking_id: int, service: Callable, done: str)
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, done % {"school_class": booking.school_class.name})
+        messages.success(request, done % {"school_class": booking.participant})
     return back(request, default)
 
 
@@ -165,7 +166,9 @@ def offer_edit(request: HttpRequest, offer_id: int) -> HttpResponse:
 
 
 def _slot_rows(offer: Offer, cancel_form: tuple[int, SlotCancelForm] | None) -> list[dict]:
-    bookings = Booking.objects.select_related("school_class__school", "booked_by").order_by(*Booking.WAITLIST_ORDER)
+    bookings = Booking.objects.select_related(
+        "school_class__school", "teacher__user", "teacher__school", "booked_by"
+    ).order_by(*Booking.WAITLIST_ORDER)
     slots = offer.slots.prefetch_related(Prefetch("bookings", queryset=bookings)).order_by("start", "id")
     rows = []
     for slot in slots:
@@ -191,12 +194,17 @@ def _offer_page(
     series_form: SeriesForm | None = None,
     cancel_form: tuple[int, SlotCancelForm] | None = None,
 ) -> HttpResponse:
+    slot_form, series_form = slot_form or SlotForm(), series_form or SeriesForm()
+    if offer.kind == Offer.Kind.TEACHER_VISIT:
+        label_for_teacher_visit(slot_form)
+        label_for_teacher_visit(series_form)
     context = {
         "offer": offer,
         "rows": _slot_rows(offer, cancel_form),
-        "slot_form": slot_form or SlotForm(),
-        "series_form": series_form or SeriesForm(),
+        "slot_form": slot_form,
+        "series_form": series_form,
         "open_status": Slot.Status.OPEN,
+        "for_teachers": offer.kind == Offer.Kind.TEACHER_VISIT,
     }
     return render(request, "web/host/offer_manage.html", context)
 
@@ -278,6 +286,8 @@ def slot_edit(request: HttpRequest, slot_id: int) -> HttpResponse:
         messages.error(request, _("Only an open slot can be changed."))
         return redirect("host-offer", offer_id=slot.offer_id)
     form = SlotEditForm(request.POST if request.method == "POST" else None, slot=slot)
+    if slot.offer.kind == Offer.Kind.TEACHER_VISIT:
+        label_for_teacher_visit(form)
     if form.is_bound and form.is_valid():
         try:
             services.slot_update(slot=slot, actor=request.user, **form.service_fields())
@@ -336,8 +346,8 @@ def _participant_row(booking: Booking) -> list[object]:
     return [
         f"{start:%d.%m.%Y}",
         f"{start:%H:%M}-{end:%H:%M}",
-        booking.school_class.school.name,
-        booking.school_class.name,
+        booking.school.name,
+        "" if booking.is_for_teacher else booking.school_class.name,
         booking.pupils,
         booking.adults,
         teacher.get_full_name() or teacher.username,

@@ -22,7 +22,7 @@ from bookings.models import Booking, Offer, Slot
 from core.dates import school_year_of
 from core.errors import DomainError
 from schools.selectors import class_list_for_user, teacher_of
-from web.forms.booking import BookingForm
+from web.forms.booking import BookingForm, TeacherVisitForm
 from web.views.shared import bookable_slots_of
 
 PAGE_SIZE = 20
@@ -107,10 +107,14 @@ def offer_catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "web/public/offer_catalogue.html", context)
 
 
-def _booking_form(request: HttpRequest, offer: Offer) -> BookingForm:
+def _booking_form(request: HttpRequest, offer: Offer) -> BookingForm | TeacherVisitForm:
+    """A class's booking form; on a teacher visit, the teacher's own (no class, no pupils)."""
+    data = request.POST if request.method == "POST" else None
+    if offer.kind == Offer.Kind.TEACHER_VISIT:
+        return TeacherVisitForm(data, slots=bookable_slots_of(offer), offer_slots=offer.slots.all())
     classes = class_list_for_user(request.user).filter(school_year__gte=school_year_of(timezone.localdate()))
     return BookingForm(
-        request.POST if request.method == "POST" else None,
+        data,
         slots=bookable_slots_of(offer),
         offer_slots=offer.slots.all(),
         classes=classes.order_by("grade", "name"),
@@ -118,11 +122,32 @@ def _booking_form(request: HttpRequest, offer: Offer) -> BookingForm:
 
 
 def _created_message(booking: Booking) -> str:
+    if booking.is_for_teacher:
+        return {
+            Booking.Status.CONFIRMED: _("Your teacher visit is confirmed. You can find it on your page."),
+            Booking.Status.WAITLISTED: _(
+                "The time is full, so you are on the waitlist. You will hear from us if a place becomes free."
+            ),
+        }.get(booking.status, _("The booking is sent and awaits the host's confirmation."))
     if booking.status == Booking.Status.CONFIRMED:
         return _("The booking is confirmed. You can find it on the class's page.")
     if booking.status == Booking.Status.WAITLISTED:
         return _("The time is full, so the class is on the waitlist. You will hear from us if a place becomes free.")
     return _("The booking is sent and awaits the host's confirmation.")
+
+
+def _book(request: HttpRequest, data: dict) -> Booking:
+    """A class's booking from the form, or without a class the teacher's own teacher visit."""
+    if "school_class" not in data:
+        return services.booking_create(actor=request.user, slot_id=data["slot"].pk, message=data["message"])
+    return services.booking_create(
+        actor=request.user,
+        slot_id=data["slot"].pk,
+        school_class_id=data["school_class"].pk,
+        pupils=data["pupils"],
+        adults=data["adults"],
+        message=data["message"],
+    )
 
 
 def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
@@ -137,14 +162,7 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
     if form is not None and form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
-            booking = services.booking_create(
-                actor=request.user,
-                slot_id=data["slot"].pk,
-                school_class_id=data["school_class"].pk,
-                pupils=data["pupils"],
-                adults=data["adults"],
-                message=data["message"],
-            )
+            booking = _book(request, data)
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -155,5 +173,6 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
         "slots": bookable_slots_of(offer),
         "role_models": offer.company.role_models.all(),
         "form": form,
+        "for_teachers": offer.kind == Offer.Kind.TEACHER_VISIT,
     }
     return render(request, "web/public/offer_detail.html", context)

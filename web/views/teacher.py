@@ -27,8 +27,8 @@ from web.views.shared import bookable_slots_of, booking_of, report_form_errors
 
 def teacher_home(request: HttpRequest) -> HttpResponse:
     """What is coming and what needs attention: requests awaiting the host's answer, waitlist
-    places with their place in the queue, the coming confirmed visits; then the school's
-    classes this school year."""
+    places with their place in the queue, the coming confirmed visits, the teacher's own
+    teacher visits; then the school's classes this school year."""
     year = school_year_of(timezone.localdate())
     teacher = teacher_of(request.user)
     upcoming = Q(bookings__status__in=Booking.ACTIVE, bookings__slot__start__gte=timezone.now())
@@ -49,6 +49,9 @@ def teacher_home(request: HttpRequest) -> HttpResponse:
         "awaiting_host": coming.filter(status=Booking.Status.REQUESTED),
         "waitlisted": selectors.with_waitlist_position(coming),
         "coming": coming.filter(status=Booking.Status.CONFIRMED),
+        "teacher_visits": selectors.booking_list_for_user(request.user)
+        .filter(teacher__user=request.user, status__in=Booking.ACTIVE, slot__end__gte=timezone.now())
+        .order_by("slot__start", "id"),
     }
     return render(request, "web/teacher/home.html", context)
 
@@ -91,6 +94,7 @@ def booking_page(request: HttpRequest, booking_id: int) -> HttpResponse:
     if context["can_move"]:
         slots = bookable_slots_of(booking.slot.offer).exclude(pk=booking.slot_id)
         context["move_form"] = MoveForm(auto_id="move_%s", slots=slots, offer_slots=slots)
+        context["move_form"].fields["slot"].for_teachers = booking.is_for_teacher
     if context["can_confirm"] or context["can_decline"]:
         context["decide_form"] = NoteForm(auto_id="decide_%s")
     return render(request, "web/teacher/booking_page.html", context)
