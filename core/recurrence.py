@@ -291,7 +291,7 @@ def _periods(recurrence: Recurrence, first: dt.date, last: dt.date) -> Iterator[
     elif recurrence.frequency == WEEKLY:
         week = first.toordinal() - (first.weekday() - recurrence.week_start) % 7
         for start in range(week, last.toordinal() + 1, 7 * step):
-            yield [dt.date.fromordinal(day) for day in range(start, start + 7) if day <= dt.date.max.toordinal()]
+            yield [dt.date.fromordinal(day) for day in range(start, start + 7) if 1 <= day <= dt.date.max.toordinal()]
     else:
         for month in range(first.year * 12 + first.month - 1, last.year * 12 + last.month, step):
             year, month_index = divmod(month, 12)

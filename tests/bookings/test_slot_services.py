@@ -149,7 +149,9 @@ def spy_on_expansion(monkeypatch) -> list[tuple[str, bool]]:
     return seen
 
 
-@pytest.mark.django_db(transaction=True)
+# Real transactions, to see whether one is open; the reference data the migrations loaded is
+# restored afterwards for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_series_is_expanded_and_holidays_skipped_before_the_write_transaction(offer, host, monkeypatch):
     """SQLite has a single writer: a write transaction that also expands the rule makes every
     booking wait. Only the inserts run inside it."""
