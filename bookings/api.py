@@ -28,6 +28,7 @@ from companies.models import CompanyMember, RoleModel
 from companies.selectors import company_list_editable_by
 from core.api import AwareDateTimeField
 from core.models import Sector, Subject
+from core.recurrence import MAX_RULE_LENGTH
 from core.validators import MAX_ID
 from schools.models import MAX_CLASS_PUPILS
 
@@ -181,7 +182,14 @@ class SlotSeriesSerializer(serializers.Serializer):
     offer = serializers.PrimaryKeyRelatedField(queryset=Offer.objects.none())
     start = AwareDateTimeField(help_text=_("Start of the first occurrence, with UTC offset."))
     end = AwareDateTimeField(help_text=_("End of the first occurrence, with UTC offset."))
-    rrule = serializers.CharField(max_length=500, help_text=_("RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10"))
+    rrule = serializers.CharField(
+        max_length=MAX_RULE_LENGTH,
+        help_text=_(
+            "RFC 5545 rule: FREQ=DAILY, WEEKLY or MONTHLY; COUNT (at most 200) or UNTIL (at most 3 years after "
+            "the first date); optionally INTERVAL (1–52), BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS (monthly), WKST. "
+            "E.g. FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10"
+        ),
+    )
     exdates = serializers.ListField(child=serializers.DateField(), required=False, default=list)
     capacity_classes = serializers.IntegerField(min_value=1, max_value=MAX_CLASSES_PER_SLOT, required=False)
     capacity_pupils = serializers.IntegerField(min_value=1, max_value=MAX_PUPILS_PER_SLOT, required=False)

@@ -34,7 +34,7 @@ from bookings.services.waitlist import waitlist_promote
 from companies.models import RoleModel
 from core.dates import holiday_name
 from core.errors import DomainError
-from core.recurrence import expand_rrule
+from core.recurrence import MAX_SERIES_YEARS, RRULE_NO_DATES, expand_rrule
 
 # How far ahead a slot may start: a school plans a year or two ahead, and dates stay far from overflow.
 SLOT_HORIZON_YEARS = 3
@@ -218,7 +218,6 @@ def _check_not_holiday(offer: Offer, start: dt.datetime) -> None:
         raise DomainError(ON_HOLIDAY % {"date": day.isoformat(), "name": name}, code="holiday", field="start")
 
 
-@transaction.atomic
 def slot_series_create(
     *,
     actor: User,
@@ -231,26 +230,29 @@ def slot_series_create(
     capacity_pupils: int | None = None,
 ) -> SlotSeries:
     """Create the slots of a recurrence rule. Dates on Danish public or school holidays are
-    skipped unless the offer allows holidays; explicit exception dates are always skipped."""
+    skipped unless the offer allows holidays; explicit exception dates are always skipped.
+
+    The rule is expanded and holidays looked up before the transaction opens: SQLite has a
+    single writer, so every booking waits while a write transaction is open, and the
+    transaction only inserts the series and its slots."""
     check_may_manage(actor, offer)
     _check_times(start, end)
     _check_future(start)
-    duration = end - start
+    expanded = expand_rrule(rule=rrule, first_start=start)
+    if not expanded:
+        raise DomainError(RRULE_NO_DATES % {"years": MAX_SERIES_YEARS}, code="series_empty", field="rrule")
+    skipped = set(exdates or [])
     occurrences = [
         moment
-        for moment in expand_rrule(rule=rrule, first_start=start, exdates=set(exdates or []))
-        if offer.allow_holidays or not holiday_name(moment.date())
+        for moment in expanded
+        if moment.date() not in skipped and (offer.allow_holidays or not holiday_name(moment.date()))
     ]
     if not occurrences:
         raise DomainError(SERIES_EMPTY, code="series_empty", field="rrule")
-    _check_future(occurrences[-1], field="rrule")
-    series = SlotSeries.objects.create(
-        offer=offer, rrule=rrule, exdates=[day.isoformat() for day in exdates or []], created_by=actor
-    )
-    Slot.objects.bulk_create(
+    duration = end - start
+    slots = [
         Slot(
             offer=offer,
-            series=series,
             start=moment,
             end=(moment.replace(tzinfo=None) + duration).replace(tzinfo=moment.tzinfo),
             capacity_classes=capacity_classes or offer.default_capacity_classes,
@@ -258,7 +260,14 @@ def slot_series_create(
             booking_deadline=_default_deadline(offer, moment),
         )
         for moment in occurrences
-    )
+    ]
+    with transaction.atomic():
+        series = SlotSeries.objects.create(
+            offer=offer, rrule=rrule, exdates=[day.isoformat() for day in exdates or []], created_by=actor
+        )
+        for slot in slots:
+            slot.series = series
+        Slot.objects.bulk_create(slots)
     return series
 
 

@@ -142,6 +142,80 @@ def test_slot_series_with_a_bad_rule_answers_400(host_client, offer):
     assert "rrule" in response.json()
 
 
+def series_payload(offer, rrule: str, *, days_ahead: int = 14) -> dict:
+    start = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) + dt.timedelta(days=days_ahead)
+    return {
+        "offer": offer.pk,
+        "start": start.isoformat(),
+        "end": (start + dt.timedelta(hours=2)).isoformat(),
+        "rrule": rrule,
+    }
+
+
+@pytest.mark.parametrize(
+    ("rrule", "code"),
+    [
+        ("FREQ=SECONDLY;COUNT=5;BYHOUR=99", "rrule_frequency"),
+        ("FREQ=SECONDLY;UNTIL=20290101T000000Z", "rrule_frequency"),
+        ("FREQ=DAILY;COUNT=5;BYHOUR=99", "bad_rrule"),
+        ("FREQ=WEEKLY;UNTIL=99991231T000000Z", "rrule_too_long"),
+        (f"FREQ=WEEKLY;COUNT={10**12}", "rrule_too_many"),
+        ("FREQ=DAILY;BYMONTHDAY=31;BYMONTH=2;COUNT=5", "series_empty"),
+        ("garbage", "bad_rrule"),
+        ("FREQ=WEEKLY;COUNT=3;" + "BYDAY=MO;" * 50, "bad_rrule"),
+        ("", None),
+        ("FREQ=WEEKLY;COUNT=3;" + "X" * 5000, None),
+        ("FREQ=WEEKLY;COUNT=3;BYDAY=" + ",".join(["MO"] * 1700), None),
+    ],
+)
+def test_slot_series_with_any_bad_rule_answers_400_on_the_rule(host_client, offer, rrule, code):
+    """A rule the series does not accept is a 400 with a message on `rrule` (and the domain
+    error's code), never a 500; nothing is created."""
+    response = post(host_client, "/api/v1/slots/series/", series_payload(offer, rrule))
+
+    assert response.status_code == 400, response.content
+    assert response.json()["rrule"]
+    assert response.json().get("code") == code
+    assert Slot.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("9999-12-30T10:00:00+01:00", "9999-12-30T12:00:00+01:00"),
+        ("9999-12-31T22:00:00+01:00", "9999-12-31T23:00:00+01:00"),
+        ("9999-12-31T23:30:00-01:00", "9999-12-31T23:45:00-01:00"),
+        ("0001-01-01T00:00:00+01:00", "0001-01-01T02:00:00+01:00"),
+    ],
+)
+def test_slot_series_at_the_ends_of_the_calendar_answers_without_a_500(host_client, offer, start, end):
+    """Near the year 9999 the three-year horizon and UTC conversions would overflow."""
+    offer.allow_holidays = True
+    offer.save()
+    for rrule in ("FREQ=WEEKLY;COUNT=2", "FREQ=DAILY;UNTIL=99991231T235959Z"):
+        payload = {"offer": offer.pk, "start": start, "end": end, "rrule": rrule}
+
+        response = post(host_client, "/api/v1/slots/series/", payload)
+
+        assert response.status_code in {201, 400}, response.content
+
+
+def test_slot_series_up_to_three_years_through_the_api(host_client, offer):
+    """The last weekday of each month for three years: monthly, BYSETPOS and a date as UNTIL."""
+    offer.allow_holidays = True
+    offer.save()
+    start = timezone.localdate() + dt.timedelta(days=14)
+    until = start.replace(year=start.year + 3, day=min(start.day, 28))
+    payload = series_payload(offer, f"FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;UNTIL={until:%Y%m%d}")
+
+    response = post(host_client, "/api/v1/slots/series/", payload)
+
+    assert response.status_code == 201, response.content
+    starts = [dt.date.fromisoformat(row["start"][:10]) for row in response.json()]
+    assert 35 <= len(starts) <= 37
+    assert all(day.weekday() < 5 and (day + dt.timedelta(days=7)).month != day.month for day in starts)
+
+
 def test_move_through_the_api(teacher_client, school_class, slot, offer):
     later = factories.SlotFactory(offer=offer, start=slot.start + dt.timedelta(days=7))
     booking = post(

@@ -161,6 +161,8 @@ def test_a_slot_more_than_three_years_ahead_is_refused(host_client, offer):
 
 
 def test_a_series_reaching_more_than_three_years_ahead_is_refused(host_client, offer):
+    """A series spans at most three years from its first date, which itself starts at most
+    three years ahead: no slot reaches beyond what the calendar and the database hold."""
     payload = {
         "offer": offer.pk,
         "start": at(school_day(), 10).isoformat(),
@@ -171,7 +173,7 @@ def test_a_series_reaching_more_than_three_years_ahead_is_refused(host_client, o
     response = post(host_client, "/api/v1/slots/series/", payload)
 
     assert response.status_code == 400, response.content
-    assert response.json()["code"] == "start_too_far"
+    assert response.json()["code"] == "rrule_too_long"
 
 
 # Numbers on offers, slots and bookings --------------------------------------------------------

@@ -2,12 +2,16 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.utils import translation
 
 from bookings import services
 from bookings.messages import Kind
 from bookings.models import Booking
+from bookings.services import slots
+from core.dates import holiday_name
 from core.errors import DomainError
+from core.recurrence import RRULE_NO_DATES
 from notifications.delivery import deliver_due
 from notifications.models import OutgoingMessage
 from notifications.rendering import long_datetime
@@ -242,3 +246,60 @@ def test_slot_time_change_onto_a_waitlisted_classes_other_booking_is_allowed(
     services.slot_update(slot=slot, actor=host.user, start=other.start, end=other.end)
 
     assert Booking.objects.get(pk=waiting.pk).status == Booking.Status.WAITLISTED
+
+
+# Expansion outside the write transaction ------------------------------------------------------
+
+
+def spy_on_expansion(monkeypatch) -> list[tuple[str, bool]]:
+    """Record, for each expansion and holiday look-up, whether a transaction was open."""
+    seen = []
+    for name in ("expand_rrule", "holiday_name"):
+        real = getattr(slots, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            seen.append((_name, connection.in_atomic_block))
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(slots, name, spy)
+    return seen
+
+
+# Real transactions, to see whether one is open; the reference data the migrations loaded is
+# restored afterwards for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_series_is_expanded_and_holidays_skipped_before_the_write_transaction(offer, host, monkeypatch):
+    """SQLite has a single writer: a write transaction that also expands the rule makes every
+    booking wait. Only the inserts run inside it."""
+    day = dt.date.today() + dt.timedelta(days=14)
+    while any(holiday_name(day + dt.timedelta(weeks=week)) for week in range(3)):
+        day += dt.timedelta(weeks=1)
+    seen = spy_on_expansion(monkeypatch)
+    first = dt.datetime.combine(day, dt.time(10), tzinfo=COPENHAGEN)
+
+    created = series(offer, host, "FREQ=WEEKLY;COUNT=3", first)
+
+    assert created.slots.count() == 3
+    assert ("expand_rrule", False) in seen
+    assert seen.count(("holiday_name", False)) >= 3
+    assert all(not in_transaction for _, in_transaction in seen)
+
+
+def test_series_checks_the_actor_before_expanding_the_rule(offer, other_host, monkeypatch):
+    seen = spy_on_expansion(monkeypatch)
+
+    with pytest.raises(DomainError) as caught:
+        series(offer, other_host, "FREQ=DAILY;COUNT=5", local(2027, 2, 2, 10, 0))
+
+    assert caught.value.code == "not_allowed"
+    assert seen == []
+
+
+def test_series_of_a_rule_that_never_matches_is_refused_as_empty(offer, host):
+    with pytest.raises(DomainError) as caught:
+        series(offer, host, "FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=2;COUNT=5", local(2027, 2, 2, 10, 0))
+
+    assert caught.value.code == "series_empty"
+    assert caught.value.message == RRULE_NO_DATES % {"years": 3}
+    assert caught.value.field == "rrule"
+    assert offer.slots.count() == 0

@@ -265,6 +265,40 @@ def test_series_with_several_weekdays(host_web, offer):
     assert created == 4 - skipped
 
 
+def series_over_the_longest_span(host_web, offer, weekdays: list[str]):
+    """From tomorrow to the last date the form allows, three years ahead."""
+    today = timezone.localdate()
+    last = today.replace(year=today.year + 3, day=min(today.day, 28))
+    return host_web.post(
+        f"/host/offers/{offer.pk}/series/",
+        {
+            "series-weekdays": weekdays,
+            "series-first_date": (today + dt.timedelta(days=1)).isoformat(),
+            "series-last_date": last.isoformat(),
+            "series-start_time": "10:00",
+            "series-end_time": "12:00",
+        },
+    )
+
+
+def test_weekly_series_over_the_three_years_the_form_allows(host_web, offer):
+    """The form's longest series stays within the three years a rule may span."""
+    response = series_over_the_longest_span(host_web, offer, ["TU"])
+
+    assert response.status_code == 302
+    days = [timezone.localtime(slot.start).date() for slot in Slot.objects.filter(offer=offer)]
+    assert 100 < len(days) <= 157
+    assert all(day.weekday() == 1 and not holiday_name(day) for day in days)
+
+
+def test_series_of_more_than_200_slots_is_refused_on_the_weekdays(host_web, offer):
+    response = series_over_the_longest_span(host_web, offer, ["MO", "TU", "WE", "TH", "FR"])
+
+    assert response.status_code == 200
+    assert "200" in str(response.context["series_form"].errors["weekdays"])
+    assert not Slot.objects.filter(offer=offer).exists()
+
+
 def test_series_form_errors(host_web, offer):
     day = future_day()
     response = host_web.post(
