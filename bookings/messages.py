@@ -144,14 +144,21 @@ def _slot_before_move(booking: Booking) -> dict | None:
     return {"start": old["start"].isoformat(), "end": old["end"].isoformat()} if old else None
 
 
-def _context(booking: Booking, change: Change) -> dict:
-    """What the messages of a change keep for rendering: the booking's slot, and after a
-    move the time it moved from."""
+def _context(booking: Booking, change: Change, *, note: str, by: str) -> dict:
+    """What the messages of a change keep for rendering: the booking's slot, after a move the
+    time it moved from, and the note its author wrote to the other side with the change
+    (`by`: NOTE_LABELS' key for who wrote it)."""
     context: dict = {"slot": booking.slot_id}
     moved_from = _slot_before_move(booking) if change == Change.MOVED else None
     if moved_from:
         context["moved_from"] = moved_from
+    if note.strip() and by:
+        context |= {"note": note.strip(), "by": by}
     return context
+
+
+def _without_note(context: dict) -> dict:
+    return {key: value for key, value in context.items() if key not in ("note", "by")}
 
 
 def _messages(
@@ -170,10 +177,13 @@ def _messages(
     hosts = [r for r in recipients if r.role == Role.HOST]
     sequence = booking.invite_sequence
     messages: list[Message] = []
+    # A note is news of the change: a reminder or a nudge days later does not repeat it.
+    later_context = _without_note(context)
 
     def add(kind: str, people: list[Recipient], *, due_at: dt.datetime = now, key: str = "") -> None:
+        kept = context if due_at <= now else later_context
         messages.extend(
-            _message(kind, booking, person, due_at=due_at, key=key or str(sequence), number=number, context=context)
+            _message(kind, booking, person, due_at=due_at, key=key or str(sequence), number=number, context=kept)
             for person in people
         )
 
@@ -226,12 +236,16 @@ def booking_messages_enqueue(
     reminder_days: list[int],
     now: dt.datetime,
     removed: list[Recipient] | tuple[Recipient, ...] = (),
+    note: str = "",
+    by: str = "",
 ) -> None:
     """Write the messages a change causes. `removed` are people no longer on the booking (a
-    role model of the old slot, say): they get the event's cancellation. Pending reminders
-    and nudges that no longer apply are withdrawn; a change saved twice writes nothing new
-    and withdraws nothing it wrote itself (the dedup key is unique)."""
-    number, context = change_number(booking, change), _context(booking, change)
+    role model of the old slot, say): they get the event's cancellation. `note` is what the
+    person who made the change wrote to the other side, `by` which side that is (a key of
+    NOTE_LABELS); the e-mails of the change quote it. Pending reminders and nudges that no
+    longer apply are withdrawn; a change saved twice writes nothing new and withdraws nothing
+    it wrote itself (the dedup key is unique)."""
+    number, context = change_number(booking, change), _context(booking, change, note=note, by=by)
     messages = _messages(
         booking,
         change,
@@ -244,9 +258,10 @@ def booking_messages_enqueue(
         context=context,
     )
     if removed and booking.invite_sequence is not None:
-        key = str(booking.invite_sequence)
+        # Someone taken off the booking gets the cancellation, not the note to those on it.
+        key, plain = str(booking.invite_sequence), _without_note(context)
         messages += [
-            _message(Kind.CANCELLATION, booking, person, due_at=now, key=key, number=number, context=context)
+            _message(Kind.CANCELLATION, booking, person, due_at=now, key=key, number=number, context=plain)
             for person in removed
         ]
     messages_enqueue(
@@ -398,6 +413,25 @@ def _intro(message: OutgoingMessage, booking: Booking) -> str:
     return intros[kind]
 
 
+# How an e-mail quotes the note written with a change, by who wrote it ("by" in the context).
+NOTE_LABELS = {
+    "host": gettext_lazy("Message from the host: %(note)s"),
+    "school": gettext_lazy("Message from the teacher: %(note)s"),
+    "brobyg": gettext_lazy("Message from Brobyg: %(note)s"),
+}
+
+
+def _note(message: OutgoingMessage) -> str:
+    """The note written with the change, labelled with who wrote it, for the teacher and the
+    host. Not for a role model, and never in the calendar event: a note is a private word
+    between the two sides, and calendar feeds are shared."""
+    context = message.context or {}
+    note, label = context.get("note"), NOTE_LABELS.get(context.get("by", ""))
+    if not note or label is None or message.role == Role.ROLE_MODEL:
+        return ""
+    return label % {"note": note}
+
+
 CALENDAR_METHODS = {Kind.INVITE: "REQUEST", Kind.CANCELLATION: "CANCEL"}
 
 
@@ -427,6 +461,7 @@ def render(message: OutgoingMessage, booking: Booking) -> EmailMultiAlternatives
             message,
             subject=_subject(message, booking),
             intro=_intro(message, booking),
+            note=_note(message),
             details=booking_description(booking),
             url=booking_url(booking),
             link_text=_("Open the booking in Brobyg"),

@@ -107,14 +107,18 @@ def compose(
     details: str,
     url: str,
     link_text: str,
+    note: str = "",
     event: CalendarEvent | None = None,
     method: str | None = None,
 ) -> EmailMultiAlternatives:
     """The e-mail of an outbox row, in plain text and HTML; with an `event` and a `method`
-    (REQUEST or CANCEL) also its iTIP calendar. Call it in the message's language."""
+    (REQUEST or CANCEL) also its iTIP calendar. `note` (text a person wrote, already
+    labelled) comes after the intro; the HTML body escapes it. Call it in the message's
+    language."""
     context = {
         "recipient_name": message.recipient_name,
         "intro": intro,
+        "note": note,
         "details": details,
         "url": url,
         "link_text": link_text,
