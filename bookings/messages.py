@@ -125,33 +125,45 @@ def _message(
     )
 
 
+# A message people have been told (or are being told right now).
+TOLD = (OutgoingMessage.Status.SENT, OutgoingMessage.Status.SENDING)
+
+
 def _slot_before_move(booking: Booking) -> dict | None:
-    """The time a moved booking moved from, {"start": …, "end": …} in ISO 8601, as the old
-    slot has it now, which is as it was at the move. Each message of a booking keeps the slot
-    it was written for, so the old slot is that of the newest message; if that message is of
-    this move already (the move saved twice), it keeps the time itself."""
+    """The time a moved booking moved from, {"start": …, "end": …} in ISO 8601: the time people
+    were last told of, which is the slot of the newest message that went out, as that slot
+    has it now (which is as it was at the move). None if nothing went out yet, or if the
+    booking is back at the slot they were told of: a move before anyone heard of the booking
+    is no news of its own (see `_first_news`)."""
     newest = (
-        OutgoingMessage.objects.filter(subject_key=booking_subject_key(booking.pk), context__has_key="slot")
+        OutgoingMessage.objects.filter(
+            subject_key=booking_subject_key(booking.pk), context__has_key="slot", status__in=TOLD
+        )
         .order_by("-id")
         .values_list("context", flat=True)
         .first()
     )
-    if newest is None:
+    if newest is None or newest["slot"] == booking.slot_id:
         return None
-    if newest["slot"] == booking.slot_id:
-        return newest.get("moved_from")
     old = Slot.objects.filter(pk=newest["slot"]).values("start", "end").first()
     return {"start": old["start"].isoformat(), "end": old["end"].isoformat()} if old else None
 
 
-def _context(booking: Booking, change: Change) -> dict:
-    """What the messages of a change keep for rendering: the booking's slot, and after a
-    move the time it moved from."""
+def _context(booking: Booking, change: Change, *, note: str, by: str) -> dict:
+    """What the messages of a change keep for rendering: the booking's slot, after a move the
+    time it moved from, and the note its author wrote to the other side with the change
+    (`by`: NOTE_LABELS' key for who wrote it)."""
     context: dict = {"slot": booking.slot_id}
     moved_from = _slot_before_move(booking) if change == Change.MOVED else None
     if moved_from:
         context["moved_from"] = moved_from
+    if note.strip() and by:
+        context |= {"note": note.strip(), "by": by}
     return context
+
+
+def _without_note(context: dict) -> dict:
+    return {key: value for key, value in context.items() if key not in ("note", "by")}
 
 
 def _messages(
@@ -170,10 +182,13 @@ def _messages(
     hosts = [r for r in recipients if r.role == Role.HOST]
     sequence = booking.invite_sequence
     messages: list[Message] = []
+    # A note is news of the change: a reminder or a nudge days later does not repeat it.
+    later_context = _without_note(context)
 
     def add(kind: str, people: list[Recipient], *, due_at: dt.datetime = now, key: str = "") -> None:
+        kept = context if due_at <= now else later_context
         messages.extend(
-            _message(kind, booking, person, due_at=due_at, key=key or str(sequence), number=number, context=context)
+            _message(kind, booking, person, due_at=due_at, key=key or str(sequence), number=number, context=kept)
             for person in people
         )
 
@@ -226,12 +241,16 @@ def booking_messages_enqueue(
     reminder_days: list[int],
     now: dt.datetime,
     removed: list[Recipient] | tuple[Recipient, ...] = (),
+    note: str = "",
+    by: str = "",
 ) -> None:
     """Write the messages a change causes. `removed` are people no longer on the booking (a
-    role model of the old slot, say): they get the event's cancellation. Pending reminders
-    and nudges that no longer apply are withdrawn; a change saved twice writes nothing new
-    and withdraws nothing it wrote itself (the dedup key is unique)."""
-    number, context = change_number(booking, change), _context(booking, change)
+    role model of the old slot, say): they get the event's cancellation. `note` is what the
+    person who made the change wrote to the other side, `by` which side that is (a key of
+    NOTE_LABELS); the e-mails of the change quote it. Pending reminders and nudges that no
+    longer apply are withdrawn; a change saved twice writes nothing new and withdraws nothing
+    it wrote itself (the dedup key is unique)."""
+    number, context = change_number(booking, change), _context(booking, change, note=note, by=by)
     messages = _messages(
         booking,
         change,
@@ -244,9 +263,10 @@ def booking_messages_enqueue(
         context=context,
     )
     if removed and booking.invite_sequence is not None:
-        key = str(booking.invite_sequence)
+        # Someone taken off the booking gets the cancellation, not the note to those on it.
+        key, plain = str(booking.invite_sequence), _without_note(context)
         messages += [
-            _message(Kind.CANCELLATION, booking, person, due_at=now, key=key, number=number, context=context)
+            _message(Kind.CANCELLATION, booking, person, due_at=now, key=key, number=number, context=plain)
             for person in removed
         ]
     messages_enqueue(
@@ -312,10 +332,25 @@ def is_current(message: OutgoingMessage, booking: Booking) -> bool:
     return True
 
 
-def _moved_from(message: OutgoingMessage) -> dt.datetime | None:
-    """The time the booking moved from, if the message is about a move."""
+def _first_news(message: OutgoingMessage) -> bool:
+    """Whether nothing about the booking has gone out to this recipient yet. A booking changed
+    before its creation e-mails went out (moved a second after it was made, say) has those
+    withdrawn as out of date, so the change's e-mail is the first the recipient hears: it
+    must read as the news of the booking, not of a change to something they never heard of."""
+    return (
+        not OutgoingMessage.objects.filter(
+            subject_key=message.subject_key, recipient_email=message.recipient_email, status__in=TOLD
+        )
+        .exclude(pk=message.pk)
+        .exists()
+    )
+
+
+def _moved_from(message: OutgoingMessage, *, first_news: bool) -> dt.datetime | None:
+    """The time the booking moved from, if the message is about a move the recipient can
+    place: never in their first news of the booking."""
     moved_from = (message.context or {}).get("moved_from")
-    return dt.datetime.fromisoformat(moved_from["start"]) if moved_from else None
+    return dt.datetime.fromisoformat(moved_from["start"]) if moved_from and not first_news else None
 
 
 MOVED_SUBJECTS = {
@@ -338,14 +373,15 @@ MOVED_TENTATIVE = gettext_lazy(
 )
 
 
-def _subject(message: OutgoingMessage, booking: Booking) -> str:
+def _subject(message: OutgoingMessage, booking: Booking, *, first_news: bool) -> str:
     kind, sequence = message.kind, message.sequence
     title, when = booking.slot.offer.title, long_datetime(booking.slot.start)
     values = {"title": title, "when": when, "class": booking.participant}
-    if kind in MOVED_SUBJECTS and _moved_from(message):
+    if kind in MOVED_SUBJECTS and _moved_from(message, first_news=first_news):
         return MOVED_SUBJECTS[kind] % values
+    confirmed = not sequence or first_news
     subjects = {
-        Kind.INVITE: _("Confirmed: %(title)s, %(when)s") if not sequence else _("Changed: %(title)s, %(when)s"),
+        Kind.INVITE: _("Confirmed: %(title)s, %(when)s") if confirmed else _("Changed: %(title)s, %(when)s"),
         Kind.CANCELLATION: _("Cancelled: %(title)s, %(when)s"),
         Kind.CANCELLED: _("Cancelled: %(title)s, %(when)s"),
         Kind.REQUEST_RECEIVED: _("Request sent: %(title)s, %(when)s"),
@@ -360,8 +396,8 @@ def _subject(message: OutgoingMessage, booking: Booking) -> str:
     return subjects[kind] % values
 
 
-def _intro(message: OutgoingMessage, booking: Booking) -> str:
-    kind, moved_from = message.kind, _moved_from(message)
+def _intro(message: OutgoingMessage, booking: Booking, *, first_news: bool) -> str:
+    kind, moved_from = message.kind, _moved_from(message, first_news=first_news)
     if kind in MOVED_INTROS and moved_from:
         times = {"old": long_datetime(moved_from), "new": long_datetime(booking.slot.start)}
         if kind == Kind.INVITE and booking.status == Booking.Status.REQUESTED:
@@ -393,9 +429,30 @@ def _intro(message: OutgoingMessage, booking: Booking) -> str:
         return _("A teacher has asked to come. Please confirm or decline the request in Brobyg.")
     if booking.is_for_teacher and kind == Kind.WAITLISTED:
         return _("The slot is full, so you are on the waitlist. You will hear from us if a place frees.")
+    if kind == Kind.INVITE and booking.status == Booking.Status.REQUESTED and first_news:
+        return _("The visit awaits the host's confirmation. Your calendar shows it as tentative.")
     if kind == Kind.INVITE and booking.status == Booking.Status.REQUESTED:
         return _("The visit has been moved and awaits the host's confirmation. Your calendar shows it as tentative.")
     return intros[kind]
+
+
+# How an e-mail quotes the note written with a change, by who wrote it ("by" in the context).
+NOTE_LABELS = {
+    "host": gettext_lazy("Message from the host: %(note)s"),
+    "school": gettext_lazy("Message from the teacher: %(note)s"),
+    "brobyg": gettext_lazy("Message from Brobyg: %(note)s"),
+}
+
+
+def _note(message: OutgoingMessage) -> str:
+    """The note written with the change, labelled with who wrote it, for the teacher and the
+    host. Not for a role model, and never in the calendar event: a note is a private word
+    between the two sides, and calendar feeds are shared."""
+    context = message.context or {}
+    note, label = context.get("note"), NOTE_LABELS.get(context.get("by", ""))
+    if not note or label is None or message.role == Role.ROLE_MODEL:
+        return ""
+    return label % {"note": note}
 
 
 CALENDAR_METHODS = {Kind.INVITE: "REQUEST", Kind.CANCELLATION: "CANCEL"}
@@ -413,6 +470,7 @@ def _attendees(message: OutgoingMessage) -> tuple[Person, ...]:
 def render(message: OutgoingMessage, booking: Booking) -> EmailMultiAlternatives:
     """The e-mail of a booking message, from the booking as it is now, in the recipient's
     language; an invite or cancellation carries the booking's calendar event."""
+    first_news = _first_news(message)
     with translation.override(message.language):
         method = CALENDAR_METHODS.get(message.kind)
         event = None
@@ -425,8 +483,9 @@ def render(message: OutgoingMessage, booking: Booking) -> EmailMultiAlternatives
             )
         return compose(
             message,
-            subject=_subject(message, booking),
-            intro=_intro(message, booking),
+            subject=_subject(message, booking, first_news=first_news),
+            intro=_intro(message, booking, first_news=first_news),
+            note=_note(message),
             details=booking_description(booking),
             url=booking_url(booking),
             link_text=_("Open the booking in Brobyg"),

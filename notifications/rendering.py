@@ -21,8 +21,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from notifications.calendar import CalendarEvent, Person, build_calendar
 from notifications.models import OutgoingMessage
@@ -43,22 +41,10 @@ class CalendarEmail(EmailMultiAlternatives):
         return message
 
 
-# Weekday names of our own: Django's Danish ones are capitalised ("Torsdag"), which Danish
-# writes in lower case inside a sentence.
-WEEKDAYS = (
-    pgettext_lazy("weekday", "Monday"),
-    pgettext_lazy("weekday", "Tuesday"),
-    pgettext_lazy("weekday", "Wednesday"),
-    pgettext_lazy("weekday", "Thursday"),
-    pgettext_lazy("weekday", "Friday"),
-    pgettext_lazy("weekday", "Saturday"),
-    pgettext_lazy("weekday", "Sunday"),
-)
-
-
 def long_datetime(moment: dt.datetime) -> str:
     """A moment as people write it in a letter, in the active language and Copenhagen time:
-    "torsdag den 25. marts 2027 kl. 10:00", "Thursday 25 March 2027 at 10:00"."""
+    "torsdag den 25. marts 2027 kl. 10:00", "Thursday 25 March 2027, 10:00" (the language's
+    LONG_DATETIME_FORMAT, config/formats)."""
     return _long_datetime(moment, translation.get_language(), timezone.get_current_timezone_name())
 
 
@@ -66,14 +52,7 @@ def long_datetime(moment: dt.datetime) -> str:
 def _long_datetime(moment: dt.datetime, language: str | None, zone: str) -> str:
     """Cached by language and time zone: a feed of 10,000 bookings has a few hundred slot
     times, and formatting one costs some 40 µs."""
-    local = timezone.localtime(moment)
-    return _("%(weekday)s %(day)d %(month)s %(year)d at %(time)s") % {
-        "weekday": WEEKDAYS[local.weekday()],
-        "day": local.day,
-        "month": date_format(local, "F"),
-        "year": local.year,
-        "time": date_format(local, "H:i"),
-    }
+    return date_format(timezone.localtime(moment), "LONG_DATETIME_FORMAT")
 
 
 def site_url(path: str) -> str:
@@ -107,14 +86,18 @@ def compose(
     details: str,
     url: str,
     link_text: str,
+    note: str = "",
     event: CalendarEvent | None = None,
     method: str | None = None,
 ) -> EmailMultiAlternatives:
     """The e-mail of an outbox row, in plain text and HTML; with an `event` and a `method`
-    (REQUEST or CANCEL) also its iTIP calendar. Call it in the message's language."""
+    (REQUEST or CANCEL) also its iTIP calendar. `note` (text a person wrote, already
+    labelled) comes after the intro; the HTML body escapes it. Call it in the message's
+    language."""
     context = {
         "recipient_name": message.recipient_name,
         "intro": intro,
+        "note": note,
         "details": details,
         "url": url,
         "link_text": link_text,

@@ -23,6 +23,7 @@ from bookings.messages import (
     reminder_days_of,
 )
 from bookings.models import MAX_REMINDER_DAYS, Booking, BookingEvent
+from bookings.permissions import is_company_side
 
 ANNOUNCE_BATCH = 100
 
@@ -56,11 +57,30 @@ def recipients(booking: Booking) -> list[Recipient]:
     return [person for person in people if person.email]
 
 
+def note_author(actor: User | None, booking: Booking) -> str:
+    """Who wrote the note of a change, as its e-mails name them (bookings.messages.NOTE_LABELS):
+    "host" for the offer's company, "school" for the booking's teacher or school, "brobyg" for
+    someone who sees everything (a consultant) acting for either. Empty for a change Brobyg
+    made itself (an expiry), whose note is for the booking's history only."""
+    if actor is None:
+        return ""
+    if actor.sees_everything:
+        return "brobyg"
+    return "host" if is_company_side(actor, booking) else "school"
+
+
 def announce(
-    booking: Booking, change: Change, *, before: list[Recipient] | None = None, now: dt.datetime | None = None
+    booking: Booking,
+    change: Change,
+    *,
+    before: list[Recipient] | None = None,
+    now: dt.datetime | None = None,
+    note: str = "",
+    actor: User | None = None,
 ) -> None:
     """Enqueue what the change tells whom. `before` is who was on the booking before the
-    change; anyone no longer on it gets the event's cancellation."""
+    change; anyone no longer on it gets the event's cancellation. `note` is what `actor`
+    wrote to the other side with the change; the change's e-mails quote it."""
     people = recipients(booking)
     still_on = {person.email for person in people}
     booking_messages_enqueue(
@@ -75,6 +95,8 @@ def announce(
         ],
         now=now or timezone.now(),
         removed=[person for person in before or [] if person.email not in still_on],
+        note=note,
+        by=note_author(actor, booking) if note else "",
     )
 
 

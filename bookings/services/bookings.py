@@ -279,7 +279,7 @@ def booking_confirm(*, booking: Booking, actor: User, note: str = "") -> Booking
         raise DomainError(NOT_ALLOWED, code="not_allowed")
     old = transition(booking, from_statuses=(Booking.Status.REQUESTED,), to_status=Booking.Status.CONFIRMED)
     record(booking, action=BookingEvent.Action.CONFIRMED, actor=actor, from_status=old, note=note)
-    announce(booking, Change.CONFIRMED)
+    announce(booking, Change.CONFIRMED, note=note, actor=actor)
     return booking
 
 
@@ -340,7 +340,7 @@ def end_booking(
     the old status."""
     old = transition(booking, from_statuses=from_statuses, to_status=to_status)
     record(booking, action=action, actor=actor, from_status=old, note=note)
-    announce(booking, change)
+    announce(booking, change, note=note, actor=actor)
     if old in Booking.HOLDING_PLACE:
         _free_place(slot_id=booking.slot_id, pupils=booking.pupils, promote=promote)
     return old
@@ -395,7 +395,7 @@ def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "")
     )
     booking = locked(booking)
     record(booking, action=BookingEvent.Action.MOVED, actor=actor, from_status=old_status, note=note)
-    announce(booking, Change.MOVED, before=before)
+    announce(booking, Change.MOVED, before=before, note=note, actor=actor)
     _free_place(slot_id=old_slot_id, pupils=booking.pupils)
     return booking
 

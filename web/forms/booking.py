@@ -26,7 +26,7 @@ class SlotChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, slot: Slot) -> str:
         start, end = timezone.localtime(slot.start), timezone.localtime(slot.end)
-        when = f"{capfirst(formats.date_format(start, 'l j. F Y'))} {start:%H:%M}–{end:%H:%M}"
+        when = f"{capfirst(formats.date_format(start, 'WEEKDAY_DATE_FORMAT'))} {start:%H:%M}–{end:%H:%M}"
         if slot.is_full:
             return _("%(when)s (full)") % {"when": when}
         if self.for_teachers:

@@ -50,7 +50,7 @@ def _page_message(form: forms.Form, error: DomainError) -> str:
     service's message carries it in ISO form."""
     day = getattr(form, "cleaned_data", {}).get("date")
     if error.code == "holiday" and isinstance(day, dt.date) and holiday_name(day):
-        return str(ON_HOLIDAY % {"date": formats.date_format(day, "j. F Y"), "name": holiday_name(day)})
+        return str(ON_HOLIDAY % {"date": formats.date_format(day, "DATE_FORMAT"), "name": holiday_name(day)})
     return str(error.message)
 
 
