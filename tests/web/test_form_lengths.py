@@ -216,3 +216,15 @@ def test_decline_refuses_an_over_long_note_with_a_message(host, teacher, school_
     told = [str(message) for message in get_messages(response.wsgi_request)]
     assert any(message.startswith("Besked:") and TOO_LONG in message for message in told)
     assert not request.events.filter(action=BookingEvent.Action.DECLINED).exists()
+
+
+def test_host_home_answer_notes_are_not_cut_by_the_browser(host, teacher, school_class, offer, slot):
+    """The note fields next to each request on the host's home carry no `maxlength` either."""
+    offer.auto_confirm = False
+    offer.save()
+    services.booking_create(actor=teacher.user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=20)
+
+    page = web_client(host.user).get("/").content.decode()
+
+    assert 'name="note"' in page
+    assert "maxlength" not in page
