@@ -47,6 +47,41 @@ LAYOUT_PROBLEMS = """() => {
   return problems.slice(0, 15);
 }"""
 
+# Stacked cards: each cell's label (its ::before, drawn from data-label) must stay inside its
+# cell, so that a label that wraps pushes the next cell down instead of being drawn over it.
+# A pseudo-element has no box to ask for: a copy of the label, styled alike and as wide, is
+# measured instead.
+LABEL_OVERLAPS = """() => {
+  const problems = [];
+  const probe = document.createElement('div');
+  probe.style.position = 'absolute';
+  probe.style.visibility = 'hidden';
+  probe.style.left = '0';
+  probe.style.top = '0';
+  document.body.appendChild(probe);
+  const visible = e => { const b = e.getBoundingClientRect(); return b.width > 1 && b.height > 1; };
+  for (const row of document.querySelectorAll('main table tr')) {
+    const cells = [...row.querySelectorAll(':scope > td')].filter(visible);
+    cells.forEach((cell, i) => {
+      if (!cell.dataset.label) return;
+      const label = getComputedStyle(cell, '::before');
+      if (label.content === 'none' || label.display === 'none') return;
+      for (const name of ['fontFamily', 'fontSize', 'fontWeight', 'lineHeight', 'letterSpacing', 'width', 'paddingTop', 'boxSizing'])
+        probe.style[name] = label[name];
+      probe.textContent = cell.dataset.label;
+      const box = cell.getBoundingClientRect();
+      const labelBottom = box.top + parseFloat(getComputedStyle(cell).paddingTop) + probe.getBoundingClientRect().height;
+      const next = cells[i + 1];
+      if (labelBottom > box.bottom + 1)
+        problems.push(`label "${cell.dataset.label}" reaches ${Math.round(labelBottom - box.bottom)} px below its cell`);
+      if (next && next.getBoundingClientRect().top < box.bottom - 1)
+        problems.push(`cell "${cell.dataset.label}" overlaps cell "${next.dataset.label}"`);
+    });
+  }
+  probe.remove();
+  return [...new Set(problems)].slice(0, 15);
+}"""
+
 
 def _lived_in(world) -> dict:
     """A long title, a confirmed booking with a message, a request waiting for the host, a
@@ -130,7 +165,7 @@ def test_every_main_page_fits_a_phone(new_page, site, world):
                 page.goto(f"{site}{path}")
                 _shot(page, username, path, viewport["width"])
                 if viewport is MOBILE:
-                    problems = page.evaluate(LAYOUT_PROBLEMS)
+                    problems = page.evaluate(LAYOUT_PROBLEMS) + page.evaluate(LABEL_OVERLAPS)
                     if overflow := horizontal_overflow(page):
                         problems.insert(0, f"the page scrolls sideways by {overflow} px")
                     if problems:
@@ -150,3 +185,13 @@ def test_booking_form_fields_fill_the_phone_width(new_page, site, world):
     for name in ("slot", "school_class", "pupils", "adults", "message"):
         field_width = page.locator(f"main form.stacked [name={name}]").evaluate("e => e.getBoundingClientRect().width")
         assert field_width >= form_width - 2, name
+
+
+def test_stacked_card_labels_that_wrap_are_not_drawn_over_the_next_cell(new_page, site, world):
+    """On a phone the offer page's times are cards; a label that wraps ("Ledige pladser")
+    stays within its own cell, and the cell below starts after it."""
+    page = new_page(MOBILE)
+    page.goto(f"{site}/offers/{world.offer.pk}/")
+
+    assert page.locator("main table td[data-label]").count() >= 4
+    assert page.evaluate(LABEL_OVERLAPS) == []
