@@ -9,6 +9,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from django.utils import timezone
+
 from tests.e2e.conftest import DESKTOP, E2E_MARKS, MOBILE, horizontal_overflow, login
 
 pytestmark = E2E_MARKS
@@ -195,3 +197,26 @@ def test_stacked_card_labels_that_wrap_are_not_drawn_over_the_next_cell(new_page
 
     assert page.locator("main table td[data-label]").count() >= 4
     assert page.evaluate(LABEL_OVERLAPS) == []
+
+
+def test_month_calendar_shows_day_numbers_under_the_weekdays_and_full_dates_on_a_phone(new_page, site, world):
+    """At 1280 px each day cell shows only its number under the weekday headings (the full
+    date is visually hidden, for screen readers); at 390 px, where the grid is a list, each
+    day shows its full date instead."""
+    url = f"{site}/offers/?view=calendar&month={world.slot.start:%Y-%m}"
+    day = f"main .month .day:has(a[href$='#slot-{world.slot.pk}'])"
+    size = "e => { const b = e.getBoundingClientRect(); return [b.width, b.height]; }"
+
+    desktop = new_page(DESKTOP)
+    desktop.goto(url)
+    number_size = desktop.locator(f"{day} .day-number").evaluate(size)
+    name_size = desktop.locator(f"{day} .day-name").evaluate(size)
+    phone = new_page(MOBILE)
+    phone.goto(url)
+
+    assert desktop.locator(f"{day} .day-number").inner_text() == str(timezone.localtime(world.slot.start).day)
+    assert min(number_size) > 1
+    assert max(name_size) <= 1
+    assert phone.locator(f"{day} .day-number").is_hidden()
+    assert phone.locator(f"{day} .day-name").is_visible()
+    assert phone.locator(f"{day} .day-name").evaluate(size)[0] > 50
