@@ -84,6 +84,20 @@ LABEL_OVERLAPS = """() => {
   return [...new Set(problems)].slice(0, 15);
 }"""
 
+# Column headings never break inside a word ("E-/mail" over a squeezed column).
+HEADING_BREAKS = """() => {
+  const problems = [];
+  for (const th of document.querySelectorAll('main th')) {
+    const text = th.textContent.trim();
+    if (!text || th.getBoundingClientRect().width <= 1) continue;
+    const range = document.createRange();
+    range.selectNodeContents(th);
+    const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+    if (lines.size > 1 && !/\\s/.test(text)) problems.push(`heading "${text}" breaks inside its word`);
+  }
+  return problems.slice(0, 15);
+}"""
+
 
 def _lived_in(world) -> dict:
     """A long title, a confirmed booking with a message, a request waiting for the host, a
@@ -117,6 +131,13 @@ def _lived_in(world) -> dict:
     services.booking_create(
         actor=factories.TeacherFactory(school=other.school).user, slot_id=full.pk, school_class_id=other.pk, pupils=20
     )
+    factories.RoleModelFactory(
+        company=world.company,
+        name=f"Maja {LONG_WORD}",
+        job_title="Elektrikerlærling og ungeambassadør på vindmøllefabrikken",
+        education_path=f"Folkeskole, EUX el, {LONG_WORD}, svendebrev, og nu videre på maskiningeniøruddannelsen",
+        email="",
+    )
     ninth = factories.SchoolClassFactory(school=world.teacher.school, name="9.A", grade=9, pupils=25)
     services.booking_create(actor=teacher, slot_id=full.pk, school_class_id=ninth.pk, pupils=20)
     return {"confirmed": confirmed, "requested": requested, "full": full}
@@ -142,6 +163,7 @@ def _pages(world, made) -> dict[str | None, list[str]]:
             f"/bookings/{made['requested'].pk}/",
             f"/bookings/{made['confirmed'].pk}/",
             "/calendar/",
+            f"/host/company/{world.company.pk}/",
         ],
     }
 
@@ -155,7 +177,8 @@ def _shot(page, username: str | None, path: str, width: int) -> None:
 
 
 def test_every_main_page_fits_a_phone(new_page, site, world):
-    """At 390 px nothing scrolls sideways, sticks out or is cut off, on every role's pages."""
+    """At 390 px nothing scrolls sideways, sticks out or is cut off, on every role's pages; at
+    1280 px no column heading breaks inside a word."""
     made = _lived_in(world)
     found = {}
     for username, paths in _pages(world, made).items():
@@ -170,8 +193,10 @@ def test_every_main_page_fits_a_phone(new_page, site, world):
                     problems = page.evaluate(LAYOUT_PROBLEMS) + page.evaluate(LABEL_OVERLAPS)
                     if overflow := horizontal_overflow(page):
                         problems.insert(0, f"the page scrolls sideways by {overflow} px")
-                    if problems:
-                        found[f"{path} ({username or 'visitor'})"] = problems
+                else:
+                    problems = page.evaluate(HEADING_BREAKS)
+                if problems:
+                    found[f"{path} ({username or 'visitor'}, {viewport['width']} px)"] = problems
             page.context.close()
     assert found == {}
 
