@@ -20,6 +20,8 @@ class BookingsConfig(AppConfig):
                 is_current=messages.is_current,
                 write_pending=services.bookings_announce_next_batch,
                 admin_url=messages.booking_admin_url,
+                kind_labels=dict(messages.Kind.choices),
+                role_labels=dict(messages.Role.choices),
             )
         )
         registry.register_feed_source(

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, CompanyMember, RoleModel
@@ -182,8 +183,8 @@ class Slot(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        # Stored in UTC: the name shows Copenhagen time, as every page and the admin do.
-        return f"{self.offer} {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
+        # Stored in UTC: the name shows Copenhagen time, written as the active language writes it.
+        return f"{self.offer} {date_format(timezone.localtime(self.start), 'SHORT_DATETIME_FORMAT')}"
 
     @property
     def free_classes(self) -> int:
@@ -394,8 +395,8 @@ class BookingEvent(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    from_status = models.CharField(_("from status"), max_length=12, blank=True)
-    to_status = models.CharField(_("to status"), max_length=12)
+    from_status = models.CharField(_("from status"), max_length=12, blank=True, choices=Booking.Status.choices)
+    to_status = models.CharField(_("to status"), max_length=12, choices=Booking.Status.choices)
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
@@ -405,4 +406,4 @@ class BookingEvent(models.Model):
         verbose_name_plural = _("booking events")
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} {date_format(timezone.localtime(self.at), 'SHORT_DATETIME_FORMAT')}"

@@ -68,6 +68,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Each message once, however often the form behind it was sent before its page was shown.
+# https://docs.djangoproject.com/en/5.2/ref/contrib/messages/#configuring-the-message-engine
+MESSAGE_STORAGE = "core.messages.UniqueMessageStorage"
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

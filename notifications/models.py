@@ -44,7 +44,7 @@ class OutgoingMessage(models.Model):
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
-    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    subject = models.CharField(_("e-mail subject"), max_length=300, blank=True)
     context = models.JSONField(
         _("context"),
         default=dict,

@@ -11,8 +11,8 @@ complete before the first request or task.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -30,7 +30,8 @@ class MessageSource:
     are then withdrawn). `write_pending()` writes messages the domain deferred (a new
     booking's, say) and returns True while more may be waiting; delivery calls it again until
     it returns False or the pass runs out of time. `admin_url(pk)` links the admin's outbox
-    to the subject."""
+    to the subject. `kind_labels` and `role_labels` name the domain's message kinds and
+    recipient roles (stored as codes) for people, in the active language."""
 
     subject_type: str
     load: Callable[[str], Any | None]
@@ -38,6 +39,8 @@ class MessageSource:
     is_current: Callable[[OutgoingMessage, Any], bool]
     write_pending: Callable[[], bool] | None = None
     admin_url: Callable[[str], str] | None = None
+    kind_labels: Mapping[str, str] = field(default_factory=dict)
+    role_labels: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,30 @@ def message_source(key: str) -> MessageSource | None:
 
 def message_sources() -> list[MessageSource]:
     return list(_message_sources.values())
+
+
+def kind_label(key: str, kind: str) -> str:
+    """The name of a message kind as the domain of subject `key` gives it; the code where
+    the domain gives none."""
+    source = message_source(key)
+    return str(source.kind_labels.get(kind, kind)) if source else kind
+
+
+def role_label(key: str, role: str) -> str:
+    """The name of a recipient's role as the domain of subject `key` gives it; the code
+    where the domain gives none."""
+    source = message_source(key)
+    return str(source.role_labels.get(role, role)) if source else role
+
+
+def kind_labels() -> dict[str, str]:
+    """Every registered domain's message kinds by code, for choosing among them."""
+    return {code: str(label) for source in message_sources() for code, label in source.kind_labels.items()}
+
+
+def role_labels() -> dict[str, str]:
+    """Every registered domain's recipient roles by code, for choosing among them."""
+    return {code: str(label) for source in message_sources() for code, label in source.role_labels.items()}
 
 
 def register_feed_source(source: FeedSource) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -343,15 +344,29 @@ def test_admin_shows_slot_times_in_copenhagen_time(admin_client, offer, teacher,
 
     assert 'name="start_1" value="10:00:00"' in page
     for text in (page, slots, booking_page, bookings):
-        assert f"{day:%Y-%m-%d} 10:00" in text
+        assert f"{day:%d.%m.%Y} 10:00" in text
         assert in_utc not in text
+        assert f"{day:%Y-%m-%d} 10:00" not in text
 
 
 def test_booking_history_names_its_moment_in_copenhagen_time(booking):
-    """A booking event's name carries the Copenhagen time at which it happened."""
+    """A booking event's name carries the Copenhagen time at which it happened, written the
+    Danish way."""
     event = booking.events.get()
 
-    assert str(event).endswith(f"{timezone.localtime(event.at):%Y-%m-%d %H:%M}")
+    assert str(event).endswith(f"{timezone.localtime(event.at):%d.%m.%Y %H:%M}")
+
+
+def test_booking_history_in_the_admin_names_statuses(admin_client, booking):
+    """The booking's history shows the statuses by their Danish names, not their codes."""
+    services.booking_cancel(booking=booking, actor=booking.slot.offer.contact.user)
+
+    page = admin_client.get(f"{CHANGELIST}{booking.pk}/change/").text
+
+    assert re.search(r'field-to_status">\s*<p>Bekræftet</p>', page)
+    assert re.search(r'field-to_status">\s*<p>Aflyst</p>', page)
+    assert ">confirmed<" not in page
+    assert ">cancelled<" not in page
 
 
 def test_booking_admin_shows_bookings_whose_messages_failed(admin_client, booking, other_class, other_teacher, slot):

@@ -9,6 +9,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from django.utils import timezone
+
 from tests.e2e.conftest import DESKTOP, E2E_MARKS, MOBILE, horizontal_overflow, login
 
 pytestmark = E2E_MARKS
@@ -47,6 +49,55 @@ LAYOUT_PROBLEMS = """() => {
   return problems.slice(0, 15);
 }"""
 
+# Stacked cards: each cell's label (its ::before, drawn from data-label) must stay inside its
+# cell, so that a label that wraps pushes the next cell down instead of being drawn over it.
+# A pseudo-element has no box to ask for: a copy of the label, styled alike and as wide, is
+# measured instead.
+LABEL_OVERLAPS = """() => {
+  const problems = [];
+  const probe = document.createElement('div');
+  probe.style.position = 'absolute';
+  probe.style.visibility = 'hidden';
+  probe.style.left = '0';
+  probe.style.top = '0';
+  document.body.appendChild(probe);
+  const visible = e => { const b = e.getBoundingClientRect(); return b.width > 1 && b.height > 1; };
+  for (const row of document.querySelectorAll('main table tr')) {
+    const cells = [...row.querySelectorAll(':scope > td')].filter(visible);
+    cells.forEach((cell, i) => {
+      if (!cell.dataset.label) return;
+      const label = getComputedStyle(cell, '::before');
+      if (label.content === 'none' || label.display === 'none') return;
+      for (const name of ['fontFamily', 'fontSize', 'fontWeight', 'lineHeight', 'letterSpacing', 'width', 'paddingTop', 'boxSizing'])
+        probe.style[name] = label[name];
+      probe.textContent = cell.dataset.label;
+      const box = cell.getBoundingClientRect();
+      const labelBottom = box.top + parseFloat(getComputedStyle(cell).paddingTop) + probe.getBoundingClientRect().height;
+      const next = cells[i + 1];
+      if (labelBottom > box.bottom + 1)
+        problems.push(`label "${cell.dataset.label}" reaches ${Math.round(labelBottom - box.bottom)} px below its cell`);
+      if (next && next.getBoundingClientRect().top < box.bottom - 1)
+        problems.push(`cell "${cell.dataset.label}" overlaps cell "${next.dataset.label}"`);
+    });
+  }
+  probe.remove();
+  return [...new Set(problems)].slice(0, 15);
+}"""
+
+# Column headings never break inside a word ("E-/mail" over a squeezed column).
+HEADING_BREAKS = """() => {
+  const problems = [];
+  for (const th of document.querySelectorAll('main th')) {
+    const text = th.textContent.trim();
+    if (!text || th.getBoundingClientRect().width <= 1) continue;
+    const range = document.createRange();
+    range.selectNodeContents(th);
+    const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+    if (lines.size > 1 && !/\\s/.test(text)) problems.push(`heading "${text}" breaks inside its word`);
+  }
+  return problems.slice(0, 15);
+}"""
+
 
 def _lived_in(world) -> dict:
     """A long title, a confirmed booking with a message, a request waiting for the host, a
@@ -80,6 +131,13 @@ def _lived_in(world) -> dict:
     services.booking_create(
         actor=factories.TeacherFactory(school=other.school).user, slot_id=full.pk, school_class_id=other.pk, pupils=20
     )
+    factories.RoleModelFactory(
+        company=world.company,
+        name=f"Maja {LONG_WORD}",
+        job_title="Elektrikerlærling og ungeambassadør på vindmøllefabrikken",
+        education_path=f"Folkeskole, EUX el, {LONG_WORD}, svendebrev, og nu videre på maskiningeniøruddannelsen",
+        email="",
+    )
     ninth = factories.SchoolClassFactory(school=world.teacher.school, name="9.A", grade=9, pupils=25)
     services.booking_create(actor=teacher, slot_id=full.pk, school_class_id=ninth.pk, pupils=20)
     return {"confirmed": confirmed, "requested": requested, "full": full}
@@ -105,6 +163,7 @@ def _pages(world, made) -> dict[str | None, list[str]]:
             f"/bookings/{made['requested'].pk}/",
             f"/bookings/{made['confirmed'].pk}/",
             "/calendar/",
+            f"/host/company/{world.company.pk}/",
         ],
     }
 
@@ -118,7 +177,8 @@ def _shot(page, username: str | None, path: str, width: int) -> None:
 
 
 def test_every_main_page_fits_a_phone(new_page, site, world):
-    """At 390 px nothing scrolls sideways, sticks out or is cut off, on every role's pages."""
+    """At 390 px nothing scrolls sideways, sticks out or is cut off, on every role's pages; at
+    1280 px no column heading breaks inside a word."""
     made = _lived_in(world)
     found = {}
     for username, paths in _pages(world, made).items():
@@ -130,11 +190,13 @@ def test_every_main_page_fits_a_phone(new_page, site, world):
                 page.goto(f"{site}{path}")
                 _shot(page, username, path, viewport["width"])
                 if viewport is MOBILE:
-                    problems = page.evaluate(LAYOUT_PROBLEMS)
+                    problems = page.evaluate(LAYOUT_PROBLEMS) + page.evaluate(LABEL_OVERLAPS)
                     if overflow := horizontal_overflow(page):
                         problems.insert(0, f"the page scrolls sideways by {overflow} px")
-                    if problems:
-                        found[f"{path} ({username or 'visitor'})"] = problems
+                else:
+                    problems = page.evaluate(HEADING_BREAKS)
+                if problems:
+                    found[f"{path} ({username or 'visitor'}, {viewport['width']} px)"] = problems
             page.context.close()
     assert found == {}
 
@@ -150,3 +212,36 @@ def test_booking_form_fields_fill_the_phone_width(new_page, site, world):
     for name in ("slot", "school_class", "pupils", "adults", "message"):
         field_width = page.locator(f"main form.stacked [name={name}]").evaluate("e => e.getBoundingClientRect().width")
         assert field_width >= form_width - 2, name
+
+
+def test_stacked_card_labels_that_wrap_are_not_drawn_over_the_next_cell(new_page, site, world):
+    """On a phone the offer page's times are cards; a label that wraps ("Ledige pladser")
+    stays within its own cell, and the cell below starts after it."""
+    page = new_page(MOBILE)
+    page.goto(f"{site}/offers/{world.offer.pk}/")
+
+    assert page.locator("main table td[data-label]").count() >= 4
+    assert page.evaluate(LABEL_OVERLAPS) == []
+
+
+def test_month_calendar_shows_day_numbers_under_the_weekdays_and_full_dates_on_a_phone(new_page, site, world):
+    """At 1280 px each day cell shows only its number under the weekday headings (the full
+    date is visually hidden, for screen readers); at 390 px, where the grid is a list, each
+    day shows its full date instead."""
+    url = f"{site}/offers/?view=calendar&month={world.slot.start:%Y-%m}"
+    day = f"main .month .day:has(a[href$='#slot-{world.slot.pk}'])"
+    size = "e => { const b = e.getBoundingClientRect(); return [b.width, b.height]; }"
+
+    desktop = new_page(DESKTOP)
+    desktop.goto(url)
+    number_size = desktop.locator(f"{day} .day-number").evaluate(size)
+    name_size = desktop.locator(f"{day} .day-name").evaluate(size)
+    phone = new_page(MOBILE)
+    phone.goto(url)
+
+    assert desktop.locator(f"{day} .day-number").inner_text() == str(timezone.localtime(world.slot.start).day)
+    assert min(number_size) > 1
+    assert max(name_size) <= 1
+    assert phone.locator(f"{day} .day-number").is_hidden()
+    assert phone.locator(f"{day} .day-name").is_visible()
+    assert phone.locator(f"{day} .day-name").evaluate(size)[0] > 50

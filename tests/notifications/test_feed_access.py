@@ -233,3 +233,42 @@ def test_the_page_offers_to_stop_a_classs_shared_address_from_before(teacher, sc
 
     assert status(f"/calendar/{shared}.ics") == 404
     assert "shared by the teachers of your school" not in client.get("/calendar/").content.decode()
+
+
+def test_the_first_address_says_nothing_of_an_earlier_one_and_a_new_one_does(teacher, school_class):
+    """The first "Get my address" gives the address without claiming an earlier one stopped;
+    "Get a new address" says the previous address no longer works."""
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(teacher.user)
+    own = feed_id(teacher.user, Kind.TEACHER)
+    stopped = "previous address of this calendar no longer works"
+
+    first = client.post(f"/calendar/{own}/reset/", follow=True).content.decode()
+    second = client.post(f"/calendar/{own}/reset/", follow=True).content.decode()
+
+    assert "Your address, shown only this once." in first
+    assert stopped not in first
+    assert "Your new address, shown only this once." in second
+    assert stopped in second
+
+
+def test_the_first_address_in_danish_does_not_mention_an_earlier_one(teacher, school_class):
+    client = Client(headers={"accept-language": "da"})
+    client.force_login(teacher.user)
+
+    first = client.post(f"/calendar/{feed_id(teacher.user, Kind.TEACHER)}/reset/", follow=True).content.decode()
+
+    assert "tidligere adresse" not in first
+    assert "Din adresse – den vises kun denne ene gang." in first
+
+
+def test_a_person_without_school_or_company_is_told_where_calendars_come_from(consultant):
+    """A consultant who teaches nowhere and works for no company has no calendars, and the
+    page says that calendars come with a school or a company."""
+    client = Client(headers={"accept-language": "da"})
+    client.force_login(consultant)
+
+    page = client.get("/calendar/").content.decode()
+
+    assert "Du har endnu ingen kalendere at abonnere på." in page
+    assert "Kalendere hører til en skole eller en virksomhed" in page

@@ -39,3 +39,52 @@ def test_outbox_messages_cannot_be_deleted_in_the_admin(client, teacher, school_
     assert page.status_code == 403
     assert bulk.status_code in (200, 302)
     assert OutgoingMessage.objects.filter(pk=row.pk).exists()
+
+
+def test_outbox_names_kinds_roles_and_languages_in_danish(client, teacher, school_class, slot):
+    """The Danish outbox shows a message's kind, role and language by their names, as the
+    domain names them, in the list, its filters and the message's page; never the stored codes."""
+    services.booking_create(actor=teacher.user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=20)
+    services.bookings_announce_new()
+    client.force_login(factories.UserFactory(username="drift", is_staff=True, is_superuser=True))
+    row = OutgoingMessage.objects.filter(kind="reminder", role="host").first()
+
+    listing = client.get(CHANGELIST).text
+    page = client.get(f"{CHANGELIST}{row.pk}/change/").text
+
+    for text in (listing, page):
+        assert "Påmindelse" in text
+        assert "Vært" in text
+        assert ">reminder<" not in text
+        assert ">host<" not in text
+    assert "Dansk" in page
+    assert ">da<" not in page
+    assert "Dansk" in listing  # the language filter
+    assert "?kind=reminder" in listing
+    assert "?role=host" in listing
+
+
+def test_outbox_filters_by_kind_and_role_by_their_names(client, teacher, school_class, slot):
+    """Filtering the outbox on a kind lists the rows of that kind only."""
+    services.booking_create(actor=teacher.user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=20)
+    services.bookings_announce_new()
+    client.force_login(factories.UserFactory(username="drift", is_staff=True, is_superuser=True))
+
+    hosts = client.get(CHANGELIST, {"role": "host"})
+
+    assert hosts.status_code == 200
+    assert hosts.context["cl"].result_count == OutgoingMessage.objects.filter(role="host").count()
+    assert OutgoingMessage.objects.filter(role="host").count() < OutgoingMessage.objects.count()
+
+
+def test_outbox_message_page_labels_the_email_subject_apart_from_school_subjects(client, teacher, school_class, slot):
+    """The e-mail's subject line is labelled "Emne", not "Fag" (a subject taught at school)."""
+    services.booking_create(actor=teacher.user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=20)
+    services.bookings_announce_new()
+    client.force_login(factories.UserFactory(username="drift", is_staff=True, is_superuser=True))
+    row = OutgoingMessage.objects.first()
+
+    page = client.get(f"{CHANGELIST}{row.pk}/change/").text
+
+    assert "<label>Emne:</label>" in page
+    assert "<label>Fag:</label>" not in page

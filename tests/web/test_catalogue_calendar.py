@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from tests import factories
 
@@ -62,3 +62,16 @@ def test_calendar_answers_a_month_out_of_range_with_the_default_month(client, of
 
     assert response.status_code == 200
     assert response.context["month"] == _first_of(free.start)
+
+
+def test_calendar_day_shows_its_number_with_the_full_date_for_screen_readers(client, offer):
+    """Under the weekday headings each day reads as its number; the full date ("Tirsdag 15.
+    december") is kept in the cell for screen readers and for the phone's list."""
+    slot = factories.SlotFactory(offer=offer, start=_in_months(1, 15))
+    day = timezone.localtime(slot.start).date()
+
+    page = client.get("/offers/", {"view": "calendar", "month": f"{day:%Y-%m}"}).content.decode()
+
+    cell = page.split(f"#slot-{slot.pk}", 1)[0].rsplit('role="listitem"', 1)[1]
+    assert '<span class="day-number" aria-hidden="true">15</span>' in cell
+    assert f'<span class="day-name meta">{formats.date_format(day, "l j. F").capitalize()}</span>' in cell

@@ -137,3 +137,13 @@ def test_calendar_days_name_their_month_in_full_lower_case(client, lived_in):
     day = timezone.localtime(lived_in["slot"].start)
 
     assert f"{day.day}. {MONTHS[day.month - 1]}</span>" in page
+
+
+def test_landing_page_leaves_the_api_documentation_to_the_footer(client, db):
+    """Visitors (teachers, hosts) are offered the catalogue and sign-in; the API documentation,
+    which is for developers, is a footer link."""
+    page = client.get("/").content.decode()
+    main, footer = page.split("<main", 1)[1].split("</main>", 1)
+
+    assert "/api/v1/docs/" not in main and "API-dokumentation" not in main
+    assert 'For udviklere: <a href="/api/v1/docs/">API-dokumentation</a>' in footer

@@ -8,9 +8,10 @@ from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetFo
 
 from accounts import emails
 from accounts.models import User
+from web.forms import RefusesOverlongText
 
 
-class PasswordResetForm(DjangoPasswordResetForm):
+class PasswordResetForm(RefusesOverlongText, DjangoPasswordResetForm):
     """Django's form, with our e-mail in the user's language."""
 
     def get_users(self, email: str) -> Iterator[User]:

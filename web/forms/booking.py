@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Slot
 from schools.models import SchoolClass
+from web.forms import RefusesOverlongText
 
 
 class SlotChoiceField(forms.ModelChoiceField):
@@ -51,7 +52,7 @@ class ClassChoiceField(forms.ModelChoiceField):
         }
 
 
-class BookingForm(forms.Form):
+class BookingForm(RefusesOverlongText, forms.Form):
     slot = SlotChoiceField(label=_("Time"), queryset=Slot.objects.none(), accepted=Slot.objects.none())
     school_class = ClassChoiceField(label=_("Class"), queryset=SchoolClass.objects.none())
     pupils = forms.IntegerField(
@@ -85,7 +86,7 @@ class BookingForm(forms.Form):
         return data
 
 
-class TeacherVisitForm(forms.Form):
+class TeacherVisitForm(RefusesOverlongText, forms.Form):
     """A teacher books a teacher visit for themselves: a time and a message, no class or pupils."""
 
     slot = SlotChoiceField(
@@ -101,7 +102,7 @@ class TeacherVisitForm(forms.Form):
         self.fields["slot"].accepted = offer_slots
 
 
-class NoteForm(forms.Form):
+class NoteForm(RefusesOverlongText, forms.Form):
     """A note to go with a confirmation, a decline or a cancellation."""
 
     note = forms.CharField(
@@ -109,7 +110,7 @@ class NoteForm(forms.Form):
     )
 
 
-class MoveForm(forms.Form):
+class MoveForm(RefusesOverlongText, forms.Form):
     slot = SlotChoiceField(label=_("New time"), queryset=Slot.objects.none(), accepted=Slot.objects.none())
     note = forms.CharField(
         label=_("Message"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

@@ -21,11 +21,15 @@ from companies.models import Company, CompanyMember, RoleModel
 from core.dates import holiday_name
 from core.errors import DomainError
 from web.converters import MAX_ID
+from web.forms import RefusesOverlongText, limit_length
 
 # Limits that keep input inside what the database and date arithmetic can hold.
 MAX_SMALL = 32767
 MAX_HOURS = 24 * 365
 MAX_YEARS_AHEAD = 3
+# Texts the model leaves unbounded: a description of a page or two, notes of a few paragraphs.
+MAX_DESCRIPTION = 4000
+MAX_NOTES = 2000
 
 WEEKDAYS = [
     ("MO", capfirst(_("Monday"))),
@@ -86,7 +90,7 @@ def _check_date_range(form: forms.Form, name: str) -> bool:
     return True
 
 
-class OfferForm(forms.ModelForm):
+class OfferForm(RefusesOverlongText, forms.ModelForm):
     """An offer. `company` is a field only when the member acts for more than one company."""
 
     class Meta:
@@ -144,6 +148,8 @@ class OfferForm(forms.ModelForm):
         for name in ("booking_deadline_hours", "cancellation_deadline_hours"):
             self.fields[name].validators.append(MaxValueValidator(MAX_HOURS))
             self.fields[name].widget.attrs["max"] = MAX_HOURS
+        limit_length(self.fields["description"], MAX_DESCRIPTION)
+        limit_length(self.fields["practical_notes"], MAX_NOTES)
 
     def clean(self) -> dict:
         """Checks the grade range early, to show its message with the other field errors;
@@ -363,7 +369,7 @@ class SlotEditForm(_TimesMixin, forms.Form):
         }
 
 
-class SlotCancelForm(forms.Form):
+class SlotCancelForm(RefusesOverlongText, forms.Form):
     note = forms.CharField(
         label=_("Message to the teachers"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

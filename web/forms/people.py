@@ -9,15 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from companies.models import Company, CompanyMember, RoleModel
 from schools.models import School
+from web.forms import RefusesOverlongText, limit_length
 
 # The user name of an invited person is their e-mail address, and a user name holds 150 characters.
 MAX_EMAIL = 150
 MAX_NAME = 150
+# A few paragraphs: the longest text a role model's card shows.
+MAX_TEXT = 2000
 
 TEACHER = "teacher"
 
 
-class InviteForm(forms.Form):
+class InviteForm(RefusesOverlongText, forms.Form):
     """Who to invite: the fields every invitation has."""
 
     email = forms.EmailField(label=_("E-mail"), max_length=MAX_EMAIL)
@@ -80,7 +83,11 @@ class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=CompanyMember.Role.choices)
 
 
-class RoleModelForm(forms.ModelForm):
+class RoleModelForm(RefusesOverlongText, forms.ModelForm):
     class Meta:
         model = RoleModel
         fields = ["name", "job_title", "education_path", "is_young_ambassador", "email"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limit_length(self.fields["education_path"], MAX_TEXT)

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -247,7 +248,7 @@ def series_create(request: HttpRequest, offer_id: int) -> HttpResponse:
                 request, ngettext("%(count)s slot was added.", "%(count)s slots were added.", count) % {"count": count}
             )
             skipped = [
-                f"{day:%d.%m.%Y} ({holiday_name(day) or _('not added')})"
+                f"{date_format(day, 'DATE_FORMAT')} ({holiday_name(day) or _('not added')})"
                 for day in form.asked_dates()
                 if day not in created
             ]
