@@ -128,9 +128,22 @@ def teacher_row(*, teacher_id: int | None = None, user_id: int | None = None) ->
     return TeacherRow(*row) if row else None
 
 
-def lock_class_and_find_conflict(
+class Coming(NamedTuple):
+    """Who a booking brings, as the conflict check sees it: the booking's column naming them
+    and the table that column points to, whose row is the lock."""
+
+    column: str
+    table: str
+
+
+CLASS = Coming("school_class_id", "schools_schoolclass")
+TEACHER = Coming("teacher_id", "schools_teacher")  # a teacher visit: the teacher comes
+
+
+def lock_and_find_conflict(
     *,
-    class_id: int,
+    coming: Coming,
+    coming_id: int,
     slot_id: int,
     start: dt.datetime,
     end: dt.datetime,
@@ -138,71 +151,26 @@ def lock_class_and_find_conflict(
     active: tuple[str, ...],
     exclude_booking_id: int | None = None,
 ) -> int | None:
-    """The slot of a booking that stops the class from booking this slot (an active booking of
-    the same slot, or a place-holding booking of a slot overlapping it in time), read while
-    the class row is locked, so a class's bookings are decided one at a time. On PostgreSQL
-    the lock is FOR UPDATE on the class row, taken by a statement of its own: a check in the
-    same statement would read the snapshot from before the wait for the lock and miss the
-    booking the lock holder just committed. SQLite needs no lock, as its IMMEDIATE write
-    transaction already admits one writer at a time."""
-    return _lock_and_find_conflict(
-        owner=("school_class_id", "schools_schoolclass", class_id),
-        slot_id=slot_id,
-        start=start,
-        end=end,
-        holding=holding,
-        active=active,
-        exclude_booking_id=exclude_booking_id,
-    )
-
-
-def lock_teacher_and_find_conflict(
-    *,
-    teacher_id: int,
-    slot_id: int,
-    start: dt.datetime,
-    end: dt.datetime,
-    holding: tuple[str, ...],
-    active: tuple[str, ...],
-    exclude_booking_id: int | None = None,
-) -> int | None:
-    """As `lock_class_and_find_conflict`, for a teacher's own bookings (teacher visits): the
-    teacher row is the lock, so one teacher's visits are decided one at a time."""
-    return _lock_and_find_conflict(
-        owner=("teacher_id", "schools_teacher", teacher_id),
-        slot_id=slot_id,
-        start=start,
-        end=end,
-        holding=holding,
-        active=active,
-        exclude_booking_id=exclude_booking_id,
-    )
-
-
-def _lock_and_find_conflict(
-    *,
-    owner: tuple[str, str, int],
-    slot_id: int,
-    start: dt.datetime,
-    end: dt.datetime,
-    holding: tuple[str, ...],
-    active: tuple[str, ...],
-    exclude_booking_id: int | None,
-) -> int | None:
-    """`owner` is the booking's column naming who comes, the table it points to, and its id."""
-    column, table, owner_id = owner
+    """The slot of a booking that stops who is `coming` (a class, or a teacher on a teacher
+    visit) from booking this slot (an active booking of the same slot, or a place-holding
+    booking of a slot overlapping it in time), read while their row is locked, so one class's
+    (or one teacher's) bookings are decided one at a time. On PostgreSQL the lock is FOR
+    UPDATE on that row, taken by a statement of its own: a check in the same statement would
+    read the snapshot from before the wait for the lock and miss the booking the lock holder
+    just committed. SQLite needs no lock, as its IMMEDIATE write transaction already admits
+    one writer at a time."""
     conflict = (
         'SELECT b."slot_id" FROM "bookings_booking" b JOIN "bookings_slot" t ON t."id" = b."slot_id" '
-        f'WHERE b."{column}" = %s AND ((b."slot_id" = %s AND b."status" IN ({_marks(active)})) '
+        f'WHERE b."{coming.column}" = %s AND ((b."slot_id" = %s AND b."status" IN ({_marks(active)})) '
         f'OR (b."status" IN ({_marks(holding)}) AND t."start" < %s AND t."end" > %s))'
     )
-    params: list[Any] = [owner_id, slot_id, *active, *holding, _db_datetime(end), _db_datetime(start)]
+    params: list[Any] = [coming_id, slot_id, *active, *holding, _db_datetime(end), _db_datetime(start)]
     if exclude_booking_id is not None:
         conflict += ' AND b."id" <> %s'
         params.append(exclude_booking_id)
     conflict += " LIMIT 1"
     if connection.features.has_select_for_update:
-        _one(f'SELECT 1 FROM "{table}" WHERE "id" = %s FOR UPDATE', [owner_id])
+        _one(f'SELECT 1 FROM "{coming.table}" WHERE "id" = %s FOR UPDATE', [coming_id])
     row = _one(conflict, params)
     return row[0] if row else None
 

@@ -151,24 +151,30 @@ def _in_field_order(model: type[Model], columns: tuple[str, ...]) -> list[str]:
     return sorted(columns, key=order.index)
 
 
+# The rows a booking's event is made of, as paths from the booking: the booking itself, its
+# slot and offer, the company and its contact person, and the class and school or, on a
+# teacher visit, the teacher and their school.
+EVENT_ROWS = (
+    "",
+    "slot__",
+    "slot__offer__",
+    "slot__offer__company__",
+    "slot__offer__contact__",
+    "school_class__",
+    "school_class__school__",
+    "teacher__",
+    "teacher__school__",
+)
+
+
 def feed_version(bookings: QuerySet[Booking]) -> tuple:
     """Changes whenever any event of the feed changes; the ETag is made from it. One aggregate
-    over the rows an event is made of: how many and which bookings (count, sum of ids) and
-    the newest change of each of them. (The contact person's name, phone and e-mail live on
-    accounts.User, which keeps no updated_at, so a change of those alone is not seen.)"""
+    over the rows an event is made of: how many and which bookings (count, sum of ids), their
+    calendar sequences, and the newest change of each of EVENT_ROWS. (The contact person's
+    name, phone and e-mail live on accounts.User, which keeps no updated_at, so a change of
+    those alone is not seen.)"""
     version = bookings.aggregate(
-        v_count=Count("id"),
-        v_ids=Sum("id"),
-        v_sequences=Sum("invite_sequence"),
-        v_booking=Max("updated_at"),
-        v_slot=Max("slot__updated_at"),
-        v_offer=Max("slot__offer__updated_at"),
-        v_company=Max("slot__offer__company__updated_at"),
-        v_contact=Max("slot__offer__contact__updated_at"),
-        v_class=Max("school_class__updated_at"),
-        v_school=Max("school_class__school__updated_at"),
-        v_teacher=Max("teacher__updated_at"),
-        v_teacher_school=Max("teacher__school__updated_at"),
+        Count("id"), Sum("id"), Sum("invite_sequence"), *(Max(f"{row}updated_at") for row in EVENT_ROWS)
     )
     return tuple(version.values())
 

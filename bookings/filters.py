@@ -23,15 +23,36 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-class OfferFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=Offer.Kind.choices)
-    sector = django_filters.ModelChoiceFilter(field_name="sectors", queryset=Sector.objects.all())
-    subject = django_filters.ModelChoiceFilter(field_name="subjects", queryset=Subject.objects.all())
-    municipality = IdFilter(field_name="company__municipality")
-    company = IdFilter(field_name="company")
-    grade = IntegerFilter(
-        method="filter_grade", label=_("grade"), min_value=min(Grade.values), max_value=max(Grade.values)
-    )
+def _offer_search(offer: str) -> type[django_filters.FilterSet]:
+    """The filters on an offer's own fields, shared by offers and their slots; `offer` is the
+    path to the offer ("" for offers, "offer__" for slots), as in grade_accepted_q."""
+
+    class OfferSearch(django_filters.FilterSet):
+        kind = django_filters.ChoiceFilter(field_name=f"{offer}kind", choices=Offer.Kind.choices)
+        sector = django_filters.ModelChoiceFilter(field_name=f"{offer}sectors", queryset=Sector.objects.all())
+        subject = django_filters.ModelChoiceFilter(field_name=f"{offer}subjects", queryset=Subject.objects.all())
+        municipality = IdFilter(field_name=f"{offer}company__municipality")
+        company = IdFilter(field_name=f"{offer}company")
+        grade = IntegerFilter(
+            method="filter_grade", label=_("grade"), min_value=min(Grade.values), max_value=max(Grade.values)
+        )
+
+        def filter_grade(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+            return queryset.filter(grade_accepted_q(value, offer=offer))
+
+        def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+            for word in value.split():
+                queryset = queryset.filter(
+                    Q(**{f"{offer}title__icontains": word})
+                    | Q(**{f"{offer}description__icontains": word})
+                    | Q(**{f"{offer}company__name__icontains": word})
+                )
+            return queryset
+
+    return OfferSearch
+
+
+class OfferFilter(_offer_search("")):
     date_from = DateFilter(method="filter_dates", label=_("has a slot on or after"))
     date_to = DateFilter(method="filter_dates", label=_("has a slot on or before"))
     free = django_filters.BooleanFilter(method="filter_free", label=_("only offers with free, bookable slots"))
@@ -40,9 +61,6 @@ class OfferFilter(django_filters.FilterSet):
     class Meta:
         model = Offer
         fields = ["kind", "sector", "subject", "municipality", "company", "grade", "is_published"]
-
-    def filter_grade(self, queryset: QuerySet[Offer], name: str, value: int) -> QuerySet[Offer]:
-        return queryset.filter(grade_accepted_q(value))
 
     def filter_dates(self, queryset: QuerySet[Offer], name: str, value: dt.date) -> QuerySet[Offer]:
         return queryset.filter(Exists(self._slots_in_range()))
@@ -62,25 +80,10 @@ class OfferFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(Exists(self._slots_in_range()))
 
-    def filter_text(self, queryset: QuerySet[Offer], name: str, value: str) -> QuerySet[Offer]:
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(description__icontains=word) | Q(company__name__icontains=word)
-            )
-        return queryset
 
-
-class SlotFilter(django_filters.FilterSet):
+class SlotFilter(_offer_search("offer__")):
     offer = IdFilter(field_name="offer")
-    company = IdFilter(field_name="offer__company")
-    kind = django_filters.ChoiceFilter(field_name="offer__kind", choices=Offer.Kind.choices)
-    sector = django_filters.ModelChoiceFilter(field_name="offer__sectors", queryset=Sector.objects.all())
-    subject = django_filters.ModelChoiceFilter(field_name="offer__subjects", queryset=Subject.objects.all())
-    municipality = IdFilter(field_name="offer__company__municipality")
     status = django_filters.ChoiceFilter(choices=Slot.Status.choices)
-    grade = IntegerFilter(
-        method="filter_grade", label=_("grade"), min_value=min(Grade.values), max_value=max(Grade.values)
-    )
     date_from = DateFilter(method="filter_date_from", label=_("starts on or after"))
     date_to = DateFilter(method="filter_date_to", label=_("starts on or before"))
     free = django_filters.BooleanFilter(method="filter_free", label=_("only slots with a free place"))
@@ -89,9 +92,6 @@ class SlotFilter(django_filters.FilterSet):
     class Meta:
         model = Slot
         fields = ["offer", "company", "kind", "sector", "subject", "municipality", "status"]
-
-    def filter_grade(self, queryset: QuerySet[Slot], name: str, value: int) -> QuerySet[Slot]:
-        return queryset.filter(grade_accepted_q(value, offer="offer__"))
 
     def filter_date_from(self, queryset: QuerySet[Slot], name: str, value: dt.date) -> QuerySet[Slot]:
         return queryset.filter(start__gte=_day_start(value))
@@ -105,15 +105,6 @@ class SlotFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=bookable_slots().filter(booked_classes__lt=F("capacity_classes"))).filter(
             booked_pupils__lt=F("capacity_pupils")
         )
-
-    def filter_text(self, queryset: QuerySet[Slot], name: str, value: str) -> QuerySet[Slot]:
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(offer__title__icontains=word)
-                | Q(offer__description__icontains=word)
-                | Q(offer__company__name__icontains=word)
-            )
-        return queryset
 
 
 class BookingFilter(django_filters.FilterSet):

@@ -170,8 +170,6 @@ def _messages(
     booking: Booking,
     change: Change,
     *,
-    start: dt.datetime,
-    deadline: dt.datetime,
     recipients: list[Recipient],
     reminder_days: list[int],
     now: dt.datetime,
@@ -213,7 +211,7 @@ def _messages(
         add(Kind.INVITE, recipients)
     if booking.status == Booking.Status.CONFIRMED:
         for days in reminder_days:
-            due = days_before(start, days)
+            due = days_before(booking.slot.start, days)
             if due > now:
                 add(Kind.REMINDER, teachers + hosts, due_at=due, key=f"{sequence}:{days}d")
     elif booking.status == Booking.Status.REQUESTED and change != Change.RESCHEDULED:
@@ -222,7 +220,7 @@ def _messages(
         # Nudge after N days, but at the latest a day before the request would expire.
         nudge = min(
             now + dt.timedelta(days=settings.PENDING_NUDGE_DAYS),
-            deadline - dt.timedelta(days=1),
+            booking.slot.booking_deadline - dt.timedelta(days=1),
         )
         if nudge > now:
             add(Kind.PENDING_NUDGE, hosts, due_at=nudge)
@@ -235,8 +233,6 @@ def booking_messages_enqueue(
     *,
     booking: Booking,
     change: Change,
-    start: dt.datetime,
-    deadline: dt.datetime,
     recipients: list[Recipient],
     reminder_days: list[int],
     now: dt.datetime,
@@ -244,7 +240,8 @@ def booking_messages_enqueue(
     note: str = "",
     by: str = "",
 ) -> None:
-    """Write the messages a change causes. `removed` are people no longer on the booking (a
+    """Write the messages a change causes, timed by the booking's slot (reminders before its
+    start, a nudge before its booking deadline). `removed` are people no longer on the booking (a
     role model of the old slot, say): they get the event's cancellation. `note` is what the
     person who made the change wrote to the other side, `by` which side that is (a key of
     NOTE_LABELS); the e-mails of the change quote it. Pending reminders and nudges that no
@@ -254,8 +251,6 @@ def booking_messages_enqueue(
     messages = _messages(
         booking,
         change,
-        start=start,
-        deadline=deadline,
         recipients=recipients,
         reminder_days=reminder_days,
         now=now,

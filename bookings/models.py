@@ -44,6 +44,33 @@ class Offer(TimeStampedModel):
         OPEN_DAY_HOST = "open_day_host", _("Open-day host place")
         ADOPTION_PROGRAMME = "adoption_programme", _("Class adoption programme")
 
+    # What a company writes about an offer, in the order people are asked for it; the company
+    # only when the offer is created, as an offer cannot change hands. The API and the offer
+    # form are made of these; the form also asks for reminder_days, which the API leaves out.
+    EDITABLE_FIELDS = (
+        "company",
+        "kind",
+        "title",
+        "description",
+        "subjects",
+        "sectors",
+        "grade_min",
+        "grade_max",
+        "location",
+        "meeting_point",
+        "practical_notes",
+        "duration_minutes",
+        "default_capacity_classes",
+        "default_capacity_pupils",
+        "auto_confirm",
+        "waitlist_enabled",
+        "booking_deadline_hours",
+        "cancellation_deadline_hours",
+        "allow_holidays",
+        "contact",
+        "is_published",
+    )
+
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="offers", verbose_name=_("company"))
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)

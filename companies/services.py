@@ -28,8 +28,7 @@ INVITED_AS = {
 }
 
 COMPANY_FIELDS = frozenset(
-    {"name", "cvr", "sector", "municipality", "address", "postcode", "city", "latitude", "longitude"}
-    | {"description", "website", "email", "phone"}
+    {"name", "cvr", "sector", "municipality", *Company.ADDRESS_FIELDS, "description", "website", "email", "phone"}
 )
 MEMBER_FIELDS = frozenset({"role", "job_title"})
 ROLE_MODEL_FIELDS = frozenset({"name", "job_title", "education_path", "is_young_ambassador", "email"})

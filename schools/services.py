@@ -22,9 +22,7 @@ CLASS_EXISTS = _("The school already has a class with this name in that school y
 NOT_ALLOWED_TO_INVITE = _("Only a consultant or an administrator may invite teachers.")
 INVITED_AS_TEACHER = _("%(inviter)s has invited you to Brobyg as a teacher at %(school)s.")
 
-SCHOOL_FIELDS = frozenset(
-    {"name", "institution_number", "kind", "municipality", "address", "postcode", "city", "latitude", "longitude"}
-)
+SCHOOL_FIELDS = frozenset({"name", "institution_number", "kind", "municipality", *School.ADDRESS_FIELDS})
 CLASS_FIELDS = frozenset({"name", "grade", "school_year", "pupils"})
 
 

@@ -86,8 +86,6 @@ def announce(
     booking_messages_enqueue(
         booking=booking,
         change=change,
-        start=booking.slot.start,
-        deadline=booking.slot.booking_deadline,
         recipients=people,
         # An offer saved before reminders were bounded may ask for more; such reminders are skipped.
         reminder_days=[

@@ -105,20 +105,9 @@ def _booking_create(
     check_bookable(slot=slot, grade=school_class.grade, pupils=pupils, class_pupils=school_class.pupils, now=now)
     with transaction.atomic():
         check_class_free(class_id=school_class.id, slot=slot)
-        status = _claim(slot, pupils=pupils)
-        booking = Booking(
-            slot_id=slot.id,
-            school_class_id=school_class.id,
-            booked_by=actor,
-            pupils=pupils,
-            adults=adults,
-            message=message,
-            status=status,
-            invite_sequence=0 if status == Booking.Status.CONFIRMED else None,
-            created_at=now,
-            updated_at=now,
+        booking = _claim_and_insert(
+            slot, actor=actor, now=now, school_class_id=school_class.id, pupils=pupils, adults=adults, message=message
         )
-        booking_sql.insert_booking(booking)
     _attach_rows(booking, slot=slot, school_class=school_class)
     return booking
 
@@ -142,6 +131,38 @@ def _claim(slot: booking_sql.SlotRow, *, pupils: int) -> str:
         _check_waitlist_open(slot_id=slot.id)
         return Booking.Status.WAITLISTED
     raise DomainError(SLOT_FULL, code="slot_full", field="slot")
+
+
+def _claim_and_insert(
+    slot: booking_sql.SlotRow,
+    *,
+    actor: User,
+    now: dt.datetime,
+    school_class_id: int | None = None,
+    teacher_id: int | None = None,
+    pupils: int,
+    adults: int,
+    message: str,
+) -> Booking:
+    """The place (or the waitlist) and the new booking with its event, for a class or, on a
+    teacher visit, a teacher: the end of the write transaction once the conflict check has
+    locked whoever comes."""
+    status = _claim(slot, pupils=pupils)
+    booking = Booking(
+        slot_id=slot.id,
+        school_class_id=school_class_id,
+        teacher_id=teacher_id,
+        booked_by=actor,
+        pupils=pupils,
+        adults=adults,
+        message=message,
+        status=status,
+        invite_sequence=0 if status == Booking.Status.CONFIRMED else None,
+        created_at=now,
+        updated_at=now,
+    )
+    booking_sql.insert_booking(booking)
+    return booking
 
 
 def _teacher_coming(actor: User, teacher_id: int | None) -> booking_sql.TeacherRow:
@@ -175,21 +196,9 @@ def _teacher_visit_create(*, actor: User, slot_id: int, teacher_id: int | None, 
     check_bookable(slot=slot, grade=None, pupils=0, now=now)
     with transaction.atomic():
         check_teacher_free(teacher_id=teacher.id, slot=slot)
-        status = _claim(slot, pupils=0)
-        booking = Booking(
-            slot_id=slot.id,
-            school_class_id=None,
-            teacher_id=teacher.id,
-            booked_by=actor,
-            pupils=0,
-            adults=1,
-            message=message,
-            status=status,
-            invite_sequence=0 if status == Booking.Status.CONFIRMED else None,
-            created_at=now,
-            updated_at=now,
+        booking = _claim_and_insert(
+            slot, actor=actor, now=now, teacher_id=teacher.id, pupils=0, adults=1, message=message
         )
-        booking_sql.insert_booking(booking)
     _attach_rows(booking, slot=slot, school_class=None, teacher=teacher)
     return booking
 
@@ -311,15 +320,7 @@ def booking_cancel(*, booking: Booking, actor: User, note: str = "") -> Booking:
         raise DomainError(NOT_ALLOWED, code="not_allowed")
     if not company_side and booking.holds_place and _cancellation_deadline_passed(booking):
         raise DomainError(CANCELLATION_DEADLINE_PASSED, code="cancellation_deadline_passed")
-    end_booking(
-        booking,
-        from_statuses=Booking.ACTIVE,
-        to_status=Booking.Status.CANCELLED,
-        action=BookingEvent.Action.CANCELLED,
-        actor=actor,
-        note=note,
-        change=Change.CANCELLED,
-    )
+    end_as_cancelled(booking, actor=actor, note=note)
     return booking
 
 
@@ -344,6 +345,21 @@ def end_booking(
     if old in Booking.HOLDING_PLACE:
         _free_place(slot_id=booking.slot_id, pupils=booking.pupils, promote=promote)
     return old
+
+
+def end_as_cancelled(booking: Booking, *, actor: User, note: str, promote: bool = True) -> str:
+    """Cancel a locked booking that is still active (see end_booking), by the school, the host
+    or with its slot; returns the old status."""
+    return end_booking(
+        booking,
+        from_statuses=Booking.ACTIVE,
+        to_status=Booking.Status.CANCELLED,
+        action=BookingEvent.Action.CANCELLED,
+        actor=actor,
+        note=note,
+        change=Change.CANCELLED,
+        promote=promote,
+    )
 
 
 def _free_place(*, slot_id: int, pupils: int, promote: bool = True) -> None:

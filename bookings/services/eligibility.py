@@ -56,18 +56,10 @@ def conflicting_slot_id(
 ) -> int | None:
     """Locks the class row (for a teacher's booking, `class_id` None: the teacher row) on
     PostgreSQL for the rest of the transaction (see booking_sql)."""
-    if class_id is None:
-        return booking_sql.lock_teacher_and_find_conflict(
-            teacher_id=teacher_id,
-            slot_id=slot_id,
-            start=start,
-            end=end,
-            holding=Booking.HOLDING_PLACE,
-            active=Booking.ACTIVE,
-            exclude_booking_id=exclude_booking_id,
-        )
-    return booking_sql.lock_class_and_find_conflict(
-        class_id=class_id,
+    coming, coming_id = (booking_sql.TEACHER, teacher_id) if class_id is None else (booking_sql.CLASS, class_id)
+    return booking_sql.lock_and_find_conflict(
+        coming=coming,
+        coming_id=coming_id,
         slot_id=slot_id,
         start=start,
         end=end,

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from bookings.messages import Change, Recipient, Role
-from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
+from bookings.models import Booking, Offer, Slot, SlotSeries
 from bookings.services.announce import announce, announce_creation
-from bookings.services.bookings import end_booking
+from bookings.services.bookings import end_as_cancelled
 from bookings.services.eligibility import conflicting_slot_id
 from bookings.services.errors import (
     CAPACITY_BELOW_BOOKED,
@@ -184,16 +184,7 @@ def slot_cancel(*, slot: Slot, actor: User, note: str = "") -> Slot:
     Slot.objects.filter(pk=slot.pk).update(status=Slot.Status.CANCELLED, updated_at=timezone.now())
     slot.status = Slot.Status.CANCELLED
     for booking in bookings_on(slot, Booking.ACTIVE):
-        end_booking(
-            booking,
-            from_statuses=Booking.ACTIVE,
-            to_status=Booking.Status.CANCELLED,
-            action=BookingEvent.Action.CANCELLED,
-            actor=actor,
-            note=note,
-            change=Change.CANCELLED,
-            promote=False,
-        )
+        end_as_cancelled(booking, actor=actor, note=note, promote=False)
     return slot
 
 

@@ -451,8 +451,6 @@ def _enqueue_again(booking: Booking, change: Change) -> None:
     booking_messages_enqueue(
         booking=booking,
         change=change,
-        start=booking.slot.start,
-        deadline=booking.slot.booking_deadline,
         recipients=[
             Recipient("teacher", teacher.email, teacher.get_full_name(), teacher.language),
             Recipient("host", host.email, host.get_full_name(), host.language),
