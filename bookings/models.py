@@ -46,7 +46,7 @@ class Offer(TimeStampedModel):
 
     # What a company writes about an offer, in the order people are asked for it; the company
     # only when the offer is created, as an offer cannot change hands. The API and the offer
-    # form are made of these; the form also asks for reminder_days, which the API leaves out.
+    # form are both made of these.
     EDITABLE_FIELDS = (
         "company",
         "kind",
@@ -67,6 +67,7 @@ class Offer(TimeStampedModel):
         "booking_deadline_hours",
         "cancellation_deadline_hours",
         "allow_holidays",
+        "reminder_days",
         "contact",
         "is_published",
     )

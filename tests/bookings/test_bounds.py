@@ -244,6 +244,15 @@ def test_offer_model_refuses_numbers_out_of_range(offer, field, value):
     assert set(caught.value.message_dict) == {field}
 
 
+def test_offer_reminder_days_through_the_api_are_bounded_too(host_client, offer):
+    """The API offers the same reminder days as the host's form, with the same bound."""
+    refused = host_client.patch(f"/api/v1/offers/{offer.pk}/", {"reminder_days": "7,1,999999"}, format="json")
+    accepted = host_client.patch(f"/api/v1/offers/{offer.pk}/", {"reminder_days": "14,2"}, format="json")
+
+    assert refused.status_code == 400 and "reminder_days" in refused.json()
+    assert accepted.status_code == 200 and accepted.json()["reminder_days"] == "14,2"
+
+
 def test_offer_model_accepts_reminders_up_to_sixty_days(offer):
     offer.reminder_days = "60,7,1,0"
 

@@ -95,30 +95,7 @@ class OfferForm(RefusesOverlongText, forms.ModelForm):
 
     class Meta:
         model = Offer
-        fields = [
-            "company",
-            "kind",
-            "title",
-            "description",
-            "subjects",
-            "sectors",
-            "grade_min",
-            "grade_max",
-            "location",
-            "meeting_point",
-            "practical_notes",
-            "duration_minutes",
-            "default_capacity_classes",
-            "default_capacity_pupils",
-            "auto_confirm",
-            "waitlist_enabled",
-            "booking_deadline_hours",
-            "cancellation_deadline_hours",
-            "allow_holidays",
-            "reminder_days",
-            "contact",
-            "is_published",
-        ]
+        fields = list(Offer.EDITABLE_FIELDS)
         widgets = {"subjects": forms.CheckboxSelectMultiple, "sectors": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, companies: QuerySet[Company], **kwargs) -> None:
