@@ -157,11 +157,10 @@ class World:
 def world(transactional_db) -> World:
     import datetime as dt
 
-    from django.utils import timezone
-
     from bookings.models import Offer
     from core.models import Municipality
     from tests import factories
+    from tests.dates import at, school_day, today
 
     school = factories.SchoolFactory()
     teacher = factories.TeacherFactory(school=school, user__username="laerer", user__first_name="Lone")
@@ -177,11 +176,10 @@ def world(transactional_db) -> World:
         grade_max=9,
         auto_confirm=True,
     )
-    start = timezone.localtime(timezone.now() + dt.timedelta(days=14)).replace(
-        hour=9, minute=0, second=0, microsecond=0
-    )
+    start = at(school_day(lead=dt.timedelta(days=14)), 9)  # a Tuesday that schools are open
     slot = factories.SlotFactory(offer=offer, start=start, end=start + dt.timedelta(hours=2))
-    factories.SlotFactory(offer=offer, start=start + dt.timedelta(days=7), end=start + dt.timedelta(days=7, hours=2))
+    week_later = at(school_day(lead=start.date() + dt.timedelta(days=7) - today()), 9)
+    factories.SlotFactory(offer=offer, start=week_later, end=week_later + dt.timedelta(hours=2))
     other_company = factories.CompanyFactory(
         name="Hjørring Robotteknik ApS", municipality=Municipality.objects.get(code=860), city="Hjørring"
     )

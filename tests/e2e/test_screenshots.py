@@ -24,6 +24,7 @@ def _more_data(world) -> dict:
     from bookings import services
     from bookings.models import Offer
     from companies.models import RoleModel
+    from core.dates import holiday_name
     from core.models import Municipality
     from tests import factories
 
@@ -41,8 +42,8 @@ def _more_data(world) -> dict:
         )
         for days in (3, 10, 17):
             start = world.slot.start + dt.timedelta(days=days, hours=days % 3)
-            if start.weekday() >= 5:  # companies receive classes on school days
-                start += dt.timedelta(days=7 - start.weekday())
+            while start.weekday() >= 5 or holiday_name(start.date()):  # classes come on school days
+                start += dt.timedelta(days=1)
             factories.SlotFactory(offer=offer, start=start, end=start + dt.timedelta(hours=2))
     RoleModel.objects.create(
         company=world.company, name="Maja Østergård", job_title="Elektrikerlærling", is_young_ambassador=True
