@@ -207,7 +207,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Brobyg API",
-    "DESCRIPTION": "Bookings of company visits, expert visits, teacher visits, open days and class adoptions.",
+    "DESCRIPTION": "Bookings of company visits, expert visits and teacher visits.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

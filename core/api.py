@@ -61,7 +61,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
     if isinstance(exc, ProtectedError):
-        exc = exceptions.ValidationError({"non_field_errors": [_("It cannot be deleted while bookings refer to it.")]})
+        exc = exceptions.ValidationError(
+            {"non_field_errors": [_("It cannot be deleted while other records refer to it.")]}
+        )
     if isinstance(exc, IntegrityError):
         exc = exceptions.ValidationError({"non_field_errors": [_("The change conflicts with existing data.")]})
     return drf_exception_handler(exc, context)

@@ -4,13 +4,14 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from notifications import registry
 from notifications.models import CalendarFeed, CalendarSubscription, OutgoingMessage
 from notifications.registry import message_source, split_subject_key
+from notifications.services import messages_retry_now
 
 
 def language_name(code: str) -> str:
@@ -112,12 +113,11 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
     def short_error(self, message: OutgoingMessage) -> str:
         return message.last_error[:80]
 
-    @admin.action(description=_("Send the selected failed or waiting messages again now"))
+    @admin.action(description=_("Send the selected failed messages, and those waiting to be retried, again now"))
     def retry_now(self, request: HttpRequest, queryset: QuerySet[OutgoingMessage]) -> None:
-        count = queryset.filter(status__in=[OutgoingMessage.Status.FAILED, OutgoingMessage.Status.PENDING]).update(
-            status=OutgoingMessage.Status.PENDING, due_at=timezone.now(), attempts=0
-        )
-        self.message_user(request, _("%(count)d messages will be sent again.") % {"count": count}, messages.SUCCESS)
+        count = messages_retry_now(message_ids=queryset.values_list("pk", flat=True))
+        text = ngettext("%(count)d message will be sent again.", "%(count)d messages will be sent again.", count)
+        self.message_user(request, text % {"count": count}, messages.SUCCESS)
 
 
 class CalendarSubscriptionInline(admin.TabularInline):

@@ -91,14 +91,16 @@ def deliver_one(message_id: int, *, connection=None) -> str | None:
         return None
     message = OutgoingMessage.objects.get(pk=message_id)
     source = message_source(message.subject_key)
-    if source is None and message.subject_key:  # no domain renders it (yet): kept to retry
+    if source is None and message.subject_key:  # no domain renders it: an administrator may send it again
         _finish(message_id, status=Status.FAILED, last_error=f"No domain renders {message.subject_key!r}.")
         return Status.FAILED
-    subject = source.load(split_subject_key(message.subject_key)[1]) if source else None
-    if subject is None or not source.is_current(message, subject):
-        _finish(message_id, status=Status.WITHDRAWN, last_error="superseded")
-        return Status.WITHDRAWN
     try:
+        # Loading and checking the subject are the domain's code too: a failure there is this
+        # message's, recorded and retried like a failed send, and never stops the pass.
+        subject = source.load(split_subject_key(message.subject_key)[1]) if source else None
+        if subject is None or not source.is_current(message, subject):
+            _finish(message_id, status=Status.WITHDRAWN, last_error="superseded")
+            return Status.WITHDRAWN
         email = source.render(message, subject)
         (connection or get_connection()).send_messages([email])
     except Exception as error:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -117,8 +118,19 @@ def messages_enqueue(
         _insert(subject_key, messages, now=now)
 
 
-# The addresses of the private calendar feeds. Imports are here so that the outbox writer
-# above keeps to its own.
+def messages_retry_now(*, message_ids: Iterable[int], now: dt.datetime | None = None) -> int:
+    """Send the given failed messages, and those waiting to be retried, at the next delivery
+    pass, with their attempts counted afresh. A message not tried yet keeps its time: a reminder
+    due next week is not sent today. Returns how many will be sent."""
+    now = now or timezone.now()
+    Status = OutgoingMessage.Status
+    retrying = Q(status=Status.FAILED) | Q(status=Status.PENDING, attempts__gt=0)
+    return OutgoingMessage.objects.filter(retrying, pk__in=list(message_ids)).update(
+        status=Status.PENDING, due_at=now, attempts=0
+    )
+
+
+# The addresses of the private calendar feeds.
 
 
 def calendar_subscription_issue(*, feed: CalendarFeed, holder: User, stop_shared_address: bool = False) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+
 from bookings import services
 from notifications.models import OutgoingMessage
 from tests import factories
@@ -88,3 +92,27 @@ def test_outbox_message_page_labels_the_email_subject_apart_from_school_subjects
 
     assert "<label>Emne:</label>" in page
     assert "<label>Fag:</label>" not in page
+
+
+def test_retry_now_sends_failed_and_retrying_messages_but_keeps_future_reminders(client, teacher, school_class, slot):
+    """The admin's "send again" brings failed messages and those waiting for a retry forward,
+    counted afresh; a message never tried keeps its time (a reminder due next week stays so)."""
+    services.booking_create(actor=teacher.user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=20)
+    services.bookings_announce_new()
+    client.force_login(factories.UserFactory(username="drift", is_staff=True, is_superuser=True))
+    rows = list(OutgoingMessage.objects.order_by("pk"))
+    failed, retrying, untried = rows[0], rows[1], rows[2]
+    future = timezone.now() + dt.timedelta(days=7)
+    OutgoingMessage.objects.filter(pk=failed.pk).update(status=OutgoingMessage.Status.FAILED, attempts=10)
+    OutgoingMessage.objects.filter(pk=retrying.pk).update(attempts=3, due_at=future)
+    OutgoingMessage.objects.filter(pk=untried.pk).update(attempts=0, due_at=future)
+
+    client.post(CHANGELIST, {"action": "retry_now", "_selected_action": [failed.pk, retrying.pk, untried.pk]})
+
+    now = timezone.now()
+    for row in (failed, retrying):
+        row.refresh_from_db()
+        assert (row.status, row.attempts) == (OutgoingMessage.Status.PENDING, 0)
+        assert row.due_at <= now
+    untried.refresh_from_db()
+    assert untried.due_at == future

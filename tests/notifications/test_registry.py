@@ -169,6 +169,37 @@ def test_domain_whose_deferred_messages_fail_does_not_stop_the_others_from_going
     assert OutgoingMessage.objects.get().status == OutgoingMessage.Status.SENT
 
 
+def test_subject_that_fails_to_load_is_retried_and_the_pass_goes_on(parcels):
+    """A domain whose loading raises for one message (a malformed key, broken data) has that
+    message retried with its error recorded; the rest of the pass is sent."""
+    pickup = timezone.now() + dt.timedelta(days=1)
+    for pk in ("1", "2"):
+        parcels.add(pk, pickup=pickup)
+    parcels.deferred = ["1", "2"]
+    loads = parcels.parcels.get
+
+    def load(pk: str):
+        if pk == "1":
+            raise ValueError("broken parcel data")
+        return loads(pk)
+
+    registry.register_messages(
+        registry.MessageSource(
+            subject_type="parcel",
+            load=load,
+            render=parcels.render,
+            is_current=lambda message, parcel: True,
+            write_pending=parcels.write_pending,
+        )
+    )
+
+    assert deliver_due() == 1
+
+    rows = dict(OutgoingMessage.objects.values_list("subject_key", "status"))
+    assert rows == {"parcel:1": OutgoingMessage.Status.PENDING, "parcel:2": OutgoingMessage.Status.SENT}
+    assert "broken parcel data" in OutgoingMessage.objects.get(subject_key="parcel:1").last_error
+
+
 def test_message_of_a_subject_type_no_domain_registered_fails_and_is_kept():
     """A row no domain can render (a domain removed, a registration forgotten) is not
     thrown away: it fails with the reason, for an administrator to retry."""
