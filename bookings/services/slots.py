@@ -135,27 +135,32 @@ def _announce_creation_on(slot: Slot) -> None:
 
 
 def _check_classes_free(slot: Slot, *, start: dt.datetime, end: dt.datetime) -> None:
-    """Refuse a new time at which a class holding a place on the slot has another booking,
-    naming the classes: silently double-booking a class is wrong, and cancelling one of its
-    bookings would surprise its teacher. Checked after the slot's row is updated (and so
-    locked until commit), each class under its lock, so a booking made meanwhile by one of
-    these classes is either seen here or sees the new time. A waitlisted class is not
-    checked: it may wait while busy, and the waitlist skips it then."""
+    """Refuse a new time at which a class (on a teacher visit: the teacher) holding a place on
+    the slot has another booking, naming them: silently double-booking is wrong, and
+    cancelling one of the other bookings would surprise the teacher. Checked after the slot's
+    row is updated (and so locked until commit), each class or teacher under its lock, so a
+    booking made meanwhile by one of them is either seen here or sees the new time. A
+    waitlisted booking is not checked: it may wait while busy, and the waitlist skips it then."""
     holding = (
         Booking.objects.filter(slot=slot, status__in=Booking.HOLDING_PLACE)
-        .select_related("school_class__school")
-        .order_by("school_class_id")
+        .select_related("school_class__school", "teacher__user", "teacher__school")
+        .order_by("school_class_id", "teacher_id")
     )
     busy = [
-        booking.school_class
+        booking
         for booking in holding
         if conflicting_slot_id(
-            class_id=booking.school_class_id, slot_id=slot.pk, start=start, end=end, exclude_booking_id=booking.pk
+            class_id=booking.school_class_id,
+            teacher_id=booking.teacher_id,
+            slot_id=slot.pk,
+            start=start,
+            end=end,
+            exclude_booking_id=booking.pk,
         )
     ]
     if busy:
-        names = ", ".join(f"{school_class.name} ({school_class.school.name})" for school_class in busy)
-        raise DomainError(CLASS_BUSY_AFTER_MOVE % {"classes": names}, code="class_busy_after_move", field="start")
+        names = ", ".join(f"{booking.participant} ({booking.school.name})" for booking in busy)
+        raise DomainError(CLASS_BUSY_AFTER_MOVE % {"participants": names}, code="class_busy_after_move", field="start")
 
 
 def _reschedule_bookings(slot: Slot, *, dropped_role_models: set = frozenset(), time_changed: bool = False) -> None:
