@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from bookings.messages import Change, Recipient, Role
-from bookings.models import Booking, Offer, Slot, SlotSeries
+from bookings.models import MAX_CLASSES_PER_SLOT, MAX_PUPILS_PER_SLOT, Booking, Offer, Slot, SlotSeries
 from bookings.services.announce import announce, announce_creation
 from bookings.services.bookings import end_as_cancelled
 from bookings.services.eligibility import conflicting_slot_id
 from bookings.services.errors import (
     CAPACITY_BELOW_BOOKED,
+    CAPACITY_OUT_OF_RANGE,
     CLASS_BUSY_AFTER_MOVE,
     DEADLINE_AFTER_START,
     END_BEFORE_START,
@@ -50,6 +51,19 @@ def _check_role_models(offer: Offer, role_models: list[RoleModel] | None) -> Non
         raise DomainError(ROLE_MODEL_NOT_MEMBER, code="role_model_not_member", field="role_models")
 
 
+def _check_capacities(*, capacity_classes: int | None, capacity_pupils: int | None) -> None:
+    """The model's bounds, checked here because slots are saved without full_clean (and by
+    bulk_create and conditional UPDATEs). None means the value is not given."""
+    for field, value, high in (
+        ("capacity_classes", capacity_classes, MAX_CLASSES_PER_SLOT),
+        ("capacity_pupils", capacity_pupils, MAX_PUPILS_PER_SLOT),
+    ):
+        if value is not None and not 1 <= value <= high:
+            raise DomainError(
+                CAPACITY_OUT_OF_RANGE % {"low": 1, "high": high}, code="capacity_out_of_range", field=field
+            )
+
+
 def _check_times(start: dt.datetime, end: dt.datetime) -> None:
     if end <= start:
         raise DomainError(END_BEFORE_START, code="end_before_start", field="end")
@@ -69,6 +83,7 @@ def slot_create(
 ) -> Slot:
     """Add a slot to an offer the actor manages; what is not given comes from the offer."""
     check_may_manage(actor, offer)
+    _check_capacities(capacity_classes=capacity_classes, capacity_pupils=capacity_pupils)
     _check_role_models(offer, role_models)
     end = end or start + dt.timedelta(minutes=offer.duration_minutes)
     booking_deadline = booking_deadline or _default_deadline(offer, start)
@@ -80,8 +95,8 @@ def slot_create(
         offer=offer,
         start=start,
         end=end,
-        capacity_classes=capacity_classes or offer.default_capacity_classes,
-        capacity_pupils=capacity_pupils or offer.default_capacity_pupils,
+        capacity_classes=offer.default_capacity_classes if capacity_classes is None else capacity_classes,
+        capacity_pupils=offer.default_capacity_pupils if capacity_pupils is None else capacity_pupils,
         booking_deadline=booking_deadline,
     )
     if role_models:
@@ -99,6 +114,7 @@ def slot_update(*, slot: Slot, actor: User, role_models: list[RoleModel] | None 
     check_may_manage(actor, slot.offer)
     offer = fields.get("offer", slot.offer)
     check_may_manage(actor, offer)
+    _check_capacities(capacity_classes=fields.get("capacity_classes"), capacity_pupils=fields.get("capacity_pupils"))
     _check_role_models(offer, role_models)
     start, end = fields.get("start", slot.start), fields.get("end", slot.end)
     _check_times(start, end)
@@ -232,6 +248,7 @@ def slot_series_create(
     single writer, so every booking waits while a write transaction is open, and the
     transaction only inserts the series and its slots."""
     check_may_manage(actor, offer)
+    _check_capacities(capacity_classes=capacity_classes, capacity_pupils=capacity_pupils)
     _check_times(start, end)
     _check_future(start)
     expanded = expand_rrule(rule=rrule, first_start=start)
@@ -251,8 +268,8 @@ def slot_series_create(
             offer=offer,
             start=moment,
             end=(moment.replace(tzinfo=None) + duration).replace(tzinfo=moment.tzinfo),
-            capacity_classes=capacity_classes or offer.default_capacity_classes,
-            capacity_pupils=capacity_pupils or offer.default_capacity_pupils,
+            capacity_classes=offer.default_capacity_classes if capacity_classes is None else capacity_classes,
+            capacity_pupils=offer.default_capacity_pupils if capacity_pupils is None else capacity_pupils,
             booking_deadline=_default_deadline(offer, moment),
         )
         for moment in occurrences
