@@ -383,6 +383,14 @@ def _cancellation_deadline_passed(booking: Booking) -> bool:
     return timezone.now() > deadline
 
 
+def _status_after_move(booking: Booking, actor: User, new_slot: booking_sql.SlotRow) -> str:
+    """A confirmed booking the company side moves stays confirmed: the host chose the new
+    time. A time the school side chose is claimed like a new booking's place."""
+    if booking.status == Booking.Status.CONFIRMED and is_company_side(actor, booking):
+        return Booking.Status.CONFIRMED
+    return status_after_claim(new_slot)
+
+
 @transaction.atomic
 def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "") -> Booking:
     """Move a held booking to another slot of the same offer. The new place is claimed before
@@ -416,7 +424,10 @@ def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "")
 
     old_slot_id, before = booking.slot_id, recipients(booking)
     old_status = transition(
-        booking, from_statuses=(booking.status,), to_status=status_after_claim(new_slot), slot_id=new_slot.id
+        booking,
+        from_statuses=(booking.status,),
+        to_status=_status_after_move(booking, actor, new_slot),
+        slot_id=new_slot.id,
     )
     booking = locked(booking)
     record(booking, action=BookingEvent.Action.MOVED, actor=actor, from_status=old_status, note=note)
