@@ -26,6 +26,7 @@ from bookings.services.errors import (
     ROLE_MODEL_NOT_MEMBER,
     SERIES_EMPTY,
     SLOT_HAS_BOOKINGS,
+    SLOT_NOT_OPEN_FOR_CHANGE,
     SLOT_START_IN_PAST,
     SLOT_START_TOO_FAR,
 )
@@ -107,11 +108,14 @@ def slot_create(
 @transaction.atomic
 def slot_update(*, slot: Slot, actor: User, role_models: list[RoleModel] | None = None, **fields: Any) -> Slot:
     """Change a slot's time, capacity, deadline or role models, on an offer the actor manages.
-    Capacity is set with a conditional UPDATE so that a booking arriving meanwhile cannot end
-    up above the new capacity. Places the change frees (more capacity, or a waitlisted class
+    Only an open slot changes: a closed or cancelled slot's bookings are over. Capacity is set
+    with a conditional UPDATE (which also requires the slot still open) so that a booking or a
+    cancellation arriving meanwhile cannot leave it above the new capacity or changed after all. Places the change frees (more capacity, or a waitlisted class
     no longer busy at the new time) go to the waitlist in order in the same transaction,
     before any newcomer can take them."""
     check_may_manage(actor, slot.offer)
+    if slot.status != Slot.Status.OPEN:
+        raise _not_open()
     offer = fields.get("offer", slot.offer)
     check_may_manage(actor, offer)
     _check_capacities(capacity_classes=fields.get("capacity_classes"), capacity_pupils=fields.get("capacity_pupils"))
@@ -127,9 +131,11 @@ def slot_update(*, slot: Slot, actor: User, role_models: list[RoleModel] | None 
     capacity_classes = fields.get("capacity_classes", slot.capacity_classes)
     capacity_pupils = fields.get("capacity_pupils", slot.capacity_pupils)
     changed = Slot.objects.filter(
-        pk=slot.pk, booked_classes__lte=capacity_classes, booked_pupils__lte=capacity_pupils
+        pk=slot.pk, status=Slot.Status.OPEN, booked_classes__lte=capacity_classes, booked_pupils__lte=capacity_pupils
     ).update(updated_at=timezone.now(), **fields)
     if changed != 1:
+        if Slot.objects.filter(pk=slot.pk).exclude(status=Slot.Status.OPEN).exists():
+            raise _not_open()
         raise DomainError(CAPACITY_BELOW_BOOKED, code="capacity_below_booked", field="capacity_classes")
     time_changed = start != slot.start or end != slot.end
     if time_changed:
@@ -143,6 +149,10 @@ def slot_update(*, slot: Slot, actor: User, role_models: list[RoleModel] | None 
     waitlist_promote(slot_id=slot.pk)
     slot.refresh_from_db()
     return slot
+
+
+def _not_open() -> DomainError:
+    return DomainError(SLOT_NOT_OPEN_FOR_CHANGE, code="slot_not_open")
 
 
 def _announce_creation_on(slot: Slot) -> None:
