@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-# The largest primary key a BigAutoField (a signed 64-bit integer) can hold.
-MAX_ID = 2**63 - 1
+from core.validators import MAX_ID
 
 
 class IdConverter:

@@ -12,12 +12,13 @@ from django.utils import timezone
 from accounts.models import User
 from bookings import booking_sql
 from bookings.messages import Change
-from bookings.models import Booking, BookingEvent, Offer, Slot
+from bookings.models import MAX_ADULTS_PER_BOOKING, Booking, BookingEvent, Offer, Slot
 from bookings.permissions import is_company_side, is_school_side
 from bookings.services import capacity
 from bookings.services.announce import announce, recipients, record
 from bookings.services.eligibility import check_bookable, check_class_free, check_teacher_free
 from bookings.services.errors import (
+    ADULTS_OUT_OF_RANGE,
     ALREADY_BOOKED,
     CANCELLATION_DEADLINE_PASSED,
     CLASS_NOT_FOR_TEACHER_VISIT,
@@ -90,6 +91,7 @@ def _booking_create(
     transaction, so that it holds its locks (on SQLite: the one write lock) only for what
     must be atomic: the class's conflict check (which locks the class), the capacity claim,
     the booking and its event. Its e-mails are written later (bookings_announce_new)."""
+    _check_adults(adults)
     school_class, slot = booking_sql.class_and_slot_rows(
         class_id=school_class_id, school_id=_class_scope(actor), slot_id=slot_id
     )
@@ -110,6 +112,13 @@ def _booking_create(
         )
     _attach_rows(booking, slot=slot, school_class=school_class)
     return booking
+
+
+def _check_adults(adults: int) -> None:
+    """The bound of the model, checked here because the booking is inserted without full_clean."""
+    if not 0 <= adults <= MAX_ADULTS_PER_BOOKING:
+        message = ADULTS_OUT_OF_RANGE % {"low": 0, "high": MAX_ADULTS_PER_BOOKING}
+        raise DomainError(message, code="adults_out_of_range", field="adults")
 
 
 def _check_waitlist_open(*, slot_id: int) -> None:
@@ -374,6 +383,14 @@ def _cancellation_deadline_passed(booking: Booking) -> bool:
     return timezone.now() > deadline
 
 
+def _status_after_move(booking: Booking, actor: User, new_slot: booking_sql.SlotRow) -> str:
+    """A confirmed booking the company side moves stays confirmed: the host chose the new
+    time. A time the school side chose is claimed like a new booking's place."""
+    if booking.status == Booking.Status.CONFIRMED and is_company_side(actor, booking):
+        return Booking.Status.CONFIRMED
+    return status_after_claim(new_slot)
+
+
 @transaction.atomic
 def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "") -> Booking:
     """Move a held booking to another slot of the same offer. The new place is claimed before
@@ -407,7 +424,10 @@ def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "")
 
     old_slot_id, before = booking.slot_id, recipients(booking)
     old_status = transition(
-        booking, from_statuses=(booking.status,), to_status=status_after_claim(new_slot), slot_id=new_slot.id
+        booking,
+        from_statuses=(booking.status,),
+        to_status=_status_after_move(booking, actor, new_slot),
+        slot_id=new_slot.id,
     )
     booking = locked(booking)
     record(booking, action=BookingEvent.Action.MOVED, actor=actor, from_status=old_status, note=note)

@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from bookings.messages import Change, Recipient, Role
-from bookings.models import Booking, Offer, Slot, SlotSeries
+from bookings.models import MAX_CLASSES_PER_SLOT, MAX_PUPILS_PER_SLOT, Booking, Offer, Slot, SlotSeries
 from bookings.services.announce import announce, announce_creation
 from bookings.services.bookings import end_as_cancelled
 from bookings.services.eligibility import conflicting_slot_id
 from bookings.services.errors import (
     CAPACITY_BELOW_BOOKED,
+    CAPACITY_OUT_OF_RANGE,
     CLASS_BUSY_AFTER_MOVE,
     DEADLINE_AFTER_START,
     END_BEFORE_START,
@@ -25,6 +26,7 @@ from bookings.services.errors import (
     ROLE_MODEL_NOT_MEMBER,
     SERIES_EMPTY,
     SLOT_HAS_BOOKINGS,
+    SLOT_NOT_OPEN_FOR_CHANGE,
     SLOT_START_IN_PAST,
     SLOT_START_TOO_FAR,
 )
@@ -50,6 +52,19 @@ def _check_role_models(offer: Offer, role_models: list[RoleModel] | None) -> Non
         raise DomainError(ROLE_MODEL_NOT_MEMBER, code="role_model_not_member", field="role_models")
 
 
+def _check_capacities(*, capacity_classes: int | None, capacity_pupils: int | None) -> None:
+    """The model's bounds, checked here because slots are saved without full_clean (and by
+    bulk_create and conditional UPDATEs). None means the value is not given."""
+    for field, value, high in (
+        ("capacity_classes", capacity_classes, MAX_CLASSES_PER_SLOT),
+        ("capacity_pupils", capacity_pupils, MAX_PUPILS_PER_SLOT),
+    ):
+        if value is not None and not 1 <= value <= high:
+            raise DomainError(
+                CAPACITY_OUT_OF_RANGE % {"low": 1, "high": high}, code="capacity_out_of_range", field=field
+            )
+
+
 def _check_times(start: dt.datetime, end: dt.datetime) -> None:
     if end <= start:
         raise DomainError(END_BEFORE_START, code="end_before_start", field="end")
@@ -69,6 +84,7 @@ def slot_create(
 ) -> Slot:
     """Add a slot to an offer the actor manages; what is not given comes from the offer."""
     check_may_manage(actor, offer)
+    _check_capacities(capacity_classes=capacity_classes, capacity_pupils=capacity_pupils)
     _check_role_models(offer, role_models)
     end = end or start + dt.timedelta(minutes=offer.duration_minutes)
     booking_deadline = booking_deadline or _default_deadline(offer, start)
@@ -80,8 +96,8 @@ def slot_create(
         offer=offer,
         start=start,
         end=end,
-        capacity_classes=capacity_classes or offer.default_capacity_classes,
-        capacity_pupils=capacity_pupils or offer.default_capacity_pupils,
+        capacity_classes=offer.default_capacity_classes if capacity_classes is None else capacity_classes,
+        capacity_pupils=offer.default_capacity_pupils if capacity_pupils is None else capacity_pupils,
         booking_deadline=booking_deadline,
     )
     if role_models:
@@ -92,13 +108,17 @@ def slot_create(
 @transaction.atomic
 def slot_update(*, slot: Slot, actor: User, role_models: list[RoleModel] | None = None, **fields: Any) -> Slot:
     """Change a slot's time, capacity, deadline or role models, on an offer the actor manages.
-    Capacity is set with a conditional UPDATE so that a booking arriving meanwhile cannot end
-    up above the new capacity. Places the change frees (more capacity, or a waitlisted class
+    Only an open slot changes: a closed or cancelled slot's bookings are over. Capacity is set
+    with a conditional UPDATE (which also requires the slot still open) so that a booking or a
+    cancellation arriving meanwhile cannot leave it above the new capacity or changed after all. Places the change frees (more capacity, or a waitlisted class
     no longer busy at the new time) go to the waitlist in order in the same transaction,
     before any newcomer can take them."""
     check_may_manage(actor, slot.offer)
+    if slot.status != Slot.Status.OPEN:
+        raise _not_open()
     offer = fields.get("offer", slot.offer)
     check_may_manage(actor, offer)
+    _check_capacities(capacity_classes=fields.get("capacity_classes"), capacity_pupils=fields.get("capacity_pupils"))
     _check_role_models(offer, role_models)
     start, end = fields.get("start", slot.start), fields.get("end", slot.end)
     _check_times(start, end)
@@ -111,9 +131,11 @@ def slot_update(*, slot: Slot, actor: User, role_models: list[RoleModel] | None 
     capacity_classes = fields.get("capacity_classes", slot.capacity_classes)
     capacity_pupils = fields.get("capacity_pupils", slot.capacity_pupils)
     changed = Slot.objects.filter(
-        pk=slot.pk, booked_classes__lte=capacity_classes, booked_pupils__lte=capacity_pupils
+        pk=slot.pk, status=Slot.Status.OPEN, booked_classes__lte=capacity_classes, booked_pupils__lte=capacity_pupils
     ).update(updated_at=timezone.now(), **fields)
     if changed != 1:
+        if Slot.objects.filter(pk=slot.pk).exclude(status=Slot.Status.OPEN).exists():
+            raise _not_open()
         raise DomainError(CAPACITY_BELOW_BOOKED, code="capacity_below_booked", field="capacity_classes")
     time_changed = start != slot.start or end != slot.end
     if time_changed:
@@ -129,33 +151,42 @@ def slot_update(*, slot: Slot, actor: User, role_models: list[RoleModel] | None 
     return slot
 
 
+def _not_open() -> DomainError:
+    return DomainError(SLOT_NOT_OPEN_FOR_CHANGE, code="slot_not_open")
+
+
 def _announce_creation_on(slot: Slot) -> None:
     """Write the pending messages of the slot's new bookings before the slot changes."""
     announce_creation(bookings_on(slot, Booking.ACTIVE, messages_pending=True))
 
 
 def _check_classes_free(slot: Slot, *, start: dt.datetime, end: dt.datetime) -> None:
-    """Refuse a new time at which a class holding a place on the slot has another booking,
-    naming the classes: silently double-booking a class is wrong, and cancelling one of its
-    bookings would surprise its teacher. Checked after the slot's row is updated (and so
-    locked until commit), each class under its lock, so a booking made meanwhile by one of
-    these classes is either seen here or sees the new time. A waitlisted class is not
-    checked: it may wait while busy, and the waitlist skips it then."""
+    """Refuse a new time at which a class (on a teacher visit: the teacher) holding a place on
+    the slot has another booking, naming them: silently double-booking is wrong, and
+    cancelling one of the other bookings would surprise the teacher. Checked after the slot's
+    row is updated (and so locked until commit), each class or teacher under its lock, so a
+    booking made meanwhile by one of them is either seen here or sees the new time. A
+    waitlisted booking is not checked: it may wait while busy, and the waitlist skips it then."""
     holding = (
         Booking.objects.filter(slot=slot, status__in=Booking.HOLDING_PLACE)
-        .select_related("school_class__school")
-        .order_by("school_class_id")
+        .select_related("school_class__school", "teacher__user", "teacher__school")
+        .order_by("school_class_id", "teacher_id")
     )
     busy = [
-        booking.school_class
+        booking
         for booking in holding
         if conflicting_slot_id(
-            class_id=booking.school_class_id, slot_id=slot.pk, start=start, end=end, exclude_booking_id=booking.pk
+            class_id=booking.school_class_id,
+            teacher_id=booking.teacher_id,
+            slot_id=slot.pk,
+            start=start,
+            end=end,
+            exclude_booking_id=booking.pk,
         )
     ]
     if busy:
-        names = ", ".join(f"{school_class.name} ({school_class.school.name})" for school_class in busy)
-        raise DomainError(CLASS_BUSY_AFTER_MOVE % {"classes": names}, code="class_busy_after_move", field="start")
+        names = ", ".join(f"{booking.participant} ({booking.school.name})" for booking in busy)
+        raise DomainError(CLASS_BUSY_AFTER_MOVE % {"participants": names}, code="class_busy_after_move", field="start")
 
 
 def _reschedule_bookings(slot: Slot, *, dropped_role_models: set = frozenset(), time_changed: bool = False) -> None:
@@ -227,6 +258,7 @@ def slot_series_create(
     single writer, so every booking waits while a write transaction is open, and the
     transaction only inserts the series and its slots."""
     check_may_manage(actor, offer)
+    _check_capacities(capacity_classes=capacity_classes, capacity_pupils=capacity_pupils)
     _check_times(start, end)
     _check_future(start)
     expanded = expand_rrule(rule=rrule, first_start=start)
@@ -246,8 +278,8 @@ def slot_series_create(
             offer=offer,
             start=moment,
             end=(moment.replace(tzinfo=None) + duration).replace(tzinfo=moment.tzinfo),
-            capacity_classes=capacity_classes or offer.default_capacity_classes,
-            capacity_pupils=capacity_pupils or offer.default_capacity_pupils,
+            capacity_classes=offer.default_capacity_classes if capacity_classes is None else capacity_classes,
+            capacity_pupils=offer.default_capacity_pupils if capacity_pupils is None else capacity_pupils,
             booking_deadline=_default_deadline(offer, moment),
         )
         for moment in occurrences

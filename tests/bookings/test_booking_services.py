@@ -246,6 +246,44 @@ def test_booking_move_takes_the_new_place_and_frees_the_old(teacher, classes, sl
     assert booking.events.last().action == BookingEvent.Action.MOVED
 
 
+@pytest.fixture
+def confirmed_on_manual_offer(teacher, host, school_class, slot, offer):
+    """A booking the host confirmed by hand, and a later slot of the same offer."""
+    offer.auto_confirm = False
+    offer.save()
+    booking = services.booking_confirm(booking=book(teacher, school_class, slot), actor=host.user)
+    return booking, factories.SlotFactory(offer=offer, start=slot.start + dt.timedelta(days=7))
+
+
+def test_host_moving_a_confirmed_booking_keeps_it_confirmed(host, confirmed_on_manual_offer):
+    """The host chose the new time, so there is nothing left for the host to accept."""
+    booking, later = confirmed_on_manual_offer
+
+    moved = services.booking_move(booking=booking, actor=host.user, slot_id=later.pk)
+
+    assert (moved.slot_id, moved.status) == (later.pk, Booking.Status.CONFIRMED)
+
+
+def test_teacher_moving_a_confirmed_booking_on_a_manual_offer_asks_the_host_again(teacher, confirmed_on_manual_offer):
+    """A time the teacher chose waits for the host, as a new booking would."""
+    booking, later = confirmed_on_manual_offer
+
+    moved = services.booking_move(booking=booking, actor=teacher.user, slot_id=later.pk)
+
+    assert (moved.slot_id, moved.status) == (later.pk, Booking.Status.REQUESTED)
+
+
+def test_host_moving_a_request_on_a_manual_offer_leaves_it_a_request(teacher, host, school_class, slot, offer):
+    """Moving is not confirming: an unanswered request stays one."""
+    offer.auto_confirm = False
+    offer.save()
+    later = factories.SlotFactory(offer=offer, start=slot.start + dt.timedelta(days=7))
+
+    moved = services.booking_move(booking=book(teacher, school_class, slot), actor=host.user, slot_id=later.pk)
+
+    assert moved.status == Booking.Status.REQUESTED
+
+
 def test_booking_move_to_a_full_slot_leaves_the_booking_where_it_was(teacher, classes, slot, offer):
     full = factories.SlotFactory(offer=offer, start=slot.start + dt.timedelta(days=7), capacity_classes=1)
     book(teacher, classes[1], full)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from bookings import services
 from bookings.models import Booking, Offer, Slot
+from core.errors import DomainError
 from tests import factories
 from tests.conftest import client_for
 from tests.dates import at, school_day, today
@@ -298,3 +299,83 @@ def test_reminders_saved_before_the_bound_do_not_break_a_booking(teacher, school
     assert response.status_code == 201, response.content
 
     assert services.bookings_announce_new() == 1
+
+
+# The same bounds in the services, for every caller (web forms, API, admin, scripts) ---------------
+
+
+@pytest.mark.parametrize("adults", [-1, 21, 99])
+def test_booking_service_refuses_adults_out_of_range(teacher, school_class, slot, adults):
+    """A booking brings 0–20 adults, whatever the caller checked; nothing is stored otherwise."""
+    with pytest.raises(DomainError) as caught:
+        services.booking_create(
+            actor=teacher.user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=20, adults=adults
+        )
+
+    assert (caught.value.code, caught.value.field) == ("adults_out_of_range", "adults")
+    assert Booking.objects.count() == 0
+
+
+@pytest.mark.parametrize("adults", [0, 20])
+def test_booking_service_accepts_adults_at_the_bounds(teacher, school_class, slot, adults):
+    booking = services.booking_create(
+        actor=teacher.user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=20, adults=adults
+    )
+
+    assert booking.adults == adults
+
+
+SLOT_CAPACITIES_OUT_OF_RANGE = [
+    ("capacity_classes", 0),
+    ("capacity_classes", 51),
+    ("capacity_classes", 32767),
+    ("capacity_pupils", -1),
+    ("capacity_pupils", 1001),
+]
+
+
+@pytest.mark.parametrize(("field", "value"), SLOT_CAPACITIES_OUT_OF_RANGE)
+def test_slot_create_refuses_a_capacity_out_of_range(host, offer, field, value):
+    with pytest.raises(DomainError) as caught:
+        services.slot_create(actor=host.user, offer=offer, start=at(school_day(), 10), **{field: value})
+
+    assert (caught.value.code, caught.value.field) == ("capacity_out_of_range", field)
+    assert not Slot.objects.filter(offer=offer).exists()
+
+
+@pytest.mark.parametrize(("field", "value"), SLOT_CAPACITIES_OUT_OF_RANGE)
+def test_slot_update_refuses_a_capacity_out_of_range(host, slot, field, value):
+    before = getattr(slot, field)
+
+    with pytest.raises(DomainError) as caught:
+        services.slot_update(slot=slot, actor=host.user, **{field: value})
+
+    assert (caught.value.code, caught.value.field) == ("capacity_out_of_range", field)
+    slot.refresh_from_db()
+    assert getattr(slot, field) == before
+
+
+@pytest.mark.parametrize(("field", "value"), SLOT_CAPACITIES_OUT_OF_RANGE)
+def test_slot_series_create_refuses_a_capacity_out_of_range(host, offer, field, value):
+    start = at(school_day(), 10)
+
+    with pytest.raises(DomainError) as caught:
+        services.slot_series_create(
+            actor=host.user,
+            offer=offer,
+            start=start,
+            end=start + dt.timedelta(hours=2),
+            rrule="FREQ=WEEKLY;COUNT=3",
+            **{field: value},
+        )
+
+    assert (caught.value.code, caught.value.field) == ("capacity_out_of_range", field)
+    assert not Slot.objects.filter(offer=offer).exists()
+
+
+def test_slot_services_accept_capacities_at_the_upper_bounds(host, offer):
+    slot = services.slot_create(
+        actor=host.user, offer=offer, start=at(school_day(), 10), capacity_classes=50, capacity_pupils=1000
+    )
+
+    assert (slot.capacity_classes, slot.capacity_pupils) == (50, 1000)

@@ -303,3 +303,27 @@ def test_series_of_a_rule_that_never_matches_is_refused_as_empty(offer, host):
     assert caught.value.message == RRULE_NO_DATES % {"years": 3}
     assert caught.value.field == "rrule"
     assert offer.slots.count() == 0
+
+
+def test_slot_update_refuses_a_cancelled_slot(host, slot):
+    """Only an open slot can be changed: a cancelled slot's bookings are over, and a new time
+    or capacity would tell nobody anything true."""
+    services.slot_cancel(slot=slot, actor=host.user)
+
+    with pytest.raises(DomainError) as caught:
+        services.slot_update(slot=slot, actor=host.user, capacity_classes=5)
+
+    assert caught.value.code == "slot_not_open"
+    slot.refresh_from_db()
+    assert slot.capacity_classes != 5
+
+
+def test_api_patch_of_a_cancelled_slot_is_refused(host, host_client, slot):
+    services.slot_cancel(slot=slot, actor=host.user)
+
+    response = host_client.patch(f"/api/v1/slots/{slot.pk}/", {"capacity_classes": 5}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "slot_not_open"
+    slot.refresh_from_db()
+    assert slot.capacity_classes != 5

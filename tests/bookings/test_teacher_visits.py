@@ -230,3 +230,27 @@ def test_hand_written_teacher_visit_representation_matches_drf_field_by_field(te
     booking = Booking.objects.select_related("slot__offer__company", "teacher__user", "teacher__school").get()
 
     assert BookingSerializer(booking).data == GenericBookingSerializer(booking).data
+
+
+def test_slot_time_change_that_would_double_book_a_teacher_is_refused(teacher, host, company, visit_slot):
+    """Moving a teacher-visit slot onto the time of another visit the teacher holds is refused,
+    naming the teacher; the slot keeps its time."""
+    other_offer = factories.OfferFactory(
+        company=company, kind=Offer.Kind.TEACHER_VISIT, title="Lærerpraktik på lageret"
+    )
+    other = factories.SlotFactory(offer=other_offer, start=visit_slot.start + dt.timedelta(days=1))
+    visit(teacher, visit_slot)
+    visit(teacher, other)
+    old_start = visit_slot.start
+
+    error = refused(
+        "class_busy_after_move",
+        lambda: services.slot_update(
+            slot=visit_slot, actor=host.user, start=other.start + dt.timedelta(minutes=30), end=other.end
+        ),
+    )
+
+    assert error.field == "start"
+    assert teacher.user.get_full_name() in str(error)
+    visit_slot.refresh_from_db()
+    assert visit_slot.start == old_start

@@ -9,7 +9,7 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import Slot
+from bookings.models import MAX_ADULTS_PER_BOOKING, Slot
 from schools.models import SchoolClass
 from web.forms import RefusesOverlongText
 
@@ -62,7 +62,7 @@ class BookingForm(RefusesOverlongText, forms.Form):
         required=False,
         help_text=_("Leave empty to bring the whole class."),
     )
-    adults = forms.IntegerField(label=_("Adults"), min_value=0, max_value=99, initial=1)
+    adults = forms.IntegerField(label=_("Adults"), min_value=0, max_value=MAX_ADULTS_PER_BOOKING, initial=1)
     message = forms.CharField(
         label=_("Message to the host"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )

@@ -15,17 +15,15 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import Offer, Slot
+from bookings.models import MAX_CLASSES_PER_SLOT, MAX_DEADLINE_HOURS, MAX_PUPILS_PER_SLOT, Offer, Slot
 from bookings.services import ON_HOLIDAY
 from companies.models import Company, CompanyMember, RoleModel
 from core.dates import holiday_name
 from core.errors import DomainError
-from web.converters import MAX_ID
+from core.validators import MAX_ID
 from web.forms import RefusesOverlongText, limit_length
 
-# Limits that keep input inside what the database and date arithmetic can hold.
-MAX_SMALL = 32767
-MAX_HOURS = 24 * 365
+# How far ahead a date may be: date arithmetic stays far from overflow.
 MAX_YEARS_AHEAD = 3
 # Texts the model leaves unbounded: a description of a page or two, notes of a few paragraphs.
 MAX_DESCRIPTION = 4000
@@ -119,12 +117,14 @@ class OfferForm(RefusesOverlongText, forms.ModelForm):
         )
         self.fields["default_capacity_classes"].help_text = _("On a teacher visit: places for teachers.")
         self.fields["default_capacity_pupils"].help_text = _("Not used on a teacher visit.")
-        for name in ("default_capacity_classes", "default_capacity_pupils"):
-            self.fields[name].validators.append(MaxValueValidator(MAX_SMALL))
-            self.fields[name].widget.attrs["max"] = MAX_SMALL
-        for name in ("booking_deadline_hours", "cancellation_deadline_hours"):
-            self.fields[name].validators.append(MaxValueValidator(MAX_HOURS))
-            self.fields[name].widget.attrs["max"] = MAX_HOURS
+        for name, high in (
+            ("default_capacity_classes", MAX_CLASSES_PER_SLOT),
+            ("default_capacity_pupils", MAX_PUPILS_PER_SLOT),
+            ("booking_deadline_hours", MAX_DEADLINE_HOURS),
+            ("cancellation_deadline_hours", MAX_DEADLINE_HOURS),
+        ):
+            self.fields[name].validators.append(MaxValueValidator(high))
+            self.fields[name].widget.attrs["max"] = high
         limit_length(self.fields["description"], MAX_DESCRIPTION)
         limit_length(self.fields["practical_notes"], MAX_NOTES)
 
@@ -162,11 +162,11 @@ def label_for_teacher_visit(form: forms.Form) -> forms.Form:
     return form
 
 
-def _capacity(label: str) -> forms.IntegerField:
+def _capacity(label: str, high: int) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=1,
-        max_value=MAX_SMALL,
+        max_value=high,
         required=False,
         help_text=_("Leave empty for the offer's default."),
     )
@@ -178,8 +178,8 @@ class SlotForm(_TimesMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}))
-    capacity_classes = _capacity(_("Capacity (classes)"))
-    capacity_pupils = _capacity(_("Capacity (pupils)"))
+    capacity_classes = _capacity(_("Capacity (classes)"), MAX_CLASSES_PER_SLOT)
+    capacity_pupils = _capacity(_("Capacity (pupils)"), MAX_PUPILS_PER_SLOT)
 
     prefix = "slot"
     error_aliases = {"start": "date", "end": "end_time", "capacity_classes": "capacity_classes"}
@@ -207,8 +207,8 @@ class SeriesForm(_TimesMixin, forms.Form):
     last_date = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}))
-    capacity_classes = _capacity(_("Capacity (classes)"))
-    capacity_pupils = _capacity(_("Capacity (pupils)"))
+    capacity_classes = _capacity(_("Capacity (classes)"), MAX_CLASSES_PER_SLOT)
+    capacity_pupils = _capacity(_("Capacity (pupils)"), MAX_PUPILS_PER_SLOT)
 
     prefix = "series"
     error_aliases = {"start": "first_date", "end": "end_time", "rrule": "weekdays"}
@@ -273,8 +273,8 @@ class SlotEditForm(_TimesMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     start_time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
     end_time = forms.TimeField(label=_("End time"), widget=TIME_INPUT)
-    capacity_classes = forms.IntegerField(label=_("Capacity (classes)"), min_value=1, max_value=MAX_SMALL)
-    capacity_pupils = forms.IntegerField(label=_("Capacity (pupils)"), min_value=1, max_value=MAX_SMALL)
+    capacity_classes = forms.IntegerField(label=_("Capacity (classes)"), min_value=1, max_value=MAX_CLASSES_PER_SLOT)
+    capacity_pupils = forms.IntegerField(label=_("Capacity (pupils)"), min_value=1, max_value=MAX_PUPILS_PER_SLOT)
     deadline_date = forms.DateField(label=_("Book by (date)"), widget=DATE_INPUT)
     deadline_time = forms.TimeField(label=_("Book by (time)"), widget=TIME_INPUT)
     role_models = RoleModelChoiceField(
@@ -309,8 +309,6 @@ class SlotEditForm(_TimesMixin, forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.fields["role_models"].queryset = RoleModel.objects.filter(company_id=slot.offer.company_id)
-        for name in ("capacity_classes", "capacity_pupils"):
-            self.fields[name].widget.attrs["max"] = MAX_SMALL
 
     def clean(self) -> dict:
         data = super().clean()
