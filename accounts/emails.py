@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.tokens import invitation_token_generator
+from core.sites import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def set_password_url(user: User, *, url_name: str, generator: PasswordResetToken
     """An absolute one-use link to the page `url_name` (which takes uidb64 and token)."""
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     path = reverse(url_name, kwargs={"uidb64": uidb64, "token": generator.make_token(user)})
-    return settings.SITE_URL + path
+    return site_url(path)
 
 
 def account_email(
@@ -107,7 +108,7 @@ def invitation_send(*, user_id: int, intro: Promise | str, params: dict[str, str
         if user.has_usable_password():
             subject = _("You have been added on Brobyg")
             details = _("Sign in as usual with your user name %(username)s.") % {"username": user.username}
-            url, link_text = settings.SITE_URL + reverse("login"), _("Sign in")
+            url, link_text = site_url(reverse("login")), _("Sign in")
         else:
             days = max(1, settings.INVITATION_TIMEOUT // (24 * 3600))
             subject = _("You are invited to Brobyg")
