@@ -55,5 +55,11 @@ def user_invite(*, email: str, first_name: str, last_name: str, language: str) -
 
 def user_invitation_send(*, user: User, intro: Promise | str, params: dict[str, str]) -> None:
     """E-mail the invitation once the transaction that made it commits, so nobody is invited
-    to something that was rolled back. `intro` is translated into the invitee's language."""
-    transaction.on_commit(partial(emails.invitation_send, user_id=user.pk, intro=intro, params=dict(params)))
+    to something that was rolled back. `intro` is translated into the invitee's language.
+
+    Robust: the invitation is saved by then, so a failure to send is logged (by the sender, or
+    by Django for anything else) and the inviter's page still answers; the invitee can ask for
+    a new link on the password-reset page."""
+    transaction.on_commit(
+        partial(emails.invitation_send, user_id=user.pk, intro=intro, params=dict(params)), robust=True
+    )

@@ -82,7 +82,7 @@ def schools_create(*, people: People, rng: random.Random, school_year: int) -> d
         services.teacher_add(school=school, user=teacher)
         classes = [
             services.school_class_create(
-                school=school, name=name, grade=grade, school_year=school_year, pupils=rng.randint(18, 28)
+                actor=None, school=school, name=name, grade=grade, school_year=school_year, pupils=rng.randint(18, 28)
             )
             for grade, name in class_names(spec.kind, spec.parallels)
         ]

@@ -74,6 +74,6 @@ class SchoolClassAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: SchoolClass, form: ModelForm, change: bool) -> None:
         if change:
-            services.school_class_update(school_class=obj, **form.cleaned_data)
+            services.school_class_update(actor=None, school_class=obj, **form.cleaned_data)
         else:
-            adopt(obj, services.school_class_create(**form.cleaned_data))
+            adopt(obj, services.school_class_create(actor=None, **form.cleaned_data))

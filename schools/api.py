@@ -3,7 +3,7 @@ from rest_framework import permissions, serializers, viewsets
 
 from schools.models import School, SchoolClass
 from schools.selectors import class_list_for_user, school_list_for_user, teacher_of
-from schools.services import school_class_create, school_class_update
+from schools.services import school_class_create, school_class_delete, school_class_update
 
 
 class SchoolSerializer(serializers.ModelSerializer):
@@ -60,8 +60,13 @@ class SchoolClassViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer: SchoolClassSerializer) -> None:
         serializer.instance = school_class_create(
-            school=teacher_of(self.request.user).school, **serializer.validated_data
+            actor=self.request.user, school=teacher_of(self.request.user).school, **serializer.validated_data
         )
 
     def perform_update(self, serializer: SchoolClassSerializer) -> None:
-        serializer.instance = school_class_update(school_class=serializer.instance, **serializer.validated_data)
+        serializer.instance = school_class_update(
+            actor=self.request.user, school_class=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: SchoolClass) -> None:
+        school_class_delete(actor=self.request.user, school_class=instance)

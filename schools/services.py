@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -20,6 +21,8 @@ from schools.models import School, SchoolClass, Teacher
 ALREADY_TEACHER = _("This user is already a teacher at a school.")
 CLASS_EXISTS = _("The school already has a class with this name in that school year.")
 NOT_ALLOWED_TO_INVITE = _("Only a consultant or an administrator may invite teachers.")
+NOT_ALLOWED_TO_WRITE_CLASSES = _("Only a teacher at the school can add, change or delete its classes.")
+CLASS_HAS_BOOKINGS = _("The class has bookings, so it cannot be deleted.")
 INVITED_AS_TEACHER = _("%(inviter)s has invited you to Brobyg as a teacher at %(school)s.")
 
 SCHOOL_FIELDS = frozenset({"name", "institution_number", "kind", "municipality", *School.ADDRESS_FIELDS})
@@ -108,8 +111,21 @@ def _check_class_name_free(school_class: SchoolClass) -> None:
         raise DomainError(CLASS_EXISTS, code="class_exists", field="name")
 
 
+def _check_may_write_classes(actor: User | None, school: School) -> None:
+    """A school's classes are written by its own teachers, consultants and administrators.
+    `actor=None` is for trusted callers that check on their own: the Django admin (its model
+    permissions) and the demo loader."""
+    if actor is None or actor.sees_everything:
+        return
+    if not Teacher.objects.filter(user=actor, school=school).exists():
+        raise DomainError(NOT_ALLOWED_TO_WRITE_CLASSES, code="not_allowed")
+
+
 @transaction.atomic
-def school_class_create(*, school: School, name: str, grade: int, school_year: int, pupils: int) -> SchoolClass:
+def school_class_create(
+    *, actor: User | None, school: School, name: str, grade: int, school_year: int, pupils: int
+) -> SchoolClass:
+    _check_may_write_classes(actor, school)
     school_class = SchoolClass(school=school, name=name, grade=grade, school_year=school_year, pupils=pupils)
     _check_class_name_free(school_class)
     school_class.full_clean()
@@ -118,10 +134,25 @@ def school_class_create(*, school: School, name: str, grade: int, school_year: i
 
 
 @transaction.atomic
-def school_class_update(*, school_class: SchoolClass, **fields: Any) -> SchoolClass:
+def school_class_update(*, actor: User | None, school_class: SchoolClass, **fields: Any) -> SchoolClass:
     """Change the given fields (any of CLASS_FIELDS); a class stays with its school."""
+    _check_may_write_classes(actor, school_class.school)
     assign_fields(school_class, CLASS_FIELDS, fields)
     _check_class_name_free(school_class)
     school_class.full_clean()
     school_class.save()
     return school_class
+
+
+@transaction.atomic
+def school_class_delete(*, actor: User | None, school_class: SchoolClass) -> None:
+    """Delete a class nobody booked for; its calendar feed goes with it. A booking keeps its
+    class (the visit's history and the host's list name it), so a booked class stays.
+
+    Bookings sit above schools, so they are not asked here: their foreign key protects the
+    class, and the refusal is turned into the domain's words."""
+    _check_may_write_classes(actor, school_class.school)
+    try:
+        school_class.delete()
+    except ProtectedError as error:
+        raise DomainError(CLASS_HAS_BOOKINGS, code="class_has_bookings") from error

@@ -80,40 +80,46 @@ def test_teacher_add_makes_a_user_a_teacher_at_one_school_only(db):
 
 def test_school_class_create_refuses_a_name_the_school_already_uses_that_year(db, this_year):
     school = create_school()
-    services.school_class_create(school=school, name="8.A", grade=8, school_year=this_year, pupils=24)
+    services.school_class_create(actor=None, school=school, name="8.A", grade=8, school_year=this_year, pupils=24)
 
     error = refused(
         "class_exists",
-        lambda: services.school_class_create(school=school, name="8.A", grade=8, school_year=this_year, pupils=20),
+        lambda: services.school_class_create(
+            actor=None, school=school, name="8.A", grade=8, school_year=this_year, pupils=20
+        ),
     )
 
     assert error.field == "name"
-    next_year = services.school_class_create(school=school, name="8.A", grade=9, school_year=this_year + 1, pupils=24)
+    next_year = services.school_class_create(
+        actor=None, school=school, name="8.A", grade=9, school_year=this_year + 1, pupils=24
+    )
     other_school = services.school_class_create(
-        school=factories.SchoolFactory(), name="8.A", grade=8, school_year=this_year, pupils=24
+        actor=None, school=factories.SchoolFactory(), name="8.A", grade=8, school_year=this_year, pupils=24
     )
     assert next_year.pk and other_school.pk
 
 
 def test_school_class_create_refuses_a_class_without_pupils(db, this_year):
     with pytest.raises(ValidationError) as caught:
-        services.school_class_create(school=create_school(), name="8.A", grade=8, school_year=this_year, pupils=0)
+        services.school_class_create(
+            actor=None, school=create_school(), name="8.A", grade=8, school_year=this_year, pupils=0
+        )
 
     assert "pupils" in caught.value.message_dict
 
 
 def test_school_class_update_may_keep_its_own_name_but_not_take_another_class_s(db, this_year):
     school = create_school()
-    a = services.school_class_create(school=school, name="8.A", grade=8, school_year=this_year, pupils=24)
-    services.school_class_create(school=school, name="8.B", grade=8, school_year=this_year, pupils=24)
+    a = services.school_class_create(actor=None, school=school, name="8.A", grade=8, school_year=this_year, pupils=24)
+    services.school_class_create(actor=None, school=school, name="8.B", grade=8, school_year=this_year, pupils=24)
 
-    services.school_class_update(school_class=a, name="8.A", pupils=25)
-    refused("class_exists", lambda: services.school_class_update(school_class=a, name="8.B"))
+    services.school_class_update(actor=None, school_class=a, name="8.A", pupils=25)
+    refused("class_exists", lambda: services.school_class_update(actor=None, school_class=a, name="8.B"))
 
     a.refresh_from_db()
     assert (a.name, a.pupils) == ("8.A", 25)
     with pytest.raises(TypeError):
-        services.school_class_update(school_class=a, school=factories.SchoolFactory())
+        services.school_class_update(actor=None, school_class=a, school=factories.SchoolFactory())
 
 
 def test_api_class_create_and_update_answer_a_taken_name_with_its_code(teacher, school_class):
