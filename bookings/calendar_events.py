@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bookings.models import Booking, Slot
+from core.sites import site_url
 from notifications.calendar import CalendarEvent, Person, event_uid
-from notifications.rendering import long_datetime, site_domain, site_url
+from notifications.rendering import long_datetime, site_domain
 
 
 def booking_url(booking: Booking) -> str:

@@ -6,9 +6,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from core.sites import site_url
 from notifications.feeds import feed_name
 from notifications.models import CalendarFeed
-from notifications.rendering import site_url
 from notifications.selectors import Addresses, addresses_for_user, feeds_for_user
 from notifications.services import calendar_subscription_issue
 

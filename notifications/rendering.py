@@ -55,12 +55,6 @@ def _long_datetime(moment: dt.datetime, language: str | None, zone: str) -> str:
     return date_format(timezone.localtime(moment), "LONG_DATETIME_FORMAT")
 
 
-def site_url(path: str) -> str:
-    """The address of `path` ("/bookings/42/") on this installation: settings.SITE_URL, read
-    at each call, with or without its trailing slash."""
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def site_domain() -> str:
     """The installation's host name: the right-hand side of every UID and Message-ID."""
     return urlsplit(settings.SITE_URL).hostname or "localhost"
