@@ -146,14 +146,6 @@ class OfferForm(RefusesOverlongText, forms.ModelForm):
         return subjects, sectors, data
 
 
-class _TimesMixin:
-    def _check_times(self, first: str, start: str, end: str) -> None:
-        data = self.cleaned_data
-        if data.get(start) and data.get(end) and data[end] <= data[start]:
-            self.add_error(end, _("The end must be after the start."))
-        _check_date_range(self, first)
-
-
 def label_for_teacher_visit(form: forms.Form) -> forms.Form:
     """A teacher visit's slot holds places for teachers (counted as the class places); its
     pupil capacity is not used."""
@@ -172,15 +164,31 @@ def _capacity(label: str, high: int) -> forms.IntegerField:
     )
 
 
-class SlotForm(_TimesMixin, forms.Form):
-    """One slot, in Copenhagen wall-clock time."""
+class _SlotTimesForm(forms.Form):
+    """What one slot and a series of slots both ask for: the times of day and the capacities.
+    Subclasses put their date fields first with `field_order`."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}))
     capacity_classes = _capacity(_("Capacity (classes)"), MAX_CLASSES_PER_SLOT)
     capacity_pupils = _capacity(_("Capacity (pupils)"), MAX_PUPILS_PER_SLOT)
 
+    def _check_times(self, first: str, start: str, end: str) -> None:
+        data = self.cleaned_data
+        if data.get(start) and data.get(end) and data[end] <= data[start]:
+            self.add_error(end, _("The end must be after the start."))
+        _check_date_range(self, first)
+
+    def _capacities(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("capacity_classes", "capacity_pupils")}
+
+
+class SlotForm(_SlotTimesForm):
+    """One slot, in Copenhagen wall-clock time."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    field_order = ["date"]
     prefix = "slot"
     error_aliases = {"start": "date", "end": "end_time", "capacity_classes": "capacity_classes"}
 
@@ -194,22 +202,18 @@ class SlotForm(_TimesMixin, forms.Form):
         return {
             "start": local_datetime(data["date"], data["start_time"]),
             "end": local_datetime(data["date"], data["end_time"]),
-            "capacity_classes": data["capacity_classes"],
-            "capacity_pupils": data["capacity_pupils"],
+            **self._capacities(),
         }
 
 
-class SeriesForm(_TimesMixin, forms.Form):
+class SeriesForm(_SlotTimesForm):
     """Weekly slots on the chosen weekdays between two dates."""
 
     weekdays = forms.MultipleChoiceField(label=_("Weekdays"), choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple)
     first_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     last_date = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end_time = forms.TimeField(label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}))
-    capacity_classes = _capacity(_("Capacity (classes)"), MAX_CLASSES_PER_SLOT)
-    capacity_pupils = _capacity(_("Capacity (pupils)"), MAX_PUPILS_PER_SLOT)
 
+    field_order = ["weekdays", "first_date", "last_date"]
     prefix = "series"
     error_aliases = {"start": "first_date", "end": "end_time", "rrule": "weekdays"}
 
@@ -232,8 +236,7 @@ class SeriesForm(_TimesMixin, forms.Form):
             "start": local_datetime(data["first_date"], data["start_time"]),
             "end": local_datetime(data["first_date"], data["end_time"]),
             "rrule": self.rrule(),
-            "capacity_classes": data["capacity_classes"],
-            "capacity_pupils": data["capacity_pupils"],
+            **self._capacities(),
         }
 
     def asked_dates(self) -> list[dt.date]:
@@ -267,8 +270,9 @@ class RoleModelChoiceField(forms.ModelMultipleChoiceField):
         return f"{role_model.name} ({role_model.job_title})"
 
 
-class SlotEditForm(_TimesMixin, forms.Form):
-    """One slot's time, capacity, booking deadline and role models, in Copenhagen wall-clock time."""
+class SlotEditForm(_SlotTimesForm):
+    """One slot's time, capacity, booking deadline and role models, in Copenhagen wall-clock time.
+    Its capacities are required: they show the slot's own."""
 
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     start_time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
@@ -284,6 +288,7 @@ class SlotEditForm(_TimesMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    field_order = ["date"]
     error_aliases = {
         "start": "date",
         "end": "end_time",
