@@ -33,6 +33,21 @@ def test_manage_py_without_debug_or_secret_key_refuses_to_run():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_migrate_without_debug_or_secret_key_refuses_to_run():
+    result = _manage("migrate", "--plan", env={})
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_checking_for_missing_migrations_needs_no_key_and_no_debug():
+    """makemigrations signs, serves and sends nothing: CI and hooks run it bare."""
+    result = _manage("makemigrations", "--check", "--dry-run", env={})
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_manage_py_runs_with_debug_given_explicitly():
     result = _manage("check", env={"DEBUG": "1"})
 
