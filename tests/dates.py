@@ -4,6 +4,7 @@ it runs: "a school day", "the next Ascension Day", "the next switch to summer ti
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -68,3 +69,22 @@ def next_last_sunday(month: int, *, lead: dt.timedelta = LEAD) -> dt.date:
     """The next last Sunday of `month` at least `lead` away: in March the switch to summer
     time, in October the switch back."""
     return _first_after(lambda year: last_sunday(year, month), today() + lead)
+
+
+# The Danish names, as Danish text writes them (lower case), to check what pages and e-mails say.
+DANISH_WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
+DANISH_MONTHS = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")

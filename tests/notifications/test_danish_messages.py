@@ -10,24 +10,11 @@ from django.utils import timezone, translation
 
 from bookings import services
 from bookings.calendar_events import slot_event
+from tests.dates import DANISH_MONTHS as MONTHS
+from tests.dates import DANISH_WEEKDAYS as WEEKDAYS
+from tests.dates import ISO_DATE
 from tests.notifications.conftest import body_text, calendar_part, deliver, invite_calendar
 
-WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
-MONTHS = [
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 CAPITALISED = re.compile(r"\b(" + "|".join(name.capitalize() for name in WEEKDAYS + MONTHS) + r")\b")
 
 

@@ -10,24 +10,10 @@ from django.utils import timezone
 from bookings import services
 from core.dates import holiday_name, school_year_of
 from tests import factories
+from tests.dates import DANISH_MONTHS as MONTHS
+from tests.dates import ISO_DATE
 
 pytestmark = pytest.mark.django_db
-
-ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-MONTHS = [
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 def signed_in(user) -> Client:
