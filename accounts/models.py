@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Municipality
+
 
 class User(AbstractUser):
     """A person who signs in. Their role follows from what they belong to:
@@ -18,6 +20,16 @@ class User(AbstractUser):
         default=False,
         help_text=_("Consultants see every school, company and booking in the region."),
     )
+    area = models.ManyToManyField(
+        Municipality,
+        blank=True,
+        related_name="consultants",
+        verbose_name=_("area"),
+        help_text=_(
+            "The municipalities a consultant works for: their workspace, adoption rounds and lists show "
+            "these. Empty: the whole installation."
+        ),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -26,6 +38,14 @@ class User(AbstractUser):
     @property
     def sees_everything(self) -> bool:
         return self.is_superuser or self.is_consultant
+
+    def area_municipality_codes(self) -> list[int] | None:
+        """The municipality codes of a consultant's area; None for the whole installation
+        (an administrator, or a consultant with no area set)."""
+        if self.is_superuser or not self.is_consultant:
+            return None
+        codes = list(self.area.values_list("code", flat=True))
+        return codes or None
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

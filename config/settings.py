@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "companies",
     "schools",
     "bookings",
+    "adoptions",
     "notifications",
     "web",
     "demo",

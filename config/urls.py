@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from adoptions.api import register as register_adoptions_api
 from bookings.api import BookingViewSet, OfferViewSet, SlotViewSet, WaitlistViewSet
 from bookings.feeds import offer_feed
 from companies.api import CompanyViewSet
@@ -23,6 +24,7 @@ router.register("classes", SchoolClassViewSet, basename="class")
 router.register("bookings", BookingViewSet, basename="booking")
 router.register("waitlist", WaitlistViewSet, basename="waitlist")
 router.register("calendar-feeds", CalendarFeedViewSet, basename="calendar-feed-settings")
+register_adoptions_api(router)
 
 api_urls = [
     path("", include(router.urls)),

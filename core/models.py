@@ -99,3 +99,39 @@ class Subject(BilingualNameMixin):
         ordering = ["name_da"]
         verbose_name = _("subject")
         verbose_name_plural = _("subjects")
+
+
+class LearningGoal(models.Model):
+    """A competence area of Fælles Mål (the national curriculum) for a STEM subject, the
+    compulsory topic "Uddannelse og job" or the theme innovation and entrepreneurship: what an
+    annual-plan activity says it serves."""
+
+    subject_code = models.SlugField(_("subject code"), max_length=40)
+    subject_da = models.CharField(_("subject (Danish)"), max_length=100)
+    subject_en = models.CharField(_("subject (English)"), max_length=100)
+    grade_min = models.PositiveSmallIntegerField(_("lowest grade"))
+    grade_max = models.PositiveSmallIntegerField(_("highest grade"))
+    area_da = models.CharField(_("competence area (Danish)"), max_length=200)
+    area_en = models.CharField(_("competence area (English)"), max_length=200)
+
+    class Meta:
+        ordering = ["subject_da", "area_da"]
+        verbose_name = _("learning goal")
+        verbose_name_plural = _("learning goals")
+        constraints = [
+            models.UniqueConstraint(fields=["subject_code", "area_da"], name="unique_learning_goal"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.area}"
+
+    @property
+    def subject(self) -> str:
+        return self.subject_en if (get_language() or "da").startswith("en") else self.subject_da
+
+    @property
+    def area(self) -> str:
+        return self.area_en if (get_language() or "da").startswith("en") else self.area_da
+
+    def covers_grade(self, grade: int) -> bool:
+        return self.grade_min <= grade <= self.grade_max

@@ -40,3 +40,21 @@ def load_reference_data(apps: Any) -> None:
         Subject.objects.update_or_create(
             code=row["code"], defaults={"name_da": row["name_da"], "name_en": row["name_en"]}
         )
+
+
+def load_learning_goals(apps: Any) -> None:
+    """Create or update the curriculum's competence areas. Safe to run again."""
+    LearningGoal = apps.get_model("core", "LearningGoal")
+    for row in read_rows("learning-goals.csv"):
+        grade_min, grade_max = (int(part) for part in row["grades"].split("-"))
+        LearningGoal.objects.update_or_create(
+            subject_code=row["subject"],
+            area_da=row["area_da"],
+            defaults={
+                "subject_da": row["subject_da"],
+                "subject_en": row["subject_en"],
+                "grade_min": grade_min,
+                "grade_max": grade_max,
+                "area_en": row["area_en"],
+            },
+        )

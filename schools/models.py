@@ -82,6 +82,15 @@ class SchoolClass(TimeStampedModel):
     pupils = models.PositiveSmallIntegerField(
         _("number of pupils"), validators=[MinValueValidator(1), MaxValueValidator(MAX_CLASS_PUPILS)]
     )
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next",
+        verbose_name=_("the same class last school year"),
+        help_text=_("Links 9.B 2027/28 to 8.B 2026/27, so a class keeps its history across school years."),
+    )
 
     class Meta:
         ordering = ["school__name", "-school_year", "grade", "name"]

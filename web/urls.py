@@ -4,7 +4,20 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from web.converters import IdConverter
-from web.views import accounts, calendar, company_admin, home, host, people, public, teacher
+from web.views import (
+    accounts,
+    calendar,
+    company_admin,
+    consultant,
+    home,
+    host,
+    people,
+    plans,
+    public,
+    rounds,
+    runs,
+    teacher,
+)
 
 register_converter(IdConverter, "id")
 
@@ -69,3 +82,6 @@ urlpatterns = [
     path("calendar/", calendar.calendar_subscriptions, name="calendar-subscriptions"),
     path("calendar/<id:feed_id>/reset/", calendar.calendar_subscription_reset, name="calendar-subscription-reset"),
 ]
+
+# Class adoptions: the consultant's workspace, rounds, matching runs, annual plans.
+urlpatterns += consultant.urlpatterns + rounds.urlpatterns + runs.urlpatterns + plans.urlpatterns
