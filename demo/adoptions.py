@@ -7,13 +7,17 @@ The classes that wish are next year's 8th grades: each folkeskole's 7th grades o
 on, linked to this year's class (`SchoolClass.previous`). Adoptions are made through
 `adoptions.services.adoption_create`. Rounds, capacities, wishes and plan activities have no
 services yet, so the small functions at the bottom (`round_open`, `capacity_set`, `wish_set`,
-`activity_add`) write the models directly; each is named after the service that will replace it.
+`activity_add`, `renewal_answers_set`) write the models directly; each is named after the
+service that will replace it. A booked activity is linked to a booking the demo teacher made
+in the public catalogue (demo/bookings.py), not to a private slot as plans will book.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from accounts.models import User
 from adoptions import services
@@ -28,6 +32,7 @@ from adoptions.models import (
     WishChoice,
 )
 from bookings.models import Booking, Offer
+from companies.models import Company
 from core.dates import holiday_name
 from core.models import LearningGoal, Municipality, Sector
 from demo.companies import DemoCompany
@@ -529,7 +534,7 @@ def round_open(
     return adoption_round
 
 
-def capacity_set(*, round: AdoptionRound, company, actor: User, **fields: object) -> CompanyCapacity:
+def capacity_set(*, round: AdoptionRound, company: Company, actor: User, **fields: object) -> CompanyCapacity:
     """Stands in for adoptions.services.capacity_set."""
     capacity = CompanyCapacity(round=round, company=company, updated_by=actor, **fields)
     capacity.full_clean()
@@ -583,7 +588,7 @@ def activity_add(
         activity.ends_at = activity.starts_at + dt.timedelta(hours=5 if spec.kind == INTERNSHIP else 3)
     elif booking is not None:
         activity.booking, activity.starts_at, activity.ends_at = booking, booking.slot.start, booking.slot.end
-        activity.planned_month = booking.slot.start.date().replace(day=1)
+        activity.planned_month = timezone.localtime(booking.slot.start).date().replace(day=1)
     else:
         activity.status = IDEA if spec.status == IDEA else PLANNED
         if spec.months_ahead is not None:
