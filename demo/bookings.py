@@ -44,7 +44,6 @@ class DemoBooking:
 DEMO_BOOKINGS = (
     DemoBooking("laerer", "8.A", "nordlys-besog", 1, confirm=True, message="Vi glæder os! To elever er vegetarer."),
     DemoBooking("laerer", "9.A", "nordlys-besog", 2, message="Klassen har arbejdet med apps i teknologiforståelse."),
-    DemoBooking("laerer", "8.A", "nordlys-adoption", 0, message="8.A vil meget gerne adopteres — vi har tre piger, der drømmer om IT."),
     DemoBooking("laerer", "7.B", "vindmoelle", 1),  # the slot is full: waitlisted
     DemoBooking("laerer", "9.B", "robotlager", 2),
     DemoBooking("laerer", "9.B", "medtech", 2, message="Vi kommer med bus fra Vestbjerg."),

@@ -9,9 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from adoptions.models import Adoption, AdoptionRound, ClassWish, CompanyCapacity, PlanActivity
 from bookings.models import Booking, Offer, Slot
 from companies.models import Company, RoleModel
 from core.dates import school_year_of
+from demo.adoptions import adoptions_create
 from demo.bookings import bookings_create
 from demo.companies import MARKER_CVR, companies_create
 from demo.offers import offers_create
@@ -49,6 +51,13 @@ def demo_counts() -> dict[str, int]:
     }
     for status in Booking.Status:
         counts[f"bookings {status.value}"] = Booking.objects.filter(status=status).count()
+    counts |= {
+        "adoption rounds": AdoptionRound.objects.count(),
+        "company capacities": CompanyCapacity.objects.count(),
+        "class wishes": ClassWish.objects.count(),
+        "adoptions": Adoption.objects.count(),
+        "plan activities": PlanActivity.objects.count(),
+    }
     return counts
 
 
@@ -58,8 +67,11 @@ def _load(*, rng: random.Random, today: dt.date) -> None:
     people.staff_create()
     companies = companies_create(people=people, rng=rng)
     offers = offers_create(companies=companies, rng=rng, today=today)
-    schools = schools_create(people=people, rng=rng, school_year=_school_year_of_the_slots())
+    school_year = _school_year_of_the_slots()
+    schools = schools_create(people=people, rng=rng, school_year=school_year)
     bookings_create(offers=offers, schools=schools, rng=rng)
+    offers_by_key = {spec.key: offer for spec, offer in offers if spec.key}
+    adoptions_create(companies=companies, schools=schools, offers=offers_by_key, school_year=school_year, today=today)
 
 
 def _school_year_of_the_slots() -> int:

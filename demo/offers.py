@@ -44,7 +44,6 @@ COMPANY_VISIT = Offer.Kind.COMPANY_VISIT
 EXPERT_VISIT = Offer.Kind.EXPERT_VISIT
 TEACHER_VISIT = Offer.Kind.TEACHER_VISIT
 OPEN_DAY_HOST = Offer.Kind.OPEN_DAY_HOST
-ADOPTION = Offer.Kind.ADOPTION_PROGRAMME
 
 AT_SCHOOL = "Hos klassen på skolen"
 PHOTO_NOTE = "Vi tager gerne billeder til vores nyhedsbrev — giv besked ved booking, hvis en elev ikke må fotograferes."
@@ -107,14 +106,6 @@ OFFERS = (
         ("physics-chemistry", "engineering"), (8, 13), 150,
         notes="Lukket fodtøj og tøj efter vejret — en del af besøget foregår udendørs. " + PHOTO_NOTE,
         singles=((3, MO, "10:00"), (5, TH, "10:00"), (9, TU, "10:00")), demand=(0, 1),
-    ),
-    OfferSpec(
-        "solgaarden", ADOPTION, "Klasseadoption: Solgården adopterer en energiklasse",
-        "Solgården adopterer en 8. klasse og følger den ind i 9. klasse med op til 10 aktiviteter om året: "
-        "besøg, eksperter i klassen og et fælles projekt om energi i lokalsamfundet. Aktiviteterne "
-        "skrives ind i klassens årsplan sammen med læreren og matchkonsulenten. Første møde er et opstartsbesøg.",
-        ("physics-chemistry", "math", "engineering"), (8, 9), 120, pupils=28, waitlist=False,
-        singles=((4, WE, "09:00"),), demand=(1,),
     ),
     # Skagen Skibsværft
     OfferSpec(
@@ -244,7 +235,7 @@ OFFERS = (
         ("physics-chemistry", "biology"), (7, 9), 90, auto_confirm=True, waitlist=False, location=AT_SCHOOL,
         singles=((2, MO, "10:00"), (3, TH, "10:00"), (5, TU, "10:00"), (8, MO, "12:00")), demand=(0, 1),
     ),
-    # Nordlys Software: the `vaert` login; requests to confirm and an adoption request.
+    # Nordlys Software: the `vaert` login; requests to confirm.
     OfferSpec(
         "nordlys", COMPANY_VISIT, "Fra idé til app: en dag hos softwareudviklerne",
         "Klassen arbejder som et udviklingsteam: fra brugerinterview over skitser til en prototype, der "
@@ -261,14 +252,6 @@ OFFERS = (
         "deres job hos Nordlys — og laver en lille kodeopgave med klassen.",
         ("informatics", "technology-understanding"), (9, 13), 90, auto_confirm=True, waitlist=False,
         location=AT_SCHOOL, singles=((2, TU, "11:00"), (5, FR, "10:00"), (9, WE, "10:00")), demand=(0, 1),
-    ),
-    OfferSpec(
-        "nordlys", ADOPTION, "Klasseadoption: Nordlys adopterer en 8. klasse",
-        "Efter Ballerup-modellen adopterer Nordlys en 8. klasse og følger den ind i 9. klasse med op til 10 "
-        "aktiviteter om året: besøg, eksperter i klassen og et fælles app-projekt. Læreren, Nordlys og "
-        "matchkonsulenten skriver årsplanen sammen, så aktiviteterne passer til klassens læringsmål.",
-        ("technology-understanding", "math"), (8, 9), 120, key="nordlys-adoption", pupils=28, waitlist=False,
-        singles=((3, MO, "10:00"),),
     ),
     # Agrisens IoT
     OfferSpec(
@@ -306,13 +289,6 @@ OFFERS = (
         notes="Sikkerhedssko er et krav — vi kan låne 30 par ud; oplys skostørrelser ved booking. Hjelm og "
         "synlighedsvest udlånes. Ingen billeder af håndværkerne uden aftale.",
         singles=((2, TU, "08:30"), (4, TU, "08:30"), (9, TU, "08:30")), demand=(1, 0, 1),
-    ),
-    OfferSpec(
-        "thygesen", ADOPTION, "Klasseadoption: byg med Thygesen & Søn i 8. og 9. klasse",
-        "Thygesen & Søn adopterer en 8. klasse i Thy eller på Mors: op til 10 aktiviteter om året på "
-        "byggepladser og i klassen, med et fælles projekt om et nyt skur til skolegården.",
-        ("math", "craft-design"), (8, 9), 120, pupils=28, waitlist=False,
-        singles=((5, TH, "10:00"),), demand=(1,),
     ),
     # Himmerlands Betonelementer
     OfferSpec(

@@ -30,7 +30,7 @@ LAST_NAMES = (
 
 CONSULTANT_GROUP = "Matchkonsulenter"
 # What the consultants' group may do: see everything, add and change companies and schools.
-CONSULTANT_VIEWS = ("companies", "schools", "bookings", "core")
+CONSULTANT_VIEWS = ("companies", "schools", "bookings", "adoptions", "core")
 CONSULTANT_EDITS = ("companies", "schools")
 
 

@@ -47,6 +47,7 @@ SCHOOLS = (
     SchoolSpec("noerrebro", "Nørrebroskolen", "773901", FOLK, 773, "Nørrebro 21", "7900", "Nykøbing M", 2),
     SchoolSpec("stoevring", "Støvring Skole", "840901", FOLK, 840, "Hobrovej 31", "9530", "Støvring", 2),
     SchoolSpec("thisted-gym", "Thisted Gymnasium", "787901", GYM, 787, "Ringvej 32", "7700", "Thisted", 2),
+    SchoolSpec("tingstrup", "Tingstrup Skole", "787902", FOLK, 787, "Tingstrupvej 20", "7700", "Thisted", 1),
     SchoolSpec("aars", "Aars Skole", "820901", FOLK, 820, "Himmerlandsgade 99", "9600", "Aars", 2),
 )  # fmt: skip
 

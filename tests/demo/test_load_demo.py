@@ -16,15 +16,26 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
+from adoptions.models import (
+    Adoption,
+    AdoptionRound,
+    AnnualPlan,
+    ClassWish,
+    CompanyCapacity,
+    PlanActivity,
+    PlanChange,
+    WishChoice,
+)
 from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
 from companies.models import Company, CompanyMember, RoleModel
 from core.dates import holiday_name, school_year_of
-from core.models import Sector
+from core.models import Municipality, Sector
 from demo import DEMO_LOGINS, DEMO_PASSWORD
 from schools.models import School, SchoolClass, Teacher
 
 MODELS = (User, Company, CompanyMember, RoleModel, School, Teacher, SchoolClass, Offer, SlotSeries, Slot, Booking,
-          BookingEvent)  # fmt: skip
+          BookingEvent, AdoptionRound, CompanyCapacity, ClassWish, WishChoice, Adoption, AnnualPlan, PlanActivity,
+          PlanChange)  # fmt: skip
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
@@ -68,7 +79,10 @@ def test_load_demo_works_whatever_the_day(db, today, school_year):
         load_demo()
 
         assert all(slot.start > timezone.now() for slot in Slot.objects.all())
-    assert set(SchoolClass.objects.values_list("school_year", flat=True)) == {school_year}
+    # This school year's classes, and next year's 8th grades that wish for a company.
+    assert set(SchoolClass.objects.values_list("school_year", flat=True)) == {school_year, school_year + 1}
+    assert set(Adoption.objects.values_list("school_year", flat=True)) == {school_year}
+    assert AdoptionRound.objects.get().school_year == school_year + 1
     assert Booking.objects.filter(status=Booking.Status.WAITLISTED).exists()
     for slot in Slot.objects.annotate(holding=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDING_PLACE))):
         assert slot.booked_classes == slot.holding
@@ -110,16 +124,31 @@ class TestLoadedDemo:
         assert School.objects.filter(kind=School.Kind.FOLKESKOLE).count() >= 10
         assert all(len(number) == 6 for number in School.objects.values_list("institution_number", flat=True))
 
-        classes = SchoolClass.objects.all()
-        assert {7, 8, 9, 10, 11, 12, 13} <= set(classes.values_list("grade", flat=True))
         first_slot_day = timezone.localtime(Slot.objects.earliest("start").start).date()
-        assert set(classes.values_list("school_year", flat=True)) == {school_year_of(first_slot_day)}
-        assert school_year_of(first_slot_day) in {school_year_of(timezone.localdate()), timezone.localdate().year}
+        school_year = school_year_of(first_slot_day)
+        assert school_year in {school_year_of(timezone.localdate()), timezone.localdate().year}
+        classes = SchoolClass.objects.filter(school_year=school_year)
+        assert {7, 8, 9, 10, 11, 12, 13} <= set(classes.values_list("grade", flat=True))
         assert all(18 <= c.pupils <= 28 for c in classes)
         assert classes.filter(name="8.B", school__kind=School.Kind.FOLKESKOLE).exists()
         assert classes.filter(grade=11, school__kind=School.Kind.GYMNASIUM, name="1.a").exists()
         for school in School.objects.filter(kind=School.Kind.FOLKESKOLE):
-            assert set(school.classes.values_list("grade", flat=True)) == {7, 8, 9}
+            assert set(school.classes.filter(school_year=school_year).values_list("grade", flat=True)) == {7, 8, 9}
+
+    def test_next_years_classes_are_this_years_classes_a_grade_on(self):
+        """Every folkeskole's 7th grades become next year's 8th grades (and an adoption both
+        sides will renew, its 8th grade next year's 9th), linked to the class they continue."""
+        school_year = Adoption.objects.values_list("school_year", flat=True).first()
+        following = SchoolClass.objects.filter(school_year=school_year + 1).select_related("previous")
+        sevenths = SchoolClass.objects.filter(school_year=school_year, grade=7, school__kind=School.Kind.FOLKESKOLE)
+        assert following.filter(grade=8).count() == sevenths.count() >= 20
+        for school_class in following:
+            assert school_class.previous.school_year == school_year
+            assert school_class.previous.grade == school_class.grade - 1
+            assert school_class.name[1:] == school_class.previous.name[1:]
+        assert {a.school_class_id for a in Adoption.objects.all() if a.renewal_confirmed} == set(
+            following.filter(grade=9).values_list("previous_id", flat=True)
+        )
 
     def test_offers_of_every_kind_mostly_published(self):
         offers = Offer.objects.all()
@@ -223,3 +252,71 @@ class TestLoadedDemo:
         assert {vaert.role, vaert2.role} <= set(CompanyMember.Role.values)
         for member in (vaert, vaert2):
             assert Booking.objects.filter(slot__offer__company=member.company, status=Booking.Status.REQUESTED).exists()
+
+    def test_a_round_for_next_school_year_collects_capacities_and_wishes_across_the_region(self):
+        """One round, still collecting, for next school year over the North Jutland
+        municipalities, with priorities set; companies in many municipalities have stated
+        capacity, fewer places than classes wishing, so the matching has to choose."""
+        adoption_round = AdoptionRound.objects.get()
+        school_year = Adoption.objects.values_list("school_year", flat=True).first()
+        assert (adoption_round.status, adoption_round.school_year) == (AdoptionRound.Status.COLLECTING, school_year + 1)
+        area = set(adoption_round.municipalities.values_list("code", flat=True))
+        assert area == set(Municipality.objects.filter(region="Nordjylland").values_list("code", flat=True))
+        assert {825, 773} <= set(adoption_round.outlying_municipalities.values_list("code", flat=True)) <= area
+        assert adoption_round.grey_zone_schools.exists()
+        assert adoption_round.wishes_deadline > timezone.localdate()
+
+        capacities = adoption_round.capacities.select_related("company")
+        assert capacities.count() >= 10
+        assert len({capacity.company.municipality_id for capacity in capacities}) >= 8
+        assert all(capacity.grade_min == 8 and capacity.updated_by for capacity in capacities)
+
+        wishes = adoption_round.wishes.select_related("school_class__school").prefetch_related("choices")
+        assert 20 <= wishes.count() <= sum(capacity.classes for capacity in capacities) + 10
+        assert sum(capacity.classes for capacity in capacities) < wishes.count()
+        assert len({wish.school_class.school.municipality_id for wish in wishes}) >= 8
+        for wish in wishes:
+            assert (wish.school_class.grade, wish.school_class.school_year) == (8, school_year + 1)
+            assert wish.school_class.school.municipality_id in area
+            ranks = [choice.rank for choice in wish.choices.all()]
+            assert ranks == list(range(1, len(ranks) + 1)) and 1 <= len(ranks) <= 5
+        schools = {wish.school_class.school for wish in wishes}
+        assert any(school.municipality_id == 825 for school in schools)
+        assert set(adoption_round.grey_zone_schools.all()) <= schools
+        assert WishChoice.objects.filter(company__isnull=False).exists()
+        assert WishChoice.objects.filter(sector__isnull=False).exists()
+
+    def test_this_years_adoptions_have_half_done_plans(self):
+        """Each adoption of this school year has a plan with activities done (in the past),
+        some booked or planned ahead and some ideas, each serving learning goals; a done
+        activity has its three phases, a booked one its class's booking. Every activity has
+        a history of who wrote it."""
+        adoptions = Adoption.objects.select_related("school_class", "plan")
+        assert adoptions.count() >= 5
+        assert len({adoption.school_class.school.municipality_id for adoption in adoptions}) >= 4
+        now = timezone.now()
+        for adoption in adoptions:
+            assert adoption.school_class.grade == 8 and adoption.status == Adoption.Status.ACTIVE
+            assert adoption.plan.goals_note
+            activities = list(adoption.plan.activities.all())
+            statuses = [activity.status for activity in activities]
+            assert 2 <= statuses.count(PlanActivity.Status.DONE) < len(activities) < adoption.plan.target_activities
+            assert PlanActivity.Status.IDEA in statuses
+            for activity in activities:
+                assert activity.learning_goals.exists()
+                assert activity.changes.exists()
+                if activity.status == PlanActivity.Status.DONE:
+                    assert activity.ends_at < now and activity.description
+                if activity.status == PlanActivity.Status.BOOKED:
+                    assert activity.booking.school_class_id == adoption.school_class_id
+                    assert activity.booking.holds_place and activity.starts_at == activity.booking.slot.start
+        assert PlanActivity.objects.filter(status=PlanActivity.Status.BOOKED).count() >= 1
+        assert PlanActivity.objects.filter(status=PlanActivity.Status.PLANNED).count() >= 5
+        assert PlanActivity.objects.filter(learning_goals__subject_code="education-and-job").distinct().count() >= 10
+
+    def test_the_demo_teacher_and_host_share_an_adoption(self):
+        """The `laerer` login's class is adopted by the `vaert` login's company, so both see
+        the same plan."""
+        laerer = Teacher.objects.get(user__username="laerer")
+        vaert = CompanyMember.objects.get(user__username="vaert")
+        assert Adoption.objects.filter(school_class__school=laerer.school, company=vaert.company).exists()

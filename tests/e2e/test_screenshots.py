@@ -31,7 +31,7 @@ def _more_data(world) -> dict:
     for title, kind, code, name in [
         ("Lærerpraktik i produktionen", Offer.Kind.TEACHER_VISIT, 813, "Frederikshavn Skibsværft A/S"),
         ("Åbent hus: fremtidens fødevarer", Offer.Kind.OPEN_DAY_HOST, 846, "Mariager Mejeri A/S"),
-        ("Klassens virksomhed: et år med vand", Offer.Kind.ADOPTION_PROGRAMME, 840, "Rebild Vandværk"),
+        ("Vandværket på besøg: fra grundvand til vandhane", Offer.Kind.EXPERT_VISIT, 840, "Rebild Vandværk"),
     ]:
         company = factories.CompanyFactory(name=name, municipality=Municipality.objects.get(code=code))
         offer = factories.OfferFactory(
