@@ -159,7 +159,7 @@ def test_renewals_are_kept_first_and_lower_the_places(consultant):
 
     assert proposal(run)[this_year.pk].basis == ProposedPair.Basis.RENEWAL
     assert proposal(run)[this_year.pk].company_id == x.pk
-    assert pair_reasons(proposal(run)[other.pk]) == ["renewals and locks took the wished company's places"]
+    assert pair_reasons(proposal(run)[other.pk]) == ["fortsættelser og låste par har taget den ønskede virksomheds pladser"]
 
 
 def test_a_class_is_not_given_a_company_its_earlier_self_had(consultant):
@@ -264,7 +264,7 @@ def test_a_run_whose_locks_overfill_a_company_fails_with_a_clear_message(consult
     run = executed(consultant, adoption_round)
 
     assert run.status == MatchRun.Status.FAILED
-    assert x.name in run.error and "overfill" in run.error
+    assert x.name in run.error and "overfylde" in run.error
 
 
 def test_removing_a_rule_frees_the_pair(consultant):
