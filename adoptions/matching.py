@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import enum
 import math
-import random
 import statistics
 import time
 from collections import defaultdict
@@ -266,30 +265,67 @@ def _place_fixed(data: MatchInput, units: dict[int, ClassUnit], hosts: dict[int,
     return fixed, places
 
 
-def _wished(unit: ClassUnit, hosts: dict[int, Host], by_sector: dict[str, list[Host]]) -> dict[int, int]:
-    """The best rank at which the class wished each company (a sector wish names each of the
-    sector's companies at its rank)."""
+class SectorGrid:
+    """The companies of each sector by map cell (about 22 km square in Denmark), so that a
+    class's sector wish looks only at the cells within its reach, not at every company of the
+    sector across the country."""
+
+    CELL_LAT = 0.2  # degrees: 22 km
+    CELL_LON = 0.35  # degrees: 21 km at 56° north
+
+    def __init__(self, hosts: Iterable[Host]) -> None:
+        self.cells: dict[tuple[str, int, int], list[Host]] = defaultdict(list)
+        self.sectors: set[str] = set()
+        for host in sorted(hosts, key=lambda h: h.id):
+            self.cells[(host.sector, *self._cell(host.lat, host.lon))].append(host)
+            self.sectors.add(host.sector)
+
+    def _cell(self, lat: float, lon: float) -> tuple[int, int]:
+        return math.floor(lat / self.CELL_LAT), math.floor(lon / self.CELL_LON)
+
+    def near(self, sector: str, lat: float, lon: float, km: float) -> list[Host]:
+        """The sector's companies in the cells within `km` of (lat, lon); a superset of those
+        within `km`, and none farther than about `km` plus a cell's diagonal."""
+        row, column = self._cell(lat, lon)
+        rows = math.ceil(km / 111.0 / self.CELL_LAT)
+        columns = math.ceil(km / (111.0 * max(math.cos(math.radians(lat)), 0.1)) / self.CELL_LON)
+        found: list[Host] = []
+        for r in range(row - rows, row + rows + 1):
+            for c in range(column - columns, column + columns + 1):
+                found += self.cells.get((sector, r, c), ())
+        return found
+
+
+def _wished(unit: ClassUnit, hosts: dict[int, Host], grid: SectorGrid) -> tuple[dict[int, int], bool]:
+    """The best rank at which the class wished each company within its reach (a sector wish
+    names each of the sector's companies at its rank), and whether a wished sector or company
+    exists only beyond its reach."""
     ranks: dict[int, int] = {}
+    beyond = False
     for wish in sorted(unit.wishes, key=lambda w: w.rank):
-        named = [hosts[wish.company_id]] if wish.company_id in hosts else []
-        if wish.company_id is None and wish.sector is not None:
-            named = by_sector.get(wish.sector, [])
+        if wish.company_id is not None:
+            if wish.company_id in hosts:
+                ranks.setdefault(wish.company_id, wish.rank)
+            continue
+        if wish.sector not in grid.sectors:
+            continue
+        named = grid.near(wish.sector, unit.lat, unit.lon, unit.max_travel_km)
+        beyond = beyond or not named
         for host in named:
             ranks.setdefault(host.id, wish.rank)
-    return ranks
+    return ranks, beyond
 
 
-def _filter(unit: ClassUnit, host: Host, forbidden: frozenset[Pair], places: dict[int, int]) -> Reason | float:
+def _filter(unit: ClassUnit, host: Host, forbidden: set[tuple[int, int]], places: dict[int, int]) -> Reason | float:
     """The first hard filter the pair fails, or the distance when it passes them all."""
     if host.id in unit.history:
         return Reason.ALREADY_HAD
-    if Pair(unit.id, host.id) in forbidden:
+    if (unit.id, host.id) in forbidden:
         return Reason.FORBIDDEN
     if not host.grade_min <= unit.grade <= host.grade_max:
         return Reason.GRADE
     # A cheap box first: a degree of latitude is 111 km, so most far pairs need no haversine.
-    reach = min(unit.max_travel_km, host.max_travel_km)
-    if abs(unit.lat - host.lat) * 111.0 > reach + 1:
+    if abs(unit.lat - host.lat) * 111.0 > min(unit.max_travel_km, host.max_travel_km) + 1:
         return Reason.TOO_FAR_FOR_CLASS if unit.max_travel_km <= host.max_travel_km else Reason.TOO_FAR_FOR_COMPANY
     distance = distance_km(unit.lat, unit.lon, host.lat, host.lon)
     if distance > unit.max_travel_km:
@@ -303,12 +339,12 @@ def _filter(unit: ClassUnit, host: Host, forbidden: frozenset[Pair], places: dic
 
 def prepare(data: MatchInput) -> Prepared:
     """Place renewals and locks, then find each remaining class's arcs through the hard
-    filters (history, forbidden, grade, distance either side accepts, places left)."""
+    filters (history, forbidden, grade, distance either side accepts, places left). Done once
+    per run: the solver and the greedy baseline share it."""
     units = {unit.id: unit for unit in data.classes}
     hosts = {host.id: host for host in data.companies}
-    by_sector: dict[str, list[Host]] = defaultdict(list)
-    for host in sorted(data.companies, key=lambda h: h.id):
-        by_sector[host.sector].append(host)
+    grid = SectorGrid(data.companies)
+    forbidden = {(pair.class_id, pair.company_id) for pair in data.forbidden}
     fixed, places = _place_fixed(data, units, hosts)
     options: dict[int, list[Option]] = {}
     excluded: dict[int, tuple[Reason, ...]] = {}
@@ -318,13 +354,13 @@ def prepare(data: MatchInput) -> Prepared:
         if not unit.wishes:
             excluded[unit.id] = (Reason.NO_WISHES,)
             continue
-        wished = _wished(unit, hosts, by_sector)
-        if not wished:
+        wished, beyond = _wished(unit, hosts, grid)
+        if not wished and not beyond:
             excluded[unit.id] = (Reason.NOT_IN_ROUND,)
             continue
-        arcs, reasons = [], set()
+        arcs, reasons = [], {Reason.TOO_FAR_FOR_CLASS} if beyond else set()
         for company_id, rank in wished.items():
-            verdict = _filter(unit, hosts[company_id], data.forbidden, places)
+            verdict = _filter(unit, hosts[company_id], forbidden, places)
             if isinstance(verdict, Reason):
                 reasons.add(verdict)
             else:
@@ -382,29 +418,29 @@ def _result(data: MatchInput, prepared: Prepared, chosen: dict[int, Option], sec
     return MatchResult(outcomes=tuple(outcomes[key] for key in sorted(outcomes)), solver_seconds=seconds)
 
 
-def solve(data: MatchInput) -> MatchResult:
+def solve(data: MatchInput, prepared: Prepared | None = None) -> MatchResult:
     """The optimal proposal: most classes adopted, then best wishes, then shortest travel;
     priorities decide who when places are short. Raises MatchingInputError for locks that
-    contradict the input."""
-    prepared = prepare(data)
+    contradict the input. `prepared` is prepare(data), when the caller has it already."""
+    prepared = prepared or prepare(data)
     units = [unit for unit in sorted(data.classes, key=lambda u: u.id) if unit.id in prepared.options]
     hosts = sorted(host_id for host_id, left in prepared.places.items() if left > 0)
     host_node = {host_id: 2 + len(units) + index for index, host_id in enumerate(hosts)}
     source, sink = 0, 1
-    max_bonus = max((data.weights.bonus(unit.priorities) for unit in units), default=0)
+    bonuses = {unit.id: data.weights.bonus(unit.priorities) for unit in units}
+    max_bonus = max(bonuses.values(), default=0)
     pair_count = sum(len(prepared.options[unit.id]) for unit in units)
     # Every flow uses at most len(units) arcs of perturbation < PERTURBATION_RANGE, so scaling by
     # more than their sum keeps any real difference in cost ahead of any tie-break.
     scale = PERTURBATION_RANGE * max(len(units), 1) + 1
-    rng = random.Random(data.seed)
+    draws = iter(np.random.default_rng(data.seed).integers(0, PERTURBATION_RANGE, size=pair_count).tolist())
     arcs: list[tuple[int, int, int, int]] = []  # tail, head, capacity, cost
     pairs: list[tuple[int, ClassUnit, Option]] = []  # arc index, class, company
     for index, unit in enumerate(units):
         node = 2 + index
         arcs.append((source, node, 1, 0))
-        bonus = data.weights.bonus(unit.priorities)
         for option in prepared.options[unit.id]:
-            cost = _base_cost(option, bonus, max_bonus) * scale + rng.randrange(PERTURBATION_RANGE)
+            cost = _base_cost(option, bonuses[unit.id], max_bonus) * scale + next(draws)
             pairs.append((len(arcs), unit, option))
             arcs.append((node, host_node[option.company_id], 1, cost))
     arcs += [(host_node[host_id], sink, prepared.places[host_id], 0) for host_id in hosts]
@@ -426,11 +462,11 @@ def solve(data: MatchInput) -> MatchResult:
     return _result(data, prepared, chosen, time.perf_counter() - started)
 
 
-def greedy(data: MatchInput) -> MatchResult:
+def greedy(data: MatchInput, prepared: Prepared | None = None) -> MatchResult:
     """The spreadsheet's way, as a baseline: classes in the order they came (by id), each
     takes its best-ranked wish with a free place (the nearest, for a sector), on the same
     renewals, locks and filters."""
-    prepared = prepare(data)
+    prepared = prepared or prepare(data)
     places = dict(prepared.places)
     chosen: dict[int, Option] = {}
     started = time.perf_counter()

@@ -151,9 +151,10 @@ def run_execute(*, run_id: int) -> MatchRun | None:
     try:
         data, names = match_input_for(run.round, seed=run.seed)
         _progress(run, "solving", 30)
-        optimal = matching.solve(data)
+        prepared = matching.prepare(data)
+        optimal = matching.solve(data, prepared)
         _progress(run, "baseline", 70)
-        baseline = matching.greedy(data)
+        baseline = matching.greedy(data, prepared)
         _progress(run, "saving", 85)
         report = {"optimal": matching.report(data, optimal), "greedy": matching.report(data, baseline)}
         with transaction.atomic():
