@@ -11,7 +11,9 @@ registered in adoptions/apps.py: `adoption_for_message`, `is_current` and `rende
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import models
@@ -46,13 +48,29 @@ def adoption_subject_key(adoption_id: int) -> str:
     return subject_key(SUBJECT_TYPE, adoption_id)
 
 
-def _recipients(adoption: Adoption) -> list[Recipient]:
-    """The teachers of the class's school and the company's members, each in their language."""
-    teachers = Teacher.objects.filter(school_id=adoption.school_class.school_id).select_related("user")
-    members = CompanyMember.objects.filter(company_id=adoption.company_id).select_related("user")
-    people = [Recipient(Role.TEACHER, t.user.email, t.user.get_full_name(), t.user.language) for t in teachers]
-    people += [Recipient(Role.HOST, m.user.email, m.user.get_full_name(), m.user.language) for m in members]
-    return [person for person in people if person.email]
+@dataclass(frozen=True)
+class People:
+    """Who hears of adoptions: teachers by school and company members by company, each in
+    their language; read once for a whole accepted run (`people_of`)."""
+
+    teachers: dict[int, list[Recipient]]
+    members: dict[int, list[Recipient]]
+
+    def of(self, adoption: Adoption) -> list[Recipient]:
+        people = self.teachers.get(adoption.school_class.school_id, []) + self.members.get(adoption.company_id, [])
+        return [person for person in people if person.email]
+
+
+def people_of(*, school_ids: Iterable[int], company_ids: Iterable[int]) -> People:
+    """The teachers of the schools and the members of the companies, in two queries."""
+    teachers, members = defaultdict(list), defaultdict(list)
+    for teacher in Teacher.objects.filter(school_id__in=list(school_ids)).select_related("user").order_by("id"):
+        user = teacher.user
+        teachers[teacher.school_id].append(Recipient(Role.TEACHER, user.email, user.get_full_name(), user.language))
+    for member in CompanyMember.objects.filter(company_id__in=list(company_ids)).select_related("user").order_by("id"):
+        user = member.user
+        members[member.company_id].append(Recipient(Role.HOST, user.email, user.get_full_name(), user.language))
+    return People(teachers=dict(teachers), members=dict(members))
 
 
 def _rules_for(adoption: Adoption, rules: Iterable[PairRule], role: str) -> list[dict]:
@@ -70,7 +88,9 @@ def _rules_for(adoption: Adoption, rules: Iterable[PairRule], role: str) -> list
     ]
 
 
-def adoption_messages_enqueue(*, adoption: Adoption, basis: str, rules: Iterable[PairRule], now: dt.datetime) -> None:
+def adoption_messages_enqueue(
+    *, adoption: Adoption, basis: str, rules: Iterable[PairRule], people: People, now: dt.datetime
+) -> None:
     """Tell the class's teachers and the company's members about the new adoption."""
     kind = Kind.RENEWED if basis == ProposedPair.Basis.RENEWAL else Kind.ADOPTED
     rules = list(rules)
@@ -82,9 +102,10 @@ def adoption_messages_enqueue(*, adoption: Adoption, basis: str, rules: Iterable
             dedup_key=f"{kind}:{adoption.pk}:{person.email}",
             context={"rules": _rules_for(adoption, rules, person.role)},
         )
-        for person in _recipients(adoption)
+        for person in people.of(adoption)
     ]
-    messages_enqueue(subject_key=adoption_subject_key(adoption.pk), messages=messages, now=now)
+    if messages:
+        messages_enqueue(subject_key=adoption_subject_key(adoption.pk), messages=messages, now=now)
 
 
 # Delivering ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ beside a greedy baseline."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import random
 import time
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from adoptions import matching
-from adoptions.messages import adoption_messages_enqueue
+from adoptions.messages import adoption_messages_enqueue, people_of
 from adoptions.models import (
     Adoption,
     AdoptionRound,
@@ -109,7 +110,7 @@ def run_start(*, actor: User, round: AdoptionRound, seed: int | None = None) -> 
     _require_open(round)
     if seed is not None and not 0 <= seed <= MAX_SEED:
         raise DomainError(_("The seed must be between 0 and %(max)s.") % {"max": MAX_SEED}, code="seed", field="seed")
-    recent = timezone.now() - timezone.timedelta(seconds=STALE_RUN_SECONDS)
+    recent = timezone.now() - dt.timedelta(seconds=STALE_RUN_SECONDS)
     under_way = MatchRun.Status.QUEUED, MatchRun.Status.RUNNING
     with transaction.atomic():
         AdoptionRound.objects.select_for_update().filter(pk=round.pk).first()
@@ -528,6 +529,10 @@ def run_accept(*, actor: User, run: MatchRun) -> list[Adoption]:
         for adoption in Adoption.objects.filter(pk__in=[renewal.adoption_id for renewal in renewed_from.values()])
     }
     rules = list(PairRule.objects.filter(round=round).select_related("school_class__school", "company"))
+    people = people_of(
+        school_ids={pair.school_class.school_id for pair in pairs}, company_ids={pair.company_id for pair in pairs}
+    )
+    now = timezone.now()
     created = []
     for pair in pairs:
         if pair.school_class_id in adopted:
@@ -540,7 +545,7 @@ def run_accept(*, actor: User, run: MatchRun) -> list[Adoption]:
             renewal_of=previous.get(renewal.adoption_id) if renewal else None,
         )
         created.append(adoption)
-        adoption_messages_enqueue(adoption=adoption, basis=pair.basis, rules=rules, now=timezone.now())
+        adoption_messages_enqueue(adoption=adoption, basis=pair.basis, rules=rules, people=people, now=now)
     MatchRun.objects.filter(pk=run.pk).update(status=MatchRun.Status.ACCEPTED)
     AdoptionRound.objects.filter(pk=round.pk).update(status=AdoptionRound.Status.ACCEPTED)
     return created
