@@ -159,7 +159,9 @@ def test_renewals_are_kept_first_and_lower_the_places(consultant):
 
     assert proposal(run)[this_year.pk].basis == ProposedPair.Basis.RENEWAL
     assert proposal(run)[this_year.pk].company_id == x.pk
-    assert pair_reasons(proposal(run)[other.pk]) == ["fortsættelser og låste par har taget den ønskede virksomheds pladser"]
+    assert pair_reasons(proposal(run)[other.pk]) == [
+        "fortsættelser og låste par har taget den ønskede virksomheds pladser"
+    ]
 
 
 def test_a_class_is_not_given_a_company_its_earlier_self_had(consultant):
