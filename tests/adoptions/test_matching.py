@@ -314,3 +314,11 @@ def test_properties_hold_for_any_input(data):
     assert all(allowed(data, units[class_id], companies[company_id]) for class_id, company_id in adopted.items())
     assert len(placed(greedy(data))) <= len(adopted)
     assert solve(data).outcomes == result.outcomes
+
+
+def test_a_sector_wish_with_companies_only_beyond_reach_says_too_far():
+    """The sector has a company in the round, but 100 km away: the class is too far, not
+    without a company in the round."""
+    data = MatchInput(classes=(unit(1, "energy"),), companies=(host(10, km_north=100, travel=200),))
+
+    assert outcome(solve(data), 1).reasons == (Reason.TOO_FAR_FOR_CLASS,)
