@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup demo lint format bench clean
+.PHONY: run test setup demo lint format bench bench-matching clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/booking_throughput.py
+
+# Adoption matching for every 8th-grade class in Denmark, from the database to a stored proposal.
+bench-matching: $(STAMP)
+	$(PY) bench/adoption_matching.py
 
 clean:
 	rm -rf $(VENV) var

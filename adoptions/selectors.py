@@ -6,7 +6,16 @@ looks exactly like something that does not exist."""
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from adoptions.models import Adoption, AdoptionRound, AnnualPlan, ClassWish, CompanyCapacity, MatchRun, PlanActivity
+from adoptions.models import (
+    Adoption,
+    AdoptionRound,
+    AnnualPlan,
+    ClassWish,
+    CompanyCapacity,
+    MatchRun,
+    PairRule,
+    PlanActivity,
+)
 from companies.models import Company
 from companies.selectors import company_ids_of
 from schools.selectors import teacher_of
@@ -85,6 +94,15 @@ def runs_visible_to(user: User) -> QuerySet[MatchRun]:
         return runs.none()
     area = area_q(user, municipality="round__municipalities")
     return runs if area is None else runs.filter(area).distinct()
+
+
+def pair_rules_visible_to(user: User) -> QuerySet[PairRule]:
+    """The consultant's locks and forbidden pairs, in rounds of their area."""
+    rules = PairRule.objects.select_related("round", "school_class", "company")
+    if not (user.is_authenticated and user.sees_everything):
+        return rules.none()
+    area = area_q(user, municipality="round__municipalities")
+    return rules if area is None else rules.filter(area).distinct()
 
 
 def adoptions_visible_to(user: User) -> QuerySet[Adoption]:

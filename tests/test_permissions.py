@@ -519,3 +519,101 @@ def test_teacher_visit_is_cancelled_only_by_its_sides(visit_world, role):
     assert response.status_code == (200 if may_cancel else expected)
     visit.refresh_from_db()
     assert (visit.status == Booking.Status.CANCELLED) is may_cancel
+
+
+# Matching runs: the consultant's work, within their area --------------------------------------
+
+
+@pytest.fixture
+def run_world(world):
+    """`world` plus an adoption round in Aalborg (the factories' municipality) with the host's
+    company's capacity and the teacher's class's wish, a finished run, a forbidden pair, and a
+    consultant whose area is elsewhere (Morsø)."""
+    from adoptions.models import AdoptionRound, ClassWish, CompanyCapacity, WishChoice
+    from adoptions.services import pair_forbid, run_execute, run_start
+
+    adoption_round = AdoptionRound.objects.create(title="Brobyg Nord", school_year=school_year_of(today()))
+    adoption_round.municipalities.set([851])
+    CompanyCapacity.objects.create(round=adoption_round, company=world["company"], classes=2)
+    wish = ClassWish.objects.create(round=adoption_round, school_class=world["class"])
+    WishChoice.objects.create(wish=wish, rank=1, company=world["company"])
+    consultant = world["users"]["consultant"]
+    run = run_execute(run_id=run_start(actor=consultant, round=adoption_round).pk)
+    rule = pair_forbid(
+        actor=consultant, round=adoption_round, school_class=world["class"], company=world["company"], reason="Prøve"
+    )
+    far = factories.UserFactory(username="konsulent-mors", is_consultant=True)
+    far.area.set([773])
+    return world | {
+        "users": world["users"] | {"far_consultant": far},
+        "round": adoption_round,
+        "run": run,
+        "rule": rule,
+    }
+
+
+RUN_ROLES = [*ROLES, "far_consultant"]
+RUN_READS = [
+    # (url, status for a consultant of the area); anonymous 401, everyone else 404
+    ("/api/v1/match-runs/{run}/", 200),
+    ("/api/v1/match-runs/{run}/result/", 200),
+    ("/api/v1/pair-rules/{rule}/", 200),
+]
+
+
+@pytest.mark.parametrize("role", RUN_ROLES)
+@pytest.mark.parametrize(("url", "expected"), RUN_READS)
+def test_match_runs_are_read_by_the_area_consultant_only(run_world, url, expected, role):
+    response = client(run_world, role).get(url_for(run_world, url))
+
+    assert response.status_code == {"anonymous": 401, "consultant": expected}.get(role, 404)
+
+
+RUN_WRITES = [
+    # (method, url, data, {role: status}); anonymous 401, teachers and hosts 403 (not consultants)
+    ("post", "/api/v1/match-runs/", {"round": "{round}"}, {"consultant": 201, "far_consultant": 400}),
+    (
+        "post",
+        "/api/v1/pair-rules/",
+        {"round": "{round}", "school_class": "{class}", "company": "{company}", "kind": "lock", "reason": "Aftalt"},
+        {"consultant": 400, "far_consultant": 400},  # the pair is forbidden already; the round is not theirs
+    ),
+    ("delete", "/api/v1/pair-rules/{rule}/", None, {"consultant": 204, "far_consultant": 404}),
+    ("post", "/api/v1/match-runs/{run}/accept/", None, {"consultant": 200, "far_consultant": 404}),
+]
+
+
+@pytest.mark.parametrize("role", RUN_ROLES)
+@pytest.mark.parametrize(("method", "url", "data", "expected"), RUN_WRITES)
+def test_match_run_writes_are_for_the_area_consultant_only(run_world, method, url, data, expected, role):
+    payload = {key: url_for(run_world, value) for key, value in (data or {}).items()}
+
+    response = getattr(client(run_world, role), method)(url_for(run_world, url), payload, format="json")
+
+    assert response.status_code == {"anonymous": 401, **expected}.get(role, 403), response.content[:300]
+
+
+RUN_PAGES = [
+    # (method, page, status for the area consultant); anonymous 302 to sign in, everyone else 404
+    ("get", "/runs/{run}/", 200),
+    ("get", "/runs/{run}/progress/", 200),
+    ("post", "/rounds/{round}/runs/start/", 302),
+    ("post", "/rounds/{round}/pair-rules/", 302),
+    ("post", "/pair-rules/{rule}/delete/", 302),
+    ("post", "/runs/{run}/accept/", 302),
+]
+
+
+@pytest.mark.parametrize("role", RUN_ROLES)
+@pytest.mark.parametrize(("method", "page", "expected"), RUN_PAGES)
+def test_run_pages_are_for_the_area_consultant_only(run_world, method, page, expected, role):
+    from adoptions.models import Adoption, PairRule
+
+    response = getattr(web_client_for(run_world, role), method)(url_for(run_world, page), {"confirm": "on"})
+
+    assert response.status_code == {"anonymous": 302, "consultant": expected}.get(role, 404)
+    if role == "anonymous":
+        assert response["Location"].startswith("/login/")
+    if role != "consultant":
+        assert PairRule.objects.filter(pk=run_world["rule"].pk).exists()
+        assert not Adoption.objects.exists()

@@ -4,7 +4,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from web.converters import IdConverter
-from web.views import (
+
+# Registered before the views are imported: their modules build their urlpatterns with it.
+register_converter(IdConverter, "id")
+
+from web.views import (  # noqa: E402
     accounts,
     calendar,
     company_admin,
@@ -18,8 +22,6 @@ from web.views import (
     runs,
     teacher,
 )
-
-register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", home.home, name="home"),

@@ -1,0 +1,100 @@
+"""The consultant's run pages: start, progress, report beside the baseline, pairs with why,
+rules with a reason, accept with confirmation."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from adoptions import services
+from adoptions.models import Adoption, MatchRun, PairRule
+from tests.adoptions.test_runs import company, make_round, school_class, wish
+
+
+def browser_for(user) -> Client:
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def test_a_consultant_starts_a_run_and_sees_the_report_and_the_pairs(consultant, django_capture_on_commit_callbacks):
+    adoption_round = make_round()
+    x, y = company(round=adoption_round), company(round=adoption_round)
+    a, b = school_class(), school_class()
+    wish(adoption_round, a, x, y)
+    wish(adoption_round, b, x)
+    browser = browser_for(consultant)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        started = browser.post(reverse("run-start", args=[adoption_round.pk]), {"seed": "3"})
+    run = MatchRun.objects.get()
+    page = browser.get(started["Location"]).content.decode()
+
+    assert started["Location"] == reverse("run-detail", args=[run.pk])
+    assert "Grådig sammenligning" in page  # the greedy baseline's column
+    assert "2 / 2 (100 %)" in page and "1 / 2 (50 %)" in page
+    assert "ønske nr. 2" in page and x.name in page and y.name in page
+
+
+def test_the_progress_answers_json_and_the_page_polls_it_until_done(consultant):
+    adoption_round = make_round()
+    run = services.run_start(actor=consultant, round=adoption_round)
+    browser = browser_for(consultant)
+
+    progress = browser.get(reverse("run-progress", args=[run.pk])).json()
+    page = browser.get(reverse("run-detail", args=[run.pk])).content.decode()
+
+    assert progress | {"stage_label": ""} == {
+        "status": "queued",
+        "status_display": "I kø",
+        "progress": 0,
+        "stage": "queued",
+        "stage_label": "",
+        "finished": False,
+        "error": "",
+    }
+    assert reverse("run-progress", args=[run.pk]) in page
+    assert 'http-equiv="refresh"' in page  # without JavaScript the page reloads itself
+
+
+def test_a_rule_from_the_page_needs_a_reason(consultant):
+    adoption_round = make_round()
+    x, klass = company(round=adoption_round), school_class()
+    wish(adoption_round, klass, x)
+    browser = browser_for(consultant)
+    url = reverse("pair-rule-create", args=[adoption_round.pk])
+    data = {"school_class": klass.pk, "company": x.pk, "kind": "forbid"}
+
+    browser.post(url, data | {"reason": ""})
+    assert not PairRule.objects.exists()
+
+    browser.post(url, data | {"reason": "Elever med særlige behov"})
+    rule = PairRule.objects.get()
+    assert rule.reason == "Elever med særlige behov"
+
+    browser.post(reverse("pair-rule-delete", args=[rule.pk]))
+    assert not PairRule.objects.exists()
+
+
+def test_accepting_from_the_page_needs_the_confirmation(consultant):
+    adoption_round = make_round()
+    wish(adoption_round, school_class(), company(round=adoption_round))
+    run = services.run_execute(run_id=services.run_start(actor=consultant, round=adoption_round).pk)
+    browser = browser_for(consultant)
+    url = reverse("run-accept", args=[run.pk])
+
+    browser.post(url, {})
+    assert not Adoption.objects.exists()
+
+    browser.post(url, {"confirm": "on"})
+    assert Adoption.objects.count() == 1
+
+
+def test_teachers_and_hosts_find_no_run_pages(consultant, teacher, host):
+    adoption_round = make_round()
+    run = services.run_start(actor=consultant, round=adoption_round)
+
+    for user in (teacher.user, host.user):
+        browser = browser_for(user)
+        assert browser.get(reverse("run-detail", args=[run.pk])).status_code == 404
+        assert browser.post(reverse("run-start", args=[adoption_round.pk])).status_code == 404
