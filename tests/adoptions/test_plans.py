@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from plan_helpers are parameters by the same name)
 """The annual plan's rules: who edits, what an activity may be, its statuses, booking a dated
 activity on the company's private slot, the history of every change, the monthly capacity."""
 

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from plan_helpers are parameters by the same name)
 """Renewal answers and the end of a school year: confirmed 8th-grade adoptions continue into
 9th grade with next year's row of the class; the others end and stay in history."""
 
