@@ -52,6 +52,11 @@ def _editable_activity(request: HttpRequest, activity_id: int) -> PlanActivity:
     return activity
 
 
+def _posted(request: HttpRequest):
+    """The submitted data on a POST (even an empty one, which must show its errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _warn(request: HttpRequest, warning: str | None) -> None:
     if warning:
         messages.warning(request, warning)
@@ -152,7 +157,7 @@ def plan_ics(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _editable_plan(request, plan_id)
     form = PlanForm(
-        request.POST or None, initial={"target_activities": plan.target_activities, "goals_note": plan.goals_note}
+        _posted(request), initial={"target_activities": plan.target_activities, "goals_note": plan.goals_note}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -169,7 +174,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
 def activity_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _editable_plan(request, plan_id)
     goals = services.learning_goals_for(plan.adoption.school_class)
-    form = ActivityForm(request.POST or None, goals=goals, statuses=CREATE_STATUSES)
+    form = ActivityForm(_posted(request), goals=goals, statuses=CREATE_STATUSES)
     if request.method == "POST" and form.is_valid():
         try:
             activity = services.activity_create(
@@ -192,7 +197,7 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
     status = services.current_status(activity)
     statuses = [status] if status == PlanActivity.Status.BOOKED else EDIT_STATUSES
     initial = {**ActivityForm.initial_of(activity), "status": status}
-    form = ActivityForm(request.POST or None, goals=goals, statuses=statuses, initial=initial)
+    form = ActivityForm(_posted(request), goals=goals, statuses=statuses, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             _save_activity(request, activity, form, status)
@@ -233,7 +238,7 @@ def activity_book(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Book the activity for the class with the company, at a time the two have agreed."""
     activity = _editable_activity(request, activity_id)
     plan = activity.plan
-    form = BookForm(request.POST or None, initial=_book_initial(activity))
+    form = BookForm(_posted(request), initial=_book_initial(activity))
     if request.method == "POST" and form.is_valid():
         try:
             booking = services.activity_book(actor=request.user, activity=activity, **form.service_fields())
