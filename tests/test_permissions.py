@@ -612,9 +612,7 @@ def test_plan_pages(plan_world, page, role):
         assert response["Location"].startswith("/login/")
     elif page == "/adoptions/":
         assert response.status_code == 200
-        assert (f'href="/plans/{plan_world["plan"].pk}/"' in response.content.decode()) is (
-            PLAN_READERS[role] == 200
-        )
+        assert (f'href="/plans/{plan_world["plan"].pk}/"' in response.content.decode()) is (PLAN_READERS[role] == 200)
     else:
         assert response.status_code == PLAN_READERS[role]
 

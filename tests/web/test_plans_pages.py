@@ -128,7 +128,8 @@ def test_edit_activity_and_mark_it_done(plan, teacher):
 def test_refused_status_keeps_the_other_changes_unsaved(plan, teacher):
     activity = activity_create(actor=teacher.user, plan=plan, title="Gammel", kind="project")
     response = web_client(teacher.user).post(
-        f"/activities/{activity.pk}/edit/", activity_data(title="Ny", planned_month=next_month().strftime("%Y-%m"), status="done")
+        f"/activities/{activity.pk}/edit/",
+        activity_data(title="Ny", planned_month=next_month().strftime("%Y-%m"), status="done"),
     )
     assert response.status_code == 200
     assert "only once its date has passed" in response.content.decode()
@@ -161,7 +162,9 @@ def test_booking_an_activity_from_its_page(plan, teacher, host):
 def test_over_capacity_is_warned_on_the_plan_and_after_saving(plan, teacher, company):
     capacity(company, per_month=1)
     month = next_month()
-    activity_create(actor=teacher.user, plan=plan, title="Første", kind="project", planned_month=month, status="planned")
+    activity_create(
+        actor=teacher.user, plan=plan, title="Første", kind="project", planned_month=month, status="planned"
+    )
     web = web_client(teacher.user)
     response = web.post(
         f"/plans/{plan.pk}/activities/new/",
