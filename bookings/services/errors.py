@@ -43,3 +43,4 @@ SLOT_HAS_BOOKINGS = _("The slot has bookings, so it cannot be deleted; cancel it
 SLOT_START_TOO_FAR = _("A slot can start at most %(years)s years ahead.")
 DEADLINE_AFTER_START = _("The booking deadline must not be after the start.")
 PRIVATE_NOT_PUBLISHED = _("This offer holds a class adoption's own activities, so it cannot be published.")
+PRIVATE_NOT_ALLOWED = _("Only the class's teachers, the company's members or a consultant may book this.")

@@ -10,14 +10,13 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from bookings import booking_sql
 from bookings.models import MAX_PUPILS_PER_SLOT, Booking, Offer, Slot
 from bookings.services.bookings import _claim_and_insert
 from bookings.services.eligibility import check_class_free
-from bookings.services.errors import END_BEFORE_START, PUPILS_REQUIRED
+from bookings.services.errors import END_BEFORE_START, PRIVATE_NOT_ALLOWED, PUPILS_REQUIRED
 from bookings.services.slots import _check_future
 from companies.models import Company, CompanyMember
 from companies.selectors import company_ids_of
@@ -27,10 +26,11 @@ from schools.selectors import teacher_of
 
 PRIVATE_KINDS = (Offer.Kind.COMPANY_VISIT, Offer.Kind.EXPERT_VISIT)
 PRIVATE_OFFER_TITLES = {
-    Offer.Kind.COMPANY_VISIT: "Class adoption: visits",
-    Offer.Kind.EXPERT_VISIT: "Class adoption: experts at school",
+    Offer.Kind.COMPANY_VISIT: "Klasseadoption: besøg",
+    Offer.Kind.EXPERT_VISIT: "Klasseadoption: eksperter på skolen",
 }
-PRIVATE_NOT_ALLOWED = _("Only the class's teachers, the company's members or a consultant may book this.")
+# The offer's own text is content, written in Danish like the catalogue's, not a translated label.
+PRIVATE_OFFER_DESCRIPTION = "Aktiviteter for virksomhedens adopterede klasser, booket fra deres årsplaner."
 
 
 def _check_may_book(actor: User, *, company: Company, school_class: SchoolClass) -> None:
@@ -52,7 +52,7 @@ def private_offer_of(company: Company, *, kind: str) -> Offer:
         company=company,
         kind=kind,
         title=PRIVATE_OFFER_TITLES[kind],
-        description="Activities of the company's adopted classes, booked from their annual plans.",
+        description=PRIVATE_OFFER_DESCRIPTION,
         grade_min=0,
         grade_max=10,
         default_capacity_classes=1,
