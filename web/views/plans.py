@@ -23,8 +23,10 @@ from adoptions.permissions_plans import CONSULTANT, adoption_side, can_edit_plan
 from adoptions.selectors import activities_visible_to, adoptions_visible_to, plans_visible_to
 from adoptions.services.plans import activity_month
 from adoptions.services.rollover import RENEWING_GRADE
+from companies.models import CompanyMember
 from core.errors import DomainError
 from notifications.calendar import build_calendar
+from schools.models import Teacher
 from web.forms.offer import add_domain_error
 from web.forms.plans import ActivityForm, BookForm, PlanForm, RenewalForm
 from web.views.shared import report_form_errors
@@ -117,8 +119,17 @@ def _plan_context(request: HttpRequest, plan: AnnualPlan) -> dict:
         "changes": plan.changes.select_related("actor")[:200],
         "warnings": warnings,
         "can_edit": can_edit_plan(request.user, plan),
+        "editors": _editors(plan.adoption),
         "statuses": PlanActivity.Status.choices,
     }
+
+
+def _editors(adoption: Adoption) -> list[str]:
+    """The people who write the plan with the consultant: the school's teachers and the company's people."""
+    teachers = Teacher.objects.filter(school_id=adoption.school_class.school_id).select_related("user")
+    members = CompanyMember.objects.filter(company_id=adoption.company_id).select_related("user")
+    people = [teacher.user for teacher in teachers[:20]] + [member.user for member in members[:20]]
+    return [person.get_full_name() or person.get_username() for person in people]
 
 
 @login_required
