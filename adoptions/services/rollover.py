@@ -111,7 +111,9 @@ def school_year_roll_over(*, school_year: int) -> RollOver:
         ended += 1
         if adoption.school_class.grade == RENEWING_GRADE and adoption.renewal_confirmed:
             following = next_year_class(adoption.school_class)
-            if not Adoption.objects.filter(renewal_of=adoption).exists():
+            # A class adopted for next year already (by a round) keeps that adoption.
+            taken = Adoption.objects.filter(school_class=following, status=Adoption.Status.ACTIVE).exists()
+            if not taken and not Adoption.objects.filter(renewal_of=adoption).exists():
                 adoption_create(
                     school_class=following, company=adoption.company, round=adoption.round, renewal_of=adoption
                 )

@@ -122,3 +122,18 @@ def test_management_command_rolls_over_the_given_year(adoption, teacher, host, s
     call_command("roll_over_school_year", school_year=school_class.school_year)
     assert "1 adoptions continued" in capsys.readouterr().out
     assert Adoption.objects.filter(renewal_of=adoption).exists()
+
+
+def test_next_years_class_already_adopted_keeps_its_adoption(adoption, teacher, host, school_class, other_host):
+    """If next year's row of the class was adopted meanwhile (by a round), the roll-over ends
+    the 8th-grade adoption and leaves the other one alone instead of failing."""
+    confirm(adoption, teacher, host)
+    following = factories.SchoolClassFactory(
+        school=school_class.school, name="9.A", grade=9, school_year=school_class.school_year + 1, previous=school_class
+    )
+    other = adoption_create(school_class=following, company=other_host.company)
+    result = school_year_roll_over(school_year=school_class.school_year)
+    assert (result.continued, result.ended) == (0, 1)
+    other.refresh_from_db()
+    assert other.status == Adoption.Status.ACTIVE
+    assert not Adoption.objects.filter(renewal_of=adoption).exists()
