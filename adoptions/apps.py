@@ -7,9 +7,9 @@ class AdoptionsConfig(AppConfig):
     verbose_name = _("Class adoptions")
 
     def ready(self) -> None:
-        """Tell notifications how adoption messages are delivered; notifications imports no
-        domain."""
-        from adoptions import messages
+        """Tell notifications how adoption messages are delivered and what the annual plans add
+        to the private calendar feeds; notifications imports no domain."""
+        from adoptions import feeds, messages
         from notifications import registry
 
         registry.register_messages(
@@ -22,4 +22,7 @@ class AdoptionsConfig(AppConfig):
                 kind_labels=dict(messages.Kind.choices),
                 role_labels=dict(messages.Role.choices),
             )
+        )
+        registry.register_feed_source(
+            registry.FeedSource(name="adoptions", events=feeds.feed_events, version=feeds.feed_version_of)
         )

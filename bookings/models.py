@@ -117,6 +117,9 @@ class Offer(TimeStampedModel):
         verbose_name=_("contact person"),
     )
     is_published = models.BooleanField(_("published"), default=False)
+    # A class adoption's own offer (bookings.services.private_booking_create): its one-class
+    # slots are booked for an adopted class only, so it is never published in the catalogue.
+    is_private = models.BooleanField(_("private (class adoption activities)"), default=False, editable=False)
     reminder_days = models.CharField(
         _("reminders (days before)"),
         max_length=30,

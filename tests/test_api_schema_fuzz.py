@@ -25,6 +25,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from adoptions.services import activity_create, adoption_create
 from bookings import services
 from companies.models import CompanyMember
 from tests import factories
@@ -58,6 +59,8 @@ def world(db) -> dict[str, Any]:
         ),
         services.booking_create(actor=teacher.user, slot_id=slots[1].pk, school_class_id=classes[0].pk, pupils=20),
     ]
+    adoption = adoption_create(school_class=classes[0], company=host.company)
+    activity = activity_create(actor=teacher.user, plan=adoption.plan, title="Besøg", kind="company_visit")
     users = {
         "teacher": teacher.user,
         "other_teacher": other_teacher.user,
@@ -77,6 +80,9 @@ def world(db) -> dict[str, Any]:
             "schools": [teacher.school_id, other_teacher.school_id],
             "companies": [host.company_id],
             "calendar-feeds": [],
+            "adoptions": [adoption.pk],
+            "plans": [adoption.plan.pk],
+            "activities": [activity.pk],
         },
     }
 

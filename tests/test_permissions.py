@@ -617,3 +617,116 @@ def test_run_pages_are_for_the_area_consultant_only(run_world, method, page, exp
     if role != "consultant":
         assert PairRule.objects.filter(pk=run_world["rule"].pk).exists()
         assert not Adoption.objects.exists()
+
+
+# Annual plans: adoptions, plans, activities (API and pages) ------------------------------------
+
+
+@pytest.fixture
+def plan_world(world):
+    """`teacher`'s class adopted by `host`'s company, with one activity on its plan; the
+    consultant sees the whole installation (no area set)."""
+    from adoptions.services import activity_create, adoption_create
+
+    adoption = adoption_create(school_class=world["class"], company=world["company"])
+    activity = activity_create(
+        actor=world["users"]["teacher"], plan=adoption.plan, title="Virksomhedsbesøg", kind="company_visit"
+    )
+    return {**world, "adoption": adoption, "plan": adoption.plan, "activity": activity}
+
+
+PLAN_READERS = {
+    "anonymous": 401,
+    "teacher": 200,  # the class's school
+    "other_teacher": 404,
+    "host": 200,  # the adopting company
+    "other_host": 404,
+    "consultant": 200,  # a consultant's area (here: everything)
+}
+PLAN_READ_URLS = [
+    "/api/v1/adoptions/{adoption}/",
+    "/api/v1/plans/{plan}/",
+    "/api/v1/plans/{plan}/history/",
+    "/api/v1/activities/{activity}/",
+]
+
+
+@pytest.mark.parametrize("url", PLAN_READ_URLS)
+@pytest.mark.parametrize("role", ROLES)
+def test_plan_api_reads(plan_world, url, role):
+    assert client(plan_world, role).get(url_for(plan_world, url)).status_code == PLAN_READERS[role]
+
+
+PLAN_WRITES = [
+    # (method, url, body, status when allowed)
+    ("patch", "/api/v1/plans/{plan}/", {"target_activities": 12}, 200),
+    ("post", "/api/v1/activities/", {"plan": "{plan}", "title": "Ekspert", "kind": "expert_at_school"}, 201),
+    ("patch", "/api/v1/activities/{activity}/", {"title": "Nyt navn"}, 200),
+    ("post", "/api/v1/activities/{activity}/status/", {"status": "idea"}, 200),
+    ("post", "/api/v1/adoptions/{adoption}/renewal/", {"wants": True, "side": "school"}, 200),
+    ("delete", "/api/v1/activities/{activity}/", None, 204),
+]
+# Outsiders cannot see the plan (404); a new activity on a plan they cannot see is a bad `plan` (400).
+PLAN_WRITE_REFUSED = {"anonymous": 401, "other_teacher": 404, "other_host": 404}
+
+
+@pytest.mark.parametrize(("method", "url", "body", "allowed"), PLAN_WRITES)
+@pytest.mark.parametrize("role", ROLES)
+def test_plan_api_writes(plan_world, method, url, body, allowed, role):
+    """Teacher, host and consultant each write the plan; everyone else changes nothing."""
+    if body and body.get("plan") == "{plan}":
+        body = {**body, "plan": plan_world["plan"].pk}
+    before = plan_world["plan"].changes.count()
+    response = getattr(client(plan_world, role), method)(url_for(plan_world, url), body, format="json")
+    expected = PLAN_WRITE_REFUSED.get(role, allowed)
+    if role in ("other_teacher", "other_host") and url == "/api/v1/activities/":
+        expected = 400
+    assert response.status_code == expected, response.content[:300]
+    if expected >= 400:
+        assert plan_world["plan"].changes.count() == before
+
+
+PLAN_PAGES = [
+    "/adoptions/",
+    "/plans/{plan}/",
+    "/plans/{plan}/edit/",
+    "/plans/{plan}/print/",
+    "/plans/{plan}/plan.ics",
+    "/plans/{plan}/activities/new/",
+    "/activities/{activity}/edit/",
+    "/activities/{activity}/delete/",
+    "/activities/{activity}/book/",
+]
+
+
+@pytest.mark.parametrize("page", PLAN_PAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_plan_pages(plan_world, page, role):
+    """Signed-in sides see and edit; outsiders get 404 (the list page: their own, empty list);
+    anonymous goes to sign in."""
+    response = web_client_for(plan_world, role).get(url_for(plan_world, page))
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+    elif page == "/adoptions/":
+        assert response.status_code == 200
+        assert (f'href="/plans/{plan_world["plan"].pk}/"' in response.content.decode()) is (PLAN_READERS[role] == 200)
+    else:
+        assert response.status_code == PLAN_READERS[role]
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if PLAN_READERS[role] != 200])
+def test_plan_page_posts_change_nothing_for_outsiders(plan_world, role):
+    """The sides' writes through the pages are in tests/web/test_plans_pages.py."""
+    web = web_client_for(plan_world, role)
+    for page, data in [
+        ("/plans/{plan}/edit/", {"target_activities": "20"}),
+        ("/plans/{plan}/activities/new/", {"title": "x", "kind": "project", "status": "idea"}),
+        ("/activities/{activity}/delete/", {}),
+        ("/adoptions/{adoption}/renewal/", {"wants": "yes", "side": "school"}),
+    ]:
+        assert web.post(url_for(plan_world, page), data).status_code in (302, 404)
+    plan_world["plan"].refresh_from_db()
+    assert plan_world["plan"].target_activities == 10
+    assert plan_world["plan"].activities.count() == 1
+    assert plan_world["plan"].changes.count() == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.urls import register_converter
+
 from core.validators import MAX_ID
 
 
@@ -19,3 +21,8 @@ class IdConverter:
 
     def to_url(self, value: int) -> str:
         return str(int(value))
+
+
+# Registered on import, before any view module builds its urlpatterns with <id:...>
+# (web/views/__init__.py imports this module; web/urls.py imports the views).
+register_converter(IdConverter, "id")

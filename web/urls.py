@@ -1,14 +1,9 @@
 """Every page's address. The names are used by templates, tests and e-mails; keep them stable."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, register_converter
+from django.urls import path
 
-from web.converters import IdConverter
-
-# Registered before the views are imported: their modules build their urlpatterns with it.
-register_converter(IdConverter, "id")
-
-from web.views import (  # noqa: E402
+from web.views import (
     accounts,
     calendar,
     company_admin,

@@ -7,6 +7,7 @@
 - `waitlist`: giving freed places to waitlisted classes in order;
 - `announce`: recording each change and writing what it tells whom;
 - `offers`, `slots`: what hosts offer and when, including series;
+- `private`: a class adoption's activity booked on a private one-class slot;
 - `errors`: the messages of refusals.
 
 Callers import from here (`from bookings import services; services.booking_create(...)`);
@@ -60,6 +61,7 @@ from bookings.services.errors import (
     WRONG_STATUS,
 )
 from bookings.services.offers import offer_create, offer_update
+from bookings.services.private import private_booking_create, private_offer_of
 from bookings.services.slots import slot_cancel, slot_create, slot_delete, slot_series_create, slot_update
 from bookings.services.waitlist import waitlist_promote
 
@@ -110,6 +112,8 @@ __all__ = [
     "bookings_announce_next_batch",
     "offer_create",
     "offer_update",
+    "private_booking_create",
+    "private_offer_of",
     "requests_expire",
     "slot_cancel",
     "slot_create",

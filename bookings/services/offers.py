@@ -16,6 +16,7 @@ from bookings.services.errors import (
     GRADE_RANGE_REVERSED,
     OFFER_NOT_ALLOWED,
     OFFER_OTHER_COMPANY,
+    PRIVATE_NOT_PUBLISHED,
 )
 from core.errors import DomainError
 
@@ -35,6 +36,8 @@ def _check_company_kept(offer: Offer, fields: dict[str, Any]) -> None:
 
 def _check_offer(offer: Offer) -> None:
     """The rules of an offer's own fields that are worth a clear refusal before the database's."""
+    if offer.is_private and offer.is_published:
+        raise DomainError(PRIVATE_NOT_PUBLISHED, code="private_offer", field="is_published")
     if offer.grade_min is not None and offer.grade_max is not None and offer.grade_min > offer.grade_max:
         raise DomainError(GRADE_RANGE_REVERSED, code="grade_range", field="grade_max")
     if offer.contact_id is not None and offer.contact.company_id != offer.company_id:

@@ -40,6 +40,15 @@ def staff_client(consultant) -> Client:
         ("get", "/host/slots/{}/edit/"),
         ("post", "/host/slots/{}/delete/"),
         ("post", "/calendar/{}/reset/"),
+        ("get", "/plans/{}/"),
+        ("get", "/plans/{}/edit/"),
+        ("get", "/plans/{}/print/"),
+        ("get", "/plans/{}/plan.ics"),
+        ("get", "/plans/{}/activities/new/"),
+        ("get", "/activities/{}/edit/"),
+        ("post", "/activities/{}/delete/"),
+        ("get", "/activities/{}/book/"),
+        ("post", "/adoptions/{}/renewal/"),
     ],
 )
 def test_huge_id_in_a_page_address_is_404(staff_client, method, template, number):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from adoptions import services as adoption_services
 from bookings import selectors, services
 from bookings.models import Booking, Offer, Slot
 from bookings.permissions import can_manage_offers, is_company_side
@@ -222,13 +223,24 @@ def slot_create(request: HttpRequest, offer_id: int) -> HttpResponse:
     form = SlotForm(request.POST)
     if form.is_valid():
         try:
-            services.slot_create(actor=request.user, offer=offer, **form.service_fields())
+            slot = services.slot_create(actor=request.user, offer=offer, **form.service_fields())
         except DomainError as error:
             add_domain_error(form, error, form.error_aliases)
         else:
             messages.success(request, _("The slot is added."))
+            _warn_month_capacity(request, offer, slot.start)
             return redirect("host-offer", offer_id=offer.pk)
     return _offer_page(request, offer, slot_form=form)
+
+
+def _warn_month_capacity(request: HttpRequest, offer: Offer, start: dt.datetime) -> None:
+    """Warn when a booking of the new slot would take the company over the activities a month
+    it said it can host (its adoption capacity), counting adoption activities and visits."""
+    month = timezone.localtime(start).date().replace(day=1)
+    load = adoption_services.company_month_load(company=offer.company, month=month)
+    warning = adoption_services.month_warning(load, offer.company, adding=1)
+    if warning:
+        messages.warning(request, warning)
 
 
 @require_POST

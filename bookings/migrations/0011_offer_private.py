@@ -1,0 +1,17 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("bookings", "0010_offer_kind_without_adoption_programme"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="offer",
+            name="is_private",
+            field=models.BooleanField(
+                default=False, editable=False, verbose_name="private (class adoption activities)"
+            ),
+        ),
+    ]

@@ -1,0 +1,44 @@
+"""A class adoption's private booking: a one-class slot of the company's unpublished offer,
+booked for the class by either side, under the class's usual overlap rule."""
+
+import pytest
+
+from bookings import services
+from bookings.models import Booking, Offer
+from core.errors import DomainError
+from tests.dates import at, school_day
+
+pytestmark = pytest.mark.django_db
+
+
+def book(actor, company, school_class, *, hour=9, kind=Offer.Kind.COMPANY_VISIT):
+    day = school_day()
+    return services.private_booking_create(
+        actor=actor, company=company, school_class=school_class, kind=kind, start=at(day, hour), end=at(day, hour + 2)
+    )
+
+
+def test_either_side_books_and_the_class_is_confirmed_on_its_own_slot(teacher, host, company, school_class, consultant):
+    for hour, actor in ((8, teacher.user), (11, host.user), (14, consultant)):
+        booking = book(actor, company, school_class, hour=hour)
+        assert booking.status == Booking.Status.CONFIRMED
+        assert (booking.slot.capacity_classes, booking.slot.booked_classes) == (1, 1)
+    offers = Offer.objects.filter(company=company, is_private=True)
+    assert offers.count() == 1
+    assert not offers.get().is_published
+
+
+def test_outsiders_may_not_book_a_private_slot(other_teacher, other_host, company, school_class):
+    for actor in (other_teacher.user, other_host.user):
+        with pytest.raises(DomainError) as caught:
+            book(actor, company, school_class)
+        assert caught.value.code == "not_allowed"
+    assert not Booking.objects.exists()
+
+
+def test_overlapping_private_booking_of_the_class_is_refused(teacher, company, school_class):
+    book(teacher.user, company, school_class, hour=9)
+    with pytest.raises(DomainError) as caught:
+        book(teacher.user, company, school_class, hour=10)
+    assert caught.value.code == "class_busy"
+    assert Booking.objects.count() == 1
