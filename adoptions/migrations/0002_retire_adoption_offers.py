@@ -224,10 +224,10 @@ def restore_adoption_offers(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("adoptions", "0001_initial"),
-        ("bookings", "0009_booking_event_status_names"),
+        ("bookings", "0010_offer_private"),
     ]
     run_before = [
-        ("bookings", "0010_offer_kind_without_adoption_programme"),
+        ("bookings", "0011_offer_kind_without_adoption_programme"),
     ]
 
     operations = [

@@ -18,7 +18,7 @@ from core.dates import school_year_of
 from core.models import Municipality
 from tests import factories
 
-BEFORE = [("adoptions", "0001_initial"), ("bookings", "0009_booking_event_status_names")]
+BEFORE = [("adoptions", "0001_initial"), ("bookings", "0010_offer_private")]
 # Migrating needs real transactions; the reference data the migrations loaded (municipalities,
 # sectors, learning goals) is restored after each test for the tests that follow.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bookings", "0010_offer_kind_without_adoption_programme"),
+        ("bookings", "0009_booking_event_status_names"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0009_booking_event_status_names'),
+        ('bookings', '0010_offer_private'),
     ]
 
     operations = [
