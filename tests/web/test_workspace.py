@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+import re
 
 import pytest
 import time_machine
@@ -24,7 +25,7 @@ from core.dates import school_year_of
 from core.models import Municipality, Sector
 from notifications.models import OutgoingMessage
 from tests import factories
-from tests.dates import COPENHAGEN, today
+from tests.dates import COPENHAGEN, ISO_DATE, today
 from web.workspace import UNANSWERED_AFTER_DAYS
 
 THISTED, AALBORG = 787, 851
@@ -512,3 +513,25 @@ def test_lists_read_in_the_same_few_queries_however_many_rows(thisted_consultant
     many = _queries(browser, url)
 
     assert many == few
+
+
+def test_pages_read_in_danish_without_iso_dates(region, consultant):
+    request_from(class_in(THISTED), days_ago=UNANSWERED_AFTER_DAYS + 1)
+    browser = browser_for(consultant)
+
+    for url in ["/workspace/", *(url for url, _pk in LISTS.values())]:
+        html = browser.get(url, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S))
+        assert not ISO_DATE.findall(text), url
+    assert "Arbejdsrum" in browser.get("/workspace/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+
+
+def test_pages_read_in_english(region, consultant):
+    browser = browser_for(consultant)
+    browser.cookies["django_language"] = "en"
+
+    home = browser.get("/workspace/").content.decode()
+    plans = browser.get("/workspace/plans/").content.decode()
+
+    assert "Classes with no company encounter this school year" in home
+    assert "Download as CSV" in plans

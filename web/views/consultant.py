@@ -109,8 +109,12 @@ def _list_page(
     """A filtered, paginated list, or with `?format=csv` all its rows as a spreadsheet. Filters
     that are not valid show their errors and no rows, rather than rows they did not ask for."""
     filterset = filter_class(request.GET or None, queryset=rows, user=request.user)
-    valid = not filterset.is_bound or filterset.is_valid()
-    found = filterset.qs if filterset.is_bound and valid else rows if valid else rows.none()
+    if not filterset.is_bound:
+        found, valid = rows, True
+    elif filterset.is_valid():
+        found, valid = filterset.qs, True
+    else:
+        found, valid = rows.none(), False
     if request.GET.get("format") == "csv" and valid:
         filename = f"{slugify(export_name)}-{timezone.localdate().isoformat()}.csv"
         return csv_response(filename, header, (cells(row) for row in found))
