@@ -156,7 +156,10 @@ class WorkspacePlanFilter(WorkspaceFilter):
     grade_path = "adoption__school_class__grade"
 
     status = django_filters.ChoiceFilter(
-        field_name="standing", choices=PLAN_STANDINGS, label=_("Progress"), empty_label=_("Any progress")
+        field_name="standing",
+        choices=PLAN_STANDINGS,
+        label=_("Progress against the target"),
+        empty_label=_("Any progress"),
     )
 
     class Meta:

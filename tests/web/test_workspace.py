@@ -449,7 +449,12 @@ def test_plans_csv_shows_progress_against_the_target(region, consultant):
 
     header, row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     figures = dict(zip(header, row, strict=True))
-    assert (figures["Mål"], figures["Gennemført"], figures["Nødvendigt nu"], figures["Fremdrift"]) == (
+    assert (
+        figures["Mål"],
+        figures["Aktiviteter gennemført"],
+        figures["Nødvendigt nu"],
+        figures["Fremdrift mod målet"],
+    ) == (
         "10",
         "1",
         "5",

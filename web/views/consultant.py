@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -39,10 +39,11 @@ from web.workspace import attention_for, failed_messages, with_progress
 PAGE_SIZE = 50
 
 # The pages of rounds, matching runs and plans live in web/views/{rounds,runs,plans}.py; the
-# workspace links to them under the first of these names that exists.
-ROUND_PAGES = ("round", "round-detail")
-RUN_PAGES = ("run", "run-detail")
-PLAN_PAGES = ("plan", "plan-detail")
+# workspace links to them by these names, and shows the row without a link where a page is
+# missing (an installation without one of those parts).
+ROUND_PAGES = ("round-detail",)
+RUN_PAGES = ("run-detail",)
+PLAN_PAGES = ("plan-detail",)
 
 
 def page_url(names: Iterable[str], pk: int | None) -> str | None:
@@ -210,7 +211,7 @@ def workspace_adoptions(request: HttpRequest) -> HttpResponse:
 
     header = [
         _("Adoption"),
-        _("School year"),
+        capfirst(_("school year")),
         _("Status"),
         _("School"),
         _("Municipality"),
@@ -283,7 +284,7 @@ def workspace_plans(request: HttpRequest) -> HttpResponse:
 
     header = [
         _("Plan"),
-        _("School year"),
+        capfirst(_("school year")),
         _("School"),
         _("Municipality"),
         _("Class"),
@@ -291,12 +292,12 @@ def workspace_plans(request: HttpRequest) -> HttpResponse:
         _("Company"),
         _("Sector"),
         _("Target"),
-        _("Done"),
-        _("Booked"),
-        _("Planned"),
+        _("Activities done"),
+        _("Activities booked"),
+        _("Activities planned"),
         _("Ideas"),
         _("Needed by now"),
-        _("Progress"),
+        _("Progress against the target"),
     ]
     return _list_page(
         request,
