@@ -540,3 +540,18 @@ def test_pages_read_in_english(region, consultant):
 
     assert "Classes with no company encounter this school year" in home
     assert "Download as CSV" in plans
+
+
+def test_links_to_other_pages_only_where_they_exist(db):
+    """The round, run and plan pages belong to other parts of the site: a row links to one by
+    its name when the page is there, and shows without a link when it is not."""
+    from web.views.consultant import page_url
+
+    assert page_url(("no-such-page", "booking-page"), 7) == "/bookings/7/"
+    assert page_url(("no-such-page",), 7) is None
+    assert page_url(("booking-page",), None) is None
+
+
+def test_home_names_the_consultants_area(thisted_consultant, consultant):
+    assert "Dit område: Thisted" in browser_for(thisted_consultant).get("/workspace/").content.decode()
+    assert "Dit område: alle kommuner" in browser_for(consultant).get("/workspace/").content.decode()
