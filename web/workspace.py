@@ -30,13 +30,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from adoptions.models import Adoption, AdoptionRound, AnnualPlan, ClassWish, CompanyCapacity, MatchRun, PlanActivity
-from adoptions.selectors import (
-    adoptions_visible_to,
-    area_q,
-    plans_visible_to,
-    rounds_visible_to,
-    runs_visible_to,
-)
+from adoptions.selectors import adoptions_visible_to, area_q, plans_visible_to, rounds_visible_to
 from bookings.models import Booking, BookingEvent
 from bookings.selectors import booking_list_for_user
 from core.dates import school_year_of
@@ -65,10 +59,8 @@ class Attention:
         return self.count - len(self.rows)
 
 
-def _attention(queryset: QuerySet, limit: int = ROWS_SHOWN) -> Attention:
-    rows = list(queryset[:limit])
-    count = len(rows) if len(rows) < limit else queryset.count()
-    return Attention(count=count, rows=rows)
+def _attention(queryset: QuerySet) -> Attention:
+    return Attention(count=queryset.count(), rows=list(queryset[:ROWS_SHOWN]))
 
 
 # School year ------------------------------------------------------------------------------
@@ -229,20 +221,18 @@ def plans_behind(user: User, *, today: dt.date) -> QuerySet[AnnualPlan]:
 
 # Failed messages ----------------------------------------------------------------------------
 
-# The subject types whose messages a consultant with an area sees, with the rows of that type
-# the user may see; a failed message about anything else is the administrator's.
+# The subject types (notifications.registry) whose messages a consultant with an area sees,
+# each with its rows the user may see; a failed message about anything else is for the
+# administrator and the consultants of the whole installation.
 AREA_SUBJECTS: dict[str, Callable[[User], QuerySet]] = {
     "booking": booking_list_for_user,
     "adoption": adoptions_visible_to,
-    "plan": plans_visible_to,
-    "round": rounds_visible_to,
-    "run": runs_visible_to,
 }
 
 
 def failed_messages(user: User) -> QuerySet[OutgoingMessage]:
     """Outbox messages that failed, newest first: all of them for the whole installation; for a
-    consultant with an area, those about a booking, adoption, plan, round or run in it. A few
+    consultant with an area, those about a booking or an adoption in it. A few
     queries, whatever the number of failed messages."""
     failed = OutgoingMessage.objects.filter(status=OutgoingMessage.Status.FAILED).order_by("-due_at", "-id")
     if not (user.is_authenticated and user.sees_everything):

@@ -555,3 +555,15 @@ def test_links_to_other_pages_only_where_they_exist(db):
 def test_home_names_the_consultants_area(thisted_consultant, consultant):
     assert "Dit område: Thisted" in browser_for(thisted_consultant).get("/workspace/").content.decode()
     assert "Dit område: alle kommuner" in browser_for(consultant).get("/workspace/").content.decode()
+
+
+def test_a_long_item_names_its_first_rows_and_counts_the_rest(thisted_consultant, monkeypatch):
+    monkeypatch.setattr("web.workspace.ROWS_SHOWN", 1)
+    class_in(THISTED)
+    class_in(THISTED)
+
+    classes = section(browser_for(thisted_consultant).get("/workspace/"), "classes-heading")
+
+    assert classes.count('class="card"') == 1
+    assert '<span class="tag">2</span>' in classes
+    assert "Og 1 mere." in classes
