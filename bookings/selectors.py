@@ -43,8 +43,9 @@ def slot_list_editable_by(user: User) -> QuerySet[Slot]:
 
 def booking_list_for_user(user: User) -> QuerySet[Booking]:
     """A teacher sees their school's bookings (its classes' and its teachers' teacher visits);
-    a company member the bookings on their company's offers; a consultant or administrator
-    every booking."""
+    a company member the bookings on their company's offers; a consultant with an area the
+    bookings of the schools in it (and, like anyone, those of their own school or companies);
+    an administrator, and a consultant without an area, every booking."""
     bookings = Booking.objects.select_related(
         "slot",
         "slot__offer",
@@ -58,12 +59,26 @@ def booking_list_for_user(user: User) -> QuerySet[Booking]:
     if not user.is_authenticated:
         return bookings.none()
     if user.sees_everything:
-        return bookings
+        codes = user.area_municipality_codes()
+        if codes is None:
+            return bookings
+        return bookings.filter(_area_q(codes) | _own_q(user))
+    return bookings.filter(_own_q(user))
+
+
+def _area_q(codes: list[int]) -> Q:
+    """Bookings of schools in the municipalities `codes`: a class's school, or on a teacher
+    visit the visiting teacher's school."""
+    return Q(school_class__school__municipality__in=codes) | Q(teacher__school__municipality__in=codes)
+
+
+def _own_q(user: User) -> Q:
+    """Bookings on the user's companies' offers and of the user's own school."""
     scope = Q(slot__offer__company_id__in=company_ids_of(user))
     teacher = teacher_of(user)
     if teacher is not None:
         scope |= Q(school_class__school_id=teacher.school_id) | Q(teacher__school_id=teacher.school_id)
-    return bookings.filter(scope)
+    return scope
 
 
 def waitlist_list_for_user(user: User) -> QuerySet[Booking]:

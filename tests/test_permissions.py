@@ -730,3 +730,41 @@ def test_plan_page_posts_change_nothing_for_outsiders(plan_world, role):
     assert plan_world["plan"].target_activities == 10
     assert plan_world["plan"].activities.count() == 1
     assert plan_world["plan"].changes.count() == 1
+
+
+# The consultant's workspace: consultants only; anyone else gets the sign-in page or 404 ---
+
+WORKSPACE_PAGES = ["/workspace/", "/workspace/bookings/", "/workspace/adoptions/", "/workspace/plans/"]
+WORKSPACE_STATUS = {"anonymous": 302, "consultant": 200}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url", [*WORKSPACE_PAGES, *(f"{url}?format=csv" for url in WORKSPACE_PAGES[1:])])
+def test_workspace_pages(world, url, role):
+    response = web_client_for(world, role).get(url)
+
+    assert response.status_code == WORKSPACE_STATUS.get(role, 404), response.content[:300]
+    if role == "anonymous":
+        assert response["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_consultants_send_failed_messages_again(world, role):
+    """Anyone else gets the sign-in page or 404, and the failed message stays failed."""
+    from notifications.models import OutgoingMessage
+
+    message = OutgoingMessage.objects.create(
+        kind="booking_confirmed",
+        subject_key=f"booking:{world['booking'].pk}",
+        role="teacher",
+        recipient_email="laerer@example.dk",
+        due_at=world["slot"].start,
+        dedup_key="permissions:retry",
+        status=OutgoingMessage.Status.FAILED,
+    )
+
+    response = web_client_for(world, role).post("/workspace/messages/retry/")
+
+    assert response.status_code == {"anonymous": 302, "consultant": 302}.get(role, 404)
+    message.refresh_from_db()
+    assert (message.status == OutgoingMessage.Status.PENDING) is (role == "consultant")

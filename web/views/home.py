@@ -10,12 +10,13 @@ from web.views.teacher import teacher_home
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role's own start page; visitors see what Brobyg is and the public catalogue."""
+    """Each role's own start page (a consultant's is their workspace); visitors see what Brobyg
+    is and the public catalogue."""
     role = role_of(request.user)
     if role == Role.TEACHER:
         return teacher_home(request)
     if role == Role.HOST:
         return host_home(request)
     if role == Role.CONSULTANT:
-        return redirect("offer-catalogue")
+        return redirect("workspace")
     return visitor_home(request)
