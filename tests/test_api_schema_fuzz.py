@@ -58,6 +58,10 @@ def world(db) -> dict[str, Any]:
         ),
         services.booking_create(actor=teacher.user, slot_id=slots[1].pk, school_class_id=classes[0].pk, pupils=20),
     ]
+    # An adoption round of this school year (the classes' own), with a capacity and a wish in it.
+    adoption_round = factories.AdoptionRoundFactory(school_year=classes[0].school_year)
+    capacity = factories.CompanyCapacityFactory(round=adoption_round, company=host.company)
+    wish = factories.WishChoiceFactory(wish__round=adoption_round, wish__school_class=classes[0]).wish
     users = {
         "teacher": teacher.user,
         "other_teacher": other_teacher.user,
@@ -77,6 +81,9 @@ def world(db) -> dict[str, Any]:
             "schools": [teacher.school_id, other_teacher.school_id],
             "companies": [host.company_id],
             "calendar-feeds": [],
+            "adoption-rounds": [adoption_round.pk],
+            "adoption-capacities": [capacity.pk],
+            "adoption-wishes": [wish.pk],
         },
     }
 

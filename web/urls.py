@@ -1,9 +1,8 @@
 """Every page's address. The names are used by templates, tests and e-mails; keep them stable."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, register_converter
+from django.urls import path
 
-from web.converters import IdConverter
 from web.views import (
     accounts,
     calendar,
@@ -18,8 +17,6 @@ from web.views import (
     runs,
     teacher,
 )
-
-register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", home.home, name="home"),
