@@ -611,3 +611,31 @@ def test_school_year_choices_run_from_this_year_two_ahead(area_consultant):
     this_year = school_year_of(today())
 
     assert [year for year, _label in form.fields["school_year"].choices] == [this_year, this_year + 1, this_year + 2]
+
+
+def danish(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="da")
+    client.force_login(user)
+    return client
+
+
+def test_the_round_pages_speak_danish(area_consultant, teacher, host, round, company, eighth_grade, capacity, wish):
+    consultant = danish(area_consultant)
+
+    assert "Adoptionsrunder" in consultant.get("/rounds/").text
+    detail = consultant.get(f"/rounds/{round.pk}/").text
+    assert "Indsamler kapacitet og ønsker" in detail
+    assert "Virksomhedernes kapacitet" in detail
+    assert "1 klasse har angivet ønsker" in consultant.get("/rounds/").text
+    assert "Hvad vægtene betyder" in consultant.get(f"/rounds/{round.pk}/priorities/").text
+    assert "Ønske 1" in danish(teacher.user).get(wish_url(round, eighth_grade)).text
+    assert "Klasser at adoptere" in danish(host.user).get(capacity_url(round, company)).text
+    assert "Klasseadoption" in danish(teacher.user).get("/my-rounds/").text
+
+
+def test_a_refusal_reads_in_danish(host, round, company):
+    AdoptionRound.objects.filter(pk=round.pk).update(status="matching")
+
+    response = danish(host.user).post(capacity_url(round, company), capacity_data())
+
+    assert "Runden indsamler ikke længere kapacitet og ønsker." in response.text
