@@ -210,7 +210,8 @@ def test_consultant_sets_priorities_and_weights(area_consultant, round, school):
         "weight_grey_zone": "250",
     }
     page = web(area_consultant).get(f"/rounds/{round.pk}/priorities/")
-    assert "km" in page.text and "closer" in page.text, "each weight says what it means"
+    for weight in ("weight_outlying", "weight_never_adopted", "weight_grey_zone"):
+        assert f'id="id_{weight}_helptext"' in page.text, "each weight says what it means"
 
     response = web(area_consultant).post(f"/rounds/{round.pk}/priorities/", data)
 
