@@ -640,3 +640,15 @@ def test_a_refusal_reads_in_danish(host, round, company):
     response = danish(host.user).post(capacity_url(round, company), capacity_data())
 
     assert "Runden indsamler ikke længere kapacitet og ønsker." in response.text
+
+
+def test_round_page_lists_its_matching_runs(area_consultant, round):
+    from adoptions.models import MatchRun
+
+    run = MatchRun.objects.create(round=round, status=MatchRun.Status.RUNNING, progress=40)
+
+    page = web(area_consultant).get(f"/rounds/{round.pk}/")
+
+    assert [listed for listed, _url in page.context["runs"]] == [run]
+    assert f"#{run.pk}" in page.text
+    assert "40 %" in page.text

@@ -75,11 +75,14 @@ def _save(form, action: Callable[[], Any], aliases: dict[str, str] | None = None
 
 
 def _reverse_or_none(name: str, *args: Any) -> str | None:
-    """The address of a page another part of the product may not have yet (the matching runs)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
+    """The address of a page another part of the product may not have yet (the matching runs):
+    with the ids given, else without them (a form then names the round in its fields)."""
+    for arguments in (args, ()):
+        try:
+            return reverse(name, args=arguments)
+        except NoReverseMatch:
+            continue
+    return None
 
 
 def eligible_classes(round: AdoptionRound) -> QuerySet[SchoolClass]:
@@ -163,7 +166,10 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "pair_rules": PairRule.objects.filter(round=round)
         .select_related("school_class__school", "company", "created_by")
         .order_by("created_at", "id"),
-        "runs": MatchRun.objects.filter(round=round).order_by("-created_at", "-id"),
+        "runs": [
+            (run, _reverse_or_none("run-detail", run.pk))
+            for run in MatchRun.objects.filter(round=round).order_by("-created_at", "-id")
+        ],
         "run_start_url": _reverse_or_none("run-start", round.pk),
         "collecting": round.status == AdoptionRound.Status.COLLECTING,
     }
