@@ -78,7 +78,7 @@ def test_a_round_may_be_for_this_school_year_and_without_deadline(consultant):
 
 
 @pytest.mark.parametrize("role", ["teacher", "host"])
-def test_teachers_and_hosts_cannot_open_rounds(request, role):
+def test_teachers_and_hosts_cannot_open_rounds(db, request, role):
     user = request.getfixturevalue(role).user
 
     refused("not_allowed", lambda: open_round(user))
