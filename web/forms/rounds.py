@@ -244,7 +244,7 @@ class WishForm(RefusesOverlongText, forms.Form):
         company_choices, sector_choices = [], []
         for company in companies:
             self.options[f"company-{company.pk}"] = company
-            company_choices.append((f"company-{company.pk}", company.name))
+            company_choices.append((f"company-{company.pk}", f"{company.name} ({company.municipality.name})"))
         for sector in sectors:
             self.options[f"sector-{sector.pk}"] = sector
             sector_choices.append((f"sector-{sector.pk}", sector.name))

@@ -258,7 +258,7 @@ def wish_edit(request: HttpRequest, round_id: int, class_id: int) -> HttpRespons
         raise Http404
     wish = ClassWish.objects.filter(round=round, school_class=school_class).prefetch_related("choices").first()
     current = [choice.company or choice.sector for choice in wish.choices.all()] if wish else []
-    companies = Company.objects.filter(adoption_capacities__round=round).order_by("name")
+    companies = Company.objects.filter(adoption_capacities__round=round).select_related("municipality").order_by("name")
     form_kwargs = {"companies": companies, "sectors": Sector.objects.all(), "current": current}
     if wish is not None:
         form_kwargs["initial"] = {"max_travel_km": wish.max_travel_km, "notes": wish.notes}
