@@ -47,7 +47,8 @@ def _scoped(queryset: QuerySet, user: User, *, school: str, company: str, munici
 
 def rounds_visible_to(user: User) -> QuerySet[AdoptionRound]:
     """A consultant's rounds touch their area; teachers and company members see every round
-    whose area holds their school or company (to state wishes and capacity)."""
+    whose area holds their school or company (to state wishes and capacity), and a company's
+    members also a round in which it has stated capacity from just outside the area."""
     rounds = AdoptionRound.objects.prefetch_related("municipalities")
     if not user.is_authenticated:
         return rounds.none()
@@ -59,7 +60,8 @@ def rounds_visible_to(user: User) -> QuerySet[AdoptionRound]:
     if teacher is not None:
         municipalities.add(teacher.school.municipality_id)
     municipalities.update(Company.objects.filter(pk__in=company_ids_of(user)).values_list("municipality", flat=True))
-    return rounds.filter(municipalities__in=municipalities).distinct()
+    stated = CompanyCapacity.objects.filter(company_id__in=company_ids_of(user)).values("round_id")
+    return rounds.filter(Q(municipalities__in=municipalities) | Q(pk__in=stated)).distinct()
 
 
 def capacities_visible_to(user: User) -> QuerySet[CompanyCapacity]:

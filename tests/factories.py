@@ -7,6 +7,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
+from adoptions.models import AdoptionRound, ClassWish, CompanyCapacity, WishChoice
 from bookings.models import Offer, Slot
 from companies.models import Company, CompanyMember, RoleModel
 from core.dates import school_year_of
@@ -117,3 +118,48 @@ class SlotFactory(DjangoModelFactory):
     booking_deadline = factory.LazyAttribute(lambda slot: slot.start - dt.timedelta(days=1))
     capacity_classes = 2
     capacity_pupils = 60
+
+
+# Adoptions ---------------------------------------------------------------------------------
+
+
+class AdoptionRoundFactory(DjangoModelFactory):
+    """A round collecting for next school year in Aalborg (the area of the default school and company)."""
+
+    class Meta:
+        model = AdoptionRound
+        skip_postgeneration_save = True
+
+    title = "Klasser adopteres"
+    school_year = factory.LazyFunction(lambda: school_year_of(timezone.localdate()) + 1)
+
+    @factory.post_generation
+    def municipalities(self, create: bool, codes, **kwargs) -> None:
+        if create:
+            self.municipalities.set(codes if codes is not None else [851])
+
+
+class CompanyCapacityFactory(DjangoModelFactory):
+    class Meta:
+        model = CompanyCapacity
+
+    round = factory.SubFactory(AdoptionRoundFactory)
+    company = factory.SubFactory(CompanyFactory)
+    classes = 2
+
+
+class ClassWishFactory(DjangoModelFactory):
+    class Meta:
+        model = ClassWish
+
+    round = factory.SubFactory(AdoptionRoundFactory)
+    school_class = factory.SubFactory(SchoolClassFactory)
+
+
+class WishChoiceFactory(DjangoModelFactory):
+    class Meta:
+        model = WishChoice
+
+    wish = factory.SubFactory(ClassWishFactory)
+    rank = 1
+    sector = factory.LazyFunction(lambda: Sector.objects.get(code="energy"))

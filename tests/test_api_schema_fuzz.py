@@ -61,6 +61,10 @@ def world(db) -> dict[str, Any]:
     ]
     adoption = adoption_create(school_class=classes[0], company=host.company)
     activity = activity_create(actor=teacher.user, plan=adoption.plan, title="Besøg", kind="company_visit")
+    # An adoption round of this school year (the classes' own), with a capacity and a wish in it.
+    adoption_round = factories.AdoptionRoundFactory(school_year=classes[0].school_year)
+    capacity = factories.CompanyCapacityFactory(round=adoption_round, company=host.company)
+    wish = factories.WishChoiceFactory(wish__round=adoption_round, wish__school_class=classes[0]).wish
     users = {
         "teacher": teacher.user,
         "other_teacher": other_teacher.user,
@@ -83,6 +87,9 @@ def world(db) -> dict[str, Any]:
             "adoptions": [adoption.pk],
             "plans": [adoption.plan.pk],
             "activities": [activity.pk],
+            "adoption-rounds": [adoption_round.pk],
+            "adoption-capacities": [capacity.pk],
+            "adoption-wishes": [wish.pk],
         },
     }
 

@@ -768,3 +768,168 @@ def test_only_consultants_send_failed_messages_again(world, role):
     assert response.status_code == {"anonymous": 302, "consultant": 302}.get(role, 404)
     message.refresh_from_db()
     assert (message.status == OutgoingMessage.Status.PENDING) is (role == "consultant")
+
+
+# Adoption rounds: rounds, capacities and wishes (API and pages) -----------------------------
+
+
+@pytest.fixture
+def round_world(world, host, teacher):
+    """`world` plus an adoption round of the world's classes' school year in their area (Aalborg),
+    the host's company's capacity and the teacher's class's wishes in it, and a consultant whose
+    area (Hjørring) the round does not touch."""
+    from core.models import Municipality
+
+    far = factories.UserFactory(username="hjørring-konsulent", is_consultant=True)
+    far.area.set([Municipality.objects.get(code=860)])
+    adoption_round = factories.AdoptionRoundFactory(school_year=world["class"].school_year)
+    capacity = factories.CompanyCapacityFactory(round=adoption_round, company=host.company, classes=2)
+    wish = factories.WishChoiceFactory(wish__round=adoption_round, wish__school_class=world["class"]).wish
+    return world | {
+        "users": world["users"] | {"far_consultant": far},
+        "round": adoption_round,
+        "capacity": capacity,
+        "wish": wish,
+    }
+
+
+ROUND_READS = [
+    row("/api/v1/adoption-rounds/{round}/", "anonymous", 401, why=NOT_SIGNED_IN),
+    row("/api/v1/adoption-rounds/{round}/", "teacher", 200, why="the round's area holds the teacher's school"),
+    row("/api/v1/adoption-rounds/{round}/", "host", 200, why="the round's area holds the host's company"),
+    row("/api/v1/adoption-rounds/{round}/", "consultant", 200, why="a consultant with no area sees every round"),
+    row("/api/v1/adoption-rounds/{round}/", "far_consultant", 404, why="the round does not touch their area"),
+    row("/api/v1/adoption-capacities/{capacity}/", "anonymous", 401, why=NOT_SIGNED_IN),
+    row("/api/v1/adoption-capacities/{capacity}/", "teacher", 404, why="a company's capacity is the company's"),
+    row("/api/v1/adoption-capacities/{capacity}/", "host", 200, why="the host's own company's capacity"),
+    row("/api/v1/adoption-capacities/{capacity}/", "other_host", 404, why=NOT_YOURS),
+    row("/api/v1/adoption-capacities/{capacity}/", "consultant", 200, why="a consultant sees their area's"),
+    row("/api/v1/adoption-capacities/{capacity}/", "far_consultant", 404, why="a company outside their area"),
+    row("/api/v1/adoption-wishes/{wish}/", "anonymous", 401, why=NOT_SIGNED_IN),
+    row("/api/v1/adoption-wishes/{wish}/", "teacher", 200, why="a class of the teacher's school"),
+    row("/api/v1/adoption-wishes/{wish}/", "other_teacher", 404, why=NOT_YOURS),
+    row("/api/v1/adoption-wishes/{wish}/", "host", 404, why="companies see no classes' wishes"),
+    row("/api/v1/adoption-wishes/{wish}/", "consultant", 200, why="a consultant sees their area's"),
+    row("/api/v1/adoption-wishes/{wish}/", "far_consultant", 404, why="a class outside their area"),
+]
+
+
+@pytest.mark.parametrize(("url", "role", "expected", "why"), ROUND_READS)
+def test_round_read_access(round_world, url, role, expected, why):
+    assert client(round_world, role).get(url_for(round_world, url)).status_code == expected, why
+
+
+def _round_payload(world) -> dict:
+    return {"title": "Ny runde", "school_year": world["round"].school_year, "municipalities": [851]}
+
+
+def _capacity_payload(world) -> dict:
+    return {"round": world["round"].pk, "company": world["company"].pk, "classes": 4}
+
+
+def _wish_payload(world) -> dict:
+    return {"round": world["round"].pk, "school_class": world["class"].pk, "choices": [{"sector": "ict"}]}
+
+
+ROUND_WRITES = [
+    # (method, url, payload, role, expected status, why); a 2xx must change the row, anything else must not
+    row("post", "/api/v1/adoption-rounds/", _round_payload, "anonymous", 401, why=NOT_SIGNED_IN),
+    row("post", "/api/v1/adoption-rounds/", _round_payload, "teacher", 403, why="only consultants open rounds"),
+    row("post", "/api/v1/adoption-rounds/", _round_payload, "host", 403, why="only consultants open rounds"),
+    row("post", "/api/v1/adoption-rounds/", _round_payload, "consultant", 201, why="a consultant opens rounds"),
+    row(
+        "patch", "/api/v1/adoption-rounds/{round}/", {"title": "Nyt"}, "teacher", 403, why="sees it, may not change it"
+    ),
+    row("patch", "/api/v1/adoption-rounds/{round}/", {"title": "Nyt"}, "far_consultant", 404, why="not their area"),
+    row("patch", "/api/v1/adoption-rounds/{round}/", {"title": "Nyt"}, "consultant", 200, why="the round's consultant"),
+    row("post", "/api/v1/adoption-rounds/{round}/priorities/", {"weight_outlying": 0}, "host", 403, why="consultant's"),
+    row(
+        "post", "/api/v1/adoption-rounds/{round}/priorities/", {"weight_outlying": 0}, "far_consultant", 404, why="area"
+    ),
+    row("post", "/api/v1/adoption-rounds/{round}/priorities/", {"weight_outlying": 0}, "consultant", 200, why="theirs"),
+    row("post", "/api/v1/adoption-capacities/", _capacity_payload, "anonymous", 401, why=NOT_SIGNED_IN),
+    row("post", "/api/v1/adoption-capacities/", _capacity_payload, "teacher", 403, why=NOT_A_MEMBER),
+    row("post", "/api/v1/adoption-capacities/", _capacity_payload, "other_host", 400, why="not a company they act for"),
+    row("post", "/api/v1/adoption-capacities/", _capacity_payload, "host", 200, why="their company; stated again"),
+    row("post", "/api/v1/adoption-capacities/", _capacity_payload, "consultant", 200, why="the round's consultant"),
+    row("patch", "/api/v1/adoption-capacities/{capacity}/", {"classes": 4}, "teacher", 403, why=NOT_A_MEMBER),
+    row("patch", "/api/v1/adoption-capacities/{capacity}/", {"classes": 4}, "other_host", 404, why=NOT_YOURS),
+    row("patch", "/api/v1/adoption-capacities/{capacity}/", {"classes": 4}, "host", 200, why="their company's"),
+    row("delete", "/api/v1/adoption-capacities/{capacity}/", {}, "other_host", 404, why=NOT_YOURS),
+    row("delete", "/api/v1/adoption-capacities/{capacity}/", {}, "teacher", 403, why=NOT_A_MEMBER),
+    row("delete", "/api/v1/adoption-capacities/{capacity}/", {}, "host", 204, why="their company withdraws"),
+    row("post", "/api/v1/adoption-wishes/", _wish_payload, "anonymous", 401, why=NOT_SIGNED_IN),
+    row("post", "/api/v1/adoption-wishes/", _wish_payload, "host", 403, why="only teachers state wishes"),
+    row("post", "/api/v1/adoption-wishes/", _wish_payload, "other_teacher", 400, why="not a class of their school"),
+    row("post", "/api/v1/adoption-wishes/", _wish_payload, "teacher", 200, why="their school's class; stated again"),
+    row("post", "/api/v1/adoption-wishes/", _wish_payload, "consultant", 200, why="the round's consultant"),
+    row("patch", "/api/v1/adoption-wishes/{wish}/", {"max_travel_km": 99}, "host", 403, why="only teachers"),
+    row("patch", "/api/v1/adoption-wishes/{wish}/", {"max_travel_km": 99}, "other_teacher", 404, why=NOT_YOURS),
+    row("patch", "/api/v1/adoption-wishes/{wish}/", {"max_travel_km": 99}, "teacher", 200, why="their class's"),
+    row("delete", "/api/v1/adoption-wishes/{wish}/", {}, "other_teacher", 404, why=NOT_YOURS),
+    row("delete", "/api/v1/adoption-wishes/{wish}/", {}, "teacher", 204, why="their class withdraws"),
+]
+
+
+def _round_world_state(world) -> tuple:
+    from adoptions.models import AdoptionRound, ClassWish, CompanyCapacity
+
+    round = AdoptionRound.objects.get(pk=world["round"].pk)
+    capacity = CompanyCapacity.objects.filter(pk=world["capacity"].pk).values_list("classes", flat=True).first()
+    wish = ClassWish.objects.filter(pk=world["wish"].pk).first()
+    choices = [(choice.sector_id, choice.company_id) for choice in wish.choices.all()] if wish else None
+    return (
+        AdoptionRound.objects.count(),
+        round.title,
+        round.weight_outlying,
+        capacity,
+        wish.max_travel_km if wish else None,
+        choices,
+    )
+
+
+@pytest.mark.parametrize(("method", "url", "payload", "role", "expected", "why"), ROUND_WRITES)
+def test_round_writes(round_world, method, url, payload, role, expected, why):
+    """Who may open and change rounds, state capacity and wishes; anything refused changes nothing."""
+    before = _round_world_state(round_world)
+    data = payload(round_world) if callable(payload) else payload
+
+    response = getattr(client(round_world, role), method)(url_for(round_world, url), data, format="json")
+
+    assert response.status_code == expected, (why, response.content[:300])
+    assert (_round_world_state(round_world) != before) is (expected < 300), why
+
+
+ROUND_PAGES = [
+    # (page, {role: expected status of a GET}); a role left out answers 404, anonymous goes to sign in
+    ("/rounds/", {"consultant": 200, "far_consultant": 200}),
+    ("/rounds/new/", {"consultant": 200, "far_consultant": 200}),
+    ("/rounds/{round}/", {"consultant": 200}),
+    ("/rounds/{round}/edit/", {"consultant": 200}),
+    ("/rounds/{round}/priorities/", {"consultant": 200}),
+    ("/rounds/{round}/companies/{company}/capacity/", {"host": 200, "consultant": 200}),
+    ("/rounds/{round}/classes/{class}/wishes/", {"teacher": 200, "consultant": 200}),
+    (
+        "/my-rounds/",
+        {
+            "teacher": 200,
+            "other_teacher": 200,
+            "host": 200,
+            "other_host": 200,
+            "consultant": 302,
+            "far_consultant": 302,
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize("role", [*ROLES, "far_consultant"])
+@pytest.mark.parametrize(("url", "expected"), ROUND_PAGES)
+def test_round_pages(round_world, url, expected, role):
+    response = web_client_for(round_world, role).get(url_for(round_world, url))
+
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+    else:
+        assert response.status_code == expected.get(role, 404), response.content[:300]

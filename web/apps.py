@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,10 @@ class WebConfig(AppConfig):
 
     name = "web"
     verbose_name = _("Pages")
+
+    def ready(self) -> None:
+        # Each page module builds its own URL patterns when imported, so the bounded `<id:...>`
+        # converter is known before the first of them is.
+        from web.converters import IdConverter
+
+        register_converter(IdConverter, "id")

@@ -16,6 +16,18 @@ from adoptions.services.plans import (
     plan_update,
 )
 from adoptions.services.rollover import renewal_answer, school_year_roll_over
+from adoptions.services.rounds import (
+    KEEP,
+    ROUND_GRADE,
+    capacity_set,
+    capacity_withdraw,
+    company_distance_to_area,
+    round_open,
+    round_set_priorities,
+    round_update,
+    wish_set,
+    wish_withdraw,
+)
 from adoptions.services.runs import (
     pair_forbid,
     pair_lock,
@@ -26,6 +38,8 @@ from adoptions.services.runs import (
 )
 
 __all__ = [
+    "KEEP",
+    "ROUND_GRADE",
     "activity_book",
     "activity_create",
     "activity_delete",
@@ -33,6 +47,9 @@ __all__ = [
     "activity_set_status",
     "activity_update",
     "adoption_create",
+    "capacity_set",
+    "capacity_withdraw",
+    "company_distance_to_area",
     "company_month_load",
     "current_status",
     "learning_goals_for",
@@ -43,8 +60,13 @@ __all__ = [
     "plan_progress",
     "plan_update",
     "renewal_answer",
+    "round_open",
+    "round_set_priorities",
+    "round_update",
     "run_accept",
     "run_execute",
     "run_start",
     "school_year_roll_over",
+    "wish_set",
+    "wish_withdraw",
 ]
