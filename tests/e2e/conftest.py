@@ -210,3 +210,96 @@ def screenshots_dir() -> Iterator[Path]:
     path = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     yield path
+
+
+# Adoptions ----------------------------------------------------------------------------------
+
+
+@dataclass
+class AdoptionWorld:
+    """A consultant for Aalborg and Brønderslev with a round collecting for next school year:
+    three companies' capacity (four places) and four 8th-grade classes' wishes at two schools,
+    each school with a teacher and each company with a host; all stated through
+    adoptions.services, as the round's pages would. Each class's first wish has a place, so
+    the optimum meets every first wish: Vestbjerg's 8.A with the wind-turbine maker,
+    Vestbjerg's 8.B with the robot maker, Hedegård's 8.A with the machine works, Hedegård's
+    8.B with an energy company (the wind-turbine maker)."""
+
+    consultant: object
+    round: object
+    companies: dict[str, object]  # "wind", "robots", "machines"
+    hosts: dict[str, object]
+    classes: dict[str, object]  # "vestbjerg-a", "vestbjerg-b", "hedegaard-a", "hedegaard-b"
+    teachers: dict[str, object]  # "vestbjerg", "hedegaard"
+
+
+@pytest.fixture
+def adoption_world(transactional_db) -> AdoptionWorld:
+    from adoptions import services
+    from core.dates import school_year_of
+    from core.models import Municipality, Sector
+    from tests import factories
+    from tests.dates import today
+
+    aalborg, bronderslev = Municipality.objects.get(code=851), Municipality.objects.get(code=810)
+    consultant = factories.UserFactory(username="konsulent", first_name="Karen", last_name="Kjær", is_consultant=True)
+    consultant.area.set([aalborg, bronderslev])
+    next_year = school_year_of(today()) + 1
+    adoption_round = services.round_open(
+        actor=consultant,
+        title=f"Klasseadoption {next_year}/{str(next_year + 1)[2:]}",
+        school_year=next_year,
+        municipalities=[aalborg, bronderslev],
+    )
+
+    companies, hosts = {}, {}
+    for key, name, municipality, city, sector, places, host_name in [
+        ("wind", "Nordjysk Vindkraft A/S", aalborg, "Aalborg", "energy", 2, "Henrik"),
+        ("robots", "Aalborg Robotteknik ApS", aalborg, "Aalborg", "ict", 1, "Mette"),
+        ("machines", "Brønderslev Maskinfabrik A/S", bronderslev, "Brønderslev", "construction", 1, "Jens"),
+    ]:
+        company = factories.CompanyFactory(
+            name=name, municipality=municipality, city=city, sector=Sector.objects.get(code=sector)
+        )
+        companies[key] = company
+        hosts[key] = factories.CompanyMemberFactory(
+            company=company, user__username=f"vaert-{key}", user__first_name=host_name
+        )
+        services.capacity_set(actor=consultant, round=adoption_round, company=company, classes=places, max_travel_km=40)
+
+    teachers, classes = {}, {}
+    for key, name, municipality, city, teacher_name in [
+        ("vestbjerg", "Vestbjerg Skole", aalborg, "Vestbjerg", "Lone"),
+        ("hedegaard", "Hedegårdsskolen", bronderslev, "Brønderslev", "Peter"),
+    ]:
+        school = factories.SchoolFactory(name=name, municipality=municipality, city=city)
+        teachers[key] = factories.TeacherFactory(
+            school=school, user__username=f"laerer-{key}", user__first_name=teacher_name
+        )
+        for letter in "AB":
+            classes[f"{key}-{letter.lower()}"] = factories.SchoolClassFactory(
+                school=school, name=f"8.{letter}", grade=8, school_year=next_year, pupils=22
+            )
+    energy = Sector.objects.get(code="energy")
+    for key, choices in [
+        ("vestbjerg-a", [companies["wind"], companies["robots"]]),
+        ("vestbjerg-b", [companies["robots"], companies["wind"]]),
+        ("hedegaard-a", [companies["machines"], companies["wind"]]),
+        ("hedegaard-b", [energy, companies["machines"]]),
+    ]:
+        services.wish_set(
+            actor=consultant, round=adoption_round, school_class=classes[key], choices=choices, max_travel_km=40
+        )
+    return AdoptionWorld(consultant, adoption_round, companies, hosts, classes, teachers)
+
+
+def current_adoption(world: AdoptionWorld):
+    """Vestbjerg's 8.C of this school year, adopted by the wind-turbine maker (last year's
+    round): the class whose annual plan the teacher writes."""
+    from adoptions.services import adoption_create
+    from tests import factories
+
+    school_class = factories.SchoolClassFactory(
+        school=world.teachers["vestbjerg"].school, name="8.C", grade=8, pupils=23
+    )
+    return adoption_create(school_class=school_class, company=world.companies["wind"])
