@@ -8,16 +8,14 @@ texts compared are the Danish translations (the browser asks for Danish)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from email.utils import parseaddr
 
 import pytest
 from django.utils import translation
 
-from tests.e2e.conftest import (
-    E2E_MARKS,
-    login,
-)
+from tests.e2e.conftest import E2E_MARKS, MOBILE, current_adoption, horizontal_overflow, login
 
 pytestmark = E2E_MARKS
 
@@ -199,3 +197,99 @@ def test_consultant_runs_a_matching_locks_a_pair_runs_again_and_accepts(
     assert {parseaddr(message.to[0])[1] for message in mailoutbox} == expected
     told_of_lock = {parseaddr(message.to[0])[1] for message in mailoutbox if reason in message.body}
     assert told_of_lock == {world.teachers["vestbjerg"].user.email, world.hosts["robots"].user.email}
+
+
+# The teacher's annual plan ------------------------------------------------------------------
+
+
+def plan_progress_text(page) -> str:
+    return page.locator("main .plan-progress .meta").inner_text()
+
+
+def test_teacher_adds_an_activity_to_the_plan_and_books_it(page, site, adoption_world):
+    """From the adopted classes to the plan; an activity with its kind, month, a learning goal
+    and the three phases is added as an idea; booked with a date and times, it becomes a
+    booking of the class with the company, reads "booked" on the plan, and the plan's
+    progress counts it as planned."""
+    from adoptions.models import PlanActivity
+    from adoptions.services import learning_goals_for
+    from bookings.models import Booking
+    from tests.dates import at, school_day
+
+    adoption = current_adoption(adoption_world)
+    plan = adoption.plan
+    teacher = adoption_world.teachers["vestbjerg"]
+    goal = learning_goals_for(adoption.school_class).filter(subject_da="Uddannelse og job").first()
+    day = school_day(lead=dt.timedelta(days=21))
+
+    login(page, site, teacher.user.username)
+    page.goto(f"{site}/adoptions/")
+    with page.expect_navigation():
+        page.locator(f"main a[href='/plans/{plan.pk}/']").first.click()
+    assert page.locator("main .plan-activity").count() == 0
+    before = plan_progress_text(page)
+    with page.expect_navigation():
+        page.locator(f"main a[href='/plans/{plan.pk}/activities/new/']").click()
+
+    form = page.locator("main form.stacked")
+    form.locator("input[name=title]").fill("Vindmøllen indefra")
+    form.locator("select[name=kind]").select_option(PlanActivity.Kind.COMPANY_VISIT)
+    form.locator("select[name=status]").select_option(PlanActivity.Status.IDEA)
+    form.locator("input[name=planned_month]").fill(f"{day:%Y-%m}")
+    form.locator(f"input[name=learning_goals][value='{goal.pk}']").check()
+    form.locator("textarea[name=preparation]").fill("Eleverne læser om vindenergi og skriver spørgsmål.")
+    form.locator("textarea[name=description]").fill("Rundvisning i produktionen og samtale med en lærling.")
+    form.locator("textarea[name=follow_up]").fill("Eleverne fremlægger, hvilke uddannelser de mødte.")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+
+    assert page.url == f"{site}/plans/{plan.pk}/"
+    activity = PlanActivity.objects.get(plan=plan)
+    assert (activity.title, activity.kind, activity.status, activity.planned_month) == (
+        "Vindmøllen indefra",
+        PlanActivity.Kind.COMPANY_VISIT,
+        PlanActivity.Status.IDEA,
+        day.replace(day=1),
+    )
+    assert list(activity.learning_goals.all()) == [goal]
+    assert activity.preparation and activity.description and activity.follow_up
+    card = page.locator(f"main #activity-{activity.pk}")
+    assert "plan-status-idea" in card.locator(".status").get_attribute("class")
+    assert "Rundvisning i produktionen" in card.inner_text()
+    with_idea = plan_progress_text(page)
+    assert with_idea != before
+
+    # Book it at the time the teacher and the company agreed.
+    with page.expect_navigation():
+        card.locator(f"a[href='/activities/{activity.pk}/book/']").click()
+    form = page.locator("main form.stacked")
+    form.locator("input[name=date]").fill(day.isoformat())
+    form.locator("input[name=start_time]").fill("09:00")
+    form.locator("input[name=end_time]").fill("11:30")
+    form.locator("input[name=place]").fill("Porten ved Havnegade 12")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+
+    match = re.fullmatch(rf"{re.escape(site)}/bookings/(\d+)/", page.url)
+    assert match, f"not on a booking page: {page.url}"
+    booking = Booking.objects.select_related("slot__offer").get(pk=int(match.group(1)))
+    assert booking.school_class_id == adoption.school_class_id
+    assert booking.slot.offer.company_id == adoption.company_id
+    assert (booking.slot.start, booking.slot.end) == (at(day, 9), at(day, 11, 30))
+    assert booking.status == Booking.Status.CONFIRMED
+    activity.refresh_from_db()
+    assert (activity.status, activity.booking_id) == (PlanActivity.Status.BOOKED, booking.pk)
+
+    page.goto(f"{site}/plans/{plan.pk}/")
+    card = page.locator(f"main #activity-{activity.pk}")
+    status = card.locator(".status")
+    assert "plan-status-booked" in status.get_attribute("class")
+    assert status.inner_text() == danish(PlanActivity.Status.BOOKED.label)
+    assert card.locator(f"a[href='/bookings/{booking.pk}/']").count() == 1
+    after = plan_progress_text(page)
+    assert after not in (before, with_idea)
+    with translation.override("da"):
+        assert after.startswith(
+            translation.gettext("%(done)s done · %(planned)s planned · target %(target)s")
+            % {"done": 0, "planned": 1, "target": plan.target_activities}
+        )
