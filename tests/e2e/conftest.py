@@ -12,6 +12,7 @@ a transactional test empties the tables after it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
@@ -303,3 +304,91 @@ def current_adoption(world: AdoptionWorld):
         school=world.teachers["vestbjerg"].school, name="8.C", grade=8, pupils=23
     )
     return adoption_create(school_class=school_class, company=world.companies["wind"])
+
+
+def lived_in_adoptions(world: AdoptionWorld) -> dict:
+    """The adoption pages with something on them: a locked pair and a finished run of the
+    round (the test settings run its task inline), and this year's plan of Vestbjerg's 8.C
+    half under way: an activity done, one booked, one planned, one an idea. Returns the run,
+    the adoption and the booking."""
+    from adoptions import services
+    from adoptions.models import PlanActivity
+    from tests.dates import at, school_day, today
+
+    services.pair_lock(
+        actor=world.consultant,
+        round=world.round,
+        school_class=world.classes["vestbjerg-b"],
+        company=world.companies["robots"],
+        reason="Klassen arbejder allerede med robotter sammen med virksomheden",
+    )
+    run = services.run_start(actor=world.consultant, round=world.round, seed=7)
+    run.refresh_from_db()
+
+    adoption = current_adoption(world)
+    plan, teacher = adoption.plan, world.teachers["vestbjerg"].user
+    services.plan_update(
+        actor=teacher,
+        plan=plan,
+        target_activities=10,
+        goals_note="Eleverne skal kende uddannelserne bag en vindmølle og kunne forklare, hvordan strøm bliver til.",
+    )
+    goals = list(services.learning_goals_for(adoption.school_class)[:3])
+    past = today() - dt.timedelta(days=14)
+    while past.weekday() >= 5:
+        past -= dt.timedelta(days=1)
+    done = services.activity_create(
+        actor=teacher,
+        plan=plan,
+        title="Ekspert i klassen: sådan virker en vindmølle",
+        kind=PlanActivity.Kind.EXPERT_AT_SCHOOL,
+        starts_at=at(past, 10),
+        ends_at=at(past, 12),
+        learning_goals=goals[:2],
+        preparation="Eleverne skriver spørgsmål til eksperten.",
+        description="En ingeniør viser vingeprofiler og lader eleverne måle vindhastighed.",
+        follow_up="Eleverne laver en plakat om energiens vej fra vind til stikkontakt.",
+        status=PlanActivity.Status.PLANNED,
+    )
+    services.activity_set_status(actor=teacher, activity=done, status=PlanActivity.Status.DONE)
+    visit = services.activity_create(
+        actor=teacher,
+        plan=plan,
+        title="Besøg på vindmøllefabrikken",
+        kind=PlanActivity.Kind.COMPANY_VISIT,
+        learning_goals=goals[2:],
+        preparation="Sikkerhedsregler og spørgsmål til lærlingene.",
+        description="Rundvisning i produktionen og samtale med en lærling.",
+    )
+    day = school_day(lead=dt.timedelta(days=21))
+    booking = services.activity_book(
+        actor=teacher, activity=visit, starts_at=at(day, 9), ends_at=at(day, 11, 30), place="Porten, Havnegade 12"
+    )
+    later = (day.replace(day=1) + dt.timedelta(days=40)).replace(day=1)
+    services.activity_create(
+        actor=teacher,
+        plan=plan,
+        title="Projekt: bliv klogere på grøn strøm",
+        kind=PlanActivity.Kind.PROJECT,
+        planned_month=later,
+        status=PlanActivity.Status.PLANNED,
+    )
+    services.activity_create(
+        actor=teacher, plan=plan, title="Praktikdag for tre elever", kind=PlanActivity.Kind.INTERNSHIP_DAY
+    )
+    return {"run": run, "adoption": adoption, "booking": booking}
+
+
+def adoption_pages(world: AdoptionWorld, made: dict) -> dict[str, list[str]]:
+    """The adoption pages by who sees them: the workspace, the round, the run, and the plan
+    with its activity forms."""
+    plan = made["adoption"].plan
+    activity = plan.activities.filter(status="planned").first()
+    return {
+        world.consultant.username: ["/workspace/", f"/rounds/{world.round.pk}/", f"/runs/{made['run'].pk}/"],
+        world.teachers["vestbjerg"].user.username: [
+            f"/plans/{plan.pk}/",
+            f"/plans/{plan.pk}/activities/new/",
+            f"/activities/{activity.pk}/book/",
+        ],
+    }
