@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from adoptions import services
 from adoptions.models import Adoption, MatchRun, PairRule
 from tests.adoptions.test_runs import company, make_round, school_class, wish
+from web.views.runs import report_rows
 
 
 def browser_for(user) -> Client:
@@ -98,3 +100,25 @@ def test_teachers_and_hosts_find_no_run_pages(consultant, teacher, host):
         browser = browser_for(user)
         assert browser.get(reverse("run-detail", args=[run.pk])).status_code == 404
         assert browser.post(reverse("run-start", args=[adoption_round.pk])).status_code == 404
+
+
+def test_the_report_writes_distances_with_the_languages_decimal_mark(db):
+    """Danish uses a decimal comma, in the report as in the pairs' distances."""
+    figures = {
+        "adopted": 1,
+        "eligible": 1,
+        "adopted_share": 1.0,
+        "first_wish": 1,
+        "first_wish_share": 1.0,
+        "top3_wish": 1,
+        "top3_wish_share": 1.0,
+        "mean_travel_km": 6.2,
+        "longest_travel_km": 24.7,
+        "priorities": {},
+        "municipalities": {},
+    }
+    with translation.override("da"):
+        rows = {label: optimal for label, optimal, _greedy in report_rows({"optimal": figures, "greedy": figures})}
+
+    assert rows["Gennemsnitlig afstand"] == "6,2 km"
+    assert rows["Længste afstand"] == "24,7 km"

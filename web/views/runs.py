@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -67,7 +68,8 @@ def _count(figures: dict, key: str, share: str) -> str:
 
 
 def _km(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f} km"
+    """With the language's decimal mark ("6,2 km" in Danish), as the pairs' distances are."""
+    return "–" if value is None else f"{number_format(value, 1)} km"
 
 
 def _group(figures: dict | None) -> str:
