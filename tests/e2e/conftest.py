@@ -248,7 +248,7 @@ def adoption_world(transactional_db) -> AdoptionWorld:
     next_year = school_year_of(today()) + 1
     adoption_round = services.round_open(
         actor=consultant,
-        title=f"Klasseadoption {next_year}/{str(next_year + 1)[2:]}",
+        title="Klasseadoption i Aalborg og Brønderslev",
         school_year=next_year,
         municipalities=[aalborg, bronderslev],
     )
@@ -333,7 +333,9 @@ def lived_in_adoptions(world: AdoptionWorld) -> dict:
         target_activities=10,
         goals_note="Eleverne skal kende uddannelserne bag en vindmølle og kunne forklare, hvordan strøm bliver til.",
     )
-    goals = list(services.learning_goals_for(adoption.school_class)[:3])
+    offered = services.learning_goals_for(adoption.school_class)
+    goals = [offered.filter(subject_da=subject).first() for subject in ("Fysik/kemi", "Uddannelse og job")]
+    goals.append(offered.filter(subject_da="Teknologiforståelse").first())
     past = today() - dt.timedelta(days=14)
     while past.weekday() >= 5:
         past -= dt.timedelta(days=1)

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from tests.e2e.conftest import E2E_MARKS, login, switch_language
+from tests.e2e.conftest import DESKTOP, E2E_MARKS, MOBILE, lived_in_adoptions, login, switch_language
 
 pytestmark = [
     *E2E_MARKS,
@@ -98,3 +98,27 @@ def test_screenshots(new_page, site, world, language, screenshots_dir):
         switch_language(host, language)
     shoot(host, "/", "host-home")
     shoot(host, f"/bookings/{made['requested'].pk}/", "host-booking")
+
+
+def test_adoption_screenshots(new_page, site, adoption_world, screenshots_dir):
+    """The consultant's workspace, a round, a finished run (the report beside the greedy
+    baseline, the pairs with why, a locked pair with its reason) and a class's annual plan half
+    under way; in Danish, at 1280 px and on a 390 px phone."""
+    made = lived_in_adoptions(adoption_world)
+    plan = made["adoption"].plan
+    shots = [
+        (adoption_world.consultant.username, "/workspace/", "workspace"),
+        (adoption_world.consultant.username, f"/rounds/{adoption_world.round.pk}/", "round"),
+        (adoption_world.consultant.username, f"/runs/{made['run'].pk}/", "run"),
+        (adoption_world.teachers["vestbjerg"].user.username, f"/plans/{plan.pk}/", "plan"),
+    ]
+    for viewport, suffix in ((DESKTOP, ""), (MOBILE, "-phone")):
+        pages = {}
+        for username, path, name in shots:
+            if username not in pages:
+                pages[username] = new_page(viewport)
+                login(pages[username], site, username)
+            page = pages[username]
+            page.goto(f"{site}{path}")
+            assert page.locator("html").get_attribute("lang") == "da"
+            page.screenshot(path=str(screenshots_dir / f"{name}{suffix}-da.png"), full_page=True)
