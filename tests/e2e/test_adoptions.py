@@ -16,6 +16,7 @@ import pytest
 from django.utils import translation
 
 from tests.e2e.conftest import (
+    DESKTOP,
     E2E_MARKS,
     MOBILE,
     adoption_pages,
@@ -309,25 +310,31 @@ def test_teacher_adds_an_activity_to_the_plan_and_books_it(page, site, adoption_
 
 def test_adoption_pages_fit_a_phone_and_pass_axe(new_page, site, adoption_world):
     """At 390 px the workspace, a round, a finished run, a plan and its activity forms neither
-    scroll sideways nor have anything sticking out or cut off, and axe finds no serious or
-    critical violation on them; all findings reported together."""
-    from tests.e2e.test_phone_layout import LABEL_OVERLAPS, LAYOUT_PROBLEMS
+    scroll sideways nor have anything sticking out or cut off; at 1280 px no column heading
+    breaks inside its word; at both widths axe finds no serious or critical violation on
+    them. All findings reported together."""
+    from tests.e2e.test_phone_layout import HEADING_BREAKS, LABEL_OVERLAPS, LAYOUT_PROBLEMS
 
     made = lived_in_adoptions(adoption_world)
     found = {}
     for username, paths in adoption_pages(adoption_world, made).items():
-        page = new_page(MOBILE)
-        login(page, site, username)
-        for path in paths:
-            page.goto(f"{site}{path}")
-            assert page.url == f"{site}{path}"
-            problems = page.evaluate(LAYOUT_PROBLEMS) + page.evaluate(LABEL_OVERLAPS)
-            if overflow := horizontal_overflow(page):
-                problems.insert(0, f"the page scrolls sideways by {overflow} px")
-            problems += [
-                f"axe: [{v['impact']}] {v['id']} {[n['target'] for n in v['nodes']]}" for v in serious_violations(page)
-            ]
-            if problems:
-                found[f"{path} ({username})"] = problems
-        page.context.close()
+        for viewport in (MOBILE, DESKTOP):
+            page = new_page(viewport)
+            login(page, site, username)
+            for path in paths:
+                page.goto(f"{site}{path}")
+                assert page.url == f"{site}{path}"
+                if viewport is MOBILE:
+                    problems = page.evaluate(LAYOUT_PROBLEMS) + page.evaluate(LABEL_OVERLAPS)
+                    if overflow := horizontal_overflow(page):
+                        problems.insert(0, f"the page scrolls sideways by {overflow} px")
+                else:
+                    problems = page.evaluate(HEADING_BREAKS)
+                problems += [
+                    f"axe: [{v['impact']}] {v['id']} {[n['target'] for n in v['nodes']]}"
+                    for v in serious_violations(page)
+                ]
+                if problems:
+                    found[f"{path} ({username}, {viewport['width']} px)"] = problems
+            page.context.close()
     assert found == {}

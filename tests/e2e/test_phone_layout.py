@@ -90,6 +90,9 @@ HEADING_BREAKS = """() => {
   for (const th of document.querySelectorAll('main th')) {
     const text = th.textContent.trim();
     if (!text || th.getBoundingClientRect().width <= 1) continue;
+    // A heading for screen readers only (a column of buttons) shows nothing that could break.
+    const hidden = th.querySelector('.visually-hidden');
+    if (hidden && hidden.textContent.trim() === text) continue;
     const range = document.createRange();
     range.selectNodeContents(th);
     const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
