@@ -18,7 +18,6 @@ from django.db.models import (
     FloatField,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -175,8 +174,11 @@ def with_progress(plans: QuerySet[AnnualPlan], *, today: dt.date) -> QuerySet[An
     this_year = school_year_of(today)
     share = school_year_share_passed(today)
 
-    def of(status: str) -> Count:
-        return Count("activities", filter=Q(activities__status=status))
+    def of(status: str) -> Coalesce:
+        # A subquery per status rather than a grouped join: the standing below compares counts
+        # with `needed`, and PostgreSQL refuses a grouped query whose HAVING reads a joined column.
+        activities = PlanActivity.objects.filter(plan=OuterRef("pk"), status=status).order_by()
+        return Coalesce(Subquery(activities.values("plan").annotate(n=Count("id")).values("n")), 0)
 
     needed = Case(
         When(adoption__school_year__lt=this_year, then=F("target_activities")),
