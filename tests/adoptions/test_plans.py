@@ -251,6 +251,15 @@ def test_booking_an_activity_books_the_class_on_a_private_slot_with_invites(plan
     assert PlanChange.objects.filter(activity=activity, fields__status=["planned", "booked"]).exists()
 
 
+def test_booking_an_activity_that_serves_learning_goals_keeps_them(plan, teacher, goal_for_8th):
+    """The goals an activity serves stay as they are when it is booked."""
+    activity = visit(plan, teacher.user, planned_month=next_month(), learning_goals=[goal_for_8th])
+    book(activity, teacher.user)
+    activity.refresh_from_db()
+    assert activity.status == PlanActivity.Status.BOOKED
+    assert list(activity.learning_goals.all()) == [goal_for_8th]
+
+
 def test_host_books_for_the_class_and_the_teacher_gets_the_invite(plan, teacher, host):
     activity = visit(plan, host.user)
     booking = book(activity, host.user)
