@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from adoptions.models import Adoption, PlanChange
-from adoptions.permissions_plans import COMPANY, CONSULTANT, SCHOOL, adoption_side
+from adoptions.permissions import COMPANY, CONSULTANT, SCHOOL, adoption_side
 from adoptions.services.adoptions import adoption_create
 from core.dates import school_year_of
 from core.errors import DomainError

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from adoptions import services
 from adoptions.feeds import plan_events
 from adoptions.models import Adoption, AnnualPlan, PlanActivity
-from adoptions.permissions_plans import CONSULTANT, adoption_side, can_edit_plan
+from adoptions.permissions import CONSULTANT, adoption_side, can_edit_plan
 from adoptions.selectors import activities_visible_to, adoptions_visible_to, plans_visible_to
 from adoptions.services.plans import activity_month
 from adoptions.services.rollover import RENEWING_GRADE

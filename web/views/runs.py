@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from adoptions import selectors, services
 from adoptions.models import AdoptionRound, MatchRun, PairRule, ProposedPair
-from adoptions.services.runs import may_run_matching, pair_priorities, pair_reasons, stage_label
+from adoptions.permissions import can_manage_round
+from adoptions.services.runs import pair_priorities, pair_reasons, stage_label
 from core.errors import DomainError
 from core.models import Municipality
 from web.forms.runs import PairRuleForm, RunAcceptForm, RunStartForm
@@ -178,7 +179,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "may_accept": latest_done is not None
         and latest_done.pk == run.pk
         and adoption_round.status in (AdoptionRound.Status.COLLECTING, AdoptionRound.Status.MATCHING)
-        and may_run_matching(request.user, adoption_round),
+        and can_manage_round(request.user, adoption_round),
         "other_runs": adoption_round.runs.exclude(pk=run.pk).order_by("-created_at", "-id")[:10],
         "Basis": ProposedPair.Basis,
     }
