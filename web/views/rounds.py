@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,17 +71,6 @@ def _save(form, action: Callable[[], Any], aliases: dict[str, str] | None = None
         add_domain_error(form, error, aliases)
     except ValidationError as error:
         add_validation_error(form, error)
-    return None
-
-
-def _reverse_or_none(name: str, *args: Any) -> str | None:
-    """The address of a page another part of the product may not have yet (the matching runs):
-    with the ids given, else without them (a form then names the round in its fields)."""
-    for arguments in (args, ()):
-        try:
-            return reverse(name, args=arguments)
-        except NoReverseMatch:
-            continue
     return None
 
 
@@ -167,10 +156,10 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         .select_related("school_class__school", "company", "created_by")
         .order_by("created_at", "id"),
         "runs": [
-            (run, _reverse_or_none("run-detail", run.pk))
+            (run, reverse("run-detail", args=[run.pk]))
             for run in MatchRun.objects.filter(round=round).order_by("-created_at", "-id")
         ],
-        "run_start_url": _reverse_or_none("run-start", round.pk),
+        "run_start_url": reverse("run-start", args=[round.pk]),
         "collecting": round.status == AdoptionRound.Status.COLLECTING,
     }
     return render(request, "web/rounds/round_detail.html", context)

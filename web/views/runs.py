@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -35,12 +35,8 @@ def _run_of(request: HttpRequest, run_id: int) -> MatchRun:
     return get_object_or_404(selectors.runs_visible_to(request.user), pk=run_id)
 
 
-def _round_page(round: AdoptionRound) -> str | None:
-    """The round's own page, where one exists (it belongs to the rounds pages)."""
-    try:
-        return reverse("round-detail", args=[round.pk])
-    except NoReverseMatch:
-        return None
+def _round_page(round: AdoptionRound) -> str:
+    return reverse("round-detail", args=[round.pk])
 
 
 @consultant_required
@@ -50,12 +46,12 @@ def run_start(request: HttpRequest, round_id: int) -> HttpResponse:
     form = RunStartForm(request.POST)
     if not form.is_valid():
         report_form_errors(request, form)
-        return back(request, _round_page(adoption_round) or reverse("home"))
+        return back(request, _round_page(adoption_round))
     try:
         run = services.run_start(actor=request.user, round=adoption_round, seed=form.cleaned_data["seed"])
     except DomainError as error:
         messages.error(request, str(error.message))
-        return back(request, _round_page(adoption_round) or reverse("home"))
+        return back(request, _round_page(adoption_round))
     return redirect("run-detail", run_id=run.pk)
 
 
@@ -209,7 +205,7 @@ def run_progress(request: HttpRequest, run_id: int) -> JsonResponse:
 def pair_rule_create(request: HttpRequest, round_id: int) -> HttpResponse:
     adoption_round = _round_of(request, round_id)
     form = PairRuleForm(request.POST, round=adoption_round)
-    fallback = _round_page(adoption_round) or reverse("home")
+    fallback = _round_page(adoption_round)
     if not form.is_valid():
         report_form_errors(request, form)
         return back(request, fallback)
@@ -234,7 +230,7 @@ def pair_rule_create(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 def pair_rule_delete(request: HttpRequest, rule_id: int) -> HttpResponse:
     rule = get_object_or_404(selectors.pair_rules_visible_to(request.user), pk=rule_id)
-    fallback = _round_page(rule.round) or reverse("home")
+    fallback = _round_page(rule.round)
     try:
         services.pair_rule_remove(actor=request.user, rule=rule)
     except DomainError as error:
