@@ -4,7 +4,7 @@ classes' wishes, across the North Jutland municipalities, so a matching run has 
 weigh: more classes than places, an outlying island and peninsula, a grey-zone school.
 
 The classes that wish are next year's 8th grades: each folkeskole's 7th grades one school year
-on, linked to this year's class (`SchoolClass.previous`). Everything is written through
+on, linked to this year's class (`SchoolClass.previous`), made as the roll-over makes them. Everything is written through
 `adoptions.services`, by the person who would write it (the consultant opens the round and
 sets its priorities, each company's host states its capacity, each school's teacher its
 classes' wishes and renewal answers, teacher or host the plan's activities), so the demo
@@ -30,6 +30,7 @@ from adoptions.models import (
     PlanActivity,
     PlanChange,
 )
+from adoptions.services.rollover import next_year_class
 from bookings.models import Booking
 from companies.models import Company
 from core.dates import holiday_name
@@ -38,7 +39,6 @@ from demo.companies import DemoCompany
 from demo.dates import MO, TH, TU, WE, at
 from demo.logins import CONSULTANT
 from demo.schools import FOLK, SCHOOLS, DemoSchool
-from schools import services as school_services
 from schools.models import SchoolClass
 
 ROUND_TITLE = "Klasseadoption Nordjylland"
@@ -459,7 +459,7 @@ def _adoption(
         if wants is not None:
             adoption = services.renewal_answer(actor=actor, adoption=adoption, wants=wants)
     if adoption.renewal_confirmed:
-        _next_year_class(school_class, name=f"9{spec.class_name[1:]}", grade=9)
+        next_year_class(school_class)
     return adoption
 
 
@@ -527,27 +527,12 @@ def _next_years_eighth_grades(
     """Each folkeskole's 7th grades one school year on, by (school key, class name)."""
     folkeskoler = {spec.key for spec in SCHOOLS if spec.kind == FOLK}
     return {
-        (key, f"8{seventh.name[1:]}"): _next_year_class(seventh, name=f"8{seventh.name[1:]}", grade=8)
+        (key, f"8{seventh.name[1:]}"): next_year_class(seventh)
         for key, school in schools.items()
         if key in folkeskoler
         for seventh in school.classes
         if seventh.grade == 7 and seventh.school_year == school_year
     }
-
-
-def _next_year_class(school_class: SchoolClass, *, name: str, grade: int) -> SchoolClass:
-    """The same pupils a school year on. Schools' services have no way to say which class a
-    class continues, so the link to last year is set here."""
-    following = school_services.school_class_create(
-        actor=None,
-        school=school_class.school,
-        name=name,
-        grade=grade,
-        school_year=school_class.school_year + 1,
-        pupils=school_class.pupils,
-    )
-    SchoolClass.objects.filter(pk=following.pk).update(previous=school_class)
-    return following
 
 
 def _choice(key: str, companies: dict[str, DemoCompany]) -> Company | Sector:
