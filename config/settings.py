@@ -212,6 +212,24 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a choice field named "status" or "kind" with choices of their own; by
+    # default each would get a name like "Status635Enum" that changes whenever the choices do.
+    # One name a choice set, after its model, keeps the clients' generated types stable.
+    "ENUM_NAME_OVERRIDES": {
+        "OfferKindEnum": "bookings.models.Offer.Kind",
+        "SlotStatusEnum": "bookings.models.Slot.Status",
+        "BookingStatusEnum": "bookings.models.Booking.Status",
+        "SchoolKindEnum": "schools.models.School.Kind",
+        "GradeEnum": "schools.models.Grade",
+        "WeekdayEnum": "adoptions.models.Weekday",
+        "AdoptionRoundStatusEnum": "adoptions.models.AdoptionRound.Status",
+        "PairRuleKindEnum": "adoptions.models.PairRule.Kind",
+        "MatchRunStatusEnum": "adoptions.models.MatchRun.Status",
+        "ProposedPairBasisEnum": "adoptions.models.ProposedPair.Basis",
+        "AdoptionStatusEnum": "adoptions.models.Adoption.Status",
+        "PlanActivityKindEnum": "adoptions.models.PlanActivity.Kind",
+        "PlanActivityStatusEnum": "adoptions.models.PlanActivity.Status",
+    },
 }
 
 LOGGING = {

@@ -4,12 +4,14 @@ classes' wishes, across the North Jutland municipalities, so a matching run has 
 weigh: more classes than places, an outlying island and peninsula, a grey-zone school.
 
 The classes that wish are next year's 8th grades: each folkeskole's 7th grades one school year
-on, linked to this year's class (`SchoolClass.previous`). Adoptions are made through
-`adoptions.services.adoption_create`. Rounds, capacities, wishes and plan activities have no
-services yet, so the small functions at the bottom (`round_open`, `capacity_set`, `wish_set`,
-`activity_add`, `renewal_answers_set`) write the models directly; each is named after the
-service that will replace it. A booked activity is linked to a booking the demo teacher made
-in the public catalogue (demo/bookings.py), not to a private slot as plans will book.
+on, linked to this year's class (`SchoolClass.previous`), made as the roll-over makes them. Everything is written through
+`adoptions.services`, by the person who would write it (the consultant opens the round and
+sets its priorities, each company's host states its capacity, each school's teacher its
+classes' wishes and renewal answers, teacher or host the plan's activities), so the demo
+obeys the same rules as the product. A booked activity is booked as plans book: on a private
+slot of the company, on a school day some weeks ahead when the class is free. The only
+direct write is the time of the history of done activities, moved back to when they would
+have been written and marked done.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import translation
 
 from accounts.models import User
 from adoptions import services
@@ -25,13 +27,11 @@ from adoptions.models import (
     Adoption,
     AdoptionRound,
     AnnualPlan,
-    ClassWish,
-    CompanyCapacity,
     PlanActivity,
     PlanChange,
-    WishChoice,
 )
-from bookings.models import Booking, Offer
+from adoptions.services.rollover import next_year_class
+from bookings.models import Booking
 from companies.models import Company
 from core.dates import holiday_name
 from core.models import LearningGoal, Municipality, Sector
@@ -39,8 +39,7 @@ from demo.companies import DemoCompany
 from demo.dates import MO, TH, TU, WE, at
 from demo.logins import CONSULTANT
 from demo.schools import FOLK, SCHOOLS, DemoSchool
-from schools import services as school_services
-from schools.models import School, SchoolClass
+from schools.models import SchoolClass
 
 ROUND_TITLE = "Klasseadoption Nordjylland"
 REGION = "Nordjylland"
@@ -154,8 +153,9 @@ INNOVATION_ACTION = ("innovation-entrepreneurship", "Handling")
 @dataclass(frozen=True)
 class ActivitySpec:
     """One activity of a plan. A done one took place `done_share` of the way from the start of
-    the school year to today; a booked one is the class's booking of the demo offer `booking`;
-    planned ones and ideas lie `months_ahead` months on (ideas may have no month yet)."""
+    the school year to today; a booked one is booked `weeks_ahead` weeks on (the first school
+    day from then when the class is free); planned ones and ideas lie `months_ahead` months on
+    (ideas may have no month yet)."""
 
     title: str
     kind: str
@@ -166,7 +166,7 @@ class ActivitySpec:
     follow_up: str = ""
     done_share: float = 0.0
     months_ahead: int | None = None
-    booking: str = ""  # key of a demo offer the class has booked
+    weeks_ahead: int | None = None  # booked: when
     by_host: bool = False  # the company's host wrote it, else the teacher
 
 
@@ -213,7 +213,7 @@ ADOPTIONS = (
                 "Grupperne gør deres prototyper klar og øver en præsentation på to minutter.",
                 "Klassen arbejder som et udviklingsteam og får prototyperne testet af rigtige udviklere.",
                 "Vi skriver en fælles evaluering og vælger den prototype, vi arbejder videre med.",
-                booking="nordlys-besog",
+                weeks_ahead=2,
             ),
             ActivitySpec(
                 "Studentermedhjælpere fortæller om IT-uddannelser", EXPERT, PLANNED, (JOB_EDUCATION, JOB_CHOICES),
@@ -258,7 +258,7 @@ ADOPTIONS = (
                 "Eleverne forbereder spørgsmål om sikkerhed og arbejdstider.",
                 "Klassen følger et servicehold på basen og prøver klatreudstyret.",
                 "Eleverne skriver om et job, de mødte, i deres uddannelsesplan.",
-                booking="vindmoelle",
+                weeks_ahead=5,
             ),
             ActivitySpec(
                 "Pigedag: mød kvindelige teknikere", VISIT, PLANNED, (JOB_CHOICES,),
@@ -376,46 +376,62 @@ def adoptions_create(
     *,
     companies: dict[str, DemoCompany],
     schools: dict[str, DemoSchool],
-    offers: dict[str, Offer],
     school_year: int,
     today: dt.date,
 ) -> None:
-    """This school year's adoptions with their plans, then next school year's round."""
+    """This school year's adoptions with their plans, then next school year's round. The
+    history the services write is in Danish, the demo's language."""
+    with translation.override("da"):
+        for spec in ADOPTIONS:
+            _adoption(spec, companies=companies, schools=schools, school_year=school_year, today=today)
+        _round(companies=companies, schools=schools, school_year=school_year, today=today)
+
+
+def _round(
+    *, companies: dict[str, DemoCompany], schools: dict[str, DemoSchool], school_year: int, today: dt.date
+) -> AdoptionRound:
+    """Next school year's round, collecting: the consultant opens it and marks its priorities
+    (with the default weights), the hosts state capacity, then the teachers wish."""
     consultant = User.objects.get(username=CONSULTANT.username)
-    for spec in ADOPTIONS:
-        _adoption(spec, companies=companies, schools=schools, offers=offers, school_year=school_year, today=today)
     next_classes = _next_years_eighth_grades(schools, school_year=school_year)
-    adoption_round = round_open(
+    adoption_round = services.round_open(
+        actor=consultant,
         title=ROUND_TITLE,
         school_year=school_year + 1,
-        municipalities=list(Municipality.objects.filter(region=REGION)),
-        outlying=list(Municipality.objects.filter(code__in=OUTLYING_MUNICIPALITIES)),
-        grey_zone=[schools[key].school for key in GREY_ZONE_SCHOOLS],
+        municipalities=Municipality.objects.filter(region=REGION),
         wishes_deadline=today + dt.timedelta(weeks=WISHES_DEADLINE_WEEKS),
+    )
+    adoption_round = services.round_set_priorities(
         actor=consultant,
+        round=adoption_round,
+        outlying_municipalities=Municipality.objects.filter(code__in=OUTLYING_MUNICIPALITIES),
+        grey_zone_schools=[schools[key].school for key in GREY_ZONE_SCHOOLS],
+        weight_outlying=adoption_round.weight_outlying,
+        weight_never_adopted=adoption_round.weight_never_adopted,
+        weight_grey_zone=adoption_round.weight_grey_zone,
     )
     for spec in CAPACITIES:
         company = companies[spec.company]
-        capacity_set(
+        services.capacity_set(
+            actor=company.host,
             round=adoption_round,
             company=company.company,
             classes=spec.classes,
             max_travel_km=spec.max_travel_km,
-            weekdays=list(spec.weekdays),
+            weekdays=spec.weekdays,
             activities_per_month=spec.activities_per_month,
             notes=spec.notes,
-            actor=company.host,
         )
     for spec in WISHES:
-        school_class = next_classes[spec.school, spec.class_name]
-        wish_set(
-            round=adoption_round,
-            school_class=school_class,
-            max_travel_km=spec.max_travel_km,
-            choices=[_choice(key, companies) for key in spec.choices],
-            notes=spec.notes,
+        services.wish_set(
             actor=schools[spec.school].teacher,
+            round=adoption_round,
+            school_class=next_classes[spec.school, spec.class_name],
+            choices=[_choice(key, companies) for key in spec.choices],
+            max_travel_km=spec.max_travel_km,
+            notes=spec.notes,
         )
+    return adoption_round
 
 
 def _adoption(
@@ -423,36 +439,86 @@ def _adoption(
     *,
     companies: dict[str, DemoCompany],
     schools: dict[str, DemoSchool],
-    offers: dict[str, Offer],
     school_year: int,
     today: dt.date,
 ) -> Adoption:
     school, company = schools[spec.school], companies[spec.company]
     school_class = next(c for c in school.classes if c.name == spec.class_name)
     adoption = services.adoption_create(school_class=school_class, company=company.company)
-    renewal_answers_set(adoption=adoption, school=spec.school_wants_renewal, company=spec.company_wants_renewal)
-    plan = adoption.plan
-    plan.goals_note = spec.goals_note
-    plan.save(update_fields=["goals_note", "updated_at"])
+    plan = services.plan_update(
+        actor=school.teacher,
+        plan=adoption.plan,
+        target_activities=adoption.plan.target_activities,
+        goals_note=spec.goals_note,
+    )
     year_start = _school_year_start(school_year)
     for activity in spec.activities:
         actor = company.host if activity.by_host else school.teacher
-        booking = _booking_of(school_class, offers[activity.booking]) if activity.booking else None
-        activity_add(plan=plan, spec=activity, booking=booking, actor=actor, year_start=year_start, today=today)
-    if spec.school_wants_renewal and spec.company_wants_renewal:
-        _next_year_class(school_class, name=f"9{spec.class_name[1:]}", grade=9)
+        _activity(plan, activity, actor=actor, year_start=year_start, today=today)
+    for actor, wants in ((school.teacher, spec.school_wants_renewal), (company.host, spec.company_wants_renewal)):
+        if wants is not None:
+            adoption = services.renewal_answer(actor=actor, adoption=adoption, wants=wants)
+    if adoption.renewal_confirmed:
+        next_year_class(school_class)
     return adoption
 
 
-def _booking_of(school_class: SchoolClass, offer: Offer) -> Booking | None:
-    """The class's booking of the offer that holds a place, if the demo made one (near the
-    summer holiday a series may have too few dates for it)."""
-    return (
-        Booking.objects.filter(school_class=school_class, slot__offer=offer, status__in=Booking.HOLDING_PLACE)
-        .select_related("slot")
-        .order_by("slot__start")
-        .first()
+def _activity(
+    plan: AnnualPlan, spec: ActivitySpec, *, actor: User, year_start: dt.date, today: dt.date
+) -> PlanActivity:
+    """The activity as the plan holds it now, written the way it got there: a done one was
+    planned weeks before its day and marked done after it; a booked one was booked."""
+    fields = {
+        "actor": actor,
+        "plan": plan,
+        "title": spec.title,
+        "kind": spec.kind,
+        "learning_goals": [LearningGoal.objects.get(subject_code=code, area_da=area) for code, area in spec.goals],
+        "preparation": spec.preparation,
+        "description": spec.description,
+        "follow_up": spec.follow_up,
+    }
+    if spec.status == DONE:
+        day = _done_day(spec.done_share, year_start=year_start, today=today)
+        starts_at = at(day, "09:00")
+        ends_at = starts_at + dt.timedelta(hours=5 if spec.kind == INTERNSHIP else 3)
+        activity = services.activity_create(**fields, status=PLANNED, starts_at=starts_at, ends_at=ends_at)
+        activity = services.activity_set_status(actor=actor, activity=activity, status=DONE)
+        added, done = activity.changes.order_by("id")
+        _backdate(added, starts_at - dt.timedelta(weeks=3))
+        _backdate(done, ends_at)
+        return activity
+    month = _month_ahead(today, spec.months_ahead) if spec.months_ahead is not None else None
+    activity = services.activity_create(
+        **fields, status=PLANNED if spec.status == PLANNED else IDEA, planned_month=month
     )
+    if spec.status == BOOKED:
+        starts_at = _free_morning(plan.adoption.school_class, today + dt.timedelta(weeks=spec.weeks_ahead))
+        services.activity_book(
+            actor=actor, activity=activity, starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=3)
+        )
+        activity.refresh_from_db()
+    return activity
+
+
+def _backdate(change: PlanChange, when: dt.datetime) -> None:
+    """Move a history entry back to when it would have been written (the services stamp now)."""
+    PlanChange.objects.filter(pk=change.pk).update(at=when)
+
+
+def _free_morning(school_class: SchoolClass, day: dt.date) -> dt.datetime:
+    """09:00 on the first school day from `day` on which the class has no booking."""
+    while True:
+        if day.weekday() < 5 and not holiday_name(day):
+            busy = Booking.objects.filter(
+                school_class=school_class,
+                status__in=Booking.HOLDING_PLACE,
+                slot__start__lt=at(day + dt.timedelta(days=1), "00:00"),
+                slot__end__gt=at(day, "00:00"),
+            )
+            if not busy.exists():
+                return at(day, "09:00")
+        day += dt.timedelta(days=1)
 
 
 def _next_years_eighth_grades(
@@ -461,7 +527,7 @@ def _next_years_eighth_grades(
     """Each folkeskole's 7th grades one school year on, by (school key, class name)."""
     folkeskoler = {spec.key for spec in SCHOOLS if spec.kind == FOLK}
     return {
-        (key, f"8{seventh.name[1:]}"): _next_year_class(seventh, name=f"8{seventh.name[1:]}", grade=8)
+        (key, f"8{seventh.name[1:]}"): next_year_class(seventh)
         for key, school in schools.items()
         if key in folkeskoler
         for seventh in school.classes
@@ -469,23 +535,8 @@ def _next_years_eighth_grades(
     }
 
 
-def _next_year_class(school_class: SchoolClass, *, name: str, grade: int) -> SchoolClass:
-    """The same pupils a school year on. Schools' services have no way to say which class a
-    class continues, so the link to last year is set here."""
-    following = school_services.school_class_create(
-        actor=None,
-        school=school_class.school,
-        name=name,
-        grade=grade,
-        school_year=school_class.school_year + 1,
-        pupils=school_class.pupils,
-    )
-    SchoolClass.objects.filter(pk=following.pk).update(previous=school_class)
-    return following
-
-
-def _choice(key: str, companies: dict[str, DemoCompany]) -> dict:
-    return {"company": companies[key].company} if key in companies else {"sector": Sector.objects.get(code=key)}
+def _choice(key: str, companies: dict[str, DemoCompany]) -> Company | Sector:
+    return companies[key].company if key in companies else Sector.objects.get(code=key)
 
 
 def _school_year_start(school_year: int) -> dt.date:
@@ -509,108 +560,3 @@ def _done_day(share: float, *, year_start: dt.date, today: dt.date) -> dt.date:
 def _month_ahead(today: dt.date, months: int) -> dt.date:
     month = today.month - 1 + months
     return dt.date(today.year + month // 12, month % 12 + 1, 1)
-
-
-# Writes without a service yet. Switch each to its service in adoptions.services when it exists.
-
-
-def round_open(
-    *,
-    title: str,
-    school_year: int,
-    municipalities: list[Municipality],
-    outlying: list[Municipality],
-    grey_zone: list[School],
-    wishes_deadline: dt.date,
-    actor: User,
-) -> AdoptionRound:
-    """Stands in for adoptions.services.round_open (and round_update for the priorities)."""
-    adoption_round = AdoptionRound.objects.create(
-        title=title, school_year=school_year, wishes_deadline=wishes_deadline, created_by=actor
-    )
-    adoption_round.municipalities.set(municipalities)
-    adoption_round.outlying_municipalities.set(outlying)
-    adoption_round.grey_zone_schools.set(grey_zone)
-    return adoption_round
-
-
-def capacity_set(*, round: AdoptionRound, company: Company, actor: User, **fields: object) -> CompanyCapacity:
-    """Stands in for adoptions.services.capacity_set."""
-    capacity = CompanyCapacity(round=round, company=company, updated_by=actor, **fields)
-    capacity.full_clean()
-    capacity.save()
-    return capacity
-
-
-def wish_set(
-    *,
-    round: AdoptionRound,
-    school_class: SchoolClass,
-    max_travel_km: int,
-    choices: list[dict],
-    notes: str,
-    actor: User,
-) -> ClassWish:
-    """Stands in for adoptions.services.wish_set: choices in rank order, each {"company": …}
-    or {"sector": …}."""
-    wish = ClassWish(round=round, school_class=school_class, max_travel_km=max_travel_km, notes=notes, updated_by=actor)
-    wish.full_clean()
-    wish.save()
-    WishChoice.objects.bulk_create(
-        WishChoice(wish=wish, rank=rank, **choice) for rank, choice in enumerate(choices, start=1)
-    )
-    return wish
-
-
-def activity_add(
-    *,
-    plan: AnnualPlan,
-    spec: ActivitySpec,
-    booking: Booking | None,
-    actor: User,
-    year_start: dt.date,
-    today: dt.date,
-) -> PlanActivity:
-    """Stands in for adoptions.services.plans (activity create, status changes and their
-    history): the activity as the plan holds it now, with the changes that led there."""
-    activity = PlanActivity(
-        plan=plan,
-        title=spec.title,
-        kind=spec.kind,
-        status=spec.status,
-        preparation=spec.preparation,
-        description=spec.description,
-        follow_up=spec.follow_up,
-    )
-    if spec.status == DONE:
-        day = _done_day(spec.done_share, year_start=year_start, today=today)
-        activity.starts_at, activity.planned_month = at(day, "09:00"), day.replace(day=1)
-        activity.ends_at = activity.starts_at + dt.timedelta(hours=5 if spec.kind == INTERNSHIP else 3)
-    elif booking is not None:
-        activity.booking, activity.starts_at, activity.ends_at = booking, booking.slot.start, booking.slot.end
-        activity.planned_month = timezone.localtime(booking.slot.start).date().replace(day=1)
-    else:
-        activity.status = IDEA if spec.status == IDEA else PLANNED
-        if spec.months_ahead is not None:
-            activity.planned_month = _month_ahead(today, spec.months_ahead)
-    activity.full_clean()
-    activity.save()
-    activity.learning_goals.set(
-        [LearningGoal.objects.get(subject_code=code, area_da=area) for code, area in spec.goals]
-    )
-    added = PlanChange.objects.create(
-        plan=plan, activity=activity, actor=actor, summary=f"Tilføjede «{activity.title}»"
-    )
-    if activity.status == DONE:  # written weeks before it took place, marked done that day
-        PlanChange.objects.filter(pk=added.pk).update(at=activity.starts_at - dt.timedelta(weeks=3))
-        done = PlanChange.objects.create(
-            plan=plan, activity=activity, actor=actor, summary=f"Markerede «{activity.title}» som gennemført"
-        )
-        PlanChange.objects.filter(pk=done.pk).update(at=activity.ends_at)
-    return activity
-
-
-def renewal_answers_set(*, adoption: Adoption, school: bool | None, company: bool | None) -> None:
-    """Stands in for the roll-over's renewal answers (adoptions.services.rollover): whether the
-    school and the company want to continue into 9th grade."""
-    Adoption.objects.filter(pk=adoption.pk).update(school_wants_renewal=school, company_wants_renewal=company)

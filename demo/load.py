@@ -70,8 +70,7 @@ def _load(*, rng: random.Random, today: dt.date) -> None:
     school_year = _school_year_of_the_slots()
     schools = schools_create(people=people, rng=rng, school_year=school_year)
     bookings_create(offers=offers, schools=schools, rng=rng)
-    offers_by_key = {spec.key: offer for spec, offer in offers if spec.key}
-    adoptions_create(companies=companies, schools=schools, offers=offers_by_key, school_year=school_year, today=today)
+    adoptions_create(companies=companies, schools=schools, school_year=school_year, today=today)
 
 
 def _school_year_of_the_slots() -> int:

@@ -12,6 +12,7 @@ from bookings import services
 from bookings.models import Booking
 from core.dates import school_year_of
 from tests import factories
+from tests.adoptions.round_fixtures import HJORRING, MORSOE, consultant_for
 from tests.conftest import client_for
 from tests.dates import at, school_day, today
 
@@ -529,21 +530,19 @@ def run_world(world):
     """`world` plus an adoption round in Aalborg (the factories' municipality) with the host's
     company's capacity and the teacher's class's wish, a finished run, a forbidden pair, and a
     consultant whose area is elsewhere (Morsø)."""
-    from adoptions.models import AdoptionRound, ClassWish, CompanyCapacity, WishChoice
     from adoptions.services import pair_forbid, run_execute, run_start
 
-    adoption_round = AdoptionRound.objects.create(title="Brobyg Nord", school_year=school_year_of(today()))
-    adoption_round.municipalities.set([851])
-    CompanyCapacity.objects.create(round=adoption_round, company=world["company"], classes=2)
-    wish = ClassWish.objects.create(round=adoption_round, school_class=world["class"])
-    WishChoice.objects.create(wish=wish, rank=1, company=world["company"])
+    adoption_round = factories.AdoptionRoundFactory(title="Brobyg Nord", school_year=school_year_of(today()))
+    factories.CompanyCapacityFactory(round=adoption_round, company=world["company"], classes=2)
+    factories.WishChoiceFactory(
+        wish__round=adoption_round, wish__school_class=world["class"], company=world["company"], sector=None
+    )
     consultant = world["users"]["consultant"]
     run = run_execute(run_id=run_start(actor=consultant, round=adoption_round).pk)
     rule = pair_forbid(
         actor=consultant, round=adoption_round, school_class=world["class"], company=world["company"], reason="Prøve"
     )
-    far = factories.UserFactory(username="konsulent-mors", is_consultant=True)
-    far.area.set([773])
+    far = consultant_for("konsulent-mors", MORSOE)
     return world | {
         "users": world["users"] | {"far_consultant": far},
         "round": adoption_round,
@@ -778,10 +777,7 @@ def round_world(world, host, teacher):
     """`world` plus an adoption round of the world's classes' school year in their area (Aalborg),
     the host's company's capacity and the teacher's class's wishes in it, and a consultant whose
     area (Hjørring) the round does not touch."""
-    from core.models import Municipality
-
-    far = factories.UserFactory(username="hjørring-konsulent", is_consultant=True)
-    far.area.set([Municipality.objects.get(code=860)])
+    far = consultant_for("hjørring-konsulent", HJORRING)
     adoption_round = factories.AdoptionRoundFactory(school_year=world["class"].school_year)
     capacity = factories.CompanyCapacityFactory(round=adoption_round, company=host.company, classes=2)
     wish = factories.WishChoiceFactory(wish__round=adoption_round, wish__school_class=world["class"]).wish

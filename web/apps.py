@@ -1,18 +1,11 @@
 from django.apps import AppConfig
-from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
 
 
 class WebConfig(AppConfig):
     """Every server-rendered page, by audience. Domain apps hold no pages, so dependencies
-    point from here to them and never back."""
+    point from here to them and never back. The bounded `<id:...>` path converter is
+    registered by web/converters.py on import, not here (see there why)."""
 
     name = "web"
     verbose_name = _("Pages")
-
-    def ready(self) -> None:
-        # Each page module builds its own URL patterns when imported, so the bounded `<id:...>`
-        # converter is known before the first of them is.
-        from web.converters import IdConverter
-
-        register_converter(IdConverter, "id")

@@ -23,6 +23,8 @@ class IdConverter:
         return str(int(value))
 
 
-# Registered on import, before any view module builds its urlpatterns with <id:...>
-# (web/views/__init__.py imports this module; web/urls.py imports the views).
+# Registered here, on import, and nowhere else: every page module builds its urlpatterns with
+# <id:...> when it is imported, and web/views/__init__.py imports this module first, so the
+# converter is known however the views are reached (web/urls.py, or a test importing a view
+# module before the apps are ready, when AppConfig.ready() would come too late).
 register_converter(IdConverter, "id")

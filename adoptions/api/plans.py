@@ -15,7 +15,7 @@ from rest_framework.routers import BaseRouter
 
 from adoptions import services
 from adoptions.models import MAX_TARGET_ACTIVITIES, Adoption, AnnualPlan, PlanActivity, PlanChange
-from adoptions.permissions_plans import COMPANY, SCHOOL
+from adoptions.permissions import COMPANY, SCHOOL
 from adoptions.selectors import activities_visible_to, adoptions_visible_to, plans_visible_to
 from core.api import AwareDateTimeField
 from core.models import LearningGoal

@@ -43,8 +43,9 @@ from schools.selectors import class_list_for_user, teacher_of
 
 
 class ConsultantWrites(permissions.BasePermission):
-    """Anyone signed in reads the rounds they see; consultants open them, and the round's
-    consultant changes it."""
+    """Anyone signed in reads what the selectors let them see; only consultants and
+    administrators write (open and change rounds, start runs, set pair rules, accept), and the
+    services then decide whether the round is theirs. Shared by the rounds and the runs."""
 
     message = _("Only the round's consultant can do this.")
 

@@ -9,32 +9,20 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from adoptions import selectors, services
+from adoptions.api.rounds import ConsultantWrites
 from adoptions.models import AdoptionRound, MatchRun, PairRule, ProposedPair
 from adoptions.services.runs import MAX_REASON_LENGTH, MAX_SEED, pair_priorities, pair_reasons, stage_label
 from companies.models import Company
 from core.errors import DomainError
 from core.validators import MAX_ID
 from schools.models import SchoolClass
-
-
-class IsConsultantForWrites(permissions.BasePermission):
-    """Signed-in users read what the selectors let them see (a consultant's area, nothing
-    for anyone else); only consultants and administrators write."""
-
-    message = _("Only a consultant may do this.")
-
-    def has_permission(self, request: Request, view) -> bool:
-        if not request.user.is_authenticated:
-            return False
-        return request.method in permissions.SAFE_METHODS or request.user.sees_everything
-
 
 # Runs ----------------------------------------------------------------------------------------
 
@@ -137,7 +125,7 @@ class MatchRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     progress (status, progress, stage) changes as it runs."""
 
     serializer_class = MatchRunSerializer
-    permission_classes = [IsConsultantForWrites]
+    permission_classes = [ConsultantWrites]
     filterset_fields = ["round", "status"]
 
     def get_queryset(self) -> QuerySet[MatchRun]:
@@ -227,7 +215,7 @@ class PairRuleViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewset
     company see. A lock is refused if it would overfill the company."""
 
     serializer_class = PairRuleSerializer
-    permission_classes = [IsConsultantForWrites]
+    permission_classes = [ConsultantWrites]
     filterset_fields = ["round", "kind"]
 
     def get_queryset(self) -> QuerySet[PairRule]:

@@ -15,7 +15,7 @@ from adoptions.services.plans import (
     plan_progress,
     plan_update,
 )
-from adoptions.services.rollover import renewal_answer, school_year_roll_over
+from adoptions.services.rollover import last_school_year, renewal_answer, school_year_roll_over
 from adoptions.services.rounds import (
     KEEP,
     ROUND_GRADE,
@@ -52,6 +52,7 @@ __all__ = [
     "company_distance_to_area",
     "company_month_load",
     "current_status",
+    "last_school_year",
     "learning_goals_for",
     "month_warning",
     "pair_forbid",

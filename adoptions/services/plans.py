@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from adoptions.models import MAX_TARGET_ACTIVITIES, Adoption, AnnualPlan, CompanyCapacity, PlanActivity, PlanChange
-from adoptions.permissions_plans import can_edit_plan
+from adoptions.permissions import can_edit_plan
 from bookings import services as booking_services
 from bookings.models import Booking, Offer
 from companies.models import Company

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from adoptions.models import Adoption, PlanChange
-from adoptions.permissions_plans import COMPANY, CONSULTANT, SCHOOL, adoption_side
+from adoptions.permissions import COMPANY, CONSULTANT, SCHOOL, adoption_side
 from adoptions.services.adoptions import adoption_create
+from core.dates import school_year_of
 from core.errors import DomainError
 from schools.models import Grade, SchoolClass
 
@@ -85,6 +86,11 @@ def next_year_class(school_class: SchoolClass) -> SchoolClass:
         pupils=school_class.pupils,
         previous=school_class,
     )
+
+
+def last_school_year() -> int:
+    """The school year that ended most recently: on 1 August 2027 (and until 31 July 2028) 2026, i.e. 2026/27."""
+    return school_year_of(timezone.localdate()) - 1
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from adoptions.models import (
     ProposedPair,
     WishChoice,
 )
+from adoptions.permissions import can_manage_round
 from adoptions.services.adoptions import adoption_create
 from companies.models import Company
 from core.errors import DomainError
@@ -81,17 +82,8 @@ ROUND_NOT_OPEN = _("The round is no longer open for matching.")
 # Who may -------------------------------------------------------------------------------------
 
 
-def may_run_matching(user: User, round: AdoptionRound) -> bool:
-    """A consultant (or administrator) whose area touches the round's municipalities. Kept
-    here, beside the runs, until adoptions/permissions.py has a rule for managing a round."""
-    if not (user.is_authenticated and user.sees_everything):
-        return False
-    codes = user.area_municipality_codes()
-    return codes is None or round.municipalities.filter(code__in=codes).exists()
-
-
 def _require_consultant(actor: User, round: AdoptionRound) -> None:
-    if not may_run_matching(actor, round):
+    if not can_manage_round(actor, round):
         raise DomainError(NOT_ALLOWED, code="not_allowed")
 
 

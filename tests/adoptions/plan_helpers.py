@@ -6,10 +6,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from adoptions.models import AdoptionRound, CompanyCapacity
+from adoptions.models import CompanyCapacity
 from adoptions.services import adoption_create
-from core.models import LearningGoal, Municipality
+from core.models import LearningGoal
 from tests import factories
+from tests.adoptions.round_fixtures import area_consultant, far_consultant  # noqa: F401 (fixtures, re-exported)
 
 
 @pytest.fixture
@@ -20,22 +21,6 @@ def adoption(school_class, company, host, teacher):
 @pytest.fixture
 def plan(adoption):
     return adoption.plan
-
-
-@pytest.fixture
-def area_consultant(db):
-    """A consultant whose area holds the test school's municipality (Aalborg)."""
-    user = factories.UserFactory(username="områdekonsulent", is_consultant=True)
-    user.area.set([Municipality.objects.get(code=851)])
-    return user
-
-
-@pytest.fixture
-def far_consultant(db):
-    """A consultant whose area is elsewhere (Hjørring)."""
-    user = factories.UserFactory(username="fjern-konsulent", is_consultant=True)
-    user.area.set([Municipality.objects.get(code=860)])
-    return user
 
 
 @pytest.fixture
@@ -57,5 +42,5 @@ def last_month() -> dt.date:
 
 
 def capacity(company, *, per_month: int) -> CompanyCapacity:
-    round_ = AdoptionRound.objects.create(title="Runde", school_year=timezone.localdate().year)
-    return CompanyCapacity.objects.create(round=round_, company=company, classes=1, activities_per_month=per_month)
+    """The company's stated capacity (in a round of its own), which sets its monthly limit."""
+    return factories.CompanyCapacityFactory(company=company, classes=1, activities_per_month=per_month)

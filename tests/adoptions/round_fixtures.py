@@ -12,7 +12,7 @@ from core.dates import school_year_of
 from core.models import Municipality
 from tests import factories
 
-AALBORG, BRONDERSLEV, HJORRING, BALLERUP = 851, 810, 860, 151
+AALBORG, BRONDERSLEV, HJORRING, BALLERUP, MORSOE = 851, 810, 860, 151, 773
 
 
 def next_school_year() -> int:

@@ -5,7 +5,6 @@ and the report, and accepting makes the adoptions and tells both sides."""
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from adoptions import services
 from adoptions.messages import render
@@ -13,37 +12,40 @@ from adoptions.models import (
     Adoption,
     AdoptionRound,
     ClassWish,
-    CompanyCapacity,
     MatchRun,
     PairRule,
     ProposedPair,
-    WishChoice,
 )
 from adoptions.services.runs import match_input_for, pair_reasons
-from core.dates import school_year_of
 from core.errors import DomainError
 from core.models import Municipality, Sector
 from notifications.models import OutgoingMessage
 from tests import factories
+from tests.adoptions.round_fixtures import AALBORG, HJORRING, MORSOE, next_school_year
 
-AALBORG, HJOERRING, MORSOE = 851, 860, 773
-NEXT_YEAR = school_year_of(timezone.localdate()) + 1
+NEXT_YEAR = next_school_year()
 
 
 def make_round(*codes: int, outlying: tuple[int, ...] = (), **fields) -> AdoptionRound:
-    adoption_round = AdoptionRound.objects.create(title="Brobyg Nord", school_year=NEXT_YEAR, **fields)
-    adoption_round.municipalities.set(codes or (AALBORG, HJOERRING))
+    adoption_round = factories.AdoptionRoundFactory(
+        title="Brobyg Nord", school_year=NEXT_YEAR, municipalities=codes or (AALBORG, HJORRING), **fields
+    )
     adoption_round.outlying_municipalities.set(outlying)
     return adoption_round
 
 
 def company(code: int = AALBORG, *, places: int = 1, round: AdoptionRound, sector: str = "energy", **extra):
+    """A company at the seat of municipality `code`, with `places` classes in the round."""
     seat = Municipality.objects.get(code=code)
-    made = factories.CompanyFactory(
-        municipality=seat, latitude=seat.latitude, longitude=seat.longitude, sector=Sector.objects.get(code=sector)
-    )
-    CompanyCapacity.objects.create(round=round, company=made, classes=places, **extra)
-    return made
+    return factories.CompanyCapacityFactory(
+        round=round,
+        company__municipality=seat,
+        company__latitude=seat.latitude,
+        company__longitude=seat.longitude,
+        company__sector=Sector.objects.get(code=sector),
+        classes=places,
+        **extra,
+    ).company
 
 
 def school_class(code: int = AALBORG, *, grade: int = 8, year: int = NEXT_YEAR, school=None, **extra):
@@ -53,12 +55,15 @@ def school_class(code: int = AALBORG, *, grade: int = 8, year: int = NEXT_YEAR, 
 
 
 def wish(round: AdoptionRound, klass, *choices, travel: int = 60) -> ClassWish:
-    made = ClassWish.objects.create(round=round, school_class=klass, max_travel_km=travel)
+    """The class's wishes in order: each a company or a sector's code."""
+    made = factories.ClassWishFactory(round=round, school_class=klass, max_travel_km=travel)
     for rank, choice in enumerate(choices, start=1):
-        if isinstance(choice, str):
-            WishChoice.objects.create(wish=made, rank=rank, sector_id=choice)
-        else:
-            WishChoice.objects.create(wish=made, rank=rank, company=choice)
+        chosen = (
+            {"sector": Sector.objects.get(code=choice)}
+            if isinstance(choice, str)
+            else {"company": choice, "sector": None}
+        )
+        factories.WishChoiceFactory(wish=made, rank=rank, **chosen)
     return made
 
 
@@ -180,9 +185,9 @@ def test_a_class_is_not_given_a_company_its_earlier_self_had(consultant):
 
 def test_priorities_come_from_the_round_and_decide_who_is_adopted(consultant):
     """One place in Aalborg; the Hjørring class is farther but its municipality is outlying."""
-    adoption_round = make_round(outlying=(HJOERRING,))
+    adoption_round = make_round(outlying=(HJORRING,))
     x = company(round=adoption_round, max_travel_km=80)
-    near, far = school_class(), school_class(HJOERRING)
+    near, far = school_class(), school_class(HJORRING)
     wish(adoption_round, near, x)
     wish(adoption_round, far, x)
 

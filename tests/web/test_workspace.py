@@ -542,14 +542,21 @@ def test_pages_read_in_english(region, consultant):
     assert "Download as CSV" in plans
 
 
-def test_links_to_other_pages_only_where_they_exist(db):
-    """The round, run and plan pages belong to other parts of the site: a row links to one by
-    its name when the page is there, and shows without a link when it is not."""
-    from web.views.consultant import page_url
+def test_rows_link_to_the_round_run_and_plan_pages(thisted_consultant):
+    """An open round links to its page and its latest run's, a plan behind target to its plan."""
+    adoption_round = AdoptionRound.objects.create(title="Thy 2027", school_year=school_year_of(today()) + 1)
+    adoption_round.municipalities.set([municipality(THISTED)])
+    run = MatchRun.objects.create(round=adoption_round, status=MatchRun.Status.DONE)
+    behind = adopted(class_in(THISTED), done=1)
+    with time_machine.travel(mid_school_year(), tick=False):
+        browser = browser_for(thisted_consultant)
+        home = browser.get("/workspace/").content.decode()
+        adoptions = browser.get("/workspace/adoptions/").content.decode()
 
-    assert page_url(("no-such-page", "booking-page"), 7) == "/bookings/7/"
-    assert page_url(("no-such-page",), 7) is None
-    assert page_url(("booking-page",), None) is None
+    assert f'href="/rounds/{adoption_round.pk}/"' in home
+    assert f'href="/runs/{run.pk}/"' in home
+    assert f'href="/plans/{behind.plan.pk}/"' in home
+    assert f'href="/plans/{behind.plan.pk}/"' in adoptions
 
 
 def test_home_names_the_consultants_area(thisted_consultant, consultant):

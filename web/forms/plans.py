@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from adoptions.models import MAX_TARGET_ACTIVITIES, PlanActivity
-from adoptions.permissions_plans import COMPANY, SCHOOL
+from adoptions.permissions import COMPANY, SCHOOL
 from core.models import LearningGoal
 from core.validators import EARLIEST_DATE, LATEST_DATE
 from web.forms import RefusesOverlongText, limit_length

@@ -9,7 +9,7 @@ administrator, and a consultant without an area, see the whole installation. Any
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 import django_filters
 from django.contrib import messages
@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
@@ -40,24 +40,10 @@ PAGE_SIZE = 50
 # Rows read at a time for a CSV export, which holds every row of the area.
 EXPORT_CHUNK = 2000
 
-# The pages of rounds, matching runs and plans live in web/views/{rounds,runs,plans}.py; the
-# workspace links to them by these names, and shows the row without a link where a page is
-# missing (an installation without one of those parts).
-ROUND_PAGES = ("round-detail",)
-RUN_PAGES = ("run-detail",)
-PLAN_PAGES = ("plan-detail",)
 
-
-def page_url(names: Iterable[str], pk: int | None) -> str | None:
-    """The address of the first page of `names` for the row `pk`; None without one."""
-    if pk is None:
-        return None
-    for name in names:
-        try:
-            return reverse(name, args=[pk])
-        except NoReverseMatch:
-            continue
-    return None
+def _page(name: str, pk: int | None) -> str | None:
+    """The address of the round, run or plan page of the row `pk` (web/views/{rounds,runs,plans}.py); None without a row."""
+    return reverse(name, args=[pk]) if pk is not None else None
 
 
 def _local(moment: dt.datetime | None) -> str:
@@ -73,10 +59,10 @@ def workspace_home(request: HttpRequest) -> HttpResponse:
     """What needs attention across the consultant's area, each item linking to where it is acted on."""
     context = attention_for(request.user)
     for adoption_round in context["rounds"]:
-        adoption_round.page_url = page_url(ROUND_PAGES, adoption_round.pk)
-        adoption_round.run_url = page_url(RUN_PAGES, adoption_round.latest_run_id)
+        adoption_round.page_url = _page("round-detail", adoption_round.pk)
+        adoption_round.run_url = _page("run-detail", adoption_round.latest_run_id)
     for plan in context["behind"].rows:
-        plan.page_url = page_url(PLAN_PAGES, plan.pk)
+        plan.page_url = _page("plan-detail", plan.pk)
     for message in context["failed"].rows:
         message.kind_name = registry.kind_label(message.subject_key, message.kind)
     context["area"] = request.user.area.all() if request.user.area_municipality_codes() is not None else None
@@ -243,7 +229,7 @@ def _link_adoption_plan(adoption: Adoption) -> None:
         plan_id = adoption.plan.pk
     except ObjectDoesNotExist:
         plan_id = None
-    adoption.plan_url = page_url(PLAN_PAGES, plan_id)
+    adoption.plan_url = _page("plan-detail", plan_id)
 
 
 def _yes_no(answer: bool | None) -> str:
@@ -315,7 +301,7 @@ def workspace_plans(request: HttpRequest) -> HttpResponse:
 
 
 def _link_plan(plan: AnnualPlan) -> None:
-    plan.page_url = page_url(PLAN_PAGES, plan.pk)
+    plan.page_url = _page("plan-detail", plan.pk)
 
 
 urlpatterns: list[URLPattern] = [

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from adoptions import services
 from adoptions.feeds import plan_events
 from adoptions.models import Adoption, AnnualPlan, PlanActivity
-from adoptions.permissions_plans import CONSULTANT, adoption_side, can_edit_plan
+from adoptions.permissions import CONSULTANT, adoption_side, can_edit_plan
 from adoptions.selectors import activities_visible_to, adoptions_visible_to, plans_visible_to
 from adoptions.services.plans import activity_month
 from adoptions.services.rollover import RENEWING_GRADE
@@ -27,9 +27,8 @@ from companies.models import CompanyMember
 from core.errors import DomainError
 from notifications.calendar import build_calendar
 from schools.models import Teacher
-from web.forms.offer import add_domain_error
 from web.forms.plans import ActivityForm, BookForm, PlanForm, RenewalForm
-from web.views.shared import report_form_errors
+from web.views.shared import form_action, posted, report_form_errors
 
 CREATE_STATUSES = [PlanActivity.Status.IDEA, PlanActivity.Status.PLANNED]
 EDIT_STATUSES = [PlanActivity.Status.IDEA, PlanActivity.Status.PLANNED, PlanActivity.Status.DONE]
@@ -52,11 +51,6 @@ def _editable_activity(request: HttpRequest, activity_id: int) -> PlanActivity:
     if not can_edit_plan(request.user, activity.plan):
         raise Http404
     return activity
-
-
-def _posted(request: HttpRequest):
-    """The submitted data on a POST (even an empty one, which must show its errors), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 def _warn(request: HttpRequest, warning: str | None) -> None:
@@ -168,14 +162,11 @@ def plan_ics(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _editable_plan(request, plan_id)
     form = PlanForm(
-        _posted(request), initial={"target_activities": plan.target_activities, "goals_note": plan.goals_note}
+        posted(request), initial={"target_activities": plan.target_activities, "goals_note": plan.goals_note}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_update(actor=request.user, plan=plan, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
+        saved = form_action(form, lambda: services.plan_update(actor=request.user, plan=plan, **form.cleaned_data))
+        if saved is not None:
             messages.success(request, _("The plan is saved."))
             return redirect("plan-detail", plan_id=plan.pk)
     return render(request, "web/plans/plan_form.html", {"plan": plan, "form": form})
@@ -185,15 +176,16 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
 def activity_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _editable_plan(request, plan_id)
     goals = services.learning_goals_for(plan.adoption.school_class)
-    form = ActivityForm(_posted(request), goals=goals, statuses=CREATE_STATUSES)
+    form = ActivityForm(posted(request), goals=goals, statuses=CREATE_STATUSES)
     if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.activity_create(
+        activity = form_action(
+            form,
+            lambda: services.activity_create(
                 actor=request.user, plan=plan, status=form.cleaned_data["status"], **form.service_fields()
-            )
-        except DomainError as error:
-            add_domain_error(form, error, form.error_aliases)
-        else:
+            ),
+            form.error_aliases,
+        )
+        if activity is not None:
             messages.success(request, _("The activity is added."))
             _warn(request, services.activity_month_warning(activity))
             return redirect("plan-detail", plan_id=plan.pk)
@@ -208,13 +200,10 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
     status = services.current_status(activity)
     statuses = [status] if status == PlanActivity.Status.BOOKED else EDIT_STATUSES
     initial = {**ActivityForm.initial_of(activity), "status": status}
-    form = ActivityForm(_posted(request), goals=goals, statuses=statuses, initial=initial)
+    form = ActivityForm(posted(request), goals=goals, statuses=statuses, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            _save_activity(request, activity, form, status)
-        except DomainError as error:
-            add_domain_error(form, error, form.error_aliases)
-        else:
+        saved = form_action(form, lambda: _save_activity(request, activity, form, status) or True, form.error_aliases)
+        if saved is not None:
             messages.success(request, _("The activity is saved."))
             _warn(request, services.activity_month_warning(activity))
             return redirect("plan-detail", plan_id=plan.pk)
@@ -249,13 +238,14 @@ def activity_book(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Book the activity for the class with the company, at a time the two have agreed."""
     activity = _editable_activity(request, activity_id)
     plan = activity.plan
-    form = BookForm(_posted(request), initial=_book_initial(activity))
+    form = BookForm(posted(request), initial=_book_initial(activity))
     if request.method == "POST" and form.is_valid():
-        try:
-            booking = services.activity_book(actor=request.user, activity=activity, **form.service_fields())
-        except DomainError as error:
-            add_domain_error(form, error, form.error_aliases)
-        else:
+        booking = form_action(
+            form,
+            lambda: services.activity_book(actor=request.user, activity=activity, **form.service_fields()),
+            form.error_aliases,
+        )
+        if booking is not None:
             messages.success(request, _("The activity is booked; the invitations are on their way."))
             _warn(request, services.activity_month_warning(activity))
             return redirect("booking-page", booking_id=booking.pk)

@@ -13,11 +13,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,12 +26,11 @@ from adoptions.permissions import can_manage_round, can_open_rounds, can_state_c
 from companies.models import Company
 from companies.selectors import company_ids_of, company_list_editable_by
 from core.dates import school_year_of
-from core.errors import DomainError
 from core.models import Municipality, Sector
 from schools.models import SchoolClass
 from schools.selectors import class_list_for_user, teacher_of
-from web.forms.offer import add_domain_error, add_validation_error
 from web.forms.rounds import CHOICE_FIELDS, CapacityForm, PrioritiesForm, RoundEditForm, RoundForm, WishForm
+from web.views.shared import form_action, posted
 
 # A service's refusal of the choices shows at the first wish; of the round or the class, above the form.
 WISH_ALIASES = {"choices": CHOICE_FIELDS[0], "round": "", "school_class": ""}
@@ -61,28 +59,6 @@ def _managed_round(request: HttpRequest, round_id: int) -> AdoptionRound:
     if not can_manage_round(request.user, round):
         raise Http404
     return round
-
-
-def _save(form, action: Callable[[], Any], aliases: dict[str, str] | None = None) -> Any:
-    """Run a service; a refusal goes next to the field it names (or above the form) and gives None."""
-    try:
-        return action()
-    except DomainError as error:
-        add_domain_error(form, error, aliases)
-    except ValidationError as error:
-        add_validation_error(form, error)
-    return None
-
-
-def _reverse_or_none(name: str, *args: Any) -> str | None:
-    """The address of a page another part of the product may not have yet (the matching runs):
-    with the ids given, else without them (a form then names the round in its fields)."""
-    for arguments in (args, ()):
-        try:
-            return reverse(name, args=arguments)
-        except NoReverseMatch:
-            continue
-    return None
 
 
 def eligible_classes(round: AdoptionRound) -> QuerySet[SchoolClass]:
@@ -120,12 +96,12 @@ def _area_municipalities(request: HttpRequest) -> QuerySet[Municipality]:
 @consultant_required
 def round_create(request: HttpRequest) -> HttpResponse:
     form = RoundForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         current_year=school_year_of(timezone.localdate()),
         municipalities=_area_municipalities(request),
     )
     if request.method == "POST" and form.is_valid():
-        round = _save(form, lambda: services.round_open(actor=request.user, **form.cleaned_data))
+        round = form_action(form, lambda: services.round_open(actor=request.user, **form.cleaned_data))
         if round is not None:
             messages.success(request, _("The round is open: companies and teachers can now state capacity and wishes."))
             return redirect("round-detail", round_id=round.pk)
@@ -167,10 +143,10 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         .select_related("school_class__school", "company", "created_by")
         .order_by("created_at", "id"),
         "runs": [
-            (run, _reverse_or_none("run-detail", run.pk))
+            (run, reverse("run-detail", args=[run.pk]))
             for run in MatchRun.objects.filter(round=round).order_by("-created_at", "-id")
         ],
-        "run_start_url": _reverse_or_none("run-start", round.pk),
+        "run_start_url": reverse("run-start", args=[round.pk]),
         "collecting": round.status == AdoptionRound.Status.COLLECTING,
     }
     return render(request, "web/rounds/round_detail.html", context)
@@ -179,9 +155,9 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
 @consultant_required
 def round_edit(request: HttpRequest, round_id: int) -> HttpResponse:
     round = _managed_round(request, round_id)
-    form = RoundEditForm(request.POST if request.method == "POST" else None, round=round)
+    form = RoundEditForm(posted(request), round=round)
     if request.method == "POST" and form.is_valid():
-        saved = _save(form, lambda: services.round_update(round=round, actor=request.user, **form.cleaned_data))
+        saved = form_action(form, lambda: services.round_update(round=round, actor=request.user, **form.cleaned_data))
         if saved is not None:
             messages.success(request, _("The round is saved."))
             return redirect("round-detail", round_id=round.pk)
@@ -191,9 +167,11 @@ def round_edit(request: HttpRequest, round_id: int) -> HttpResponse:
 @consultant_required
 def round_priorities(request: HttpRequest, round_id: int) -> HttpResponse:
     round = _managed_round(request, round_id)
-    form = PrioritiesForm(request.POST if request.method == "POST" else None, round=round)
+    form = PrioritiesForm(posted(request), round=round)
     if request.method == "POST" and form.is_valid():
-        saved = _save(form, lambda: services.round_set_priorities(round=round, actor=request.user, **form.cleaned_data))
+        saved = form_action(
+            form, lambda: services.round_set_priorities(round=round, actor=request.user, **form.cleaned_data)
+        )
         if saved is not None:
             messages.success(request, _("The priorities and weights are saved."))
             return redirect("round-detail", round_id=round.pk)
@@ -224,13 +202,13 @@ def capacity_edit(request: HttpRequest, round_id: int, company_id: int) -> HttpR
     capacity = CompanyCapacity.objects.filter(round=round, company=company).first()
     if request.method == "POST" and "withdraw" in request.POST and capacity is not None:
         form = CapacityForm(capacity=capacity)
-        if _save(form, lambda: services.capacity_withdraw(actor=request.user, capacity=capacity) or True):
+        if form_action(form, lambda: services.capacity_withdraw(actor=request.user, capacity=capacity) or True):
             messages.success(request, _("The capacity of %(company)s is withdrawn.") % {"company": company})
             return _back_from_statement(request, round)
     else:
-        form = CapacityForm(request.POST if request.method == "POST" else None, capacity=capacity)
+        form = CapacityForm(posted(request), capacity=capacity)
         if request.method == "POST" and form.is_valid():
-            saved = _save(
+            saved = form_action(
                 form,
                 lambda: services.capacity_set(actor=request.user, round=round, company=company, **form.cleaned_data),
                 CAPACITY_ALIASES,
@@ -264,13 +242,13 @@ def wish_edit(request: HttpRequest, round_id: int, class_id: int) -> HttpRespons
         form_kwargs["initial"] = {"max_travel_km": wish.max_travel_km, "notes": wish.notes}
     if request.method == "POST" and "withdraw" in request.POST and wish is not None:
         form = WishForm(**form_kwargs)
-        if _save(form, lambda: services.wish_withdraw(actor=request.user, wish=wish) or True):
+        if form_action(form, lambda: services.wish_withdraw(actor=request.user, wish=wish) or True):
             messages.success(request, _("The wishes of %(class)s are withdrawn.") % {"class": school_class.name})
             return _back_from_statement(request, round)
     else:
-        form = WishForm(request.POST if request.method == "POST" else None, **form_kwargs)
+        form = WishForm(posted(request), **form_kwargs)
         if request.method == "POST" and form.is_valid():
-            saved = _save(
+            saved = form_action(
                 form,
                 lambda: services.wish_set(
                     actor=request.user,

@@ -9,14 +9,15 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from adoptions import selectors, services
 from adoptions.models import AdoptionRound, MatchRun, PairRule, ProposedPair
-from adoptions.services.runs import may_run_matching, pair_priorities, pair_reasons, stage_label
+from adoptions.permissions import can_manage_round
+from adoptions.services.runs import pair_priorities, pair_reasons, stage_label
 from core.errors import DomainError
 from core.models import Municipality
 from web.forms.runs import PairRuleForm, RunAcceptForm, RunStartForm
@@ -35,12 +36,8 @@ def _run_of(request: HttpRequest, run_id: int) -> MatchRun:
     return get_object_or_404(selectors.runs_visible_to(request.user), pk=run_id)
 
 
-def _round_page(round: AdoptionRound) -> str | None:
-    """The round's own page, where one exists (it belongs to the rounds pages)."""
-    try:
-        return reverse("round-detail", args=[round.pk])
-    except NoReverseMatch:
-        return None
+def _round_page(round: AdoptionRound) -> str:
+    return reverse("round-detail", args=[round.pk])
 
 
 @consultant_required
@@ -50,12 +47,12 @@ def run_start(request: HttpRequest, round_id: int) -> HttpResponse:
     form = RunStartForm(request.POST)
     if not form.is_valid():
         report_form_errors(request, form)
-        return back(request, _round_page(adoption_round) or reverse("home"))
+        return back(request, _round_page(adoption_round))
     try:
         run = services.run_start(actor=request.user, round=adoption_round, seed=form.cleaned_data["seed"])
     except DomainError as error:
         messages.error(request, str(error.message))
-        return back(request, _round_page(adoption_round) or reverse("home"))
+        return back(request, _round_page(adoption_round))
     return redirect("run-detail", run_id=run.pk)
 
 
@@ -180,7 +177,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "may_accept": latest_done is not None
         and latest_done.pk == run.pk
         and adoption_round.status in (AdoptionRound.Status.COLLECTING, AdoptionRound.Status.MATCHING)
-        and may_run_matching(request.user, adoption_round),
+        and can_manage_round(request.user, adoption_round),
         "other_runs": adoption_round.runs.exclude(pk=run.pk).order_by("-created_at", "-id")[:10],
         "Basis": ProposedPair.Basis,
     }
@@ -210,7 +207,7 @@ def run_progress(request: HttpRequest, run_id: int) -> JsonResponse:
 def pair_rule_create(request: HttpRequest, round_id: int) -> HttpResponse:
     adoption_round = _round_of(request, round_id)
     form = PairRuleForm(request.POST, round=adoption_round)
-    fallback = _round_page(adoption_round) or reverse("home")
+    fallback = _round_page(adoption_round)
     if not form.is_valid():
         report_form_errors(request, form)
         return back(request, fallback)
@@ -235,7 +232,7 @@ def pair_rule_create(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 def pair_rule_delete(request: HttpRequest, rule_id: int) -> HttpResponse:
     rule = get_object_or_404(selectors.pair_rules_visible_to(request.user), pk=rule_id)
-    fallback = _round_page(rule.round) or reverse("home")
+    fallback = _round_page(rule.round)
     try:
         services.pair_rule_remove(actor=request.user, rule=rule)
     except DomainError as error:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -11,6 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from bookings import selectors
 from bookings.models import Booking, Offer, Slot
+from core.errors import DomainError
+from web.forms.offer import add_domain_error, add_validation_error
 
 
 def bookable_slots_of(offer: Offer) -> QuerySet[Slot]:
@@ -36,3 +42,21 @@ def report_form_errors(request: HttpRequest, form: forms.Form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else error)
+
+
+def posted(request: HttpRequest):
+    """The posted data for a form, or None for an unbound form on a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def form_action(form: forms.Form, action: Callable[[], Any], aliases: dict[str, str] | None = None) -> Any:
+    """Run a service for a valid form and return what it returns; a refusal goes next to the
+    field it names (or above the form) and gives None. A service returning None is wrapped
+    (`lambda: service(...) or True`) to tell success from refusal."""
+    try:
+        return action()
+    except DomainError as error:
+        add_domain_error(form, error, aliases)
+    except ValidationError as error:
+        add_validation_error(form, error)
+    return None

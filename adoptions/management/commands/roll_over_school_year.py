@@ -1,10 +1,8 @@
 """Roll the adoptions over at the end of a school year (run on 1 August, or by hand)."""
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone
 
-from adoptions.services import school_year_roll_over
-from core.dates import school_year_of
+from adoptions.services import last_school_year, school_year_roll_over
 
 
 class Command(BaseCommand):
@@ -22,7 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, school_year: int | None = None, **options: object) -> None:
-        year = school_year if school_year is not None else school_year_of(timezone.localdate()) - 1
+        year = school_year if school_year is not None else last_school_year()
         if not 2000 <= year <= 2100:
             self.stderr.write("The school year must be from 2000 to 2100.")
             return
