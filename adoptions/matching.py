@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-EARTH_RADIUS_KM = 6371.0
+from core.geo import distance_km  # the project's one distance; core.geo imports no Django
+
 RANK_STEP_KM = 1000  # one better wish rank outweighs any travel (MAX_TRAVEL_KM is 500)
 COST_UNITS_PER_KM = 10  # distances enter the costs in whole 100 m
 PERTURBATION_RANGE = 64  # each arc's seeded tie-break term lies in [0, PERTURBATION_RANGE)
@@ -183,14 +184,6 @@ class Option:
     company_id: int
     rank: int
     distance_km: float
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km (core.geo.distance_km's formula, repeated to keep this
-    module free of the project's packages)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return EARTH_RADIUS_KM * 2 * math.asin(math.sqrt(a))
 
 
 # Preparing: what is fixed before the solve, and which pairs pass the filters -----------------

@@ -75,7 +75,6 @@ def load(classes: int, companies: int, seed: int):
     """The round and everything it reads; returns the round."""
     from django.db import transaction
 
-    from adoptions.matching import distance_km
     from adoptions.models import (
         Adoption,
         AdoptionRound,
@@ -85,6 +84,7 @@ def load(classes: int, companies: int, seed: int):
         WishChoice,
     )
     from companies.models import Company
+    from core.geo import distance_km
     from core.models import Municipality, Sector
     from schools.models import School, SchoolClass
 
