@@ -465,7 +465,9 @@ def activity_book(
         raise DomainError(DONE_NOT_BOOKED, code="activity_done")
     _check_text(place, field="place", limit=300)
     _check_text(message, field="message", limit=2000)
-    cleaned = _clean_activity(plan, {**_snapshot(activity), "starts_at": starts_at, "ends_at": ends_at})
+    # The snapshot holds the goals' ids (for the history); the rules check the goals themselves.
+    fields = {**_snapshot(activity), "learning_goals": list(activity.learning_goals.all())}
+    cleaned = _clean_activity(plan, {**fields, "starts_at": starts_at, "ends_at": ends_at})
     adoption = plan.adoption
     details = "\n".join(part for part in (activity.title, place and gettext("Place: %s") % place, message) if part)
     booking = booking_services.private_booking_create(
