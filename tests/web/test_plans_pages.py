@@ -159,6 +159,25 @@ def test_booking_an_activity_from_its_page(plan, teacher, host):
     assert activity.status == PlanActivity.Status.BOOKED
 
 
+def test_booked_activity_links_to_its_plan_and_never_to_the_private_offer(plan, teacher, host):
+    """The private offer has no public page: the booking page links to the plan instead, and
+    the teacher's lists name the offer without a link that would answer 404."""
+    activity = activity_create(actor=teacher.user, plan=plan, title="Besøg", kind="company_visit")
+    day = school_day()
+    web = web_client(teacher.user)
+    web.post(
+        f"/activities/{activity.pk}/book/",
+        {"date": day.isoformat(), "start_time": "09:00", "end_time": "11:00"},
+    )
+    booking = Booking.objects.get()
+    private_offer = f'href="/offers/{booking.slot.offer_id}/"'
+    page = web.get(f"/bookings/{booking.pk}/").content.decode()
+    assert private_offer not in page
+    assert f'href="/plans/{plan.pk}/"' in page
+    for address in ("/", f"/classes/{booking.school_class_id}/"):
+        assert private_offer not in web.get(address).content.decode(), address
+
+
 def test_over_capacity_is_warned_on_the_plan_and_after_saving(plan, teacher, company):
     capacity(company, per_month=1)
     month = next_month()
