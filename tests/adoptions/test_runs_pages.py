@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from adoptions import services
 from adoptions.models import Adoption, MatchRun, PairRule
 from tests.adoptions.test_runs import company, make_round, school_class, wish
+from web.views.runs import report_rows
 
 
 def browser_for(user) -> Client:
@@ -98,3 +100,23 @@ def test_teachers_and_hosts_find_no_run_pages(consultant, teacher, host):
         browser = browser_for(user)
         assert browser.get(reverse("run-detail", args=[run.pk])).status_code == 404
         assert browser.post(reverse("run-start", args=[adoption_round.pk])).status_code == 404
+
+
+def test_report_distances_are_written_with_the_languages_decimal_mark():
+    """Danish writes 4,5 km (as the pairs' distances do), English 4.5 km."""
+    figures = {
+        "adopted": 1,
+        "eligible": 1,
+        "adopted_share": 1.0,
+        "mean_travel_km": 4.47,
+        "longest_travel_km": 12.24,
+        "priorities": {},
+        "municipalities": {},
+    }
+    report = {"optimal": figures, "greedy": figures}
+    with translation.override("da"):
+        danish = {label: optimal for label, optimal, _ in report_rows(report)}
+    with translation.override("en"):
+        english = {label: optimal for label, optimal, _ in report_rows(report)}
+    assert "4,5 km" in danish.values() and "12,2 km" in danish.values()
+    assert "4.5 km" in english.values()

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -67,7 +68,7 @@ def _count(figures: dict, key: str, share: str) -> str:
 
 
 def _km(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f} km"
+    return "–" if value is None else f"{floatformat(value, 1)} km"
 
 
 def _group(figures: dict | None) -> str:
