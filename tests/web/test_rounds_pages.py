@@ -652,3 +652,21 @@ def test_round_page_lists_its_matching_runs(area_consultant, round):
     assert [listed for listed, _url in page.context["runs"]] == [run]
     assert f"#{run.pk}" in page.text
     assert "40 %" in page.text
+
+
+def test_the_school_and_the_company_see_the_consultants_rules_that_concern_them(
+    area_consultant, teacher, host, round, eighth_grade, capacity
+):
+    """A lock or forbidden pair is shown with its reason on the class's wishes page and on the
+    company's capacity page, not only in the e-mails after accepting (which a class left
+    without a company never gets)."""
+    PairRule.objects.create(
+        round=round,
+        school_class=eighth_grade,
+        company=capacity.company,
+        kind=PairRule.Kind.FORBID,
+        reason="Klassen var hos virksomheden sidste år.",
+        created_by=area_consultant,
+    )
+    assert "Klassen var hos virksomheden sidste år." in web(teacher.user).get(wish_url(round, eighth_grade)).text
+    assert "Klassen var hos virksomheden sidste år." in web(host.user).get(capacity_url(round, capacity.company)).text

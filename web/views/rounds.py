@@ -214,6 +214,12 @@ def _back_from_statement(request: HttpRequest, round: AdoptionRound) -> HttpResp
     return redirect(_back_url(request, round))
 
 
+def _rules(round: AdoptionRound, **concerning: Company | SchoolClass) -> QuerySet[PairRule]:
+    """The consultant's locks and forbidden pairs that concern a class or a company, whose
+    reasons the school and the company are to see."""
+    return PairRule.objects.filter(round=round, **concerning).select_related("school_class__school", "company")
+
+
 @login_required
 def capacity_edit(request: HttpRequest, round_id: int, company_id: int) -> HttpResponse:
     """A company's capacity in a round: state it, change it, or withdraw it."""
@@ -245,6 +251,7 @@ def capacity_edit(request: HttpRequest, round_id: int, company_id: int) -> HttpR
         "capacity": capacity,
         "distance": services.company_distance_to_area(company, round),
         "back_url": _back_url(request, round),
+        "rules": _rules(round, company=company),
     }
     return render(request, "web/rounds/capacity_form.html", context)
 
@@ -291,6 +298,7 @@ def wish_edit(request: HttpRequest, round_id: int, class_id: int) -> HttpRespons
         "school_class": school_class,
         "wish": wish,
         "back_url": _back_url(request, round),
+        "rules": _rules(round, school_class=school_class),
     }
     return render(request, "web/rounds/wish_form.html", context)
 
