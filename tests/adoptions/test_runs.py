@@ -334,6 +334,23 @@ def test_the_adoption_e_mail_leads_to_the_annual_plan_in_text_and_html(consultan
     assert plan_url in email.alternatives[0][0]
 
 
+def test_a_run_made_before_a_pair_was_forbidden_is_not_accepted_with_that_pair(consultant):
+    """Forbidding a proposed pair after the run asks for a new run: accepting the old proposal
+    would adopt the class by the company the consultant just ruled out (and tell both so)."""
+    adoption_round = make_round()
+    x = company(round=adoption_round)
+    klass = school_class()
+    wish(adoption_round, klass, x)
+    run = executed(consultant, adoption_round)
+    services.pair_forbid(actor=consultant, round=adoption_round, school_class=klass, company=x, reason="Ikke igen")
+
+    with pytest.raises(DomainError) as refused:
+        services.run_accept(actor=consultant, run=run)
+
+    assert refused.value.code == "rules_changed"
+    assert not Adoption.objects.exists()
+
+
 def test_only_the_latest_finished_run_is_accepted_and_only_once(consultant):
     adoption_round = make_round()
     wish(adoption_round, school_class(), company(round=adoption_round))
