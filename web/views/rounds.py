@@ -322,7 +322,10 @@ def my_rounds(request: HttpRequest) -> HttpResponse:
             wishes = {wish.school_class_id: wish for wish in ClassWish.objects.filter(round=round)}
             classes = [
                 (school_class, wishes.get(school_class.pk))
-                for school_class in eligible_classes(round).filter(school=teacher.school).order_by("name")
+                for school_class in eligible_classes(round)
+                .filter(school=teacher.school)
+                .select_related("previous")
+                .order_by("name")
             ]
         capacities = {capacity.company_id: capacity for capacity in CompanyCapacity.objects.filter(round=round)}
         entries.append(
