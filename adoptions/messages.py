@@ -112,7 +112,9 @@ def adoption_messages_enqueue(
 
 
 def adoption_for_message(pk: str) -> Adoption | None:
-    return Adoption.objects.select_related("school_class__school", "company", "round").filter(pk=int(pk)).first()
+    return (
+        Adoption.objects.select_related("school_class__school", "company", "round", "plan").filter(pk=int(pk)).first()
+    )
 
 
 def is_current(message: OutgoingMessage, adoption: Adoption) -> bool:
@@ -163,14 +165,17 @@ def render(message: OutgoingMessage, adoption: Adoption) -> EmailMultiAlternativ
                 % values
             )
         details = _("Class: %(class)s, %(school)s\nCompany: %(company)s\nSchool year: %(year)s") % values
+        # The plan is what comes next: the plain text, which has no button, carries its address too.
+        plan_url = site_url(reverse("plan-detail", args=[adoption.plan.pk]))
+        details += "\n\n" + _("The annual plan in Brobyg: %(url)s") % {"url": plan_url}
         return compose(
             message,
             subject=subject,
             intro=intro,
             note=_note(message),
             details=details,
-            url=site_url(reverse("home")),
-            link_text=_("Open Brobyg"),
+            url=plan_url,
+            link_text=_("Open the annual plan"),
         )
 
 

@@ -28,6 +28,10 @@ def booking_description(booking: Booking) -> str:
     """What a teacher needs on the day, in the active language."""
     offer, school_class = booking.slot.offer, booking.school_class
     lines = [offer.description.strip(), ""]
+    if offer.is_private and booking.message.strip():
+        # A private offer's text is the same for every booking; what the booker wrote (the
+        # adoption activity, where the class meets) is what says what this day is.
+        lines[1:1] = ["", booking.message.strip()]
     ends = f"{timezone.localtime(booking.slot.end):%H:%M}"
     lines.append(_("Time: %(start)s–%(end)s") % {"start": long_datetime(booking.slot.start), "end": ends})
     lines.append(_("Address: %(address)s") % {"address": offer.place})

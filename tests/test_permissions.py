@@ -528,7 +528,7 @@ def test_teacher_visit_is_cancelled_only_by_its_sides(visit_world, role):
 @pytest.fixture
 def run_world(world):
     """`world` plus an adoption round in Aalborg (the factories' municipality) with the host's
-    company's capacity and the teacher's class's wish, a finished run, a forbidden pair, and a
+    company's capacity and the teacher's class's wish, a forbidden pair, a finished run, and a
     consultant whose area is elsewhere (Morsø)."""
     from adoptions.services import pair_forbid, run_execute, run_start
 
@@ -538,10 +538,11 @@ def run_world(world):
         wish__round=adoption_round, wish__school_class=world["class"], company=world["company"], sector=None
     )
     consultant = world["users"]["consultant"]
-    run = run_execute(run_id=run_start(actor=consultant, round=adoption_round).pk)
+    # The rule comes before the run, which keeps it: a run older than a rule it breaks is not accepted.
     rule = pair_forbid(
         actor=consultant, round=adoption_round, school_class=world["class"], company=world["company"], reason="Prøve"
     )
+    run = run_execute(run_id=run_start(actor=consultant, round=adoption_round).pk)
     far = consultant_for("konsulent-mors", MORSOE)
     return world | {
         "users": world["users"] | {"far_consultant": far},

@@ -76,6 +76,14 @@ def current_status(activity: PlanActivity) -> str:
     return activity.status
 
 
+def current_times(activity: PlanActivity) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """When the activity takes place as it stands: a booked activity when its booking's slot
+    does (the host may move the slot, and bookings know nothing of plans), else its own time."""
+    if current_status(activity) == PlanActivity.Status.BOOKED:
+        return activity.booking.slot.start, activity.booking.slot.end
+    return activity.starts_at, activity.ends_at
+
+
 def activity_month(activity: PlanActivity) -> dt.date | None:
     """The first day of the month the activity takes place in: its date's, else its planned month."""
     if activity.starts_at is not None:
@@ -465,7 +473,7 @@ def activity_book(
         raise DomainError(DONE_NOT_BOOKED, code="activity_done")
     _check_text(place, field="place", limit=300)
     _check_text(message, field="message", limit=2000)
-    # The snapshot holds the goals' ids (for the history); the checks need the goals.
+    # The snapshot holds the goals' ids (for the history); the rules check the goals themselves.
     fields = {**_snapshot(activity), "learning_goals": list(activity.learning_goals.all())}
     cleaned = _clean_activity(plan, {**fields, "starts_at": starts_at, "ends_at": ends_at})
     adoption = plan.adoption

@@ -77,6 +77,7 @@ PRIORITY_LABELS = {
 
 NOT_ALLOWED = _("Only a consultant whose area covers the round may do this.")
 ROUND_NOT_OPEN = _("The round is no longer open for matching.")
+RULES_CHANGED = _("Locks or forbidden pairs have changed since this run: run the matching again before accepting.")
 
 
 # Who may -------------------------------------------------------------------------------------
@@ -491,6 +492,19 @@ def pair_rule_remove(*, actor: User, rule: PairRule) -> None:
 # Accepting -----------------------------------------------------------------------------------
 
 
+def _require_rules_kept(run: MatchRun, pairs: list[ProposedPair], rules: list[PairRule]) -> None:
+    """A lock or forbidden pair made after the run may be broken by its proposal: accepting it
+    would make the adoption the consultant just ruled out (and tell both sides so). A rule the
+    run already knew stays as the run met it (a lock it could not meet is reported unplaced)."""
+    proposed = {(pair.school_class_id, pair.company_id) for pair in pairs}
+    for rule in rules:
+        if rule.created_at <= run.created_at:
+            continue
+        pair = (rule.school_class_id, rule.company_id)
+        if (rule.kind == PairRule.Kind.FORBID) == (pair in proposed):
+            raise DomainError(RULES_CHANGED, code="rules_changed")
+
+
 @transaction.atomic
 def run_accept(*, actor: User, run: MatchRun) -> list[Adoption]:
     """Make the proposal real: an adoption (and its empty plan) for every proposed pair, the
@@ -509,6 +523,8 @@ def run_accept(*, actor: User, run: MatchRun) -> list[Adoption]:
     pairs = list(
         run.pairs.filter(company__isnull=False).select_related("school_class__school", "company").order_by("id")
     )
+    rules = list(PairRule.objects.filter(round=round).select_related("school_class__school", "company"))
+    _require_rules_kept(run, pairs, rules)
     codes = list(round.municipalities.values_list("code", flat=True))
     renewed_from = {renewal.class_id: renewal for renewal in renewals_of(round, codes)}
     adopted = set(
@@ -520,7 +536,6 @@ def run_accept(*, actor: User, run: MatchRun) -> list[Adoption]:
         adoption.pk: adoption
         for adoption in Adoption.objects.filter(pk__in=[renewal.adoption_id for renewal in renewed_from.values()])
     }
-    rules = list(PairRule.objects.filter(round=round).select_related("school_class__school", "company"))
     people = people_of(
         school_ids={pair.school_class.school_id for pair in pairs}, company_ids={pair.company_id for pair in pairs}
     )

@@ -31,6 +31,8 @@ PRIVATE_OFFER_TITLES = {
 }
 # The offer's own text is content, written in Danish like the catalogue's, not a translated label.
 PRIVATE_OFFER_DESCRIPTION = "Aktiviteter for virksomhedens adopterede klasser, booket fra deres årsplaner."
+# An expert comes to the class: without a location the invites would send the class to the company.
+PRIVATE_OFFER_LOCATIONS = {Offer.Kind.EXPERT_VISIT: "Hos klassen på skolen"}
 
 
 def _check_may_book(actor: User, *, company: Company, school_class: SchoolClass) -> None:
@@ -53,6 +55,7 @@ def private_offer_of(company: Company, *, kind: str) -> Offer:
         kind=kind,
         title=PRIVATE_OFFER_TITLES[kind],
         description=PRIVATE_OFFER_DESCRIPTION,
+        location=PRIVATE_OFFER_LOCATIONS.get(kind, ""),
         grade_min=0,
         grade_max=10,
         default_capacity_classes=1,

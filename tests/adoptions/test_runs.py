@@ -325,6 +325,37 @@ def test_accepting_makes_the_adoptions_and_tells_teachers_and_companies(consulta
     assert "Samme bydel" in danish.body
 
 
+def test_the_adoption_e_mail_leads_to_the_annual_plan_in_text_and_html(consultant):
+    """The e-mail says the annual plan comes next: both its parts link to that plan."""
+    adoption_round = make_round()
+    x = company(round=adoption_round)
+    factories.CompanyMemberFactory(company=x, user__email="vaert@example.dk")
+    klass = school_class()
+    wish(adoption_round, klass, x)
+    adoption = services.run_accept(actor=consultant, run=executed(consultant, adoption_round))[0]
+    email = render(OutgoingMessage.objects.get(subject_key=f"adoption:{adoption.pk}"), adoption)
+    plan_url = f"/plans/{adoption.plan.pk}/"
+    assert plan_url in email.body
+    assert plan_url in email.alternatives[0][0]
+
+
+def test_a_run_made_before_a_pair_was_forbidden_is_not_accepted_with_that_pair(consultant):
+    """Forbidding a proposed pair after the run asks for a new run: accepting the old proposal
+    would adopt the class by the company the consultant just ruled out (and tell both so)."""
+    adoption_round = make_round()
+    x = company(round=adoption_round)
+    klass = school_class()
+    wish(adoption_round, klass, x)
+    run = executed(consultant, adoption_round)
+    services.pair_forbid(actor=consultant, round=adoption_round, school_class=klass, company=x, reason="Ikke igen")
+
+    with pytest.raises(DomainError) as refused:
+        services.run_accept(actor=consultant, run=run)
+
+    assert refused.value.code == "rules_changed"
+    assert not Adoption.objects.exists()
+
+
 def test_only_the_latest_finished_run_is_accepted_and_only_once(consultant):
     adoption_round = make_round()
     wish(adoption_round, school_class(), company(round=adoption_round))

@@ -4,6 +4,7 @@ booked for the class by either side, under the class's usual overlap rule."""
 import pytest
 
 from bookings import services
+from bookings.calendar_events import booking_description
 from bookings.models import Booking, Offer
 from core.errors import DomainError
 from tests.dates import at, school_day
@@ -42,3 +43,28 @@ def test_overlapping_private_booking_of_the_class_is_refused(teacher, company, s
         book(teacher.user, company, school_class, hour=10)
     assert caught.value.code == "class_busy"
     assert Booking.objects.count() == 1
+
+
+def test_private_booking_invite_says_what_the_activity_is_and_where_the_class_meets(teacher, company, school_class):
+    """The invite of an adoption activity carries what the booker wrote (the activity, the
+    meeting place, the message): the private offer's own text says nothing about the day."""
+    day = school_day()
+    booking = services.private_booking_create(
+        actor=teacher.user,
+        company=company,
+        school_class=school_class,
+        kind=Offer.Kind.COMPANY_VISIT,
+        start=at(day, 9),
+        end=at(day, 11),
+        message="Besøg i testlaboratoriet\nSted: Porten ved kantinen",
+    )
+    description = booking_description(booking)
+    assert "Besøg i testlaboratoriet" in description
+    assert "Porten ved kantinen" in description
+
+
+def test_private_expert_visit_takes_place_at_the_school_not_the_company(teacher, company, school_class):
+    """An expert at school comes to the class: the invite does not send the class to the company's address."""
+    booking = book(teacher.user, company, school_class, kind=Offer.Kind.EXPERT_VISIT)
+    assert booking.slot.offer.place != company.full_address
+    assert company.full_address not in booking_description(booking)

@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 from dateutil.easter import easter
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.utils import timezone, translation
@@ -642,3 +643,19 @@ def test_participants_csv_file_name_is_in_the_page_language(host_web, offer, lan
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert unquote(disposition.split("filename*=utf-8''", 1)[1]) == f"{name}-besøg-på-værftet.csv"
+
+
+def test_private_adoption_offer_is_labelled_and_not_offered_for_editing(host_web, company):
+    """The offer that holds a company's adoption activities is made by Brobyg, never published
+    and booked from the plans: the host sees it labelled as class adoption, not as a draft to
+    edit, publish or add slots to."""
+    private = services.private_offer_of(company, kind=Offer.Kind.COMPANY_VISIT)
+    host_web.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    listing = host_web.get("/host/offers/").content.decode()
+    assert "Class adoption" in listing
+    assert f'href="/host/offers/{private.pk}/edit/"' not in listing
+    page = host_web.get(f"/host/offers/{private.pk}/").content.decode()
+    assert "Draft" not in page
+    assert f'href="/host/offers/{private.pk}/edit/"' not in page
+    assert f'action="/host/offers/{private.pk}/slots/"' not in page
+    assert f'action="/host/offers/{private.pk}/series/"' not in page

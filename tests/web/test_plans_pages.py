@@ -11,7 +11,8 @@ from django.conf import settings
 from django.test import Client
 
 from adoptions.models import PlanActivity, PlanChange
-from adoptions.services import activity_create
+from adoptions.services import activity_book, activity_create
+from bookings import services as booking_services
 from bookings.models import Booking
 from tests import factories
 from tests.adoptions.plan_helpers import (  # noqa: F401 (fixtures)
@@ -22,7 +23,7 @@ from tests.adoptions.plan_helpers import (  # noqa: F401 (fixtures)
     next_month,
     plan,
 )
-from tests.dates import school_day
+from tests.dates import at, school_day
 
 pytestmark = pytest.mark.django_db
 
@@ -157,6 +158,42 @@ def test_booking_an_activity_from_its_page(plan, teacher, host):
     assert booking.status == Booking.Status.CONFIRMED
     activity.refresh_from_db()
     assert activity.status == PlanActivity.Status.BOOKED
+
+
+def test_booked_activity_links_to_its_plan_and_never_to_the_private_offer(plan, teacher, host):
+    """The private offer has no public page: the booking page links to the plan instead, and
+    the teacher's lists name the offer without a link that would answer 404."""
+    activity = activity_create(actor=teacher.user, plan=plan, title="Besøg", kind="company_visit")
+    day = school_day()
+    web = web_client(teacher.user)
+    web.post(
+        f"/activities/{activity.pk}/book/",
+        {"date": day.isoformat(), "start_time": "09:00", "end_time": "11:00"},
+    )
+    booking = Booking.objects.get()
+    private_offer = f'href="/offers/{booking.slot.offer_id}/"'
+    page = web.get(f"/bookings/{booking.pk}/").content.decode()
+    assert private_offer not in page
+    assert f'href="/plans/{plan.pk}/"' in page
+    for address in ("/", f"/classes/{booking.school_class_id}/"):
+        assert private_offer not in web.get(address).content.decode(), address
+
+
+def test_plan_shows_a_booked_activity_at_its_booking_time_after_the_host_moves_it(plan, teacher, host):
+    """The host moves the booked time on the slot (everyone booked is told); the plan follows
+    the booking instead of showing the old time."""
+    activity = activity_create(actor=teacher.user, plan=plan, title="Besøg", kind="company_visit")
+    day = school_day()
+    booking = activity_book(
+        actor=teacher.user,
+        activity=activity,
+        starts_at=at(day, 9),
+        ends_at=at(day, 11),
+    )
+    booking_services.slot_update(slot=booking.slot, actor=host.user, start=at(day, 12), end=at(day, 14))
+    page = web_client(teacher.user).get(f"/plans/{plan.pk}/").content.decode()
+    assert "12:00–14:00" in page
+    assert "09:00–11:00" not in page
 
 
 def test_over_capacity_is_warned_on_the_plan_and_after_saving(plan, teacher, company):

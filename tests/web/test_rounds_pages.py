@@ -649,3 +649,36 @@ def test_round_page_lists_its_matching_runs(area_consultant, round):
     assert [listed for listed, _url in page.context["runs"]] == [run]
     assert f"#{run.pk}" in page.text
     assert "40 %" in page.text
+
+
+def test_the_school_and_the_company_see_the_consultants_rules_that_concern_them(
+    area_consultant, teacher, host, round, eighth_grade, capacity
+):
+    """A lock or forbidden pair is shown with its reason on the class's wishes page and on the
+    company's capacity page, not only in the e-mails after accepting (which a class left
+    without a company never gets)."""
+    PairRule.objects.create(
+        round=round,
+        school_class=eighth_grade,
+        company=capacity.company,
+        kind=PairRule.Kind.FORBID,
+        reason="Klassen var hos virksomheden sidste år.",
+        created_by=area_consultant,
+    )
+    assert "Klassen var hos virksomheden sidste år." in web(teacher.user).get(wish_url(round, eighth_grade)).text
+    assert "Klassen var hos virksomheden sidste år." in web(host.user).get(capacity_url(round, capacity.company)).text
+
+
+def test_teacher_sees_what_next_year_s_class_is_called_this_year(teacher, round, eighth_grade):
+    """Next year's 8.A is this year's 7.A: the round page and the wishes page say so, so the
+    teacher does not take it for this year's 8.A (which goes into 9th grade)."""
+    this_year = factories.SchoolClassFactory(
+        school=eighth_grade.school, name="7.A", grade=7, school_year=eighth_grade.school_year - 1
+    )
+    eighth_grade.previous = this_year
+    eighth_grade.save()
+    client = web(teacher.user)
+    client.cookies["django_language"] = "en"
+    hint = f"7.A in {this_year.school_year_label}"
+    assert hint in client.get("/my-rounds/").text
+    assert hint in client.get(wish_url(round, eighth_grade)).text

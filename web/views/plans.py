@@ -98,6 +98,8 @@ def _plan_context(request: HttpRequest, plan: AnnualPlan) -> dict:
     )
     for activity in activities:
         activity.current_status = services.current_status(activity)
+        # Shown (not saved) at the time it stands, so the page, its months and warnings follow a moved booking.
+        activity.starts_at, activity.ends_at = services.current_times(activity)
     company = plan.adoption.company
     warnings = []
     for month, month_activities in _months(activities):

@@ -192,6 +192,12 @@ def _back_from_statement(request: HttpRequest, round: AdoptionRound) -> HttpResp
     return redirect(_back_url(request, round))
 
 
+def _rules(round: AdoptionRound, **concerning: Company | SchoolClass) -> QuerySet[PairRule]:
+    """The consultant's locks and forbidden pairs that concern a class or a company, whose
+    reasons the school and the company are to see."""
+    return PairRule.objects.filter(round=round, **concerning).select_related("school_class__school", "company")
+
+
 @login_required
 def capacity_edit(request: HttpRequest, round_id: int, company_id: int) -> HttpResponse:
     """A company's capacity in a round: state it, change it, or withdraw it."""
@@ -223,6 +229,7 @@ def capacity_edit(request: HttpRequest, round_id: int, company_id: int) -> HttpR
         "capacity": capacity,
         "distance": services.company_distance_to_area(company, round),
         "back_url": _back_url(request, round),
+        "rules": _rules(round, company=company),
     }
     return render(request, "web/rounds/capacity_form.html", context)
 
@@ -269,6 +276,7 @@ def wish_edit(request: HttpRequest, round_id: int, class_id: int) -> HttpRespons
         "school_class": school_class,
         "wish": wish,
         "back_url": _back_url(request, round),
+        "rules": _rules(round, school_class=school_class),
     }
     return render(request, "web/rounds/wish_form.html", context)
 
@@ -292,7 +300,10 @@ def my_rounds(request: HttpRequest) -> HttpResponse:
             wishes = {wish.school_class_id: wish for wish in ClassWish.objects.filter(round=round)}
             classes = [
                 (school_class, wishes.get(school_class.pk))
-                for school_class in eligible_classes(round).filter(school=teacher.school).order_by("name")
+                for school_class in eligible_classes(round)
+                .filter(school=teacher.school)
+                .select_related("previous")
+                .order_by("name")
             ]
         capacities = {capacity.company_id: capacity for capacity in CompanyCapacity.objects.filter(round=round)}
         entries.append(

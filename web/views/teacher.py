@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from adoptions.selectors import activities_visible_to
 from bookings import selectors, services
 from bookings.models import Booking, Slot
 from bookings.permissions import is_company_side, is_school_side
@@ -88,6 +89,8 @@ def booking_page(request: HttpRequest, booking_id: int) -> HttpResponse:
         "can_move": (school_side and booking.holds_place) or (company_side and confirmed),
         "can_confirm": company_side and booking.status == Booking.Status.REQUESTED,
         "can_decline": company_side and booking.status in (Booking.Status.REQUESTED, Booking.Status.WAITLISTED),
+        # A class adoption's activity booked on the company's private offer, which has no page of its own.
+        "plan_activity": activities_visible_to(request.user).filter(booking=booking).first(),
     }
     if context["can_cancel"]:
         context["cancel_form"] = NoteForm(auto_id="cancel_%s")
