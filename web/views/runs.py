@@ -9,8 +9,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import path, reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -65,8 +65,9 @@ def _count(figures: dict, key: str, share: str) -> str:
 
 
 def _km(value: float | None) -> str:
-    """With the language's decimal mark ("6,2 km" in Danish), as the pairs' distances are."""
-    return "–" if value is None else f"{number_format(value, 1)} km"
+    """Rounded, with the language's decimal mark ("6,2 km" in Danish), as the pairs' distances
+    are (number_format would cut 4.47 to 4,4)."""
+    return "–" if value is None else f"{floatformat(value, 1)} km"
 
 
 def _group(figures: dict | None) -> str:
