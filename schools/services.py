@@ -20,6 +20,8 @@ from schools.models import School, SchoolClass, Teacher
 
 ALREADY_TEACHER = _("This user is already a teacher at a school.")
 CLASS_EXISTS = _("The school already has a class with this name in that school year.")
+NOT_LAST_YEARS_CLASS = _("Choose one of the school's classes of the school year before.")
+ALREADY_CONTINUED = _("Another class already continues that class.")
 NOT_ALLOWED_TO_INVITE = _("Only a consultant or an administrator may invite teachers.")
 NOT_ALLOWED_TO_WRITE_CLASSES = _("Only a teacher at the school can add, change or delete its classes.")
 CLASS_HAS_BOOKINGS = _("The class has bookings, so it cannot be deleted.")
@@ -111,6 +113,18 @@ def _check_class_name_free(school_class: SchoolClass) -> None:
         raise DomainError(CLASS_EXISTS, code="class_exists", field="name")
 
 
+def _check_continues(school_class: SchoolClass) -> None:
+    """The class a class continues is of the same school, the school year before, and not
+    continued by another class already."""
+    previous = school_class.previous
+    if previous is None:
+        return
+    if previous.school_id != school_class.school_id or previous.school_year != school_class.school_year - 1:
+        raise DomainError(NOT_LAST_YEARS_CLASS, code="not_last_years_class", field="previous")
+    if SchoolClass.objects.filter(previous=previous).exclude(pk=school_class.pk).exists():
+        raise DomainError(ALREADY_CONTINUED, code="already_continued", field="previous")
+
+
 def _check_may_write_classes(actor: User | None, school: School) -> None:
     """A school's classes are written by its own teachers, consultants and administrators.
     `actor=None` is for trusted callers that check on their own: the Django admin (its model
@@ -123,10 +137,22 @@ def _check_may_write_classes(actor: User | None, school: School) -> None:
 
 @transaction.atomic
 def school_class_create(
-    *, actor: User | None, school: School, name: str, grade: int, school_year: int, pupils: int
+    *,
+    actor: User | None,
+    school: School,
+    name: str,
+    grade: int,
+    school_year: int,
+    pupils: int,
+    previous: SchoolClass | None = None,
 ) -> SchoolClass:
+    """A class of the school for a school year; `previous` is the same class the year before
+    (8.B 2027/28 continues 7.B 2026/27), which keeps its history together."""
     _check_may_write_classes(actor, school)
-    school_class = SchoolClass(school=school, name=name, grade=grade, school_year=school_year, pupils=pupils)
+    school_class = SchoolClass(
+        school=school, name=name, grade=grade, school_year=school_year, pupils=pupils, previous=previous
+    )
+    _check_continues(school_class)
     _check_class_name_free(school_class)
     school_class.full_clean()
     school_class.save()

@@ -906,6 +906,8 @@ ROUND_PAGES = [
     ("/rounds/{round}/priorities/", {"consultant": 200}),
     ("/rounds/{round}/companies/{company}/capacity/", {"host": 200, "consultant": 200}),
     ("/rounds/{round}/classes/{class}/wishes/", {"teacher": 200, "consultant": 200}),
+    # Registering a class for the round: teachers of schools in its area; the others have no school.
+    ("/rounds/{round}/classes/new/", {"teacher": 200, "other_teacher": 200}),
     (
         "/my-rounds/",
         {

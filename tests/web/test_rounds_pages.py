@@ -682,3 +682,58 @@ def test_teacher_sees_what_next_year_s_class_is_called_this_year(teacher, round,
     hint = f"7.A in {this_year.school_year_label}"
     assert hint in client.get("/my-rounds/").text
     assert hint in client.get(wish_url(round, eighth_grade)).text
+
+
+# A teacher registers next year's 8th grade --------------------------------------------------
+
+
+def test_teacher_registers_next_years_8th_grade_continuing_a_7th_grade_and_states_its_wishes(round, teacher, school):
+    """Next year's classes exist only once someone registers them: from the round entry page a
+    teacher adds 8.B of the round's school year, continuing this year's 7.B, and lands on its
+    wishes form."""
+    seventh = factories.SchoolClassFactory(school=school, name="7.B", grade=7, school_year=next_school_year() - 1)
+    client = web(teacher.user)
+    assert f'href="/rounds/{round.pk}/classes/new/"' in client.get("/my-rounds/").text
+
+    page = client.post(f"/rounds/{round.pk}/classes/new/", {"name": "8.B", "pupils": "23", "previous": seventh.pk})
+
+    eighth = school.classes.get(name="8.B")
+    assert (eighth.grade, eighth.school_year, eighth.pupils, eighth.previous) == (8, round.school_year, 23, seventh)
+    assert page.status_code == 302 and page.url == f"/rounds/{round.pk}/classes/{eighth.pk}/wishes/"
+    assert "8.B" in client.get("/my-rounds/").text
+
+
+@pytest.mark.parametrize("field", ["name", "pupils", "previous"])
+@pytest.mark.parametrize("value", GARBAGE)
+def test_garbage_in_the_class_form_is_refused_by_field_and_saves_nothing(round, teacher, school, field, value):
+    data = {"name": "8.C", "pupils": "20", "previous": ""} | {field: value}
+    page = web(teacher.user).post(f"/rounds/{round.pk}/classes/new/", data)
+
+    assert page.status_code in (200, 302)
+    if page.status_code == 200:
+        assert not school.classes.filter(school_year=round.school_year).exists()
+
+
+def test_a_class_name_taken_and_a_class_continued_twice_are_refused_by_field(round, teacher, school, eighth_grade):
+    seventh = factories.SchoolClassFactory(school=school, name="7.A", grade=7, school_year=next_school_year() - 1)
+    eighth_grade.previous = seventh
+    eighth_grade.save()
+    client = web(teacher.user)
+
+    taken = client.post(f"/rounds/{round.pk}/classes/new/", {"name": "8.A", "pupils": "20"})
+    twice = client.post(f"/rounds/{round.pk}/classes/new/", {"name": "8.D", "pupils": "20", "previous": seventh.pk})
+
+    assert taken.status_code == 200 and taken.context["form"].errors["name"]
+    assert twice.status_code == 200 and twice.context["form"].errors["previous"], "7.A is continued by 8.A already"
+    assert school.classes.filter(school_year=round.school_year).count() == 1
+
+
+def test_only_a_teacher_in_the_rounds_area_registers_classes_while_it_collects(round, teacher, host, area_consultant):
+    """Hosts and consultants have no school; a teacher elsewhere or a round no longer collecting
+    answers 404, as a page that does not exist."""
+    elsewhere = factories.TeacherFactory(school__municipality=Municipality.objects.get(code=HJORRING))
+    for user in (host.user, area_consultant, elsewhere.user):
+        assert web(user).get(f"/rounds/{round.pk}/classes/new/").status_code == 404
+    round.status = AdoptionRound.Status.CLOSED
+    round.save()
+    assert web(teacher.user).get(f"/rounds/{round.pk}/classes/new/").status_code == 404

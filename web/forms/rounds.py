@@ -28,7 +28,7 @@ from companies.models import Company
 from core.dates import school_year_label
 from core.models import Municipality, Sector
 from core.validators import MAX_ID, validate_date_in_range
-from schools.models import Grade, School
+from schools.models import MAX_CLASS_PUPILS, Grade, School, SchoolClass
 from web.forms import RefusesOverlongText
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -271,3 +271,22 @@ class WishForm(RefusesOverlongText, forms.Form):
     def choices(self) -> list[Company | Sector]:
         """The chosen companies and sectors in order of preference, empty ranks left out."""
         return [self.options[self.cleaned_data[name]] for name in CHOICE_FIELDS if self.cleaned_data.get(name)]
+
+
+class RoundClassForm(RefusesOverlongText, forms.Form):
+    """A teacher registers an 8th-grade class of the round's school year, so that it can state
+    its wishes; it may continue one of last year's 7th grades."""
+
+    name = forms.CharField(label=_("Name"), max_length=20, help_text=_('For example "8.B".'))
+    pupils = forms.IntegerField(label=_("Number of pupils"), min_value=1, max_value=MAX_CLASS_PUPILS)
+    previous = forms.ModelChoiceField(
+        label=_("Continues last school year's class"),
+        queryset=SchoolClass.objects.none(),
+        required=False,
+        help_text=_("Keeps the class's history together: its visits and the companies it has met."),
+    )
+
+    def __init__(self, *args: Any, last_years_classes: QuerySet[SchoolClass], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["previous"].queryset = last_years_classes
+        self.fields["previous"].label_from_instance = lambda school_class: school_class.name

@@ -29,7 +29,16 @@ from core.dates import school_year_of
 from core.models import Municipality, Sector
 from schools.models import SchoolClass
 from schools.selectors import class_list_for_user, teacher_of
-from web.forms.rounds import CHOICE_FIELDS, CapacityForm, PrioritiesForm, RoundEditForm, RoundForm, WishForm
+from schools.services import school_class_create
+from web.forms.rounds import (
+    CHOICE_FIELDS,
+    CapacityForm,
+    PrioritiesForm,
+    RoundClassForm,
+    RoundEditForm,
+    RoundForm,
+    WishForm,
+)
 from web.views.shared import form_action, posted
 
 # A service's refusal of the choices shows at the first wish; of the round or the class, above the form.
@@ -181,6 +190,10 @@ def round_priorities(request: HttpRequest, round_id: int) -> HttpResponse:
 # Capacity and wishes ------------------------------------------------------------------------
 
 
+def _deadline_passed(round: AdoptionRound) -> bool:
+    return round.wishes_deadline is not None and timezone.localdate() > round.wishes_deadline
+
+
 def _back_url(request: HttpRequest, round: AdoptionRound) -> str:
     """The consultant goes back to the round's page; a school or a company to its own rounds."""
     if can_manage_round(request.user, round):
@@ -311,11 +324,50 @@ def my_rounds(request: HttpRequest) -> HttpResponse:
                 "round": round,
                 "classes": classes,
                 "companies": [(company, capacities.get(company.pk)) for company in companies],
-                "deadline_passed": round.wishes_deadline is not None and timezone.localdate() > round.wishes_deadline,
+                "deadline_passed": _deadline_passed(round),
             }
         )
     context = {"entries": entries, "teacher": teacher, "is_host": bool(companies)}
     return render(request, "web/rounds/my_rounds.html", context)
+
+
+@login_required
+def round_class_create(request: HttpRequest, round_id: int) -> HttpResponse:
+    """A teacher registers one of the school's 8th-grade classes of the round's school year
+    (next year's classes exist only once someone registers them), then states its wishes."""
+    round = _round(request, round_id)
+    teacher = teacher_of(request.user)
+    if (
+        teacher is None
+        or round.status != AdoptionRound.Status.COLLECTING
+        or _deadline_passed(round)
+        or not round.municipalities.filter(pk=teacher.school.municipality_id).exists()
+    ):
+        raise Http404
+    last_years_classes = SchoolClass.objects.filter(
+        school=teacher.school, school_year=round.school_year - 1, grade=services.ROUND_GRADE - 1, next__isnull=True
+    ).order_by("name")
+    form = RoundClassForm(posted(request), last_years_classes=last_years_classes)
+    if request.method == "POST" and form.is_valid():
+        school_class = form_action(
+            form,
+            lambda: school_class_create(
+                actor=request.user,
+                school=teacher.school,
+                name=form.cleaned_data["name"],
+                grade=services.ROUND_GRADE,
+                school_year=round.school_year,
+                pupils=form.cleaned_data["pupils"],
+                previous=form.cleaned_data["previous"],
+            ),
+        )
+        if school_class is not None:
+            messages.success(
+                request, _("%(class)s is registered; now state its wishes.") % {"class": school_class.name}
+            )
+            return redirect("wish-edit", round.pk, school_class.pk)
+    context = {"form": form, "round": round, "school": teacher.school}
+    return render(request, "web/rounds/class_form.html", context)
 
 
 urlpatterns: list[URLPattern] = [
@@ -326,5 +378,6 @@ urlpatterns: list[URLPattern] = [
     path("rounds/<id:round_id>/priorities/", round_priorities, name="round-priorities"),
     path("rounds/<id:round_id>/companies/<id:company_id>/capacity/", capacity_edit, name="capacity-edit"),
     path("rounds/<id:round_id>/classes/<id:class_id>/wishes/", wish_edit, name="wish-edit"),
+    path("rounds/<id:round_id>/classes/new/", round_class_create, name="round-class-create"),
     path("my-rounds/", my_rounds, name="my-rounds"),
 ]
