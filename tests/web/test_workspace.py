@@ -574,3 +574,31 @@ def test_a_long_item_names_its_first_rows_and_counts_the_rest(thisted_consultant
     assert classes.count('class="card"') == 1
     assert '<span class="tag">2</span>' in classes
     assert "Og 1 mere." in classes
+
+
+def test_more_classes_without_an_encounter_link_to_all_of_them(thisted_consultant, monkeypatch):
+    """Past the rows the home page names, "And N more." links to the home page listing every such class."""
+    monkeypatch.setattr("web.workspace.ROWS_SHOWN", 2)
+    lonely = [class_in(THISTED) for _ in range(3)]
+    browser = browser_for(thisted_consultant)
+
+    classes = section(browser.get("/workspace/"), "classes-heading")
+    everything = section(browser.get("/workspace/?all=classes"), "classes-heading")
+
+    assert "Og 1 mere." in classes
+    assert 'href="?all=classes#classes-heading"' in classes
+    assert all(f'id="class-{school_class.pk}"' in everything for school_class in lonely)
+    assert "Og 1 mere." not in everything
+
+
+def test_more_failed_messages_link_an_administrator_to_the_outbox(db, monkeypatch):
+    """Past the failed messages the home page names, "And N more." links an administrator to all of them."""
+    monkeypatch.setattr("web.workspace.ROWS_SHOWN", 1)
+    admin = factories.UserFactory(username="admin", is_superuser=True, is_staff=True)
+    failed_message("something:1")
+    failed_message("something:2")
+
+    messages = section(browser_for(admin).get("/workspace/"), "messages-heading")
+
+    more = messages[messages.index("Og 1 mere.") :]
+    assert more.split("</p>")[0].count("/admin/notifications/outgoingmessage/?status__exact=failed") == 1
