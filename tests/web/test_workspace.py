@@ -24,6 +24,7 @@ from bookings.models import Booking, BookingEvent, Offer
 from core.dates import school_year_of
 from core.models import Municipality, Sector
 from notifications.models import OutgoingMessage
+from schools.models import Grade
 from tests import factories
 from tests.dates import COPENHAGEN, ISO_DATE, today
 from web.workspace import UNANSWERED_AFTER_DAYS
@@ -602,3 +603,22 @@ def test_more_failed_messages_link_an_administrator_to_the_outbox(db, monkeypatc
 
     more = messages[messages.index("Og 1 mere.") :]
     assert more.split("</p>")[0].count("/admin/notifications/outgoingmessage/?status__exact=failed") == 1
+
+
+def _grade_choices(response) -> list[str]:
+    return [value for value, _label in response.context["filter"].form.fields["grade"].choices if value != ""]
+
+
+@pytest.mark.parametrize("url", ["/workspace/adoptions/", "/workspace/plans/"])
+def test_adoption_and_plan_lists_offer_only_the_grades_a_class_is_adopted_in(consultant, url):
+    """Adoptions are made in 8th grade and continue into 9th, so their lists filter by those two only."""
+    response = browser_for(consultant).get(url)
+
+    assert _grade_choices(response) == [8, 9]
+
+
+def test_bookings_list_offers_every_grade(consultant):
+    """Any class may book a visit, so the bookings list filters by every grade."""
+    response = browser_for(consultant).get("/workspace/bookings/")
+
+    assert len(_grade_choices(response)) == len(Grade.choices)
