@@ -138,7 +138,7 @@ def test_open_round_shows_capacities_wishes_and_its_latest_run(thisted_consultan
         CompanyCapacity.objects.create(round=adoption_round, company=factories.CompanyFactory(), classes=classes)
     ClassWish.objects.create(round=adoption_round, school_class=class_in(THISTED))
     MatchRun.objects.create(round=adoption_round, status=MatchRun.Status.DONE)
-    MatchRun.objects.create(round=adoption_round, status=MatchRun.Status.RUNNING)
+    running = MatchRun.objects.create(round=adoption_round, status=MatchRun.Status.RUNNING)
     closed = AdoptionRound.objects.create(title="Lukket runde", school_year=2020, status="closed")
     closed.municipalities.set([municipality(THISTED)])
     elsewhere = AdoptionRound.objects.create(title="Aalborg-runde", school_year=school_year_of(today()) + 1)
@@ -150,7 +150,7 @@ def test_open_round_shows_capacities_wishes_and_its_latest_run(thisted_consultan
     assert "2 virksomheder, 5 klasser" in rounds
     assert "1 klasse" in rounds
     with translation.override("da"):  # the latest run, not the one before it
-        assert f">{MatchRun.Status.RUNNING.label}<" in rounds
+        assert f">Matchkørsel {running.pk} · {MatchRun.Status.RUNNING.label}<" in rounds
     assert "Lukket runde" not in rounds
     assert "Aalborg-runde" not in rounds
 
