@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from adoptions import services
-from adoptions.models import Adoption, MatchRun, PairRule
+from adoptions.models import Adoption, MatchRun, PairRule, ProposedPair
 from tests.adoptions.test_runs import company, make_round, school_class, wish
 from web.views.runs import report_rows
 
@@ -140,3 +140,17 @@ def test_report_column_headings_fit_the_phone_layouts_label_column(consultant):
 
         assert labels, language
         assert max(len(word) for label in labels for word in label.split()) <= 12, labels
+
+
+def test_a_class_left_out_says_why_first_and_not_not_adopted_twice(consultant):
+    """The company column says "Ikke adopteret"; the why column starts with the reason instead of repeating it."""
+    run = MatchRun.objects.create(round=make_round(), status=MatchRun.Status.DONE, report={})
+    ProposedPair.objects.create(
+        run=run, school_class=school_class(), basis=ProposedPair.Basis.UNPLACED, reason="no_wishes"
+    )
+
+    page = browser_for(consultant).get(reverse("run-detail", args=[run.pk])).content.decode()
+    row = page[page.index("<tbody") : page.index("</tbody>")]
+
+    assert row.count("Ikke adopteret") == 1
+    assert "Ingen ønsker angivet" in row
