@@ -26,8 +26,10 @@ router.register("waitlist", WaitlistViewSet, basename="waitlist")
 router.register("calendar-feeds", CalendarFeedViewSet, basename="calendar-feed-settings")
 register_adoptions_api(router)
 
+# The router's names (booking-detail, plan-detail, …) live in the "api" namespace so they never collide with the
+# web pages' names: a shared name made {% url %} and the API root link to whichever page Django found first.
 api_urls = [
-    path("", include(router.urls)),
+    path("", include((router.urls, "api"))),
     path("auth/token/", obtain_auth_token, name="token"),
     path("ping/", ping, name="ping"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

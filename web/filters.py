@@ -26,6 +26,9 @@ from schools.models import Grade, School
 from web.workspace import PlanProgress
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+# A class is adopted in 8th grade and may continue into 9th (adoptions.services.rounds, rollover),
+# so an adoption's or a plan's class is in one of these grades only.
+ADOPTED_GRADES = (Grade.G8, Grade.G9)
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -40,6 +43,7 @@ class WorkspaceFilter(django_filters.FilterSet):
     school_paths: tuple[str, ...] = ()
     company_path = ""
     grade_path = ""
+    grades: tuple[Grade, ...] = tuple(Grade)
 
     municipality = django_filters.ChoiceFilter(
         method="filter_municipality", label=_("Municipality"), empty_label=_("All municipalities")
@@ -47,9 +51,7 @@ class WorkspaceFilter(django_filters.FilterSet):
     school = django_filters.ChoiceFilter(method="filter_school", label=_("School"), empty_label=_("All schools"))
     company = django_filters.ChoiceFilter(method="filter_company", label=_("Company"), empty_label=_("All companies"))
     sector = django_filters.ChoiceFilter(method="filter_sector", label=_("Sector"), empty_label=_("All sectors"))
-    grade = django_filters.ChoiceFilter(
-        method="filter_grade", choices=Grade.choices, label=_("Grade"), empty_label=_("All grades")
-    )
+    grade = django_filters.ChoiceFilter(method="filter_grade", label=_("Grade"), empty_label=_("All grades"))
     date_from = DateFilter(method="filter_dates", label=_("From"), widget=DATE_WIDGET)
     date_to = DateFilter(method="filter_dates", label=_("To"), widget=DATE_WIDGET)
 
@@ -67,6 +69,7 @@ class WorkspaceFilter(django_filters.FilterSet):
             Company.objects.order_by("name", "id").values_list("id", "name")
         )
         self.filters["sector"].extra["choices"] = [(sector.code, sector.name) for sector in Sector.objects.all()]
+        self.filters["grade"].extra["choices"] = [(grade.value, grade.label) for grade in self.grades]
 
     def _any_school(self, condition: str, value: object) -> Q:
         found = Q()
@@ -127,6 +130,7 @@ class WorkspaceAdoptionFilter(WorkspaceFilter):
     school_paths = ("school_class__school",)
     company_path = "company"
     grade_path = "school_class__grade"
+    grades = ADOPTED_GRADES
 
     status = django_filters.ChoiceFilter(
         choices=Adoption.Status.choices, label=_("Status"), empty_label=_("All statuses")
@@ -154,6 +158,7 @@ class WorkspacePlanFilter(WorkspaceFilter):
     school_paths = ("adoption__school_class__school",)
     company_path = "adoption__company"
     grade_path = "adoption__school_class__grade"
+    grades = ADOPTED_GRADES
 
     status = django_filters.ChoiceFilter(
         field_name="standing",

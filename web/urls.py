@@ -48,7 +48,7 @@ urlpatterns = [
     path("host/slots/<id:slot_id>/cancel/", host.slot_cancel, name="host-slot-cancel"),
     path("host/slots/<id:slot_id>/edit/", host.slot_edit, name="host-slot-edit"),
     path("host/slots/<id:slot_id>/delete/", host.slot_delete, name="host-slot-delete"),
-    path("host/company/", company_admin.company_list, name="company-list"),
+    path("host/company/", company_admin.company_list, name="company-admin-list"),
     path("host/company/<id:company_id>/", company_admin.company_people, name="company-people"),
     path("host/company/<id:company_id>/invite/", company_admin.colleague_invite, name="company-colleague-invite"),
     path(

@@ -41,6 +41,8 @@ from schools.models import SchoolClass
 UNANSWERED_AFTER_DAYS = 3
 # How many rows of a long attention item the home page names; it counts them all.
 ROWS_SHOWN = 25
+# The most rows of one item the home page lists when asked for all of them (bounds the page).
+ROWS_SHOWN_ALL = 1000
 # A class meets a company through a booking that holds a place or was completed; a no-show,
 # a cancelled or a declined booking brought no encounter.
 ENCOUNTER_STATUSES = (Booking.Status.REQUESTED, Booking.Status.CONFIRMED, Booking.Status.COMPLETED)
@@ -58,8 +60,8 @@ class Attention:
         return self.count - len(self.rows)
 
 
-def _attention(queryset: QuerySet) -> Attention:
-    return Attention(count=queryset.count(), rows=list(queryset[:ROWS_SHOWN]))
+def _attention(queryset: QuerySet, *, show_all: bool = False) -> Attention:
+    return Attention(count=queryset.count(), rows=list(queryset[: ROWS_SHOWN_ALL if show_all else ROWS_SHOWN]))
 
 
 # School year ------------------------------------------------------------------------------
@@ -257,14 +259,19 @@ def failed_messages(user: User) -> QuerySet[OutgoingMessage]:
 # The home page ------------------------------------------------------------------------------
 
 
-def attention_for(user: User, *, now: dt.datetime | None = None) -> dict[str, object]:
-    """Everything the home page shows, each item with its count and its first rows."""
+def attention_for(
+    user: User, *, now: dt.datetime | None = None, all_classes_without_encounter: bool = False
+) -> dict[str, object]:
+    """Everything the home page shows, each item with its count and its first rows. The classes
+    without an encounter have no list page of their own, so the home page lists all of them on request."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     return {
         "rounds": open_rounds(user),
         "unanswered": _attention(unanswered_requests(user, now=now)),
-        "without_encounter": _attention(classes_without_encounter(user, today=today)),
+        "without_encounter": _attention(
+            classes_without_encounter(user, today=today), show_all=all_classes_without_encounter
+        ),
         "behind": _attention(plans_behind(user, today=today)),
         "failed": _attention(failed_messages(user)),
         "unanswered_days": UNANSWERED_AFTER_DAYS,

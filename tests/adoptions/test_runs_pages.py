@@ -3,12 +3,14 @@ rules with a reason, accept with confirmation."""
 
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from adoptions import services
-from adoptions.models import Adoption, MatchRun, PairRule
+from adoptions.models import Adoption, MatchRun, PairRule, ProposedPair
 from tests.adoptions.test_runs import company, make_round, school_class, wish
 from web.views.runs import report_rows
 
@@ -33,7 +35,7 @@ def test_a_consultant_starts_a_run_and_sees_the_report_and_the_pairs(consultant,
     page = browser.get(started["Location"]).content.decode()
 
     assert started["Location"] == reverse("run-detail", args=[run.pk])
-    assert "Grådig sammenligning" in page  # the greedy baseline's column
+    assert "Grådig metode" in page  # the greedy baseline's column
     assert "2 / 2 (100 %)" in page and "1 / 2 (50 %)" in page
     assert "ønske nr. 2" in page and x.name in page and y.name in page
 
@@ -120,3 +122,35 @@ def test_report_distances_are_written_with_the_languages_decimal_mark():
         english = {label: optimal for label, optimal, _ in report_rows(report)}
     assert "4,5 km" in danish.values() and "12,2 km" in danish.values()
     assert "4.5 km" in english.values()
+
+
+def test_report_column_headings_fit_the_phone_layouts_label_column(consultant):
+    """At 390 px each cell's heading stands in a column about 12 bold letters wide, so no word of the
+    report's column headings is longer than that, in Danish or English, and none is broken mid-word."""
+    figures = {"adopted": 1, "eligible": 1, "adopted_share": 1.0, "mean_travel_km": 1.0, "longest_travel_km": 1.0}
+    figures |= {"priorities": {}, "municipalities": {}}
+    run = MatchRun.objects.create(
+        round=make_round(), status=MatchRun.Status.DONE, report={"optimal": figures, "greedy": figures}
+    )
+    browser = browser_for(consultant)
+    for language in ("da", "en"):
+        browser.cookies["django_language"] = language
+        page = browser.get(reverse("run-detail", args=[run.pk])).content.decode()
+        labels = set(re.findall(r'data-label="([^"]+)"', page[page.index("<table") : page.index("</table>")]))
+
+        assert labels, language
+        assert max(len(word) for label in labels for word in label.split()) <= 12, labels
+
+
+def test_a_class_left_out_says_why_first_and_not_not_adopted_twice(consultant):
+    """The company column says "Ikke adopteret"; the why column starts with the reason instead of repeating it."""
+    run = MatchRun.objects.create(round=make_round(), status=MatchRun.Status.DONE, report={})
+    ProposedPair.objects.create(
+        run=run, school_class=school_class(), basis=ProposedPair.Basis.UNPLACED, reason="no_wishes"
+    )
+
+    page = browser_for(consultant).get(reverse("run-detail", args=[run.pk])).content.decode()
+    row = page[page.index("<tbody") : page.index("</tbody>")]
+
+    assert row.count("Ikke adopteret") == 1
+    assert "Ingen ønsker angivet" in row

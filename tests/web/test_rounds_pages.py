@@ -141,6 +141,10 @@ def test_round_page_shows_state_capacities_wishes_and_overrides(area_consultant,
     assert f'href="/rounds/{round.pk}/companies/{capacity.company_id}/capacity/"' in text
     assert f'href="/rounds/{round.pk}/classes/{wish.school_class_id}/wishes/"' in text
     assert f'href="/rounds/{round.pk}/priorities/"' in text
+    english = web(area_consultant)
+    english.cookies["django_language"] = "en"
+    # the counts, under a heading apart from the round's status
+    assert "<h2>Capacity and wishes so far</h2>" in english.get(f"/rounds/{round.pk}/").text
 
 
 def test_round_page_lists_companies_and_classes_still_missing(area_consultant, round, company, eighth_grade):
@@ -624,6 +628,7 @@ def test_the_round_pages_speak_danish(area_consultant, teacher, host, round, com
     detail = consultant.get(f"/rounds/{round.pk}/").text
     assert "Indsamler kapacitet og ønsker" in detail
     assert "Virksomhedernes kapacitet" in detail
+    assert "Kapacitet og ønsker indtil nu" in detail
     assert "1 klasse har angivet ønsker" in consultant.get("/rounds/").text
     assert "Hvad vægtene betyder" in consultant.get(f"/rounds/{round.pk}/priorities/").text
     assert "Ønske 1" in danish(teacher.user).get(wish_url(round, eighth_grade)).text

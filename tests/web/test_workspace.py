@@ -24,6 +24,7 @@ from bookings.models import Booking, BookingEvent, Offer
 from core.dates import school_year_of
 from core.models import Municipality, Sector
 from notifications.models import OutgoingMessage
+from schools.models import Grade
 from tests import factories
 from tests.dates import COPENHAGEN, ISO_DATE, today
 from web.workspace import UNANSWERED_AFTER_DAYS
@@ -137,7 +138,7 @@ def test_open_round_shows_capacities_wishes_and_its_latest_run(thisted_consultan
         CompanyCapacity.objects.create(round=adoption_round, company=factories.CompanyFactory(), classes=classes)
     ClassWish.objects.create(round=adoption_round, school_class=class_in(THISTED))
     MatchRun.objects.create(round=adoption_round, status=MatchRun.Status.DONE)
-    MatchRun.objects.create(round=adoption_round, status=MatchRun.Status.RUNNING)
+    running = MatchRun.objects.create(round=adoption_round, status=MatchRun.Status.RUNNING)
     closed = AdoptionRound.objects.create(title="Lukket runde", school_year=2020, status="closed")
     closed.municipalities.set([municipality(THISTED)])
     elsewhere = AdoptionRound.objects.create(title="Aalborg-runde", school_year=school_year_of(today()) + 1)
@@ -149,7 +150,7 @@ def test_open_round_shows_capacities_wishes_and_its_latest_run(thisted_consultan
     assert "2 virksomheder, 5 klasser" in rounds
     assert "1 klasse" in rounds
     with translation.override("da"):  # the latest run, not the one before it
-        assert f">{MatchRun.Status.RUNNING.label}<" in rounds
+        assert f">Matchkørsel {running.pk} · {MatchRun.Status.RUNNING.label}<" in rounds
     assert "Lukket runde" not in rounds
     assert "Aalborg-runde" not in rounds
 
@@ -574,3 +575,50 @@ def test_a_long_item_names_its_first_rows_and_counts_the_rest(thisted_consultant
     assert classes.count('class="card"') == 1
     assert '<span class="tag">2</span>' in classes
     assert "Og 1 mere." in classes
+
+
+def test_more_classes_without_an_encounter_link_to_all_of_them(thisted_consultant, monkeypatch):
+    """Past the rows the home page names, "And N more." links to the home page listing every such class."""
+    monkeypatch.setattr("web.workspace.ROWS_SHOWN", 2)
+    lonely = [class_in(THISTED) for _ in range(3)]
+    browser = browser_for(thisted_consultant)
+
+    classes = section(browser.get("/workspace/"), "classes-heading")
+    everything = section(browser.get("/workspace/?all=classes"), "classes-heading")
+
+    assert "Og 1 mere." in classes
+    assert 'href="?all=classes#classes-heading"' in classes
+    assert all(f'id="class-{school_class.pk}"' in everything for school_class in lonely)
+    assert "Og 1 mere." not in everything
+
+
+def test_more_failed_messages_link_an_administrator_to_the_outbox(db, monkeypatch):
+    """Past the failed messages the home page names, "And N more." links an administrator to all of them."""
+    monkeypatch.setattr("web.workspace.ROWS_SHOWN", 1)
+    admin = factories.UserFactory(username="admin", is_superuser=True, is_staff=True)
+    failed_message("something:1")
+    failed_message("something:2")
+
+    messages = section(browser_for(admin).get("/workspace/"), "messages-heading")
+
+    more = messages[messages.index("Og 1 mere.") :]
+    assert more.split("</p>")[0].count("/admin/notifications/outgoingmessage/?status__exact=failed") == 1
+
+
+def _grade_choices(response) -> list[str]:
+    return [value for value, _label in response.context["filter"].form.fields["grade"].choices if value != ""]
+
+
+@pytest.mark.parametrize("url", ["/workspace/adoptions/", "/workspace/plans/"])
+def test_adoption_and_plan_lists_offer_only_the_grades_a_class_is_adopted_in(consultant, url):
+    """Adoptions are made in 8th grade and continue into 9th, so their lists filter by those two only."""
+    response = browser_for(consultant).get(url)
+
+    assert _grade_choices(response) == [8, 9]
+
+
+def test_bookings_list_offers_every_grade(consultant):
+    """Any class may book a visit, so the bookings list filters by every grade."""
+    response = browser_for(consultant).get("/workspace/bookings/")
+
+    assert len(_grade_choices(response)) == len(Grade.choices)

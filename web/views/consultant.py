@@ -57,7 +57,7 @@ def _local(moment: dt.datetime | None) -> str:
 @consultant_required
 def workspace_home(request: HttpRequest) -> HttpResponse:
     """What needs attention across the consultant's area, each item linking to where it is acted on."""
-    context = attention_for(request.user)
+    context = attention_for(request.user, all_classes_without_encounter=request.GET.get("all") == "classes")
     for adoption_round in context["rounds"]:
         adoption_round.page_url = _page("round-detail", adoption_round.pk)
         adoption_round.run_url = _page("run-detail", adoption_round.latest_run_id)
