@@ -134,7 +134,8 @@ def plans_visible_to(user: User) -> QuerySet[AnnualPlan]:
 
 
 def activities_visible_to(user: User) -> QuerySet[PlanActivity]:
-    activities = PlanActivity.objects.select_related("plan", "plan__adoption", "booking")
+    # The booking's slot gives a booked activity its time as it stands (current_times).
+    activities = PlanActivity.objects.select_related("plan", "plan__adoption", "booking__slot")
     return _scoped(
         activities,
         user,
