@@ -50,3 +50,18 @@ def test_listing_booked_activities_reads_their_slots_with_them(plan, teacher, dj
     with django_assert_max_num_queries(100) as four:
         api.get(f"/api/v1/activities/?plan={plan.pk}")
     assert slot_reads(four.captured_queries) == slot_reads(one.captured_queries)
+
+
+def test_booking_an_activity_on_a_saturday_is_refused_on_its_field(plan, teacher):
+    """A class visit takes place on a school day: the API says so with a code, on starts_at."""
+    activity = activity_create(actor=teacher.user, plan=plan, title="Besøg", kind="company_visit")
+    day = school_day()
+    saturday = day + dt.timedelta(days=5 - day.weekday())
+    response = client_for(teacher.user).post(
+        f"/api/v1/activities/{activity.pk}/book/",
+        {"starts_at": at(saturday, 0).isoformat(), "ends_at": at(saturday, 23, 59).isoformat()},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "weekend"
+    assert response.json()["starts_at"] == [response.json()["detail"]]
