@@ -16,7 +16,7 @@ from adoptions.services.plans import (
     plan_progress,
     plan_update,
 )
-from adoptions.services.rollover import last_school_year, renewal_answer, school_year_roll_over
+from adoptions.services.rollover import last_school_year, renewal_answer, renewal_asked, school_year_roll_over
 from adoptions.services.rounds import (
     KEEP,
     ROUND_GRADE,
@@ -63,6 +63,7 @@ __all__ = [
     "plan_progress",
     "plan_update",
     "renewal_answer",
+    "renewal_asked",
     "round_open",
     "round_set_priorities",
     "round_update",

@@ -20,10 +20,20 @@ from core.errors import DomainError
 from schools.models import Grade, SchoolClass
 
 NOT_ALLOWED = _("Only the class's teachers, the company's members and the consultant may answer.")
-NOT_RENEWABLE = _("Only a running 8th-grade adoption can continue into 9th grade.")
+NOT_RENEWABLE = _("Only a running 8th-grade adoption of this school year can continue into 9th grade.")
 SIDE_REQUIRED = _("Say whether you answer for the school or for the company.")
 
 RENEWING_GRADE = Grade.G8
+
+
+def renewal_asked(adoption: Adoption) -> bool:
+    """Whether the adoption is asked to continue into 9th grade: a running 8th-grade adoption
+    of the school year under way. Next year's 8th-grade adoption is asked when its year runs."""
+    return (
+        adoption.status == Adoption.Status.ACTIVE
+        and adoption.school_class.grade == RENEWING_GRADE
+        and adoption.school_year == school_year_of(timezone.localdate())
+    )
 
 
 @transaction.atomic
@@ -38,7 +48,7 @@ def renewal_answer(*, actor: User, adoption: Adoption, wants: bool, side: str | 
         if side not in (SCHOOL, COMPANY):
             raise DomainError(SIDE_REQUIRED, code="side_required", field="side")
         actor_side = side
-    if adoption.status != Adoption.Status.ACTIVE or adoption.school_class.grade != RENEWING_GRADE:
+    if not renewal_asked(adoption):
         raise DomainError(NOT_RENEWABLE, code="not_renewable")
     field = "school_wants_renewal" if actor_side == SCHOOL else "company_wants_renewal"
     old = getattr(adoption, field)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 
 from adoptions.models import PlanActivity, PlanChange
-from adoptions.services import activity_book, activity_create
+from adoptions.services import activity_book, activity_create, adoption_create
 from bookings import services as booking_services
 from bookings.models import Booking
 from tests import factories
@@ -237,6 +237,14 @@ def test_renewal_answer_from_the_plan_page(plan, teacher):
     web.post(f"/adoptions/{plan.adoption_id}/renewal/", {"wants": "yes"})
     plan.adoption.refresh_from_db()
     assert plan.adoption.school_wants_renewal is True
+
+
+def test_next_years_8th_grade_plan_does_not_ask_about_9th_grade(plan, teacher, company):
+    """The renewal question is asked of this school year's running 8th-grade adoption only."""
+    next_year = factories.SchoolClassFactory(school=teacher.school, grade=8, school_year=plan.adoption.school_year + 1)
+    planned = adoption_create(school_class=next_year, company=company)
+    page = web_client(teacher.user).get(f"/plans/{planned.plan.pk}/").content.decode()
+    assert "Continue into 9th grade?" not in page
 
 
 # Garbage -----------------------------------------------------------------------------------
