@@ -23,6 +23,16 @@ class AdoptionsConfig(AppConfig):
                 role_labels=dict(messages.Role.choices),
             )
         )
+        registry.register_messages(
+            registry.MessageSource(
+                subject_type=messages.UNPLACED_SUBJECT_TYPE,
+                load=messages.pair_for_message,
+                render=messages.render_unplaced,
+                is_current=messages.unplaced_is_current,
+                kind_labels=dict(messages.Kind.choices),
+                role_labels=dict(messages.Role.choices),
+            )
+        )
         registry.register_feed_source(
             registry.FeedSource(name="adoptions", events=feeds.feed_events, version=feeds.feed_version_of)
         )

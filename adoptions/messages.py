@@ -6,6 +6,10 @@ message per teacher of the class's school and per member of the company, keyed
 recipient's class or company, the e-mail quotes its reason: every override is visible to the
 school and the company it concerns. Notifications delivers them through the functions
 registered in adoptions/apps.py: `adoption_for_message`, `is_current` and `render`.
+
+A class the accepted run left without a company has no adoption to name: its teachers' e-mail
+("unplaced:<proposed pair id>") says why it was left out and what can still happen, through
+`pair_for_message`, `unplaced_is_current` and `render_unplaced`.
 """
 
 from __future__ import annotations
@@ -32,11 +36,13 @@ from notifications.services import Message, Recipient, messages_enqueue
 from schools.models import Teacher
 
 SUBJECT_TYPE = "adoption"
+UNPLACED_SUBJECT_TYPE = "unplaced"
 
 
 class Kind(models.TextChoices):
     ADOPTED = "adopted", gettext_lazy("Class adopted")
     RENEWED = "renewed", gettext_lazy("Adoption continues")
+    UNPLACED = "unplaced", gettext_lazy("Class not adopted")
 
 
 class Role(models.TextChoices):
@@ -59,6 +65,9 @@ class People:
     def of(self, adoption: Adoption) -> list[Recipient]:
         people = self.teachers.get(adoption.school_class.school_id, []) + self.members.get(adoption.company_id, [])
         return [person for person in people if person.email]
+
+    def teachers_of(self, school_id: int) -> list[Recipient]:
+        return [person for person in self.teachers.get(school_id, []) if person.email]
 
 
 def people_of(*, school_ids: Iterable[int], company_ids: Iterable[int]) -> People:
@@ -106,6 +115,34 @@ def adoption_messages_enqueue(
     ]
     if messages:
         messages_enqueue(subject_key=adoption_subject_key(adoption.pk), messages=messages, now=now)
+
+
+def unplaced_subject_key(pair_id: int) -> str:
+    return subject_key(UNPLACED_SUBJECT_TYPE, pair_id)
+
+
+def unplaced_messages_enqueue(
+    *, pair: ProposedPair, rules: Iterable[PairRule], people: People, now: dt.datetime
+) -> None:
+    """Tell the teachers of a class the accepted run left without a company, one message each;
+    the forbidden pairs that concerned the class are kept on it as they were at acceptance."""
+    concerned = [
+        {"kind": rule.kind, "class": str(rule.school_class), "company": str(rule.company), "reason": rule.reason}
+        for rule in rules
+        if rule.kind == PairRule.Kind.FORBID and rule.school_class_id == pair.school_class_id
+    ]
+    messages = [
+        Message(
+            kind=Kind.UNPLACED,
+            recipient=person,
+            due_at=now,
+            dedup_key=f"{Kind.UNPLACED}:{pair.pk}:{person.email}",
+            context={"rules": concerned},
+        )
+        for person in people.teachers_of(pair.school_class.school_id)
+    ]
+    if messages:
+        messages_enqueue(subject_key=unplaced_subject_key(pair.pk), messages=messages, now=now)
 
 
 # Delivering ----------------------------------------------------------------------------------
@@ -181,3 +218,61 @@ def render(message: OutgoingMessage, adoption: Adoption) -> EmailMultiAlternativ
 
 def adoption_admin_url(pk: str) -> str:
     return reverse("admin:adoptions_adoption_change", args=[int(pk)])
+
+
+def pair_for_message(pk: str) -> ProposedPair | None:
+    return (
+        ProposedPair.objects.select_related("school_class__school", "run__round")
+        .filter(pk=int(pk), basis=ProposedPair.Basis.UNPLACED)
+        .first()
+    )
+
+
+def unplaced_is_current(message: OutgoingMessage, pair: ProposedPair) -> bool:
+    """Once the consultant has placed the class by hand, "not adopted" is no longer true."""
+    return not Adoption.objects.filter(
+        school_class_id=pair.school_class_id, school_year=pair.run.round.school_year, status=Adoption.Status.ACTIVE
+    ).exists()
+
+
+def render_unplaced(message: OutgoingMessage, pair: ProposedPair) -> EmailMultiAlternatives:
+    """The teacher's e-mail in their language: not adopted in this round, why in plain words,
+    and what can still happen."""
+    # Imported here: the services import this module to write the messages.
+    from adoptions.services.runs import pair_reasons
+
+    with translation.override(message.language):
+        round = pair.run.round
+        values = {
+            "class": pair.school_class.name,
+            "school": pair.school_class.school.name,
+            "round": round.title,
+            "year": round.school_year_label,
+        }
+        subject = _("%(class)s, %(school)s was not adopted in this round") % values
+        intro = (
+            _(
+                "%(class)s at %(school)s was not adopted by a company in the round %(round)s "
+                "for the school year %(year)s."
+            )
+            % values
+        )
+        reasons = pair_reasons(pair)
+        if reasons:
+            intro += " " + _("Why: %(reasons)s.") % {"reasons": "; ".join(reasons)}
+        intro += " " + _(
+            "The consultant may still place the class with a company by hand; otherwise the class "
+            "can wish again in the next round."
+        )
+        details = _("Class: %(class)s, %(school)s\nRound: %(round)s\nSchool year: %(year)s") % values
+        url = site_url(reverse("my-rounds"))
+        details += "\n\n" + _("Your classes' rounds in Brobyg: %(url)s") % {"url": url}
+        return compose(
+            message,
+            subject=subject,
+            intro=intro,
+            note=_note(message),
+            details=details,
+            url=url,
+            link_text=_("See your rounds"),
+        )

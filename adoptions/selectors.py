@@ -15,6 +15,7 @@ from adoptions.models import (
     MatchRun,
     PairRule,
     PlanActivity,
+    ProposedPair,
 )
 from companies.models import Company
 from companies.selectors import company_ids_of
@@ -98,6 +99,15 @@ def runs_visible_to(user: User) -> QuerySet[MatchRun]:
     return runs if area is None else runs.filter(area).distinct()
 
 
+def proposed_pairs_visible_to(user: User) -> QuerySet[ProposedPair]:
+    """A run's outcomes, for the consultant whose area holds the class's school."""
+    pairs = ProposedPair.objects.select_related("run", "school_class")
+    if not (user.is_authenticated and user.sees_everything):
+        return pairs.none()
+    area = area_q(user, municipality="school_class__school__municipality")
+    return pairs if area is None else pairs.filter(area)
+
+
 def pair_rules_visible_to(user: User) -> QuerySet[PairRule]:
     """The consultant's locks and forbidden pairs, in rounds of their area."""
     rules = PairRule.objects.select_related("round", "school_class", "company")
@@ -134,7 +144,8 @@ def plans_visible_to(user: User) -> QuerySet[AnnualPlan]:
 
 
 def activities_visible_to(user: User) -> QuerySet[PlanActivity]:
-    activities = PlanActivity.objects.select_related("plan", "plan__adoption", "booking")
+    # The booking's slot gives a booked activity its time as it stands (current_times).
+    activities = PlanActivity.objects.select_related("plan", "plan__adoption", "booking__slot")
     return _scoped(
         activities,
         user,

@@ -455,8 +455,11 @@ def _adoption(
     for activity in spec.activities:
         actor = company.host if activity.by_host else school.teacher
         _activity(plan, activity, actor=actor, year_start=year_start, today=today)
+    # Loaded in the summer's last weeks, the demo's year is the coming one: its 8th-grade
+    # adoptions are next year's plans, not asked about 9th grade before their year runs.
+    asked = services.renewal_asked(adoption)
     for actor, wants in ((school.teacher, spec.school_wants_renewal), (company.host, spec.company_wants_renewal)):
-        if wants is not None:
+        if wants is not None and asked:
             adoption = services.renewal_answer(actor=actor, adoption=adoption, wants=wants)
     if adoption.renewal_confirmed:
         next_year_class(school_class)

@@ -29,7 +29,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from adoptions.models import Adoption, AdoptionRound, AnnualPlan, ClassWish, CompanyCapacity, MatchRun, PlanActivity
-from adoptions.selectors import adoptions_visible_to, area_q, plans_visible_to, rounds_visible_to
+from adoptions.selectors import (
+    adoptions_visible_to,
+    area_q,
+    plans_visible_to,
+    proposed_pairs_visible_to,
+    rounds_visible_to,
+)
 from bookings.models import Booking, BookingEvent
 from bookings.selectors import booking_list_for_user
 from core.dates import school_year_of
@@ -231,6 +237,7 @@ def plans_behind(user: User, *, today: dt.date) -> QuerySet[AnnualPlan]:
 AREA_SUBJECTS: dict[str, Callable[[User], QuerySet]] = {
     "booking": booking_list_for_user,
     "adoption": adoptions_visible_to,
+    "unplaced": proposed_pairs_visible_to,
 }
 
 

@@ -199,8 +199,13 @@ class ActivitySerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "booking", "capacity_warning", "updated_at"]
 
     def to_representation(self, activity: PlanActivity) -> dict:
+        """Status and time as they stand: a booked activity follows its booking, whose slot the
+        host may have moved or cancelled since (as the plan pages show it)."""
         data = super().to_representation(activity)
         data["status"] = services.current_status(activity)
+        starts_at, ends_at = services.current_times(activity)
+        data["starts_at"] = self.fields["starts_at"].to_representation(starts_at) if starts_at else None
+        data["ends_at"] = self.fields["ends_at"].to_representation(ends_at) if ends_at else None
         return data
 
     @extend_schema_field(serializers.CharField(allow_null=True))

@@ -16,7 +16,14 @@ from adoptions.services.plans import (
     plan_progress,
     plan_update,
 )
-from adoptions.services.rollover import last_school_year, renewal_answer, school_year_roll_over
+from adoptions.services.rollover import (
+    RenewalOverflow,
+    last_school_year,
+    renewal_answer,
+    renewal_asked,
+    renewals_over_capacity,
+    school_year_roll_over,
+)
 from adoptions.services.rounds import (
     KEEP,
     ROUND_GRADE,
@@ -41,6 +48,7 @@ from adoptions.services.runs import (
 __all__ = [
     "KEEP",
     "ROUND_GRADE",
+    "RenewalOverflow",
     "activity_book",
     "activity_create",
     "activity_delete",
@@ -63,6 +71,8 @@ __all__ = [
     "plan_progress",
     "plan_update",
     "renewal_answer",
+    "renewal_asked",
+    "renewals_over_capacity",
     "round_open",
     "round_set_priorities",
     "round_update",

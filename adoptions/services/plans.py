@@ -60,6 +60,7 @@ BOOKING_KIND = {
     PlanActivity.Kind.EXPERT_AT_SCHOOL: Offer.Kind.EXPERT_VISIT,
 }
 ENDED_BOOKING = (Booking.Status.CANCELLED, Booking.Status.DECLINED)
+BOOKING_FIELDS = {"start": "starts_at", "end": "ends_at"}
 
 
 # Reading ------------------------------------------------------------------------------------
@@ -461,8 +462,9 @@ def activity_book(
     message: str = "",
 ) -> Booking:
     """Book the activity for the class with the company at the given time, on a slot of the
-    company's own (bookings.services.private_booking_create): the booking rules apply (the
-    class's other bookings, invites and reminders) and nobody else can take the place. The
+    company's own (bookings.services.private_booking_create): the booking rules apply (a
+    class visit's time, the class's other bookings, invites and reminders) and nobody else can
+    take the place. The
     activity is dated to the booking and becomes booked."""
     plan = activity.plan
     _check_may_edit(actor, plan)
@@ -478,16 +480,21 @@ def activity_book(
     cleaned = _clean_activity(plan, {**fields, "starts_at": starts_at, "ends_at": ends_at})
     adoption = plan.adoption
     details = "\n".join(part for part in (activity.title, place and gettext("Place: %s") % place, message) if part)
-    booking = booking_services.private_booking_create(
-        actor=actor,
-        company=adoption.company,
-        school_class=adoption.school_class,
-        kind=BOOKING_KIND.get(activity.kind, Offer.Kind.COMPANY_VISIT),
-        start=cleaned["starts_at"],
-        end=cleaned["ends_at"],
-        message=details,
-        booked_for=_teacher_booking(actor, adoption),
-    )
+    try:
+        booking = booking_services.private_booking_create(
+            actor=actor,
+            company=adoption.company,
+            school_class=adoption.school_class,
+            kind=BOOKING_KIND.get(activity.kind, Offer.Kind.COMPANY_VISIT),
+            start=cleaned["starts_at"],
+            end=cleaned["ends_at"],
+            message=details,
+            booked_for=_teacher_booking(actor, adoption),
+        )
+    except DomainError as error:
+        # The refusal names the field as the caller gave it: starts_at/ends_at, not the slot's start/end.
+        error.field = BOOKING_FIELDS.get(error.field, error.field)
+        raise
     before = {"starts_at": activity.starts_at, "ends_at": activity.ends_at, "status": status}
     activity.starts_at, activity.ends_at = cleaned["starts_at"], cleaned["ends_at"]
     activity.planned_month = cleaned["planned_month"]

@@ -7,23 +7,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from adoptions.models import Adoption, PlanChange
+from adoptions.models import Adoption, AdoptionRound, CompanyCapacity, PlanChange
 from adoptions.permissions import COMPANY, CONSULTANT, SCHOOL, adoption_side
 from adoptions.services.adoptions import adoption_create
+from companies.models import Company
 from core.dates import school_year_of
 from core.errors import DomainError
 from schools.models import Grade, SchoolClass
 
 NOT_ALLOWED = _("Only the class's teachers, the company's members and the consultant may answer.")
-NOT_RENEWABLE = _("Only a running 8th-grade adoption can continue into 9th grade.")
+NOT_RENEWABLE = _("Only a running 8th-grade adoption of this school year can continue into 9th grade.")
 SIDE_REQUIRED = _("Say whether you answer for the school or for the company.")
 
 RENEWING_GRADE = Grade.G8
+
+
+def renewal_asked(adoption: Adoption) -> bool:
+    """Whether the adoption is asked to continue into 9th grade: a running 8th-grade adoption
+    of the school year under way. Next year's 8th-grade adoption is asked when its year runs."""
+    return (
+        adoption.status == Adoption.Status.ACTIVE
+        and adoption.school_class.grade == RENEWING_GRADE
+        and adoption.school_year == school_year_of(timezone.localdate())
+    )
 
 
 @transaction.atomic
@@ -38,7 +50,7 @@ def renewal_answer(*, actor: User, adoption: Adoption, wants: bool, side: str | 
         if side not in (SCHOOL, COMPANY):
             raise DomainError(SIDE_REQUIRED, code="side_required", field="side")
         actor_side = side
-    if adoption.status != Adoption.Status.ACTIVE or adoption.school_class.grade != RENEWING_GRADE:
+    if not renewal_asked(adoption):
         raise DomainError(NOT_RENEWABLE, code="not_renewable")
     field = "school_wants_renewal" if actor_side == SCHOOL else "company_wants_renewal"
     old = getattr(adoption, field)
@@ -56,6 +68,68 @@ def renewal_answer(*, actor: User, adoption: Adoption, wants: bool, side: str | 
         )
         PlanChange.objects.create(plan=adoption.plan, actor=actor, summary=summary, fields={field: [old, bool(wants)]})
     return adoption
+
+
+@dataclass(frozen=True)
+class RenewalOverflow:
+    """A company whose confirmed renewals, still to be carried into the round's school year,
+    come on top of the classes the accepted round already gave it."""
+
+    company: Company
+    places: int
+    adopted: int
+    pending: int
+
+
+def renewals_over_capacity(round: AdoptionRound) -> list[RenewalOverflow]:
+    """After the round's run was accepted, the companies that renewals confirmed since (so the
+    run did not keep places for them) take beyond the places they offered. The renewal is not
+    refused: both sides said yes, and the consultant decides what to do with the surplus."""
+    if round.status not in (AdoptionRound.Status.ACCEPTED, AdoptionRound.Status.CLOSED):
+        return []
+    codes = list(round.municipalities.values_list("code", flat=True))
+    pending = dict(
+        Adoption.objects.filter(
+            school_year=round.school_year - 1,
+            status=Adoption.Status.ACTIVE,
+            school_class__grade=RENEWING_GRADE,
+            school_wants_renewal=True,
+            company_wants_renewal=True,
+            renewed_as__isnull=True,
+            school_class__school__municipality__in=codes,
+        )
+        .values("company_id")
+        .annotate(count=Count("id"))
+        .values_list("company_id", "count")
+    )
+    if not pending:
+        return []
+    adopted = dict(
+        Adoption.objects.filter(
+            school_year=round.school_year,
+            status=Adoption.Status.ACTIVE,
+            company_id__in=list(pending),
+            school_class__school__municipality__in=codes,
+        )
+        .values("company_id")
+        .annotate(count=Count("id"))
+        .values_list("company_id", "count")
+    )
+    capacities = (
+        CompanyCapacity.objects.filter(round=round, company_id__in=list(pending))
+        .select_related("company")
+        .order_by("company__name", "id")
+    )
+    return [
+        RenewalOverflow(
+            company=capacity.company,
+            places=capacity.classes,
+            adopted=adopted.get(capacity.company_id, 0),
+            pending=pending[capacity.company_id],
+        )
+        for capacity in capacities
+        if adopted.get(capacity.company_id, 0) + pending[capacity.company_id] > capacity.classes
+    ]
 
 
 def _bumped_name(name: str, grade: int) -> str:

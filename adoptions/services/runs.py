@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from adoptions import matching
-from adoptions.messages import adoption_messages_enqueue, people_of
+from adoptions.messages import adoption_messages_enqueue, people_of, unplaced_messages_enqueue
 from adoptions.models import (
     Adoption,
     AdoptionRound,
@@ -509,7 +509,7 @@ def _require_rules_kept(run: MatchRun, pairs: list[ProposedPair], rules: list[Pa
 def run_accept(*, actor: User, run: MatchRun) -> list[Adoption]:
     """Make the proposal real: an adoption (and its empty plan) for every proposed pair, the
     run and its round marked accepted, and an e-mail to the class's teachers and the
-    company's members. Only the round's latest finished run, while the round is open. A
+    company's members; the teachers of a class left unplaced hear why and what comes next. Only the round's latest finished run, while the round is open. A
     class that has an active adoption already keeps it (a renewal rolled over before)."""
     run = MatchRun.objects.select_for_update().select_related("round").get(pk=run.pk)
     round = AdoptionRound.objects.select_for_update().get(pk=run.round_id)
@@ -536,8 +536,12 @@ def run_accept(*, actor: User, run: MatchRun) -> list[Adoption]:
         adoption.pk: adoption
         for adoption in Adoption.objects.filter(pk__in=[renewal.adoption_id for renewal in renewed_from.values()])
     }
+    unplaced = list(
+        run.pairs.filter(basis=ProposedPair.Basis.UNPLACED).select_related("school_class__school").order_by("id")
+    )
     people = people_of(
-        school_ids={pair.school_class.school_id for pair in pairs}, company_ids={pair.company_id for pair in pairs}
+        school_ids={pair.school_class.school_id for pair in pairs + unplaced},
+        company_ids={pair.company_id for pair in pairs},
     )
     now = timezone.now()
     created = []
@@ -553,6 +557,8 @@ def run_accept(*, actor: User, run: MatchRun) -> list[Adoption]:
         )
         created.append(adoption)
         adoption_messages_enqueue(adoption=adoption, basis=pair.basis, rules=rules, people=people, now=now)
+    for pair in unplaced:
+        unplaced_messages_enqueue(pair=pair, rules=rules, people=people, now=now)
     MatchRun.objects.filter(pk=run.pk).update(status=MatchRun.Status.ACCEPTED)
     AdoptionRound.objects.filter(pk=round.pk).update(status=AdoptionRound.Status.ACCEPTED)
     return created

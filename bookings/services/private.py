@@ -16,10 +16,20 @@ from bookings import booking_sql
 from bookings.models import MAX_PUPILS_PER_SLOT, Booking, Offer, Slot
 from bookings.services.bookings import _claim_and_insert
 from bookings.services.eligibility import check_class_free
-from bookings.services.errors import END_BEFORE_START, PRIVATE_NOT_ALLOWED, PUPILS_REQUIRED
+from bookings.services.errors import (
+    END_BEFORE_START,
+    PRIVATE_NOT_ALLOWED,
+    PUPILS_REQUIRED,
+    VISIT_NOT_SAME_DAY,
+    VISIT_ON_HOLIDAY,
+    VISIT_ON_WEEKEND,
+    VISIT_TOO_LONG,
+    VISIT_TOO_SHORT,
+)
 from bookings.services.slots import _check_future
 from companies.models import Company, CompanyMember
 from companies.selectors import company_ids_of
+from core.dates import holiday_name
 from core.errors import DomainError
 from schools.models import SchoolClass
 from schools.selectors import teacher_of
@@ -33,6 +43,9 @@ PRIVATE_OFFER_TITLES = {
 PRIVATE_OFFER_DESCRIPTION = "Aktiviteter for virksomhedens adopterede klasser, booket fra deres årsplaner."
 # An expert comes to the class: without a location the invites would send the class to the company.
 PRIVATE_OFFER_LOCATIONS = {Offer.Kind.EXPERT_VISIT: "Hos klassen på skolen"}
+# How long a class visit may last: a lesson's worth at least, a school day at most.
+MIN_VISIT = dt.timedelta(minutes=15)
+MAX_VISIT = dt.timedelta(hours=8)
 
 
 def _check_may_book(actor: User, *, company: Company, school_class: SchoolClass) -> None:
@@ -43,6 +56,26 @@ def _check_may_book(actor: User, *, company: Company, school_class: SchoolClass)
     teacher = teacher_of(actor)
     if teacher is None or teacher.school_id != school_class.school_id:
         raise DomainError(PRIVATE_NOT_ALLOWED, code="not_allowed")
+
+
+def _check_visit_time(start: dt.datetime, end: dt.datetime) -> None:
+    """A class visit's time: a school day (no weekend, no public or school holiday) and a
+    sensible length ending on the same day. The private offer allows holidays so that its own
+    settings never refuse a slot; the class's school calendar decides instead."""
+    day = timezone.localtime(start).date()
+    if day.weekday() >= 5:
+        raise DomainError(VISIT_ON_WEEKEND % {"date": day.isoformat()}, code="weekend", field="start")
+    name = holiday_name(day)
+    if name:
+        raise DomainError(VISIT_ON_HOLIDAY % {"date": day.isoformat(), "name": name}, code="holiday", field="start")
+    if timezone.localtime(end).date() != day:
+        raise DomainError(VISIT_NOT_SAME_DAY, code="visit_not_same_day", field="end")
+    if end - start < MIN_VISIT:
+        minutes = int(MIN_VISIT.total_seconds() // 60)
+        raise DomainError(VISIT_TOO_SHORT % {"minutes": minutes}, code="visit_too_short", field="end")
+    if end - start > MAX_VISIT:
+        hours = int(MAX_VISIT.total_seconds() // 3600)
+        raise DomainError(VISIT_TOO_LONG % {"hours": hours}, code="visit_too_long", field="end")
 
 
 def private_offer_of(company: Company, *, kind: str) -> Offer:
@@ -86,7 +119,8 @@ def private_booking_create(
 ) -> Booking:
     """Book `school_class` with `company` from `start` to `end` on a new one-class slot of the
     company's private offer of `kind` (company_visit or expert_visit): confirmed at once,
-    refused if the class has another booking then. `message` says where and what, for the
+    refused if the class has another booking then or the time is not a class visit's (a
+    school day in the future, 15 minutes to a school day, ending that day). `message` says where and what, for the
     invites. `booked_for` is the teacher the booking is for (its booker, who gets the
     teacher's invite and reminders) when someone else (a host, a consultant) books."""
     if kind not in PRIVATE_KINDS:
@@ -95,6 +129,7 @@ def private_booking_create(
     if end <= start:
         raise DomainError(END_BEFORE_START, code="end_before_start", field="end")
     _check_future(start)
+    _check_visit_time(start, end)
     if school_class.pupils < 1:
         raise DomainError(PUPILS_REQUIRED, code="pupils_required", field="pupils")
     offer = private_offer_of(company, kind=kind)

@@ -278,8 +278,9 @@ def test_private_offer_is_reused_and_kind_follows_the_activity(plan, teacher):
     assert not Offer.objects.filter(is_private=True, is_published=True).exists()
 
 
-def test_booking_overlapping_another_booking_of_the_class_is_refused(plan, teacher, school_class, slot):
+def test_booking_overlapping_another_booking_of_the_class_is_refused(plan, teacher, school_class, offer):
     """The class's ordinary booking at the same time refuses the activity's booking; nothing changes."""
+    slot = factories.SlotFactory(offer=offer, start=at(school_day(), 9), end=at(school_day(), 11))
     booking_services.booking_create(actor=teacher.user, slot_id=slot.pk, school_class_id=school_class.pk, pupils=20)
     activity = visit(plan, teacher.user)
     start = slot.start

@@ -54,6 +54,21 @@ def test_a_9th_grade_adoption_is_not_renewed(company, teacher):
     assert caught.value.code == "not_renewable"
 
 
+def test_only_a_running_8th_grade_adoption_of_this_school_year_is_asked_to_continue(adoption, company, teacher):
+    """Next year's 8th-grade adoption (from a round) and an ended one are not renewed: the
+    question belongs to the class's 8th-grade year as it runs."""
+    next_year = factories.SchoolClassFactory(school=teacher.school, grade=8, school_year=adoption.school_year + 1)
+    planned = adoption_create(school_class=next_year, company=company)
+    Adoption.objects.filter(pk=adoption.pk).update(status=Adoption.Status.ENDED)
+    adoption.refresh_from_db()
+    for refused in (planned, adoption):
+        with pytest.raises(DomainError) as caught:
+            renewal_answer(actor=teacher.user, adoption=refused, wants=True)
+        assert caught.value.code == "not_renewable"
+        refused.refresh_from_db()
+        assert refused.school_wants_renewal is None
+
+
 def test_confirmed_8th_grade_adoption_continues_with_next_years_class(adoption, teacher, host, school_class):
     """The class's next-year row is made (9.A, same pupils, previous set) with a new adoption and plan."""
     confirm(adoption, teacher, host)

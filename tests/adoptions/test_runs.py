@@ -20,6 +20,7 @@ from adoptions.services.runs import match_input_for, pair_reasons
 from core.errors import DomainError
 from core.models import Municipality, Sector
 from notifications.models import OutgoingMessage
+from notifications.registry import message_source
 from tests import factories
 from tests.adoptions.round_fixtures import AALBORG, HJORRING, MORSOE, next_school_year
 
@@ -371,3 +372,41 @@ def test_only_the_latest_finished_run_is_accepted_and_only_once(consultant):
         services.run_accept(actor=consultant, run=newer)
     assert again.value.code == "round_not_open"
     assert Adoption.objects.count() == 1
+
+
+def test_accepting_tells_the_teachers_of_a_class_left_unplaced_why_and_what_comes_next(consultant):
+    """A class the accepted run left without a company is not forgotten: each teacher of its
+    school gets one e-mail in their language saying it was not adopted in this round, the
+    run's reason in plain words, the reason of a forbidden pair that concerned the class, and
+    that the consultant may still place it by hand or it may join the next round."""
+    adoption_round = make_round()
+    x, y = company(round=adoption_round), company(round=adoption_round)
+    placed, full, ruled_out = school_class(), school_class(), school_class()
+    english = factories.TeacherFactory(school=full.school, user__language="en", user__email="full@example.dk")
+    danish = factories.TeacherFactory(school=ruled_out.school, user__language="da", user__email="ud@example.dk")
+    wish(adoption_round, placed, x)
+    wish(adoption_round, full, x)
+    wish(adoption_round, ruled_out, y)
+    services.pair_lock(actor=consultant, round=adoption_round, school_class=placed, company=x, reason="Samme bydel")
+    services.pair_forbid(
+        actor=consultant, round=adoption_round, school_class=ruled_out, company=y, reason="Konflikt sidste år"
+    )
+    run = executed(consultant, adoption_round)
+
+    services.run_accept(actor=consultant, run=run)
+
+    unplaced = {pair.school_class_id: pair for pair in run.pairs.filter(basis=ProposedPair.Basis.UNPLACED)}
+    assert set(unplaced) == {full.pk, ruled_out.pk}
+    to_full = OutgoingMessage.objects.get(subject_key=f"unplaced:{unplaced[full.pk].pk}")
+    to_ruled_out = OutgoingMessage.objects.get(subject_key=f"unplaced:{unplaced[ruled_out.pk].pk}")
+    assert (to_full.recipient_email, to_ruled_out.recipient_email) == (english.user.email, danish.user.email)
+    source = message_source(to_full.subject_key)
+    email = source.render(to_full, source.load(str(unplaced[full.pk].pk)))
+    assert email.subject == f"{full.name}, {full.school.name} was not adopted in this round"
+    assert "renewals and locks took the wished company's places" in email.body
+    assert "place the class with a company by hand" in email.body
+    assert "next round" in email.body
+    email = source.render(to_ruled_out, source.load(str(unplaced[ruled_out.pk].pk)))
+    assert "Konflikt sidste år" in email.body
+    assert email.subject == f"{ruled_out.name}, {ruled_out.school.name} blev ikke adopteret i denne runde"
+    assert source.is_current(to_full, source.load(str(unplaced[full.pk].pk)))

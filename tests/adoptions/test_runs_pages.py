@@ -11,7 +11,7 @@ from django.utils import translation
 
 from adoptions import services
 from adoptions.models import Adoption, MatchRun, PairRule, ProposedPair
-from tests.adoptions.test_runs import company, make_round, school_class, wish
+from tests.adoptions.test_runs import NEXT_YEAR, company, executed, make_round, school_class, wish
 from web.views.runs import report_rows
 
 
@@ -154,3 +154,29 @@ def test_a_class_left_out_says_why_first_and_not_not_adopted_twice(consultant):
 
     assert row.count("Ikke adopteret") == 1
     assert "Ingen ønsker angivet" in row
+
+
+def test_a_renewal_confirmed_after_the_round_filled_its_company_is_a_warning_on_the_round_page(consultant):
+    """The run filled the company's places without the renewal (not yet confirmed then); once
+    both sides confirm, the round page warns the consultant instead of refusing the answer."""
+    adoption_round = make_round()
+    x = company(round=adoption_round, places=1)
+    eighth = school_class(year=NEXT_YEAR - 1)
+    running = services.adoption_create(school_class=eighth, company=x)
+    newcomer = school_class()
+    wish(adoption_round, newcomer, x)
+    services.run_accept(actor=consultant, run=executed(consultant, adoption_round))
+    browser = browser_for(consultant)
+    before = browser.get(reverse("round-detail", args=[adoption_round.pk])).content.decode()
+
+    for side in ("school", "company"):
+        services.renewal_answer(actor=consultant, adoption=running, wants=True, side=side)
+    after = browser.get(reverse("round-detail", args=[adoption_round.pk])).content.decode()
+
+    assert 'id="renewals-over-capacity"' not in before
+    assert 'id="renewals-over-capacity"' in after
+    warning = after.split('id="renewals-over-capacity"')[1].split("</section>")[0]
+    assert f"{x.name} tilbød 1 klasser og har 1 fra denne runde" in warning
+    adoption_round.refresh_from_db()
+    (overflow,) = services.renewals_over_capacity(adoption_round)
+    assert (overflow.company, overflow.places, overflow.adopted, overflow.pending) == (x, 1, 1, 1)

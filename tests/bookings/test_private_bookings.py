@@ -1,13 +1,15 @@
 """A class adoption's private booking: a one-class slot of the company's unpublished offer,
 booked for the class by either side, under the class's usual overlap rule."""
 
+import datetime as dt
+
 import pytest
 
 from bookings import services
 from bookings.calendar_events import booking_description
 from bookings.models import Booking, Offer
 from core.errors import DomainError
-from tests.dates import at, school_day
+from tests.dates import at, next_ascension_day, school_day
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +70,42 @@ def test_private_expert_visit_takes_place_at_the_school_not_the_company(teacher,
     booking = book(teacher.user, company, school_class, kind=Offer.Kind.EXPERT_VISIT)
     assert booking.slot.offer.place != company.full_address
     assert company.full_address not in booking_description(booking)
+
+
+def saturday() -> dt.date:
+    day = school_day()
+    return day + dt.timedelta(days=(5 - day.weekday()) % 7)
+
+
+@pytest.mark.parametrize(
+    ("times", "code", "field"),
+    [
+        (lambda: (at(saturday(), 0), at(saturday(), 23, 59)), "weekend", "start"),
+        (lambda: (at(next_ascension_day(), 9), at(next_ascension_day(), 11)), "holiday", "start"),
+        (lambda: (at(school_day(), 9), at(school_day(), 9, 10)), "visit_too_short", "end"),
+        (lambda: (at(school_day(), 7), at(school_day(), 17)), "visit_too_long", "end"),
+        (lambda: (at(school_day(), 22), at(school_day(), 23) + dt.timedelta(hours=2)), "visit_not_same_day", "end"),
+        (
+            lambda: (at(school_day(), 9) - dt.timedelta(days=60), at(school_day(), 11) - dt.timedelta(days=60)),
+            "start_in_past",
+            "start",
+        ),
+    ],
+    ids=["saturday", "public_holiday", "ten_minutes", "ten_hours", "past_midnight", "past"],
+)
+def test_a_private_booking_keeps_to_a_class_visits_time(teacher, company, school_class, times, code, field):
+    """A class visit takes place on a school day (no weekend, no holiday), in the future, for
+    at least a quarter of an hour and at most a school day, ending on the day it starts; the
+    private offer allows holidays only so that its slots are never refused for the offer's sake."""
+    start, end = times()
+    with pytest.raises(DomainError) as caught:
+        services.private_booking_create(
+            actor=teacher.user,
+            company=company,
+            school_class=school_class,
+            kind=Offer.Kind.COMPANY_VISIT,
+            start=start,
+            end=end,
+        )
+    assert (caught.value.code, caught.value.field) == (code, field)
+    assert not Booking.objects.exists()

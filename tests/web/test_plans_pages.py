@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 
 from adoptions.models import PlanActivity, PlanChange
-from adoptions.services import activity_book, activity_create
+from adoptions.services import activity_book, activity_create, adoption_create
 from bookings import services as booking_services
 from bookings.models import Booking
 from tests import factories
@@ -239,6 +239,14 @@ def test_renewal_answer_from_the_plan_page(plan, teacher):
     assert plan.adoption.school_wants_renewal is True
 
 
+def test_next_years_8th_grade_plan_does_not_ask_about_9th_grade(plan, teacher, company):
+    """The renewal question is asked of this school year's running 8th-grade adoption only."""
+    next_year = factories.SchoolClassFactory(school=teacher.school, grade=8, school_year=plan.adoption.school_year + 1)
+    planned = adoption_create(school_class=next_year, company=company)
+    page = web_client(teacher.user).get(f"/plans/{planned.plan.pk}/").content.decode()
+    assert "Continue into 9th grade?" not in page
+
+
 # Garbage -----------------------------------------------------------------------------------
 
 GARBAGE = {
@@ -306,3 +314,17 @@ def test_garbage_renewal_answer_is_reported_and_saves_nothing(plan, teacher):
     assert "Continue into 9th grade?" in response.content.decode()
     plan.adoption.refresh_from_db()
     assert plan.adoption.school_wants_renewal is None
+
+
+def test_booking_an_activity_outside_a_school_day_is_refused_on_its_field(plan, teacher):
+    """A Saturday is refused next to the date, a ten-hour visit next to the end time; nothing is booked."""
+    activity = activity_create(actor=teacher.user, plan=plan, title="Besøg", kind="company_visit")
+    day = school_day()
+    saturday = day + dt.timedelta(days=5 - day.weekday())
+    client = web_client(teacher.user)
+    url = f"/activities/{activity.pk}/book/"
+    weekend = client.post(url, {"date": saturday.isoformat(), "start_time": "00:00", "end_time": "23:59"})
+    too_long = client.post(url, {"date": day.isoformat(), "start_time": "07:00", "end_time": "17:00"})
+    assert "school day" in " ".join(weekend.context["form"].errors["date"])
+    assert "at most 8 hours" in " ".join(too_long.context["form"].errors["end_time"])
+    assert not Booking.objects.exists()

@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from adoptions.models import AdoptionRound, ClassWish, CompanyCapacity, MatchRun, PlanActivity
+from adoptions.models import AdoptionRound, ClassWish, CompanyCapacity, MatchRun, PlanActivity, ProposedPair
 from adoptions.services import adoption_create
 from bookings import services
 from bookings.models import Booking, BookingEvent, Offer
@@ -254,6 +254,22 @@ def test_failed_messages_about_the_area_appear_and_others_do_not(thisted_consult
     for message in (mine, theirs, unknown):
         assert f'id="message-{message.pk}"' in whole_view
     assert f'id="message-{sent.pk}"' not in whole_view
+
+
+def test_a_failed_message_to_the_teacher_of_an_unplaced_class_shows_in_the_classs_area(thisted_consultant):
+    """The e-mail telling a teacher their class was not adopted is about the run's outcome for
+    the class: the consultant whose area holds the school sees it fail, another does not."""
+    run = MatchRun.objects.create(round=factories.AdoptionRoundFactory(), status=MatchRun.Status.ACCEPTED)
+    here, there = (
+        ProposedPair.objects.create(run=run, school_class=class_in(code), basis=ProposedPair.Basis.UNPLACED)
+        for code in (THISTED, AALBORG)
+    )
+    mine, theirs = failed_message(f"unplaced:{here.pk}"), failed_message(f"unplaced:{there.pk}")
+
+    area_view = section(browser_for(thisted_consultant).get("/workspace/"), "messages-heading")
+
+    assert f'id="message-{mine.pk}"' in area_view
+    assert f'id="message-{theirs.pk}"' not in area_view
 
 
 def test_sending_failed_messages_again_retries_only_the_areas(thisted_consultant):

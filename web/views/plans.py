@@ -22,7 +22,6 @@ from adoptions.models import Adoption, AnnualPlan, PlanActivity
 from adoptions.permissions import CONSULTANT, adoption_side, can_edit_plan
 from adoptions.selectors import activities_visible_to, adoptions_visible_to, plans_visible_to
 from adoptions.services.plans import activity_month
-from adoptions.services.rollover import RENEWING_GRADE
 from companies.models import CompanyMember
 from core.errors import DomainError
 from notifications.calendar import build_calendar
@@ -135,7 +134,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     context = _plan_context(request, plan)
     adoption = plan.adoption
     side = adoption_side(request.user, adoption)
-    if side is not None and adoption.status == Adoption.Status.ACTIVE and adoption.school_class.grade == RENEWING_GRADE:
+    if side is not None and services.renewal_asked(adoption):
         context["renewal_form"] = RenewalForm()
         context["renewal_needs_side"] = side == CONSULTANT
     return render(request, "web/plans/plan_detail.html", context)

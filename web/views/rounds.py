@@ -157,6 +157,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         ],
         "run_start_url": reverse("run-start", args=[round.pk]),
         "collecting": round.status == AdoptionRound.Status.COLLECTING,
+        "renewal_overflows": services.renewals_over_capacity(round),
     }
     return render(request, "web/rounds/round_detail.html", context)
 

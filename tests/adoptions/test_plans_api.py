@@ -1,0 +1,67 @@
+# ruff: noqa: F811 (pytest fixtures imported from plan_helpers are parameters by the same name)
+"""The plan API shows what the pages show: a booked activity at its booking's time as it
+stands, read without a query per activity."""
+
+import datetime as dt
+
+import pytest
+
+from adoptions.services import activity_book, activity_create
+from bookings import services as booking_services
+from tests.adoptions.plan_helpers import adoption, plan  # noqa: F401 (fixtures)
+from tests.conftest import client_for
+from tests.dates import at, school_day
+
+pytestmark = pytest.mark.django_db
+
+
+def booked(plan, teacher, day: dt.date, hour: int = 9):
+    activity = activity_create(actor=teacher.user, plan=plan, title="Besøg", kind="company_visit")
+    booking = activity_book(actor=teacher.user, activity=activity, starts_at=at(day, hour), ends_at=at(day, hour + 2))
+    return activity, booking
+
+
+def test_a_booked_activity_shows_its_booking_time_after_the_host_moves_it(plan, teacher, host):
+    """The host moves the slot; the activity in the API follows the booking, as the plan page does."""
+    day = school_day()
+    activity, booking = booked(plan, teacher, day)
+    booking_services.slot_update(slot=booking.slot, actor=host.user, start=at(day, 12), end=at(day, 14))
+
+    shown = client_for(teacher.user).get(f"/api/v1/activities/{activity.pk}/").json()
+    listed = client_for(teacher.user).get(f"/api/v1/activities/?plan={plan.pk}").json()["results"][0]
+
+    for data in (shown, listed):
+        assert dt.datetime.fromisoformat(data["starts_at"]) == at(day, 12)
+        assert dt.datetime.fromisoformat(data["ends_at"]) == at(day, 14)
+
+
+def slot_reads(queries) -> int:
+    return sum(1 for query in queries if query["sql"].startswith("SELECT") and 'FROM "bookings_slot"' in query["sql"])
+
+
+def test_listing_booked_activities_reads_their_slots_with_them(plan, teacher, django_assert_max_num_queries):
+    """The booking's slot is read with the activity, not once per activity."""
+    api = client_for(teacher.user)
+    booked(plan, teacher, school_day())
+    with django_assert_max_num_queries(100) as one:
+        api.get(f"/api/v1/activities/?plan={plan.pk}")
+    for weekday in (1, 2, 3):
+        booked(plan, teacher, school_day(weekday=weekday), hour=12)
+    with django_assert_max_num_queries(100) as four:
+        api.get(f"/api/v1/activities/?plan={plan.pk}")
+    assert slot_reads(four.captured_queries) == slot_reads(one.captured_queries)
+
+
+def test_booking_an_activity_on_a_saturday_is_refused_on_its_field(plan, teacher):
+    """A class visit takes place on a school day: the API says so with a code, on starts_at."""
+    activity = activity_create(actor=teacher.user, plan=plan, title="Besøg", kind="company_visit")
+    day = school_day()
+    saturday = day + dt.timedelta(days=5 - day.weekday())
+    response = client_for(teacher.user).post(
+        f"/api/v1/activities/{activity.pk}/book/",
+        {"starts_at": at(saturday, 0).isoformat(), "ends_at": at(saturday, 23, 59).isoformat()},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "weekend"
+    assert response.json()["starts_at"] == [response.json()["detail"]]
