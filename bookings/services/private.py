@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import User
 from bookings import booking_sql
@@ -64,10 +65,12 @@ def _check_visit_time(start: dt.datetime, end: dt.datetime) -> None:
     settings never refuse a slot; the class's school calendar decides instead."""
     day = timezone.localtime(start).date()
     if day.weekday() >= 5:
-        raise DomainError(VISIT_ON_WEEKEND % {"date": day.isoformat()}, code="weekend", field="start")
+        raise DomainError(VISIT_ON_WEEKEND % {"date": date_format(day, "DATE_FORMAT")}, code="weekend", field="start")
     name = holiday_name(day)
     if name:
-        raise DomainError(VISIT_ON_HOLIDAY % {"date": day.isoformat(), "name": name}, code="holiday", field="start")
+        raise DomainError(
+            VISIT_ON_HOLIDAY % {"date": date_format(day, "DATE_FORMAT"), "name": name}, code="holiday", field="start"
+        )
     if timezone.localtime(end).date() != day:
         raise DomainError(VISIT_NOT_SAME_DAY, code="visit_not_same_day", field="end")
     if end - start < MIN_VISIT:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import User
 from bookings.messages import Change, Recipient, Role
@@ -237,7 +238,9 @@ def _check_not_holiday(offer: Offer, start: dt.datetime) -> None:
     day = timezone.localtime(start).date()
     name = holiday_name(day)
     if name and not offer.allow_holidays:
-        raise DomainError(ON_HOLIDAY % {"date": day.isoformat(), "name": name}, code="holiday", field="start")
+        raise DomainError(
+            ON_HOLIDAY % {"date": date_format(day, "DATE_FORMAT"), "name": name}, code="holiday", field="start"
+        )
 
 
 def slot_series_create(

@@ -4,12 +4,13 @@ booked for the class by either side, under the class's usual overlap rule."""
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from bookings import services
 from bookings.calendar_events import booking_description
 from bookings.models import Booking, Offer
 from core.errors import DomainError
-from tests.dates import at, next_ascension_day, school_day
+from tests.dates import DANISH_MONTHS, ISO_DATE, at, next_ascension_day, school_day
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,20 @@ def test_a_private_booking_keeps_to_a_class_visits_time(teacher, company, school
         )
     assert (caught.value.code, caught.value.field) == (code, field)
     assert not Booking.objects.exists()
+
+
+def test_a_refused_day_is_written_as_the_language_writes_dates(teacher, company, school_class):
+    """The refusal names the day in words ("5. december 2026"), never as an ISO date."""
+    day = saturday()
+    with translation.override("da"), pytest.raises(DomainError) as caught:
+        services.private_booking_create(
+            actor=teacher.user,
+            company=company,
+            school_class=school_class,
+            kind=Offer.Kind.COMPANY_VISIT,
+            start=at(day, 9),
+            end=at(day, 11),
+        )
+    message = str(caught.value.message)
+    assert not ISO_DATE.search(message), message
+    assert DANISH_MONTHS[day.month - 1] in message
