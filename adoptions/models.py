@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
@@ -464,6 +465,20 @@ class PlanChange(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
     )
+
+    class Action(models.TextChoices):
+        PLAN = "plan", _("Plan changed")
+        ADDED = "added", _("Added")
+        CHANGED = "changed", _("Changed")
+        DELETED = "deleted", _("Deleted")
+        STATUS = "status", _("Status")
+        BOOKED = "booked", _("Booked")
+        RENEWAL = "renewal", _("Renewal answer")
+
+    # What happened, kept as data so that each reader sees it in their own language;
+    # `summary` is the same sentence as written then, for rows from before `action` existed.
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices, blank=True)
+    subject = models.CharField(_("activity title then"), max_length=200, blank=True)
     summary = models.CharField(_("change"), max_length=300)
     fields = models.JSONField(_("fields changed"), default=dict, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
@@ -474,4 +489,39 @@ class PlanChange(models.Model):
         verbose_name_plural = _("plan changes")
 
     def __str__(self) -> str:
+        return self.description
+
+    @property
+    def description(self) -> str:
+        """The change in the active language."""
+        Action = self.Action
+        if self.action == Action.PLAN:
+            return gettext("Plan changed")
+        if self.action in RECORD_TEMPLATES:
+            return gettext(RECORD_TEMPLATES[self.action]) % self.subject
+        if self.action == Action.STATUS and "status" in self.fields:
+            old, new = self.fields["status"]
+            return gettext("“%(title)s”: %(old)s → %(new)s") % {
+                "title": self.subject,
+                "old": PlanActivity.Status(old).label,
+                "new": PlanActivity.Status(new).label,
+            }
+        if self.action == Action.RENEWAL and self.fields:
+            field, (_old, wants) = next(iter(self.fields.items()))
+            return gettext(RENEWAL_TEMPLATES[(field, bool(wants))])
         return self.summary
+
+
+# The sentences of the plan's history, marked for translation and translated when read.
+RECORD_TEMPLATES = {
+    PlanChange.Action.ADDED: gettext_noop("Added “%s”"),
+    PlanChange.Action.CHANGED: gettext_noop("Changed “%s”"),
+    PlanChange.Action.DELETED: gettext_noop("Deleted “%s”"),
+    PlanChange.Action.BOOKED: gettext_noop("Booked “%s”"),
+}
+RENEWAL_TEMPLATES = {
+    ("school_wants_renewal", True): gettext_noop("The school wants to continue into 9th grade"),
+    ("school_wants_renewal", False): gettext_noop("The school does not want to continue into 9th grade"),
+    ("company_wants_renewal", True): gettext_noop("The company wants to continue into 9th grade"),
+    ("company_wants_renewal", False): gettext_noop("The company does not want to continue into 9th grade"),
+}

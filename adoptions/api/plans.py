@@ -6,6 +6,7 @@ who may do it (403 with code not_allowed) and every rule (400 with a stable code
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -107,6 +108,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 class PlanChangeSerializer(serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
+    summary = serializers.CharField(source="description", read_only=True, help_text=_("In the request's language."))
 
     class Meta:
         model = PlanChange

@@ -219,8 +219,20 @@ def _check_may_edit(actor: User, plan: AnnualPlan) -> None:
         raise DomainError(NOT_ALLOWED, code="not_allowed")
 
 
-def _record(plan: AnnualPlan, *, actor: User, summary: str, fields: dict, activity: PlanActivity | None = None) -> None:
-    PlanChange.objects.create(plan=plan, activity=activity, actor=actor, summary=summary[:300], fields=fields)
+def _record(
+    plan: AnnualPlan,
+    *,
+    actor: User,
+    action: str,
+    fields: dict,
+    activity: PlanActivity | None = None,
+    subject: str = "",
+) -> None:
+    """One line of the plan's history: what happened as data (each reader sees it in their own
+    language) and, as written now, the sentence for readers of the raw row."""
+    change = PlanChange(plan=plan, activity=activity, actor=actor, action=action, subject=subject, fields=fields)
+    change.summary = change.description[:300]
+    change.save()
 
 
 def _shown(value: Any) -> Any:
@@ -254,7 +266,7 @@ def plan_update(*, actor: User, plan: AnnualPlan, target_activities: int, goals_
         return plan
     plan.target_activities, plan.goals_note = target_activities, goals_note
     plan.save(update_fields=["target_activities", "goals_note", "updated_at"])
-    _record(plan, actor=actor, summary=gettext("Plan changed"), fields=changed)
+    _record(plan, actor=actor, action=PlanChange.Action.PLAN, fields=changed)
     return plan
 
 
@@ -369,7 +381,9 @@ def activity_create(
         raise DomainError(PLANNED_NEEDS_WHEN, code="planned_needs_when", field="planned_month")
     changed = _apply(activity, cleaned)
     changed["status"] = [None, status]
-    _record(plan, actor=actor, activity=activity, summary=gettext("Added “%s”") % activity.title, fields=changed)
+    _record(
+        plan, actor=actor, activity=activity, action=PlanChange.Action.ADDED, subject=activity.title, fields=changed
+    )
     return activity
 
 
@@ -394,7 +408,14 @@ def activity_update(*, actor: User, activity: PlanActivity, **fields: Any) -> Pl
         raise DomainError(PLANNED_NEEDS_WHEN, code="planned_needs_when", field="planned_month")
     changed = _apply(activity, cleaned)
     if changed:
-        _record(plan, actor=actor, activity=activity, summary=gettext("Changed “%s”") % activity.title, fields=changed)
+        _record(
+            plan,
+            actor=actor,
+            activity=activity,
+            action=PlanChange.Action.CHANGED,
+            subject=activity.title,
+            fields=changed,
+        )
     return activity
 
 
@@ -406,7 +427,11 @@ def activity_delete(*, actor: User, activity: PlanActivity) -> None:
     if activity.booking_id is not None and activity.booking.status in Booking.ACTIVE:
         raise DomainError(BOOKED_NOT_DELETED, code="booked_not_deleted")
     _record(
-        plan, actor=actor, summary=gettext("Deleted “%s”") % activity.title, fields={"title": [activity.title, None]}
+        plan,
+        actor=actor,
+        action=PlanChange.Action.DELETED,
+        subject=activity.title,
+        fields={"title": [activity.title, None]},
     )
     activity.delete()
 
@@ -434,12 +459,14 @@ def activity_set_status(*, actor: User, activity: PlanActivity, status: str) -> 
         return activity
     activity.status = status
     activity.save(update_fields=["status", "updated_at"])
-    summary = gettext("“%(title)s”: %(old)s → %(new)s") % {
-        "title": activity.title,
-        "old": PlanActivity.Status(old).label,
-        "new": PlanActivity.Status(status).label,
-    }
-    _record(plan, actor=actor, activity=activity, summary=summary, fields={"status": [old, status]})
+    _record(
+        plan,
+        actor=actor,
+        activity=activity,
+        action=PlanChange.Action.STATUS,
+        subject=activity.title,
+        fields={"status": [old, status]},
+    )
     return activity
 
 
@@ -504,7 +531,9 @@ def activity_book(
         before, {"starts_at": activity.starts_at, "ends_at": activity.ends_at, "status": activity.status}
     )
     changed["booking"] = [None, booking.pk]
-    _record(plan, actor=actor, activity=activity, summary=gettext("Booked “%s”") % activity.title, fields=changed)
+    _record(
+        plan, actor=actor, activity=activity, action=PlanChange.Action.BOOKED, subject=activity.title, fields=changed
+    )
     return booking
 
 

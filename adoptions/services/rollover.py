@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -57,16 +56,11 @@ def renewal_answer(*, actor: User, adoption: Adoption, wants: bool, side: str | 
     setattr(adoption, field, bool(wants))
     adoption.save(update_fields=[field, "updated_at"])
     if old != bool(wants):
-        summary = (
-            gettext("The school wants to continue into 9th grade")
-            if actor_side == SCHOOL and wants
-            else gettext("The school does not want to continue into 9th grade")
-            if actor_side == SCHOOL
-            else gettext("The company wants to continue into 9th grade")
-            if wants
-            else gettext("The company does not want to continue into 9th grade")
+        change = PlanChange(
+            plan=adoption.plan, actor=actor, action=PlanChange.Action.RENEWAL, fields={field: [old, bool(wants)]}
         )
-        PlanChange.objects.create(plan=adoption.plan, actor=actor, summary=summary, fields={field: [old, bool(wants)]})
+        change.summary = change.description
+        change.save()
     return adoption
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from adoptions.models import PlanActivity, PlanChange
 from adoptions.services import activity_book, activity_create, adoption_create
@@ -328,3 +329,19 @@ def test_booking_an_activity_outside_a_school_day_is_refused_on_its_field(plan, 
     assert "school day" in " ".join(weekend.context["form"].errors["date"])
     assert "at most 8 hours" in " ".join(too_long.context["form"].errors["end_time"])
     assert not Booking.objects.exists()
+
+
+def test_history_reads_in_the_readers_language_whoever_wrote_it(plan, teacher, host):
+    """A Danish teacher adds an activity: an English
+    reader of the plan sees the line in English, a Danish one in Danish, and so does the API."""
+    with translation.override("da"):
+        activity_create(actor=teacher.user, plan=plan, title="Vindmølleværksted", kind="company_visit")
+
+    english = web_client(host.user, "en").get(f"/plans/{plan.pk}/").content.decode()
+    danish = web_client(host.user, "da").get(f"/plans/{plan.pk}/").content.decode()
+
+    assert "Added “Vindmølleværksted”" in english
+    assert "Tilføjede" not in english
+    assert "Tilføjede »Vindmølleværksted«" in danish
+    history = web_client(host.user, "en").get(f"/api/v1/plans/{plan.pk}/history/", HTTP_ACCEPT_LANGUAGE="en")
+    assert [change["summary"] for change in history.json()["results"]] == ["Added “Vindmølleværksted”"]
