@@ -113,7 +113,11 @@ class SlotFactory(DjangoModelFactory):
         model = Slot
 
     offer = factory.SubFactory(OfferFactory)
-    start = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
+    # 10:00 in Copenhagen two weeks on, not two weeks from this very minute: a slot made late in
+    # the evening would otherwise end after midnight, a day later than it starts.
+    start = factory.LazyFunction(
+        lambda: timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=14), dt.time(10)))
+    )
     end = factory.LazyAttribute(lambda slot: slot.start + dt.timedelta(hours=2))
     booking_deadline = factory.LazyAttribute(lambda slot: slot.start - dt.timedelta(days=1))
     capacity_classes = 2
