@@ -6,6 +6,7 @@ looks exactly like something that does not exist."""
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from accounts.selectors import area_q
 from adoptions.models import (
     Adoption,
     AdoptionRound,
@@ -20,15 +21,6 @@ from adoptions.models import (
 from companies.models import Company
 from companies.selectors import company_ids_of
 from schools.selectors import teacher_of
-
-
-def area_q(user: User, *, municipality: str) -> Q | None:
-    """The condition "in the consultant's area" on the municipality at the path `municipality`
-    (e.g. "school_class__school__municipality"); None when the user sees the whole installation."""
-    codes = user.area_municipality_codes()
-    if codes is None:
-        return None
-    return Q(**{f"{municipality}__in": codes})
 
 
 def _scoped(queryset: QuerySet, user: User, *, school: str, company: str, municipality: str) -> QuerySet:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "schools",
     "bookings",
     "adoptions",
+    "opendays",
     "notifications",
     "web",
     "demo",

@@ -10,6 +10,10 @@ from web.views import (
     consultant,
     home,
     host,
+    openday_hosts,
+    openday_pupils,
+    openday_teachers,
+    opendays,
     people,
     plans,
     public,
@@ -82,3 +86,8 @@ urlpatterns = [
 
 # Class adoptions: the consultant's workspace, rounds, matching runs, annual plans.
 urlpatterns += consultant.urlpatterns + rounds.urlpatterns + runs.urlpatterns + plans.urlpatterns
+
+# Open days: the consultant's pages, the hosts', the pupils' (public, through their link) and the teachers'.
+urlpatterns += (
+    opendays.urlpatterns + openday_hosts.urlpatterns + openday_pupils.urlpatterns + openday_teachers.urlpatterns
+)

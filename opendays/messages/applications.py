@@ -1,0 +1,6 @@
+from notifications.registry import MessageSource
+
+
+def sources() -> list[MessageSource]:
+    """This concern's message sources (none yet)."""
+    return []

@@ -1,0 +1,4 @@
+"""Every write of open days, transactional, each refusal a DomainError with a stable code and
+field. By concern: days.py (create, change, status), hosts.py (registration), applications.py
+(apply, confirm, guardian consent, change, withdraw, expire), runs.py (matching, adjust,
+publish), waitlist.py (freed places and offers), after.py (attendance, survey, erasure)."""

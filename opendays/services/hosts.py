@@ -1,0 +1,1 @@
+"""See opendays/services/__init__.py."""

@@ -1,0 +1,1 @@
+"""django-q2 tasks of open days: thin, ids not objects; the work is in services."""
