@@ -1,3 +1,237 @@
-from django.urls import URLPattern
+"""The pupils' open-day pages: public, phone first, no account. The open days taking
+applications, a day's hosts, the application form (a honeypot field and a per-address rate
+limit), "check your e-mail", the confirmation link, the guardian's page, and the applicant's own
+page through her link: see, change, withdraw, erase, and after publication her host and an .ics.
 
-urlpatterns: list[URLPattern] = []
+Nothing about one applicant is shown without her link (or her guardian's), and a wrong link
+answers 404 like one that never existed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone, translation
+from django.views.decorators.http import require_GET, require_POST
+
+from core.errors import DomainError
+from notifications.calendar import CalendarEvent, Person, build_calendar, event_uid
+from notifications.rendering import site_domain
+from opendays import selectors, services
+from opendays.models import Application, OpenDay
+from web.forms.openday_apply import ApplyForm, ChangeForm
+from web.views.shared import form_action, posted
+
+# Submissions of the form per address and hour: a class on one school network applies from
+# one address, so the limit leaves room for a class; a script is stopped.
+APPLY_LIMIT_PER_HOUR = 30
+
+
+def _public_day(day_id: int) -> OpenDay:
+    return get_object_or_404(selectors.open_days_public(), pk=day_id)
+
+
+def _hosts(open_day: OpenDay) -> list:
+    return list(selectors.hosts_public(open_day).order_by("company__name", "id"))
+
+
+def _language() -> str:
+    return (translation.get_language() or "da")[:2]
+
+
+def _rate_key(request: HttpRequest) -> str:
+    address = request.META.get("REMOTE_ADDR", "")
+    return "openday-apply:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def _over_limit(request: HttpRequest) -> bool:
+    """Counts this submission; True once the address has sent more than the limit this hour."""
+    key = _rate_key(request)
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count > APPLY_LIMIT_PER_HOUR
+
+
+def _applicant(token: str) -> Application:
+    application = selectors.application_for_token(token)
+    if application is None:
+        raise Http404
+    return application
+
+
+@require_GET
+def open_day_list(request: HttpRequest) -> HttpResponse:
+    days = selectors.open_days_public().order_by("date", "id")
+    return render(request, "web/openday_pupils/list.html", {"days": days})
+
+
+@require_GET
+def open_day_public(request: HttpRequest, day_id: int) -> HttpResponse:
+    open_day = _public_day(day_id)
+    return render(request, "web/openday_pupils/day.html", {"day": open_day, "hosts": _hosts(open_day)})
+
+
+def apply(request: HttpRequest, day_id: int) -> HttpResponse:
+    """The form; a filled honeypot looks like success and saves nothing."""
+    open_day = _public_day(day_id)
+    hosts = _hosts(open_day)
+    form = ApplyForm(posted(request), open_day=open_day, hosts=hosts)
+    if request.method == "POST":
+        if _over_limit(request):
+            return render(request, "web/openday_pupils/limited.html", {"day": open_day}, status=429)
+        if request.POST.get("website"):
+            return redirect("openday-apply-sent")
+        if form.is_valid():
+            data = form.cleaned_data
+            done = form_action(
+                form,
+                lambda: services.application_submit(
+                    open_day=open_day,
+                    first_name=data["first_name"],
+                    age=data["age"],
+                    grade=data["grade"],
+                    school=data["school"],
+                    municipality=data["municipality"],
+                    email=data["email"],
+                    guardian_email=data["guardian_email"] or "",
+                    first_time=data["first_time"],
+                    host_ids=form.host_ids(),
+                    language=_language(),
+                ),
+                aliases={"preferences": "choice_1"},
+            )
+            if done is not None:
+                return redirect("openday-apply-sent")
+    return render(request, "web/openday_pupils/apply.html", {"day": open_day, "hosts": hosts, "form": form})
+
+
+@require_GET
+def apply_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/openday_pupils/sent.html")
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """A GET shows a button and changes nothing (mail scanners open links); the POST confirms."""
+    application = _applicant(token)
+    error = None
+    if request.method == "POST":
+        try:
+            services.email_confirm(application=application, language=_language())
+            return redirect("openday-application", token=token)
+        except DomainError as refusal:
+            error = refusal.message
+    return render(request, "web/openday_pupils/confirm.html", {"application": application, "error": error})
+
+
+def application_page(request: HttpRequest, token: str) -> HttpResponse:
+    """Her application: status, choices, and (while the window runs) a form to change them."""
+    application = _applicant(token)
+    open_day = application.open_day
+    hosts = _hosts(open_day)
+    initial = {f"choice_{p.rank}": str(p.host_id) for p in application.preferences.all()}
+    form = ChangeForm(posted(request), open_day=open_day, hosts=hosts, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = form_action(
+            form,
+            lambda: services.application_change(application=application, host_ids=form.host_ids()),
+            aliases={"preferences": "choice_1"},
+        )
+        if done is not None:
+            return redirect("openday-application", token=token)
+    now = timezone.now()
+    can_change = (
+        application.status
+        in (Application.Status.AWAITING_EMAIL, Application.Status.AWAITING_GUARDIAN, Application.Status.CONFIRMED)
+        and open_day.status == OpenDay.Status.OPEN
+        and open_day.applications_open <= now < open_day.applications_close
+    )
+    context = {
+        "application": application,
+        "preferences": application.preferences.select_related("host__company").order_by("rank"),
+        "form": form,
+        "can_change": can_change,
+        "published": open_day.published_at is not None,
+        "token": token,
+    }
+    return render(request, "web/openday_pupils/application.html", context)
+
+
+@require_POST
+def withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    application = _applicant(token)
+    services.application_withdraw(application=application)
+    return redirect("openday-application", token=token)
+
+
+def erase(request: HttpRequest, token: str) -> HttpResponse:
+    """Asks first; erasing revokes the link, so afterwards only a receipt page remains."""
+    application = _applicant(token)
+    if request.method == "POST":
+        services.application_erase_on_request(application=application)
+        return render(request, "web/openday_pupils/erased.html")
+    return render(request, "web/openday_pupils/erase.html", {"application": application, "token": token})
+
+
+@require_GET
+def application_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """Her visit as an .ics, once the day is published and she has a host."""
+    application = _applicant(token)
+    host = application.host
+    if host is None or application.open_day.published_at is None or application.outcome != Application.Outcome.PLACED:
+        raise Http404
+    day = application.open_day
+    zone = timezone.get_current_timezone()
+    event = CalendarEvent(
+        uid=event_uid("openday-application", application.pk, site_domain()),
+        sequence=0,
+        start=dt.datetime.combine(day.date, host.starts_at, tzinfo=zone),
+        end=dt.datetime.combine(day.date, host.ends_at, tzinfo=zone),
+        summary=f"{day.title}: {host.company.name}",
+        organizer=Person(settings.DEFAULT_FROM_EMAIL),
+        location=f"{host.address}, {host.postcode} {host.city}",
+        description=host.programme,
+    )
+    response = HttpResponse(build_calendar([event]), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="open-day.ics"'
+    return response
+
+
+def guardian(request: HttpRequest, token: str) -> HttpResponse:
+    """The guardian says yes or no; a GET only shows the question."""
+    application = selectors.application_for_guardian_token(token)
+    if application is None:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            application = services.guardian_consent(
+                application=application, consent=request.POST.get("answer") == "yes", language=_language()
+            )
+        except DomainError as refusal:
+            error = refusal.message
+    preferences = application.preferences.select_related("host__company").order_by("rank")
+    context = {"application": application, "preferences": preferences, "error": error}
+    return render(request, "web/openday_pupils/guardian.html", context)
+
+
+urlpatterns = [
+    path("open-days/join/", open_day_list, name="openday-public-list"),
+    path("open-days/join/sent/", apply_sent, name="openday-apply-sent"),
+    path("open-days/join/<id:day_id>/", open_day_public, name="openday-public-day"),
+    path("open-days/join/<id:day_id>/apply/", apply, name="openday-apply"),
+    path("open-days/me/<str:token>/", application_page, name="openday-application"),
+    path("open-days/me/<str:token>/confirm/", confirm, name="openday-apply-confirm"),
+    path("open-days/me/<str:token>/withdraw/", withdraw, name="openday-withdraw"),
+    path("open-days/me/<str:token>/erase/", erase, name="openday-erase"),
+    path("open-days/me/<str:token>/open-day.ics", application_calendar, name="openday-application-ics"),
+    path("open-days/guardian/<str:token>/", guardian, name="openday-guardian"),
+]

@@ -1,0 +1,129 @@
+"""The pupils' public pages: phone first, no account; the honeypot, the rate limit, the
+confirmation and guardian links, and her own page where she changes, withdraws and erases."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from opendays.models import Application, LinkPurpose
+from tests.opendays.conftest_applications import *  # noqa: F403 (the fixtures)
+from tests.opendays.conftest_applications import apply
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    cache.clear()
+
+
+def form_data(hosts, **fields) -> dict:
+    data = {
+        "first_name": "Freja",
+        "age": "16",
+        "email": "freja@example.dk",
+        "municipality": hosts[0].company.municipality_id,
+        "first_time": "on",
+        "choice_1": hosts[0].pk,
+        "choice_2": hosts[1].pk,
+        "choice_3": hosts[2].pk,
+    }
+    data.update(fields)
+    return data
+
+
+def test_list_day_and_form_are_public(client, open_day, hosts):
+    assert open_day.title in client.get(reverse("openday-public-list")).content.decode()
+    day_page = client.get(reverse("openday-public-day", args=[open_day.pk])).content.decode()
+    assert hosts[0].company.name in day_page
+    assert client.get(reverse("openday-apply", args=[open_day.pk])).status_code == 200
+
+
+def test_applying_saves_and_shows_check_your_email(client, open_day, hosts):
+    response = client.post(reverse("openday-apply", args=[open_day.pk]), form_data(hosts))
+
+    assert response.status_code == 302 and response.url == reverse("openday-apply-sent")
+    assert Application.objects.get().status == Application.Status.AWAITING_EMAIL
+
+
+def test_a_refusal_is_shown_next_to_the_choices_and_saves_nothing(client, open_day, hosts):
+    response = client.post(reverse("openday-apply", args=[open_day.pk]), form_data(hosts, choice_2=hosts[0].pk))
+
+    assert response.status_code == 200
+    assert "Choose each host only once" in response.content.decode()
+    assert Application.objects.count() == 0
+
+
+def test_the_honeypot_looks_like_success_and_saves_nothing(client, open_day, hosts):
+    response = client.post(reverse("openday-apply", args=[open_day.pk]), form_data(hosts, website="http://spam"))
+
+    assert response.status_code == 302
+    assert Application.objects.count() == 0
+
+
+def test_one_address_is_stopped_after_the_hourly_limit(client, open_day, hosts, monkeypatch):
+    monkeypatch.setattr("web.views.openday_pupils.APPLY_LIMIT_PER_HOUR", 2)
+    url = reverse("openday-apply", args=[open_day.pk])
+    for n in range(2):
+        client.post(url, form_data(hosts, email=f"pige{n}@example.dk"))
+
+    response = client.post(url, form_data(hosts, email="pige9@example.dk"))
+
+    assert response.status_code == 429
+    assert Application.objects.count() == 2
+
+
+def test_garbage_input_never_gives_a_500(client, open_day, hosts):
+    url = reverse("openday-apply", args=[open_day.pk])
+    response = client.post(url, {"age": "x" * 500, "choice_1": "999999999999", "email": "@"})
+    assert response.status_code == 200
+    assert client.get("/open-days/me/nonsense/").status_code == 404
+    assert client.get("/open-days/guardian/nonsense/").status_code == 404
+
+
+def test_confirm_link_get_changes_nothing_and_post_confirms(client, open_day, hosts):
+    application = apply(open_day, hosts, age=16)
+    url = reverse("openday-apply-confirm", args=[application.link_token(LinkPurpose.APPLICANT)])
+
+    client.get(url)
+    application.refresh_from_db()
+    assert application.status == Application.Status.AWAITING_EMAIL
+    client.post(url)
+    application.refresh_from_db()
+    assert application.status == Application.Status.CONFIRMED
+
+
+def test_guardian_page_consents(client, open_day, hosts):
+    from opendays.services import email_confirm
+
+    application = email_confirm(application=apply(open_day, hosts, age=14, guardian_email="mor@example.dk"))
+    url = reverse("openday-guardian", args=[application.link_token(LinkPurpose.GUARDIAN)])
+
+    assert "Freja" in client.get(url).content.decode()
+    client.post(url, {"answer": "yes"})
+    application.refresh_from_db()
+    assert application.status == Application.Status.CONFIRMED
+
+
+def test_own_page_changes_withdraws_and_erases(client, open_day, hosts):
+    application = apply(open_day, hosts, age=16)
+    token = application.link_token(LinkPurpose.APPLICANT)
+    page = reverse("openday-application", args=[token])
+
+    assert client.get(page).status_code == 200
+    client.post(page, {"choice_1": hosts[2].pk, "choice_2": hosts[1].pk, "choice_3": hosts[0].pk})
+    assert application.preferences.get(rank=1).host_id == hosts[2].pk
+    client.post(reverse("openday-withdraw", args=[token]))
+    application.refresh_from_db()
+    assert application.status == Application.Status.WITHDRAWN
+    client.post(reverse("openday-erase", args=[token]))
+    application.refresh_from_db()
+    assert application.first_name == "" and application.erased_at is not None
+    assert client.get(page).status_code == 404
+
+
+def test_another_applicants_link_shows_nothing_of_her(client, open_day, hosts):
+    apply(open_day, hosts, age=16, first_name="Karla", email="karla@example.dk")
+    other = apply(open_day, hosts, age=16)
+    page = client.get(reverse("openday-application", args=[other.link_token(LinkPurpose.APPLICANT)]))
+    assert "Karla" not in page.content.decode()
