@@ -119,6 +119,9 @@ def is_current(message: OutgoingMessage, application: Application) -> bool:
 
 
 def applicant_url(application: Application) -> str:
+    """Her own page; for a teacher's application, the teacher's list of the pupils she applied for."""
+    if application.applied_by_id is not None:
+        return site_url(reverse("openday-teacher-home"))
     return site_url(reverse("openday-application", args=[application.link_token(LinkPurpose.APPLICANT)]))
 
 
