@@ -932,3 +932,143 @@ def test_round_pages(round_world, url, expected, role):
         assert response["Location"].startswith("/login/")
     else:
         assert response.status_code == expected.get(role, 404), response.content[:300]
+
+
+# Open-day applications (issue 11, applications part) -------------------------------------------
+
+
+@pytest.fixture
+def openday_apply_world(world, host):
+    """An open day in Aalborg taking applications, three hosts (the first is `host`'s company),
+    one application `teacher` made for a pupil and one a pupil made herself (with her link)."""
+    from opendays.models import LinkPurpose
+    from opendays.services import Pupil, applications_submit_for_pupils
+    from tests.opendays.conftest_applications import apply, make_host, make_open_day
+
+    day = make_open_day()
+    hosts = [make_host(day, company=host.company), make_host(day), make_host(day)]
+    [by_teacher] = applications_submit_for_pupils(
+        open_day=day,
+        user=world["users"]["teacher"],
+        pupils=[Pupil(first_name="Ida", age=15, host_ids=[h.pk for h in hosts])],
+    )
+    own = apply(day, hosts, age=16)
+    far = consultant_for("hjørring-konsulent", HJORRING)
+    return world | {
+        "users": world["users"] | {"far_consultant": far},
+        "od_day": day,
+        "od_hosts": hosts,
+        "od_app": by_teacher,
+        "od_token": own.link_token(LinkPurpose.APPLICANT),
+    }
+
+
+def _od_url(world, template: str) -> str:
+    return url_for(
+        {k: v for k, v in world.items() if k != "od_token"}, template.replace("{od_token}", world["od_token"])
+    )
+
+
+OPENDAY_APPLICATION_READS = [
+    row("/api/v1/openday-applications/{od_app}/", "anonymous", 401, why=NOT_SIGNED_IN),
+    row("/api/v1/openday-applications/{od_app}/", "teacher", 200, why="the teacher made the application"),
+    row("/api/v1/openday-applications/{od_app}/", "other_teacher", 404, why=NOT_YOURS),
+    row("/api/v1/openday-applications/{od_app}/", "host", 404, why="a host sees its participants after publication"),
+    row("/api/v1/openday-applications/{od_app}/", "consultant", 200, why="a consultant with no area sees every day"),
+    row("/api/v1/openday-applications/{od_app}/", "far_consultant", 404, why="the day is outside their area"),
+]
+
+
+@pytest.mark.parametrize(("url", "role", "expected", "why"), OPENDAY_APPLICATION_READS)
+def test_openday_application_reads(openday_apply_world, url, role, expected, why):
+    assert client(openday_apply_world, role).get(_od_url(openday_apply_world, url)).status_code == expected, why
+
+
+def _od_pupils(world) -> dict:
+    return {
+        "open_day": world["od_day"].pk,
+        "pupils": [{"first_name": "Alma", "age": 16, "preferences": [h.pk for h in world["od_hosts"]]}],
+    }
+
+
+OPENDAY_APPLICATION_WRITES = [
+    # (method, url, payload, role, expected status, why); a 2xx must change the applications, anything else must not
+    row("post", "/api/v1/openday-applications/for-pupils/", _od_pupils, "anonymous", 401, why=NOT_SIGNED_IN),
+    row("post", "/api/v1/openday-applications/for-pupils/", _od_pupils, "host", 403, why="only teachers apply"),
+    row("post", "/api/v1/openday-applications/for-pupils/", _od_pupils, "consultant", 403, why="only teachers apply"),
+    row("post", "/api/v1/openday-applications/for-pupils/", _od_pupils, "teacher", 201, why="a teacher in the area"),
+    row("post", "/api/v1/openday-applications/{od_app}/withdraw/", {}, "anonymous", 401, why=NOT_SIGNED_IN),
+    row("post", "/api/v1/openday-applications/{od_app}/withdraw/", {}, "other_teacher", 404, why=NOT_YOURS),
+    row("post", "/api/v1/openday-applications/{od_app}/withdraw/", {}, "host", 404, why=NOT_YOURS),
+    row("post", "/api/v1/openday-applications/{od_app}/withdraw/", {}, "far_consultant", 404, why="not their area"),
+    row("post", "/api/v1/openday-applications/{od_app}/withdraw/", {}, "teacher", 200, why="the teacher who applied"),
+    row("post", "/api/v1/openday-applications/{od_app}/withdraw/", {}, "consultant", 200, why="the day's consultant"),
+    row("post", "/api/v1/openday-applications/{od_app}/erase/", {}, "other_teacher", 404, why=NOT_YOURS),
+    row("post", "/api/v1/openday-applications/{od_app}/erase/", {}, "host", 404, why=NOT_YOURS),
+    row("post", "/api/v1/openday-applications/{od_app}/erase/", {}, "consultant", 204, why="erasure on request"),
+]
+
+
+def _od_state() -> tuple:
+    from opendays.models import Application
+
+    return tuple(Application.objects.order_by("id").values_list("id", "status", "first_name"))
+
+
+@pytest.mark.parametrize(("method", "url", "payload", "role", "expected", "why"), OPENDAY_APPLICATION_WRITES)
+def test_openday_application_writes(openday_apply_world, method, url, payload, role, expected, why):
+    """Who may apply for pupils, withdraw and erase; anything refused changes nothing."""
+    before = _od_state()
+    data = payload(openday_apply_world) if callable(payload) else payload
+
+    response = getattr(client(openday_apply_world, role), method)(
+        _od_url(openday_apply_world, url), data, format="json"
+    )
+
+    assert response.status_code == expected, (why, response.content[:300])
+    assert (_od_state() != before) is (expected < 300), why
+
+
+OPENDAY_PUBLIC_PAGES = [
+    # Public: anyone, signed in or not; her own page opens with her link, whoever holds it.
+    "/open-days/join/",
+    "/open-days/join/{od_day}/",
+    "/open-days/join/{od_day}/apply/",
+    "/open-days/me/{od_token}/",
+    "/open-days/me/{od_token}/confirm/",
+    "/open-days/me/{od_token}/erase/",
+]
+
+
+@pytest.mark.parametrize("role", [*ROLES, "far_consultant"])
+@pytest.mark.parametrize("url", OPENDAY_PUBLIC_PAGES)
+def test_openday_public_pages(openday_apply_world, url, role):
+    response = web_client_for(openday_apply_world, role).get(_od_url(openday_apply_world, url))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", [*ROLES, "far_consultant"])
+def test_openday_link_pages_answer_404_without_a_valid_link(openday_apply_world, role):
+    web = web_client_for(openday_apply_world, role)
+    for url in ("/open-days/me/0000/", "/open-days/guardian/0000/", "/open-days/me/0000/withdraw/"):
+        assert web.get(url).status_code in (404, 405)
+        assert web.post(url).status_code == 404
+
+
+OPENDAY_TEACHER_PAGES = [
+    # (page, {role: expected status of a GET}); a role left out answers 404, anonymous goes to sign in
+    ("/open-days/teacher/", {"teacher": 200, "other_teacher": 200}),
+    ("/open-days/teacher/{od_day}/apply/", {"teacher": 200, "other_teacher": 200}),
+]
+
+
+@pytest.mark.parametrize("role", [*ROLES, "far_consultant"])
+@pytest.mark.parametrize(("url", "expected"), OPENDAY_TEACHER_PAGES)
+def test_openday_teacher_pages(openday_apply_world, url, expected, role):
+    response = web_client_for(openday_apply_world, role).get(_od_url(openday_apply_world, url))
+
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+    else:
+        assert response.status_code == expected.get(role, 404), response.content[:300]

@@ -291,3 +291,33 @@ def test_a_confirmation_link_is_not_sent_once_the_application_is_confirmed(open_
     deliver_due()
 
     assert [m.subject for m in mail.outbox] and all("counts" in m.subject for m in mail.outbox)
+
+
+def test_the_expiry_task_expires_what_is_past_its_deadline(open_day, hosts):
+    from opendays.tasks import applications_expire
+
+    application = apply(open_day, hosts)
+    Application.objects.filter(pk=application.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+
+    assert applications_expire().startswith("1 ")
+    application.refresh_from_db()
+    assert application.status == Application.Status.EXPIRED
+
+
+def test_the_guardian_email_carries_only_the_guardian_link(open_day, hosts):
+    """A guardian's link lets her answer; it does not open the pupil's own page."""
+    application = email_confirm(application=apply(open_day, hosts, age=13, guardian_email="mor@example.dk"))
+    mail.outbox.clear()
+
+    deliver_due()
+
+    [to_guardian] = [m for m in mail.outbox if m.to == ["mor@example.dk"]]
+    assert application.link_token(LinkPurpose.GUARDIAN) in to_guardian.body
+    assert application.link_token(LinkPurpose.APPLICANT) not in to_guardian.body
+    assert "Freja" in to_guardian.subject
+
+
+def test_messages_are_in_the_applicants_language(open_day, hosts):
+    apply(open_day, hosts, age=16, language="en")
+    deliver_due()
+    assert mail.outbox[0].subject.startswith("Confirm your application")
