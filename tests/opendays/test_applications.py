@@ -285,8 +285,8 @@ def test_delivered_messages_carry_a_working_link_made_at_delivery(open_day, host
 
 
 def test_a_confirmation_link_is_not_sent_once_the_application_is_confirmed(open_day, hosts):
-    application = apply(open_day, hosts, age=16)
-    email_confirm(application=application)
+    application = apply(open_day, hosts, age=16, language="en")
+    email_confirm(application=application, language="en")
 
     deliver_due()
 

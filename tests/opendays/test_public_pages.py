@@ -50,7 +50,7 @@ def test_a_refusal_is_shown_next_to_the_choices_and_saves_nothing(client, open_d
     response = client.post(reverse("openday-apply", args=[open_day.pk]), form_data(hosts, choice_2=hosts[0].pk))
 
     assert response.status_code == 200
-    assert "Choose each host only once" in response.content.decode()
+    assert "Vælg hver vært kun én gang" in response.content.decode()
     assert Application.objects.count() == 0
 
 
@@ -127,3 +127,8 @@ def test_another_applicants_link_shows_nothing_of_her(client, open_day, hosts):
     other = apply(open_day, hosts, age=16)
     page = client.get(reverse("openday-application", args=[other.link_token(LinkPurpose.APPLICANT)]))
     assert "Karla" not in page.content.decode()
+
+
+def test_the_form_speaks_danish_by_default(client, open_day, hosts):
+    page = client.get(reverse("openday-apply", args=[open_day.pk]), HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "Send ansøgning" in page

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.errors import DomainError
 from opendays import selectors, services
@@ -104,7 +104,10 @@ def teacher_apply(request: HttpRequest, day_id: int) -> HttpResponse:
         except DomainError as refusal:
             error = _place_error(filled, refusal)
         else:
-            messages.success(request, _("%(count)s pupils applied.") % {"count": len(made)})
+            messages.success(
+                request,
+                ngettext("%(count)s pupil applied.", "%(count)s pupils applied.", len(made)) % {"count": len(made)},
+            )
             return redirect("openday-teacher-home")
     context = {"day": open_day, "hosts": hosts, "forms": forms_, "rows": rows, "error": error}
     return render(request, "web/openday_teachers/apply.html", context)
