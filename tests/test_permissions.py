@@ -1072,3 +1072,19 @@ def test_openday_teacher_pages(openday_apply_world, url, expected, role):
         assert response["Location"].startswith("/login/")
     else:
         assert response.status_code == expected.get(role, 404), response.content[:300]
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("other_teacher", 404), ("host", 404), ("consultant", 404), ("far_consultant", 404), ("teacher", 302)],
+)
+def test_openday_teacher_withdraw_page(openday_apply_world, role, expected):
+    """Only the teacher who applied withdraws through her page (the consultant uses the API)."""
+    from opendays.models import Application
+
+    url = f"/open-days/teacher/applications/{openday_apply_world['od_app'].pk}/withdraw/"
+    response = web_client_for(openday_apply_world, role).post(url)
+
+    assert response.status_code == expected
+    status = Application.objects.get(pk=openday_apply_world["od_app"].pk).status
+    assert (status == Application.Status.WITHDRAWN) is (expected == 302)

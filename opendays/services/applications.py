@@ -24,7 +24,7 @@ from opendays import permissions
 from opendays.messages import applications as messages
 from opendays.models import MAX_FIRST_NAME, MAX_PREFERENCES, Application, Host, OpenDay, Preference
 from opendays.services import waitlist
-from schools.models import School
+from schools.models import Grade, School
 from schools.selectors import teacher_of
 
 # How long an applicant has to confirm her e-mail, and a guardian to consent; never past the
@@ -36,7 +36,7 @@ MAX_PUPILS_AT_ONCE = 40  # a class, with room for a mixed group
 OUTSIDE_WINDOW = _("The open day is not taking applications now.")
 AGE_OUTSIDE_TARGET = _("The open day is for ages %(min)s to %(max)s.")
 GRADE_REQUIRED = _("Give the grade: the open day is for some grades only.")
-GRADE_OUTSIDE_TARGET = _("The open day is for grades %(min)s to %(max)s.")
+GRADE_OUTSIDE_TARGET = _("The open day is for %(min)s to %(max)s.")
 UNKNOWN_HOST = _("Choose among this open day's hosts.")
 DUPLICATE_PREFERENCE = _("Choose each host only once.")
 TOO_FEW_PREFERENCES = _("Choose %(count)s hosts, in the order you prefer them.")
@@ -81,10 +81,11 @@ def _check_target(open_day: OpenDay, *, age: int, grade: int | None) -> None:
         return
     if grade is None:
         raise DomainError(GRADE_REQUIRED, code="grade_required", field="grade")
-    low = open_day.grade_min if open_day.grade_min is not None else 0
-    high = open_day.grade_max if open_day.grade_max is not None else 13
+    low = open_day.grade_min if open_day.grade_min is not None else min(Grade.values)
+    high = open_day.grade_max if open_day.grade_max is not None else max(Grade.values)
     if not low <= grade <= high:
-        raise DomainError(GRADE_OUTSIDE_TARGET % {"min": low, "max": high}, code="grade_outside", field="grade")
+        band = {"min": Grade(low).label, "max": Grade(high).label}
+        raise DomainError(GRADE_OUTSIDE_TARGET % band, code="grade_outside", field="grade")
 
 
 def _chosen_hosts(open_day: OpenDay, host_ids: Sequence[int], *, age: int) -> list[Host]:

@@ -61,3 +61,17 @@ def test_garbage_rows_never_give_a_500(client, open_day, hosts, teacher):
     assert client.get(url + "?rows=100000").status_code == 200
     response = client.post(url, {"rows": "2", "p0-first_name": "Ida", "p0-age": "abc", "p0-choice_1": "9" * 30})
     assert response.status_code == 200
+
+
+def test_teacher_withdraws_a_pupil_she_applied_for_and_no_other(client, open_day, hosts, teacher, other_teacher):
+    client.force_login(teacher.user)
+    client.post(reverse("openday-teacher-apply", args=[open_day.pk]), rows(hosts, {"first_name": "Ida", "age": "15"}))
+    application = Application.objects.get()
+    url = reverse("openday-teacher-withdraw", args=[application.pk])
+
+    client.force_login(other_teacher.user)
+    assert client.post(url).status_code == 404
+    client.force_login(teacher.user)
+    assert client.post(url).status_code == 302
+    application.refresh_from_db()
+    assert application.status == Application.Status.WITHDRAWN

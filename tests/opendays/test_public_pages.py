@@ -132,3 +132,65 @@ def test_another_applicants_link_shows_nothing_of_her(client, open_day, hosts):
 def test_the_form_speaks_danish_by_default(client, open_day, hosts):
     page = client.get(reverse("openday-apply", args=[open_day.pk]), HTTP_ACCEPT_LANGUAGE="da").content.decode()
     assert "Send ansøgning" in page
+
+
+def test_withdraw_asks_first(client, open_day, hosts):
+    application = apply(open_day, hosts, age=16)
+    url = reverse("openday-withdraw", args=[application.link_token(LinkPurpose.APPLICANT)])
+
+    assert client.get(url).status_code == 200
+    application.refresh_from_db()
+    assert application.status == Application.Status.AWAITING_EMAIL
+
+
+def test_a_used_confirmation_link_leads_to_her_page(client, open_day, hosts):
+    from opendays.services import email_confirm
+
+    application = email_confirm(application=apply(open_day, hosts, age=16))
+    token = application.link_token(LinkPurpose.APPLICANT)
+
+    response = client.get(reverse("openday-apply-confirm", args=[token]))
+
+    assert response.status_code == 302 and response.url == reverse("openday-application", args=[token])
+
+
+def test_link_pages_are_never_cached(client, open_day, hosts):
+    application = apply(open_day, hosts, age=16)
+    response = client.get(reverse("openday-application", args=[application.link_token(LinkPurpose.APPLICANT)]))
+    assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+
+
+def test_after_publication_her_page_names_her_host_and_offers_an_ics(client, open_day, hosts):
+    from django.utils import timezone
+
+    from opendays.models import OpenDay
+
+    application = apply(open_day, hosts, age=16)
+    token = application.link_token(LinkPurpose.APPLICANT)
+    ics = reverse("openday-application-ics", args=[token])
+    assert client.get(ics).status_code == 302  # nothing to put in a calendar yet
+
+    Application.objects.filter(pk=application.pk).update(
+        status=Application.Status.CONFIRMED, outcome=Application.Outcome.PLACED, host=hosts[1], preference_rank=2
+    )
+    OpenDay.objects.filter(pk=open_day.pk).update(status=OpenDay.Status.PUBLISHED, published_at=timezone.now())
+
+    page = client.get(reverse("openday-application", args=[token])).content.decode()
+    assert hosts[1].company.name in page and ics in page
+    calendar = client.get(ics)
+    assert calendar["Content-Type"].startswith("text/calendar")
+    body = calendar.content.decode()
+    assert "BEGIN:VEVENT" in body and hosts[1].city in body
+
+
+def test_a_day_not_yet_open_says_when_it_opens(client, hosts, open_day):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from opendays.models import OpenDay
+
+    OpenDay.objects.filter(pk=open_day.pk).update(applications_open=timezone.now() + dt.timedelta(days=2))
+    page = client.get(reverse("openday-public-day", args=[open_day.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Applications open" in page
+    assert reverse("openday-apply", args=[open_day.pk]) not in page

@@ -17,7 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone, translation
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from core.errors import DomainError
 from notifications.calendar import CalendarEvent, Person, build_calendar, event_uid
@@ -77,7 +78,8 @@ def open_day_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def open_day_public(request: HttpRequest, day_id: int) -> HttpResponse:
     open_day = _public_day(day_id)
-    return render(request, "web/openday_pupils/day.html", {"day": open_day, "hosts": _hosts(open_day)})
+    context = {"day": open_day, "hosts": _hosts(open_day), "not_yet": open_day.applications_open > timezone.now()}
+    return render(request, "web/openday_pupils/day.html", context)
 
 
 def apply(request: HttpRequest, day_id: int) -> HttpResponse:
@@ -119,9 +121,13 @@ def apply_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "web/openday_pupils/sent.html")
 
 
+@never_cache
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """A GET shows a button and changes nothing (mail scanners open links); the POST confirms."""
+    """A GET shows a button and changes nothing (mail scanners open links); the POST confirms.
+    Once confirmed, the link leads to her page."""
     application = _applicant(token)
+    if request.method != "POST" and application.status != Application.Status.AWAITING_EMAIL:
+        return redirect("openday-application", token=token)
     error = None
     if request.method == "POST":
         try:
@@ -132,6 +138,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "web/openday_pupils/confirm.html", {"application": application, "error": error})
 
 
+@never_cache
 def application_page(request: HttpRequest, token: str) -> HttpResponse:
     """Her application: status, choices, and (while the window runs) a form to change them."""
     application = _applicant(token)
@@ -165,13 +172,17 @@ def application_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "web/openday_pupils/application.html", context)
 
 
-@require_POST
+@never_cache
 def withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    """Asks first; the POST withdraws."""
     application = _applicant(token)
-    services.application_withdraw(application=application)
-    return redirect("openday-application", token=token)
+    if request.method == "POST":
+        services.application_withdraw(application=application)
+        return redirect("openday-application", token=token)
+    return render(request, "web/openday_pupils/withdraw.html", {"application": application, "token": token})
 
 
+@never_cache
 def erase(request: HttpRequest, token: str) -> HttpResponse:
     """Asks first; erasing revokes the link, so afterwards only a receipt page remains."""
     application = _applicant(token)
@@ -182,12 +193,14 @@ def erase(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_GET
+@never_cache
 def application_calendar(request: HttpRequest, token: str) -> HttpResponse:
-    """Her visit as an .ics, once the day is published and she has a host."""
+    """Her visit as an .ics, once the day is published and she has a host; before that her page
+    (a redirect, not a 404, so the request log never holds a working link)."""
     application = _applicant(token)
     host = application.host
     if host is None or application.open_day.published_at is None or application.outcome != Application.Outcome.PLACED:
-        raise Http404
+        return redirect("openday-application", token=token)
     day = application.open_day
     zone = timezone.get_current_timezone()
     event = CalendarEvent(
@@ -205,6 +218,7 @@ def application_calendar(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@never_cache
 def guardian(request: HttpRequest, token: str) -> HttpResponse:
     """The guardian says yes or no; a GET only shows the question."""
     application = selectors.application_for_guardian_token(token)

@@ -13,7 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from opendays import selectors, services
@@ -113,7 +115,25 @@ def teacher_apply(request: HttpRequest, day_id: int) -> HttpResponse:
     return render(request, "web/openday_teachers/apply.html", context)
 
 
+@teacher_required
+@require_POST
+def teacher_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+    """Withdraw a pupil she applied for (a place after publication goes to the waiting list)."""
+    application = get_object_or_404(
+        selectors.applications_visible_to(request.user).filter(applied_by=request.user, erased_at__isnull=True),
+        pk=application_id,
+    )
+    services.application_withdraw(application=application)
+    messages.success(request, _("%(name)s's application is withdrawn.") % {"name": application.first_name})
+    return redirect("openday-teacher-home")
+
+
 urlpatterns = [
     path("open-days/teacher/", teacher_open_days, name="openday-teacher-home"),
     path("open-days/teacher/<id:day_id>/apply/", teacher_apply, name="openday-teacher-apply"),
+    path(
+        "open-days/teacher/applications/<id:application_id>/withdraw/",
+        teacher_withdraw,
+        name="openday-teacher-withdraw",
+    ),
 ]
