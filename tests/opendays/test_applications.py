@@ -321,3 +321,15 @@ def test_messages_are_in_the_applicants_language(open_day, hosts):
     apply(open_day, hosts, age=16, language="en")
     deliver_due()
     assert mail.outbox[0].subject.startswith("Confirm your application")
+
+
+def test_two_submissions_of_one_address_at_once_leave_one(open_day, hosts, monkeypatch):
+    """If both pass the check before either saves, the partial unique index refuses the second
+    with the same clear message, and nothing of it is left."""
+    apply(open_day, hosts)
+    monkeypatch.setattr("opendays.services.applications._email_taken", lambda *args, **kwargs: False)
+
+    refused("email_taken", lambda: apply(open_day, hosts, first_name="Anna"))
+
+    assert Application.objects.count() == 1
+    assert len(outbox()) == 1

@@ -194,3 +194,19 @@ def test_a_day_not_yet_open_says_when_it_opens(client, hosts, open_day):
     page = client.get(reverse("openday-public-day", args=[open_day.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Applications open" in page
     assert reverse("openday-apply", args=[open_day.pk]) not in page
+
+
+def test_the_day_page_reads_a_fixed_number_of_times_whatever_the_hosts(
+    client, open_day, hosts, django_assert_max_num_queries
+):
+    from tests import factories
+    from tests.opendays.conftest_applications import make_host
+
+    url = reverse("openday-public-day", args=[open_day.pk])
+    with django_assert_max_num_queries(10) as few:
+        client.get(url)
+    for _ in range(10):
+        host = make_host(open_day)
+        host.role_models.add(factories.RoleModelFactory(company=host.company))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
