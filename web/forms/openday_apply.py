@@ -58,6 +58,8 @@ class ApplyForm(PreferencesMixin, forms.Form):
         self.fields["school"].queryset = School.objects.filter(municipality__in=area).order_by("name")
         self.fields["municipality"].queryset = Municipality.objects.order_by("name")
         self.fields["age"].widget.attrs.update(inputmode="numeric")
+        self.fields["first_name"].widget.attrs.update(autocomplete="given-name")
+        self.fields["email"].widget.attrs.update(autocomplete="email")
         self.fields["website"].widget.attrs.update(autocomplete="off", tabindex="-1")
         self.add_choices(open_day, hosts)
 
