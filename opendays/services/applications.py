@@ -43,6 +43,7 @@ TOO_FEW_PREFERENCES = _("Choose %(count)s hosts, in the order you prefer them.")
 TOO_MANY_PREFERENCES = _("Choose at most %(count)s hosts.")
 UNDER_HOST_AGE = _("%(host)s takes pupils from the age of %(age)s.")
 FIRST_NAME_REQUIRED = _("Give your first name.")
+FIRST_NAME_INVALID = _("A first name of letters, on one line.")
 FIRST_NAME_TOO_LONG = _("A first name of at most %(max)s characters.")
 PLACE_REQUIRED = _("Choose your school or your municipality.")
 EMAIL_REQUIRED = _("Give an e-mail address where the link can reach you.")
@@ -128,6 +129,9 @@ def _clean_first_name(first_name: str) -> str:
     first_name = (first_name or "").strip()
     if not first_name:
         raise DomainError(FIRST_NAME_REQUIRED, code="first_name_required", field="first_name")
+    if not first_name.isprintable():
+        # A line break would end up in the guardian's e-mail subject, where it cannot go.
+        raise DomainError(FIRST_NAME_INVALID, code="first_name_invalid", field="first_name")
     if len(first_name) > MAX_FIRST_NAME:
         raise DomainError(FIRST_NAME_TOO_LONG % {"max": MAX_FIRST_NAME}, code="first_name_too_long", field="first_name")
     return first_name
@@ -206,6 +210,8 @@ def application_submit(
     """A pupil's own application through the public form. It waits for her to confirm her
     e-mail (then, under 15, for her guardian) and counts only once confirmed."""
     now = _now(now)
+    # The day's row is locked while its window and status are checked: a service that ends the
+    # window (a matching run starting) takes the same lock, so an application is in the run or refused.
     open_day = OpenDay.objects.select_for_update().get(pk=open_day.pk)
     _check_window(open_day, now)
     email, guardian_email = (email or "").strip(), (guardian_email or "").strip()

@@ -57,6 +57,7 @@ def test_submit_waits_for_the_email_and_keeps_ranked_preferences(open_day, hosts
         ({"age": 12}, "age_outside", "age"),
         ({"age": 20}, "age_outside", "age"),
         ({"first_name": "  "}, "first_name_required", "first_name"),
+        ({"first_name": "Anna\nBcc: x@example.dk"}, "first_name_invalid", "first_name"),
         ({"email": ""}, "email_required", "email"),
         ({"municipality": None}, "place_required", "school"),
         ({"age": 14}, "guardian_required", "guardian_email"),
