@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import User
 from core.errors import DomainError
@@ -39,8 +40,10 @@ GRADE_REQUIRED = _("Give the grade: the open day is for some grades only.")
 GRADE_OUTSIDE_TARGET = _("The open day is for %(min)s to %(max)s.")
 UNKNOWN_HOST = _("Choose among this open day's hosts.")
 DUPLICATE_PREFERENCE = _("Choose each host only once.")
-TOO_FEW_PREFERENCES = _("Choose %(count)s hosts, in the order you prefer them.")
-TOO_MANY_PREFERENCES = _("Choose at most %(count)s hosts.")
+TOO_FEW_PREFERENCES = ngettext_lazy(
+    "Choose %(count)s host.", "Choose %(count)s hosts, in the order you prefer them.", "count"
+)
+TOO_MANY_PREFERENCES = ngettext_lazy("Choose at most %(count)s host.", "Choose at most %(count)s hosts.", "count")
 UNDER_HOST_AGE = _("%(host)s takes pupils from the age of %(age)s.")
 FIRST_NAME_REQUIRED = _("Give your first name.")
 FIRST_NAME_INVALID = _("A first name of letters, on one line.")

@@ -334,3 +334,17 @@ def test_two_submissions_of_one_address_at_once_leave_one(open_day, hosts, monke
 
     assert Application.objects.count() == 1
     assert len(outbox()) == 1
+
+
+def test_refusals_count_hosts_in_the_language_s_plural(open_day, hosts):
+    """A refusal is worded in the request's language, with its plural."""
+    from django.utils import translation
+
+    open_day.preferences = 1
+    open_day.save()
+    with translation.override("en"):
+        assert str(refused("too_few_preferences", lambda: apply(open_day, hosts, host_ids=[])).message) == (
+            "Choose 1 host."
+        )
+    with translation.override("da"):
+        assert str(refused("too_many_preferences", lambda: apply(open_day, hosts)).message) == "Vælg højst 1 vært."
