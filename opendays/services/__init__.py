@@ -2,3 +2,8 @@
 field. By concern: days.py (create, change, status), hosts.py (registration), applications.py
 (apply, confirm, guardian consent, change, withdraw, expire), runs.py (matching, adjust,
 publish), waitlist.py (freed places and offers), after.py (attendance, survey, erasure)."""
+
+from opendays.services.days import open_day_close, open_day_create, open_day_update
+from opendays.services.hosts import attendance_mark, host_register, host_update
+
+__all__ = ["attendance_mark", "host_register", "host_update", "open_day_close", "open_day_create", "open_day_update"]
