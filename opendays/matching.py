@@ -166,10 +166,14 @@ def _result(data: MatchInput, chosen: dict[int, Option], excluded: dict[int, Rea
     return MatchResult(outcomes=tuple(outcomes), solver_seconds=seconds)
 
 
-def solve(data: MatchInput) -> MatchResult:
+Prepared = tuple[dict[int, list[Option]], dict[int, Reason]]
+
+
+def solve(data: MatchInput, prepared: Prepared | None = None) -> MatchResult:
     """The optimal placement: most applicants placed, then the best preference ranks (less the
-    priority bonuses), ties broken by the seed."""
-    options, excluded = options_of(data)
+    priority bonuses), ties broken by the seed. `prepared` is options_of(data), when the
+    caller has it already (the greedy baseline shares it)."""
+    options, excluded = prepared or options_of(data)
     applicants = [a for a in sorted(data.applicants, key=lambda a: a.id) if a.id in options]
     bonuses = {a.id: data.weights.bonus(a.priorities) for a in applicants}
     max_bonus = max(bonuses.values(), default=0)
@@ -187,10 +191,10 @@ def solve(data: MatchInput) -> MatchResult:
     return _result(data, chosen, excluded, solved.solver_seconds)
 
 
-def greedy(data: MatchInput) -> MatchResult:
+def greedy(data: MatchInput, prepared: Prepared | None = None) -> MatchResult:
     """The spreadsheet's way, as a baseline: applicants in the order they applied (by id), each
     takes her best-ranked preference with a free place."""
-    options, excluded = options_of(data)
+    options, excluded = prepared or options_of(data)
     places = {host.id: host.places for host in data.hosts}
     chosen: dict[int, Option] = {}
     started = time.perf_counter()

@@ -233,7 +233,7 @@ def test_no_run_starts_after_publication(consultant):
 def test_a_failed_run_stores_its_error(consultant, monkeypatch):
     """Whatever goes wrong, the run ends failed with the message, not stuck running."""
     day = make_day()
-    monkeypatch.setattr(runs.matching, "solve", lambda data: 1 / 0)
+    monkeypatch.setattr(runs.matching, "solve", lambda data, prepared: 1 / 0)
 
     run = run_now(consultant, day)
 
