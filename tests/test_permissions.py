@@ -932,3 +932,103 @@ def test_round_pages(round_world, url, expected, role):
         assert response["Location"].startswith("/login/")
     else:
         assert response.status_code == expected.get(role, 404), response.content[:300]
+
+
+# Open days: matching runs, placements and publication (API and pages) ----------------------
+
+
+@pytest.fixture
+def openday_match_world(world):
+    """A closed open day in Aalborg and Hjørring with one host, one confirmed applicant and a
+    finished run; a consultant for Morsø beside the day's consultant."""
+    from opendays.services.runs import run_execute, run_start
+    from tests.opendays.conftest_match import make_application, make_day, make_host
+
+    day = make_day()
+    place = make_host(day, company=world["company"], places=2)
+    make_application(day, place)
+    run = run_execute(run_id=run_start(actor=world["users"]["consultant"], open_day=day, seed=1).pk)
+    return world | {
+        "users": world["users"] | {"far_consultant": consultant_for("konsulent-mors-od", MORSOE)},
+        "day": day,
+        "place": place,
+        "run": run,
+        "placement": run.placements.get(),
+    }
+
+
+OPENDAY_RUN_READS = [
+    # (url, status for the day's consultant); anonymous 401, everyone else 404
+    ("/api/v1/open-day-runs/{run}/", 200),
+    ("/api/v1/open-day-placements/{placement}/", 200),
+]
+
+
+@pytest.mark.parametrize("role", RUN_ROLES)
+@pytest.mark.parametrize(("url", "allowed"), OPENDAY_RUN_READS)
+def test_openday_run_api_reads(openday_match_world, url, allowed, role):
+    """Runs and placements are the day's consultant's work: anyone else finds nothing."""
+    expected = {"anonymous": 401, "consultant": allowed}.get(role, 404)
+    assert client(openday_match_world, role).get(url_for(openday_match_world, url)).status_code == expected
+
+
+OPENDAY_RUN_WRITES = [
+    # (method, url, body, {role: status}); anonymous 401, teachers and hosts 403, others as given
+    ("post", "/api/v1/open-day-runs/", {"open_day": "{day}"}, {"consultant": 201, "far_consultant": 400}),
+    (
+        "post",
+        "/api/v1/open-day-placements/{placement}/remove/",
+        {"reason": "Prøve"},
+        {"consultant": 200, "far_consultant": 404},
+    ),
+    ("post", "/api/v1/open-day-runs/{run}/publish/", None, {"consultant": 200, "far_consultant": 404}),
+]
+
+
+@pytest.mark.parametrize("role", RUN_ROLES)
+@pytest.mark.parametrize(("method", "url", "body", "expected"), OPENDAY_RUN_WRITES)
+def test_openday_run_api_writes(openday_match_world, method, url, body, expected, role):
+    """Only the day's consultant starts, adjusts and publishes; a consultant elsewhere sees no such day."""
+    body = {key: url_for(openday_match_world, value) for key, value in (body or {}).items()}
+    response = getattr(client(openday_match_world, role), method)(
+        url_for(openday_match_world, url), body, format="json"
+    )
+    status = {"anonymous": 401, "teacher": 403, "other_teacher": 403, "host": 403, "other_host": 403}
+    assert response.status_code == (status | expected).get(role, 404), response.content[:300]
+
+
+OPENDAY_RUN_PAGES = [
+    "/open-days/{day}/runs/",
+    "/open-days/{day}/runs/{run}/",
+    "/open-days/{day}/runs/{run}/progress/",
+    "/open-days/{day}/runs/{run}/placements/{placement}/move/",
+]
+
+
+@pytest.mark.parametrize("role", RUN_ROLES)
+@pytest.mark.parametrize("url", OPENDAY_RUN_PAGES)
+def test_openday_run_pages(openday_match_world, url, role):
+    """The day's consultant sees them; another consultant, teachers and hosts get 404; anonymous signs in."""
+    response = web_client_for(openday_match_world, role).get(url_for(openday_match_world, url))
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+    else:
+        assert response.status_code == (200 if role == "consultant" else 404)
+
+
+@pytest.mark.parametrize("role", [role for role in RUN_ROLES if role != "consultant"])
+def test_openday_run_page_posts_change_nothing_for_others(openday_match_world, role):
+    """Starting, taking out and publishing through the pages is refused to anyone but the day's consultant."""
+    web = web_client_for(openday_match_world, role)
+    for url, data in [
+        ("/open-days/{day}/runs/start/", {}),
+        ("/open-days/{day}/runs/{run}/placements/{placement}/remove/", {"reason": "x"}),
+        ("/open-days/{day}/runs/{run}/publish/", {"confirm": "on"}),
+    ]:
+        assert web.post(url_for(openday_match_world, url), data).status_code in (302, 404)
+    placement = openday_match_world["placement"]
+    placement.refresh_from_db()
+    assert placement.host_id is not None
+    assert openday_match_world["day"].runs.count() == 1
+    openday_match_world["day"].refresh_from_db()
+    assert openday_match_world["day"].status == "matching"
