@@ -80,7 +80,7 @@ def applicant_url(application: Application, role: str) -> str:
 
 
 def host_url(host: Host) -> str:
-    return _url("openday-host-participants", [host.pk])
+    return _url("openday-host-detail", [host.pk])
 
 
 def host_description(host: Host) -> str:
