@@ -55,7 +55,7 @@ def past_day_with_answers(*, days_ago: int, survey_closes_days_ago: int | None, 
         comment=f"Tak, hilsen {participant.first_name}",
     )
     now = timezone.now()
-    for kind, status in (("openday_survey", "pending"), ("openday_offer", "sent")):
+    for kind in ("openday_survey", "openday_offer"):
         messages_enqueue(
             subject_key=f"openday-survey:{participant.pk}",
             messages=[
@@ -69,7 +69,7 @@ def past_day_with_answers(*, days_ago: int, survey_closes_days_ago: int | None, 
             ],
             now=now,
         )
-    OutgoingMessage.objects.filter(kind="openday_offer").update(status=status, subject=f"Hej {participant.first_name}")
+    OutgoingMessage.objects.filter(kind="openday_offer").update(status="sent", subject=f"Hej {participant.first_name}")
     return day, [participant, absent, waiting]
 
 
@@ -168,7 +168,7 @@ def test_erasing_a_placed_applicant_before_the_day_frees_her_place_for_the_waiti
 
 def test_erasing_after_the_day_keeps_what_the_counts_need():
     """Age, grade, municipality, status, outcome, host, attendance and scores stay."""
-    day, applications = past_day_with_answers(days_ago=5, survey_closes_days_ago=None)
+    _day, applications = past_day_with_answers(days_ago=5, survey_closes_days_ago=None)
     participant = applications[0]
 
     application_erase(application=participant)
