@@ -10,6 +10,7 @@ from web.views import (
     consultant,
     home,
     host,
+    openday_after,
     openday_hosts,
     openday_pupils,
     openday_teachers,
@@ -89,5 +90,9 @@ urlpatterns += consultant.urlpatterns + rounds.urlpatterns + runs.urlpatterns + 
 
 # Open days: the consultant's pages, the hosts', the pupils' (public, through their link) and the teachers'.
 urlpatterns += (
-    opendays.urlpatterns + openday_hosts.urlpatterns + openday_pupils.urlpatterns + openday_teachers.urlpatterns
+    opendays.urlpatterns
+    + openday_hosts.urlpatterns
+    + openday_pupils.urlpatterns
+    + openday_teachers.urlpatterns
+    + openday_after.urlpatterns
 )
