@@ -33,6 +33,7 @@ from opendays.services.waitlist import HOLDS_PLACE, places_freed
 # Without a closing date, the survey counts as closed this long after the day.
 SURVEY_DAYS_WITHOUT_CLOSING = 30
 MAX_COMMENT = 2000
+ERASE_BATCH = 500  # applications erased per statement
 
 SURVEY_NOT_OPEN = _("The survey opens after the day.")
 SURVEY_CLOSED = _("The survey has closed.")
@@ -202,14 +203,15 @@ def _erase_outbox(applications: list[Application]) -> None:
 
 def _erase(applications: QuerySet[Application], now: dt.datetime) -> int:
     """Blank the personal data of `applications` (already locked), their survey comments and
-    their outbox rows. Returns how many were erased."""
-    rows = list(applications.filter(erased_at__isnull=True))
-    if not rows:
-        return 0
-    _erase_outbox(rows)
-    ids = [row.pk for row in rows]
-    SurveyResponse.objects.filter(application_id__in=ids).update(comment="")
-    return Application.objects.filter(pk__in=ids).update(**PERSONAL_BLANKS, erased_at=now, updated_at=now)
+    their outbox rows, ERASE_BATCH at a time (a day of 18,000 applicants would pass more
+    parameters in one statement than SQLite takes). Returns how many were erased."""
+    ids = list(applications.filter(erased_at__isnull=True).values_list("pk", flat=True))
+    for start in range(0, len(ids), ERASE_BATCH):
+        batch = ids[start : start + ERASE_BATCH]
+        _erase_outbox(list(Application.objects.filter(pk__in=batch)))
+        SurveyResponse.objects.filter(application_id__in=batch).update(comment="")
+        Application.objects.filter(pk__in=batch).update(**PERSONAL_BLANKS, erased_at=now, updated_at=now)
+    return len(ids)
 
 
 @transaction.atomic

@@ -221,3 +221,31 @@ def test_a_freed_place_is_never_offered_to_an_erased_applicant():
     Application.objects.filter(pk=waiting.pk).update(erased_at=timezone.now())
 
     assert places_freed(host=host) == []
+
+
+def test_a_large_day_is_erased_in_batches(monkeypatch):
+    """With batches of two, a day of five applicants is erased whole, outbox included."""
+    monkeypatch.setattr("opendays.services.after.ERASE_BATCH", 2)
+    day = make_day(days_from_today=-200, survey_closes=timezone.localdate() - dt.timedelta(days=150))
+    host = make_host(day, places=5)
+    applications = [make_application(day, host=host, outcome=Outcome.PLACED) for _ in range(5)]
+    now = timezone.now()
+    for application in applications:
+        messages_enqueue(
+            subject_key=f"openday-survey:{application.pk}",
+            messages=[
+                Message(
+                    kind="openday_survey",
+                    recipient=Recipient("applicant", application.email, application.first_name),
+                    due_at=now,
+                    dedup_key=f"batch:{application.pk}",
+                )
+            ],
+            now=now,
+        )
+
+    assert erase_due() == 1
+
+    for application in applications:
+        assert_nothing_personal(application)
+    assert set(OutgoingMessage.objects.values_list("recipient_email", "status")) == {("", "withdrawn")}
