@@ -45,9 +45,13 @@ class Role(models.TextChoices):
 
 
 def applicant_recipient(application: Application) -> Recipient | None:
-    """Her contact e-mail (a teacher's, where a teacher applied), addressed by first name."""
+    """Her contact e-mail addressed by her first name; where a teacher applied, the teacher's
+    e-mail addressed to the teacher, in the teacher's language."""
     if not application.email:
         return None
+    teacher = application.applied_by
+    if teacher is not None:
+        return Recipient(Role.APPLICANT, application.email, teacher.get_full_name(), teacher.language)
     return Recipient(Role.APPLICANT, application.email, application.first_name)
 
 

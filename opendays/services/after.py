@@ -57,11 +57,15 @@ def survey_closes_on(open_day: OpenDay) -> dt.date:
 
 def survey_participants(open_day: OpenDay) -> QuerySet[Application]:
     """Who gets the participant survey: placed, not marked absent, not erased."""
-    return open_day.applications.filter(
-        status=Application.Status.CONFIRMED,
-        outcome=Application.Outcome.PLACED,
-        erased_at__isnull=True,
-    ).exclude(attended=False)
+    return (
+        open_day.applications.filter(
+            status=Application.Status.CONFIRMED,
+            outcome=Application.Outcome.PLACED,
+            erased_at__isnull=True,
+        )
+        .exclude(attended=False)
+        .select_related("applied_by")
+    )
 
 
 def surveys_send(*, now: dt.datetime | None = None) -> int:

@@ -146,3 +146,14 @@ def test_the_daily_round_is_scheduled():
 
     schedule = Schedule.objects.get(func="opendays.tasks.after_the_day_daily")
     assert (schedule.schedule_type, schedule.repeats) == ("D", -1)
+
+
+def test_where_a_teacher_applied_the_survey_link_goes_to_the_teacher_by_name(day, host):
+    """The teacher's address, the teacher's name: the pupil's first name is not put on it."""
+    teacher = factories.TeacherFactory(user__first_name="Lone", user__last_name="Lærer").user
+    make_application(day, host=host, outcome=Outcome.PLACED, email=teacher.email, applied_by=teacher)
+
+    surveys_send()
+
+    message = OutgoingMessage.objects.get(kind="openday_survey")
+    assert (message.recipient_email, message.recipient_name) == (teacher.email, "Lone Lærer")
