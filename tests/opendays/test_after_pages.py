@@ -128,3 +128,26 @@ def test_the_survey_emails_render_with_their_links():
 
     assert reverse("openday-survey", args=[link(participant)]) in participant_email.body
     assert reverse("openday-host-survey", args=[host.pk]) in host_email.body
+
+
+def test_an_offer_is_delivered_through_the_outbox_and_withdrawn_once_erased(mailoutbox):
+    """Delivery renders her link into the e-mail; after erasure a pending offer is not sent."""
+    from notifications.delivery import deliver_one
+
+    day = make_day(days_from_today=20)
+    host = make_host(day, places=2)
+    first, second = (
+        make_application(day, preferences=[host], outcome=Outcome.WAITLISTED, waitlist_position=position)
+        for position in (1, 2)
+    )
+    places_freed(host=host)
+    first_row, second_row = (OutgoingMessage.objects.get(subject_key=f"openday-offer:{a.pk}") for a in (first, second))
+
+    deliver_one(first_row.pk)
+    application_erase(application=second)
+    deliver_one(second_row.pk)
+
+    assert len(mailoutbox) == 1
+    assert link(first) in mailoutbox[0].body
+    second_row.refresh_from_db()
+    assert (second_row.status, second_row.recipient_email) == ("withdrawn", "")
