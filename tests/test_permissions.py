@@ -1032,3 +1032,59 @@ def test_openday_run_page_posts_change_nothing_for_others(openday_match_world, r
     assert openday_match_world["day"].runs.count() == 1
     openday_match_world["day"].refresh_from_db()
     assert openday_match_world["day"].status == "matching"
+
+
+# Open days after publication (waiting-list offers, surveys): pages through a pupil's link,
+# and the host survey for the company's members.
+
+
+@pytest.fixture
+def openday_after_world(world):
+    """`world` plus an open day two days ago hosted by the host's company, with a participant,
+    and a coming day where a waitlisted applicant has been offered a freed place."""
+    from opendays.services import places_freed
+    from tests.opendays.helpers_after import make_application, make_day, make_host
+
+    past = make_day(days_from_today=-2)
+    past_host = make_host(past, company=world["company"])
+    participant = make_application(past, host=past_host, outcome="placed")
+    coming = make_day(days_from_today=20)
+    coming_host = make_host(coming)
+    offered = make_application(coming, preferences=[coming_host], outcome="waitlisted", waitlist_position=1)
+    places_freed(host=coming_host)
+    return world | {"od_host": past_host, "participant": participant, "offered": offered}
+
+
+OPENDAY_AFTER_PAGES = [
+    # (page, {role: expected status of a GET}); a role left out answers 404, anonymous goes to sign in
+    ("/open-days/hosts/{od_host}/survey/", {"host": 200}),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("url", "expected"), OPENDAY_AFTER_PAGES)
+def test_openday_after_pages(openday_after_world, url, expected, role):
+    """The host survey is the host company's only: not another company's, not the consultant's."""
+    response = web_client_for(openday_after_world, role).get(url_for(openday_after_world, url))
+
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+    else:
+        assert response.status_code == expected.get(role, 404), response.content[:300]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("page", "whose"), [("offer", "offered"), ("survey", "participant")])
+def test_openday_link_pages(openday_after_world, role, page, whose):
+    """A pupil's link opens her page whoever holds it (no account); any other token answers 404,
+    signed in or not."""
+    from opendays.models import LinkPurpose
+
+    web = web_client_for(openday_after_world, role)
+    token = openday_after_world[whose].link_token(LinkPurpose.APPLICANT)
+
+    assert web.get(f"/open-days/{page}/{token}/").status_code == 200
+    assert web.get(f"/open-days/{page}/{'0' * 64}/").status_code == 404
+    guardian = openday_after_world[whose].link_token(LinkPurpose.GUARDIAN)
+    assert web.get(f"/open-days/{page}/{guardian}/").status_code == 404

@@ -10,6 +10,7 @@ from web.views import (
     consultant,
     home,
     host,
+    openday_after,
     openday_hosts,
     openday_pupils,
     openday_runs,
@@ -95,4 +96,5 @@ urlpatterns += (
     + openday_pupils.urlpatterns
     + openday_teachers.urlpatterns
     + openday_runs.urlpatterns
+    + openday_after.urlpatterns
 )
