@@ -139,16 +139,16 @@ def test_every_open_day_host_offer_becomes_a_hidden_company_visit_keeping_its_sl
 def test_migrating_back_restores_the_offers_and_removes_the_open_days_the_migration_made(old_offers):
     """Back again: the offers are open-day-host offers, published as they were, with their own
     descriptions; the open days the migration made are gone, one the consultant made stays."""
+    published = old_offers(factories.CompanyFactory())
+    hidden = old_offers(factories.CompanyFactory(), published=False)
+    slot(published, days=30)
+    migrate(latest())
     consultants = OpenDay.objects.create(
         title="IGEday Nordjylland",
         date=timezone.localdate() + dt.timedelta(days=90),
         applications_open=timezone.now(),
         applications_close=timezone.now() + dt.timedelta(days=30),
     )
-    published = old_offers(factories.CompanyFactory())
-    hidden = old_offers(factories.CompanyFactory(), published=False)
-    slot(published, days=30)
-    migrate(latest())
     assert OpenDay.objects.count() == 2
 
     apps = migrate(BEFORE).loader.project_state(BEFORE).apps
