@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from bookings import services
@@ -1088,3 +1089,175 @@ def test_openday_link_pages(openday_after_world, role, page, whose):
     assert web.get(f"/open-days/{page}/{'0' * 64}/").status_code == 404
     guardian = openday_after_world[whose].link_token(LinkPurpose.GUARDIAN)
     assert web.get(f"/open-days/{page}/{guardian}/").status_code == 404
+# Open days: the consultant's days, companies' host registrations (pages and API) ---------------
+
+
+@pytest.fixture
+def openday_days_world(world):
+    """`world` plus an open day in Aalborg with `host`'s company registered, a second open day no
+    one hosts yet, a published day held today with one pupil placed at `host`'s company, and a
+    consultant whose area is elsewhere (Morsø). `consultant` sees the whole installation."""
+    from opendays.models import Application, OpenDay
+    from tests.opendays.factories import ApplicationFactory, HostFactory, OpenDayFactory
+
+    day = OpenDayFactory(title="Tekniske Piger-dag")
+    day_host = HostFactory(open_day=day, company=world["company"])
+    unhosted = OpenDayFactory(title="Erhvervsdag")
+    done = OpenDayFactory(
+        date=today(),
+        applications_open=timezone.now() - dt.timedelta(days=40),
+        applications_close=timezone.now() - dt.timedelta(days=20),
+        status=OpenDay.Status.PUBLISHED,
+        published_at=timezone.now() - dt.timedelta(days=9),
+    )
+    done_host = HostFactory(open_day=done, company=world["company"])
+    placed = ApplicationFactory(open_day=done, host=done_host, outcome=Application.Outcome.PLACED)
+    far = consultant_for("konsulent-mors-dage", MORSOE)
+    return world | {
+        "users": world["users"] | {"far_consultant": far},
+        "day": day,
+        "day_host": day_host,
+        "unhosted": unhosted,
+        "done_host": done_host,
+        "placed": placed,
+    }
+
+
+OPENDAY_ROLES = [*ROLES, "far_consultant"]
+OPENDAY_PAGES = [
+    # (method, page, {role: status}); a role left out answers 404, anonymous goes to sign in
+    ("get", "/open-days/", {"consultant": 200, "far_consultant": 200}),
+    ("get", "/open-days/new/", {"consultant": 200, "far_consultant": 200}),
+    ("get", "/open-days/{day}/", {"consultant": 200}),
+    ("get", "/open-days/{day}/edit/", {"consultant": 200}),
+    ("post", "/open-days/{day}/close/", {"consultant": 302}),
+    ("get", "/open-days/hosting/", {"host": 200, "other_host": 200}),
+    ("get", "/open-days/{unhosted}/host/{company}/", {"host": 200, "consultant": 200}),
+    ("post", "/open-days/{unhosted}/host/{company}/", {"host": 200, "consultant": 200}),  # the form's errors
+    ("get", "/open-days/hosts/{day_host}/", {"host": 200, "consultant": 200}),
+    ("get", "/open-days/hosts/{day_host}/edit/", {"host": 200, "consultant": 200}),
+    ("post", "/open-days/hosts/{day_host}/edit/", {"host": 200, "consultant": 200}),  # the form's errors
+    ("get", "/open-days/hosts/{done_host}/", {"host": 200, "consultant": 200}),
+    ("post", "/open-days/hosts/{done_host}/attendance/", {"host": 302, "consultant": 302}),
+]
+
+
+def _openday_state(world) -> tuple:
+    from opendays.models import Application, Host, OpenDay
+
+    return (
+        list(OpenDay.objects.order_by("pk").values_list("title", "status")),
+        list(Host.objects.order_by("pk").values_list("places", "programme")),
+        Application.objects.get(pk=world["placed"].pk).attended,
+    )
+
+
+@pytest.mark.parametrize("role", OPENDAY_ROLES)
+@pytest.mark.parametrize(("method", "page", "expected"), OPENDAY_PAGES)
+def test_open_day_pages(openday_days_world, method, page, expected, role):
+    """The consultant's pages are theirs within their area; a registration's pages its company's
+    and the consultant's; those turned away change nothing."""
+    before = _openday_state(openday_days_world)
+    data = {"attended-{}".format(openday_days_world["placed"].pk): "no"} if "attendance" in page else {}
+
+    response = getattr(web_client_for(openday_days_world, role), method)(url_for(openday_days_world, page), data)
+
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+    else:
+        assert response.status_code == expected.get(role, 404), response.content[:300]
+    if expected.get(role, 404) >= 400 or role == "anonymous":
+        assert _openday_state(openday_days_world) == before
+
+
+OPENDAY_READS = [
+    # (url, {role: status}); anonymous 401, a role left out 404
+    (
+        "/api/v1/open-days/{day}/",
+        {role: 200 for role in ("teacher", "other_teacher", "host", "other_host", "consultant")},
+    ),
+    ("/api/v1/open-day-hosts/{day_host}/", {"host": 200, "consultant": 200}),
+]
+
+
+@pytest.mark.parametrize("role", OPENDAY_ROLES)
+@pytest.mark.parametrize(("url", "expected"), OPENDAY_READS)
+def test_open_day_reads(openday_days_world, url, expected, role):
+    """Days are read by those whose school or company lies in the area and by its consultant; a
+    registration by its company and the consultant."""
+    response = client(openday_days_world, role).get(url_for(openday_days_world, url))
+
+    assert response.status_code == {"anonymous": 401, **expected}.get(role, 404)
+
+
+def _day_payload(world) -> dict:
+    return {
+        "title": "Ny dag",
+        "date": (today() + dt.timedelta(days=60)).isoformat(),
+        "municipalities": [851],
+        "applications_open": timezone.now().isoformat(),
+        "applications_close": (timezone.now() + dt.timedelta(days=20)).isoformat(),
+    }
+
+
+def _host_payload(world) -> dict:
+    return {
+        "open_day": world["unhosted"].pk,
+        "company": world["company"].pk,
+        "places": 8,
+        "starts_at": "09:00",
+        "ends_at": "13:00",
+        "programme": "Rundvisning.",
+    }
+
+
+def _attendance_payload(world) -> dict:
+    return {"application": world["placed"].pk, "attended": False}
+
+
+OPENDAY_WRITES = [
+    # (method, url, payload, {role: status}); anonymous 401, a role left out 403 (the permission
+    # refuses before the object is read)
+    ("post", "/api/v1/open-days/", _day_payload, {"consultant": 201, "far_consultant": 400}),  # outside their area
+    ("patch", "/api/v1/open-days/{day}/", {"title": "Nyt"}, {"consultant": 200, "far_consultant": 404}),
+    ("post", "/api/v1/open-days/{day}/close/", {}, {"consultant": 200, "far_consultant": 404}),
+    (
+        "post",
+        "/api/v1/open-day-hosts/",
+        _host_payload,
+        # other_host: not a company they act for; far_consultant: a day they do not see
+        {"host": 201, "other_host": 400, "consultant": 201, "far_consultant": 400},
+    ),
+    (
+        "patch",
+        "/api/v1/open-day-hosts/{day_host}/",
+        {"places": 5},
+        {"host": 200, "other_host": 404, "consultant": 200, "far_consultant": 404},
+    ),
+    (
+        "post",
+        "/api/v1/open-day-hosts/{done_host}/attendance/",
+        _attendance_payload,
+        {"host": 200, "other_host": 404, "consultant": 200, "far_consultant": 404},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", OPENDAY_ROLES)
+@pytest.mark.parametrize(("method", "url", "payload", "expected"), OPENDAY_WRITES)
+def test_open_day_writes(openday_days_world, method, url, payload, expected, role):
+    """Consultants create days and the day's consultant changes and closes it; a company's people
+    register it, change the registration and mark attendance; anything refused changes nothing."""
+    from opendays.models import Host, OpenDay
+
+    counts = (OpenDay.objects.count(), Host.objects.count())
+    before = _openday_state(openday_days_world)
+    data = payload(openday_days_world) if callable(payload) else payload
+
+    response = getattr(client(openday_days_world, role), method)(url_for(openday_days_world, url), data, format="json")
+
+    status = {"anonymous": 401, **expected}.get(role, 403)
+    assert response.status_code == status, response.content[:300]
+    if status >= 400:
+        assert (OpenDay.objects.count(), Host.objects.count()) == counts
+        assert _openday_state(openday_days_world) == before

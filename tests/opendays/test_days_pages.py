@@ -2,13 +2,14 @@
 applicants, register as a host, see participants only after publication, mark attendance."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from opendays.models import Application, OpenDay
-from tests.opendays.factories import ApplicationFactory, HostFactory, OpenDayFactory
+from tests.opendays.factories import ApplicationFactory, HostFactory, OpenDayFactory, PreferenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,23 @@ def test_the_days_page_shows_hosts_and_applicants_first_names(client, consultant
 
     assert response.status_code == 200
     assert host.company.name in response.content.decode() and "Astrid" in response.content.decode()
+
+
+def test_a_hosts_first_choices_and_placed_pupils_are_counted_apart(client, consultant):
+    """Three pupils rank the host first and two are placed there: the row says 3 and 2, not
+    their product (each count is over its own rows)."""
+    host = HostFactory()
+    day = host.open_day
+    for _ in range(3):
+        PreferenceFactory(application__open_day=day, host=host, rank=1)
+    ApplicationFactory.create_batch(2, open_day=day, host=host, outcome=Application.Outcome.PLACED)
+    client.force_login(consultant)
+
+    html = client.get(reverse("openday-detail", args=[day.pk])).content.decode()
+
+    row = html[html.index(host.company.name) : html.index("</tr>", html.index(host.company.name))]
+    cells = re.findall(r"<td[^>]*>(\d+)</td>", row)
+    assert cells == ["12", "3", "2"]
 
 
 def test_a_teacher_gets_404_for_the_consultants_pages(client, teacher):

@@ -103,8 +103,9 @@ def day_detail(request: HttpRequest, day_id: int) -> HttpResponse:
     hosts = (
         day.hosts.select_related("company")
         .annotate(
-            placed=Count("participants", filter=Q(participants__outcome=Application.Outcome.PLACED)),
-            wanted=Count("preferences", filter=Q(preferences__rank=1)),
+            # distinct: the two joins multiply each other's rows.
+            placed=Count("participants", filter=Q(participants__outcome=Application.Outcome.PLACED), distinct=True),
+            wanted=Count("preferences", filter=Q(preferences__rank=1), distinct=True),
         )
         .order_by("company__name", "id")
     )
