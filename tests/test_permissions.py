@@ -1089,6 +1089,8 @@ def test_openday_link_pages(openday_after_world, role, page, whose):
     assert web.get(f"/open-days/{page}/{'0' * 64}/").status_code == 404
     guardian = openday_after_world[whose].link_token(LinkPurpose.GUARDIAN)
     assert web.get(f"/open-days/{page}/{guardian}/").status_code == 404
+
+
 # Open days: the consultant's days, companies' host registrations (pages and API) ---------------
 
 
