@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup demo lint format bench bench-matching clean
+.PHONY: run test setup demo lint format bench bench-matching bench-openday clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: $(STAMP)
 # Adoption matching for every 8th-grade class in Denmark, from the database to a stored proposal.
 bench-matching: $(STAMP)
 	$(PY) bench/adoption_matching.py
+
+# Open-day matching at ten times IGEday 2018, from the database to stored placements.
+bench-openday: $(STAMP)
+	$(PY) bench/openday_matching.py
 
 clean:
 	rm -rf $(VENV) var

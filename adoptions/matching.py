@@ -17,7 +17,8 @@ a factor larger than the largest sum of perturbations a flow can collect, so a f
 worse by one cost unit stays worse whatever the perturbation. Same input and seed, same result.
 
 Renewals (a class continuing into 9th grade with its company) and the consultant's locks are
-placed before the solve and lower the company's places. No Django here.
+placed before the solve and lower the company's places. The flow itself is core/assignment.py,
+shared with the open-day matching. No Django here.
 """
 
 from __future__ import annotations
@@ -30,14 +31,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-from ortools.graph.python import min_cost_flow
-
+from core import assignment
 from core.geo import distance_km  # the project's one distance; core.geo imports no Django
 
 RANK_STEP_KM = 1000  # one better wish rank outweighs any travel (MAX_TRAVEL_KM is 500)
 COST_UNITS_PER_KM = 10  # distances enter the costs in whole 100 m
-PERTURBATION_RANGE = 64  # each arc's seeded tie-break term lies in [0, PERTURBATION_RANGE)
 
 
 class Priority(enum.StrEnum):
@@ -414,45 +412,26 @@ def _result(data: MatchInput, prepared: Prepared, chosen: dict[int, Option], sec
 def solve(data: MatchInput, prepared: Prepared | None = None) -> MatchResult:
     """The optimal proposal: most classes adopted, then best wishes, then shortest travel;
     priorities decide who when places are short. Raises MatchingInputError for locks that
-    contradict the input. `prepared` is prepare(data), when the caller has it already."""
+    contradict the input. `prepared` is prepare(data), when the caller has it already. The
+    flow itself is core/assignment.py."""
     prepared = prepared or prepare(data)
     units = [unit for unit in sorted(data.classes, key=lambda u: u.id) if unit.id in prepared.options]
-    hosts = sorted(host_id for host_id, left in prepared.places.items() if left > 0)
-    host_node = {host_id: 2 + len(units) + index for index, host_id in enumerate(hosts)}
-    source, sink = 0, 1
     bonuses = {unit.id: data.weights.bonus(unit.priorities) for unit in units}
     max_bonus = max(bonuses.values(), default=0)
-    pair_count = sum(len(prepared.options[unit.id]) for unit in units)
-    # Every flow uses at most len(units) arcs of perturbation < PERTURBATION_RANGE, so scaling by
-    # more than their sum keeps any real difference in cost ahead of any tie-break.
-    scale = PERTURBATION_RANGE * max(len(units), 1) + 1
-    draws = iter(np.random.default_rng(data.seed).integers(0, PERTURBATION_RANGE, size=pair_count).tolist())
-    arcs: list[tuple[int, int, int, int]] = []  # tail, head, capacity, cost
-    pairs: list[tuple[int, ClassUnit, Option]] = []  # arc index, class, company
-    for index, unit in enumerate(units):
-        node = 2 + index
-        arcs.append((source, node, 1, 0))
-        for option in prepared.options[unit.id]:
-            cost = _base_cost(option, bonuses[unit.id], max_bonus) * scale + next(draws)
-            pairs.append((len(arcs), unit, option))
-            arcs.append((node, host_node[option.company_id], 1, cost))
-    arcs += [(host_node[host_id], sink, prepared.places[host_id], 0) for host_id in hosts]
-    chosen: dict[int, Option] = {}
-    started = time.perf_counter()
-    if pair_count:
-        flow = min_cost_flow.SimpleMinCostFlow()
-        table = np.array(arcs, dtype=np.int64)
-        flow.add_arcs_with_capacity_and_unit_cost(
-            table[:, 0].astype(np.int32), table[:, 1].astype(np.int32), table[:, 2], table[:, 3]
-        )
-        flow.set_node_supply(source, len(units))
-        flow.set_node_supply(sink, -len(units))
-        status = flow.solve_max_flow_with_min_cost()
-        if status != flow.OPTIMAL:
-            raise RuntimeError(f"The min-cost flow solver answered {status!r}.")
-        flows = flow.flows(np.array([arc for arc, _, _ in pairs], dtype=np.int32))
-        chosen = {unit.id: option for (_, unit, option), used in zip(pairs, flows, strict=True) if used}
-    return _result(data, prepared, chosen, time.perf_counter() - started)
+    arcs = [
+        [
+            assignment.Arc(host=option.company_id, cost=_base_cost(option, bonuses[unit.id], max_bonus))
+            for option in prepared.options[unit.id]
+        ]
+        for unit in units
+    ]
+    solved = assignment.assign(arcs, prepared.places, seed=data.seed)
+    chosen = {
+        unit.id: prepared.options[unit.id][index]
+        for unit, index in zip(units, solved.chosen, strict=True)
+        if index is not None
+    }
+    return _result(data, prepared, chosen, solved.solver_seconds)
 
 
 def greedy(data: MatchInput, prepared: Prepared | None = None) -> MatchResult:

@@ -41,7 +41,6 @@ class Offer(TimeStampedModel):
         COMPANY_VISIT = "company_visit", _("Company visit")
         EXPERT_VISIT = "expert_visit", _("Expert visit")
         TEACHER_VISIT = "teacher_visit", _("Teacher visit")
-        OPEN_DAY_HOST = "open_day_host", _("Open-day host place")
 
     # What a company writes about an offer, in the order people are asked for it; the company
     # only when the offer is created, as an offer cannot change hands. The API and the offer

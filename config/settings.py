@@ -230,6 +230,8 @@ SPECTACULAR_SETTINGS = {
         "AdoptionStatusEnum": "adoptions.models.Adoption.Status",
         "PlanActivityKindEnum": "adoptions.models.PlanActivity.Kind",
         "PlanActivityStatusEnum": "adoptions.models.PlanActivity.Status",
+        "OpenDayStatusEnum": "opendays.models.OpenDay.Status",
+        "GenderFocusEnum": "opendays.models.OpenDay.GenderFocus",
     },
 }
 

@@ -30,11 +30,6 @@ def first_school_day(day: dt.date) -> dt.date:
     return day
 
 
-def open_day(today: dt.date) -> dt.date:
-    """The region's open day for girls: a Thursday about two months ahead."""
-    return school_day(today, 8, TH)
-
-
 def teacher_week(today: dt.date) -> dt.date:
     """The Monday of the teacher-visit week: the first whole school week six weeks ahead."""
     monday = today + dt.timedelta(weeks=6)

@@ -17,8 +17,10 @@ from demo.adoptions import adoptions_create
 from demo.bookings import bookings_create
 from demo.companies import MARKER_CVR, companies_create
 from demo.offers import offers_create
+from demo.opendays import opendays_create
 from demo.people import People
 from demo.schools import schools_create
+from opendays.models import Application, Host, OpenDay, SurveyResponse
 from schools.models import School, SchoolClass
 
 DEMO_SEED = 2026
@@ -57,6 +59,10 @@ def demo_counts() -> dict[str, int]:
         "class wishes": ClassWish.objects.count(),
         "adoptions": Adoption.objects.count(),
         "plan activities": PlanActivity.objects.count(),
+        "open days": OpenDay.objects.count(),
+        "open-day hosts": Host.objects.count(),
+        "open-day applications": Application.objects.count(),
+        "open-day survey answers": SurveyResponse.objects.count(),
     }
     return counts
 
@@ -71,6 +77,7 @@ def _load(*, rng: random.Random, today: dt.date) -> None:
     schools = schools_create(people=people, rng=rng, school_year=school_year)
     bookings_create(offers=offers, schools=schools, rng=rng)
     adoptions_create(companies=companies, schools=schools, school_year=school_year, today=today)
+    opendays_create(companies=companies, schools=schools, rng=rng, today=today)
 
 
 def _school_year_of_the_slots() -> int:

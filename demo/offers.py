@@ -1,5 +1,6 @@
-"""Demo offers of every kind and their slots: single dates, weekly and monthly series, an open
-day and a teacher-visit week. Written through bookings' services, as the company's host."""
+"""Demo offers of every kind and their slots: single dates, weekly and monthly series and a
+teacher-visit week. Written through bookings' services, as the company's host. Open days are
+not offers any more: demo.opendays makes them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from bookings import services
 from bookings.models import Offer
 from companies.models import RoleModel
 from demo.companies import DemoCompany
-from demo.dates import FR, MO, TH, TU, WE, at, first_school_day, open_day, school_day, teacher_week
+from demo.dates import FR, MO, TH, TU, WE, at, first_school_day, school_day, teacher_week
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,6 @@ class OfferSpec:
     singles: tuple[tuple[int, int, str], ...] = ()  # weeks ahead, weekday, start time
     series: str = ""  # an RFC 5545 rule, starting `series_from` (weeks ahead, start time)
     series_from: tuple[int, str] = (1, "09:00")
-    on_open_day: bool = False
     in_teacher_week: int | None = None  # weekday in the teacher-visit week
     demand: tuple[int, ...] = ()  # classes that book the offer's first slots, in order
 
@@ -43,14 +43,13 @@ class OfferSpec:
 COMPANY_VISIT = Offer.Kind.COMPANY_VISIT
 EXPERT_VISIT = Offer.Kind.EXPERT_VISIT
 TEACHER_VISIT = Offer.Kind.TEACHER_VISIT
-OPEN_DAY_HOST = Offer.Kind.OPEN_DAY_HOST
 
 AT_SCHOOL = "Hos klassen på skolen"
 PHOTO_NOTE = "Vi tager gerne billeder til vores nyhedsbrev — giv besked ved booking, hvis en elev ikke må fotograferes."
 TEACHER_VISIT_NOTES = "Forplejning hele dagen. Giv besked om allergier og madhensyn ved tilmelding."
 
 OFFERS = (
-    # Nordvind Service: full and waitlisted slots, an expert visit awaiting the host, an open day.
+    # Nordvind Service: full and waitlisted slots, an expert visit awaiting the host.
     OfferSpec(
         "nordvind", COMPANY_VISIT, "Bag om vindmøllen: en dag med serviceteknikerne",
         "Klassen følger et servicehold på basen: hvordan en havvindmølle overvåges fra land, hvordan "
@@ -71,14 +70,6 @@ OFFERS = (
         ("physics-chemistry", "science-technology"), (7, 9), 90, key="vindmoelle-ekspert",
         waitlist=False, location=AT_SCHOOL, notes="Klassen skal have et lokale med stikkontakter og projektor.",
         singles=((2, WE, "10:00"), (4, MO, "10:00"), (6, TH, "12:00")), demand=(1, 0, 0),
-    ),
-    OfferSpec(
-        "nordvind", OPEN_DAY_HOST, "Pigedag hos Nordvind: mød kvindelige ingeniører og teknikere",
-        "Værtsplads på den nordjyske ingeniørdag for piger. Du møder ingeniører og teknikere, der er "
-        "kvinder, bygger en minimølle og er med på en fjernovervågning af en rigtig vindmøllepark.",
-        ("physics-chemistry", "engineering"), (7, 13), 300, pupils=15,
-        notes="Frokost er inkluderet. Piger under 15 år skal have samtykke fra en forælder. " + PHOTO_NOTE,
-        on_open_day=True,
     ),
     # Thy Biogas & Varme
     OfferSpec(
@@ -219,14 +210,6 @@ OFFERS = (
         notes="Ingen særlige krav til påklædning. " + PHOTO_NOTE,
         series="FREQ=WEEKLY;BYDAY=WE;COUNT=8", series_from=(2, "12:30"), demand=(1, 1, 0, 2),
     ),
-    OfferSpec(
-        "medtech-nord", OPEN_DAY_HOST, "Pigedag: byg din egen pulsmåler med kvindelige ingeniører",
-        "Værtsplads på ingeniørdagen for piger: en dag med vores ingeniører, hvor du lodder og "
-        "programmerer en pulsmåler og hører om vejen fra gymnasiet til sundhedsteknologi.",
-        ("engineering", "biology"), (7, 13), 300, pupils=12,
-        notes="Frokost er inkluderet. Piger under 15 år skal have samtykke fra en forælder.",
-        on_open_day=True,
-    ),
     # Himmerland Sundhedsteknik
     OfferSpec(
         "himmerland-sundhed", EXPERT_VISIT, "Lyd, øret og høreapparater",
@@ -324,14 +307,6 @@ OFFERS = (
         notes="Synlighedsveste udlånes og skal bæres på terminalområdet. " + PHOTO_NOTE,
         singles=((3, FR, "09:00"), (6, TH, "09:00"), (10, TH, "09:00")), demand=(1,),
     ),
-    OfferSpec(
-        "hirtshals-transport", OPEN_DAY_HOST, "Pigedag i havnen: disponent for en dag",
-        "Værtsplads på ingeniørdagen for piger: planlæg lastbilernes ruter med vores kvindelige "
-        "disponenter og logistikingeniører.",
-        ("math", "geography"), (7, 13), 300, pupils=10,
-        notes="Frokost er inkluderet. Piger under 15 år skal have samtykke fra en forælder.",
-        on_open_day=True,
-    ),
     # NordLager
     OfferSpec(
         "nordlager", COMPANY_VISIT, "Robotlageret: logistik, matematik og automatik",
@@ -387,8 +362,6 @@ def _slots(spec: OfferSpec, offer: Offer, company: DemoCompany, *, rng: random.R
         day = school_day(today, weeks, weekday, taken=days)
         days.add(day)
         starts.append(at(day, time))
-    if spec.on_open_day:
-        starts.append(at(open_day(today), "09:00"))
     if spec.in_teacher_week is not None:
         starts.append(at(teacher_week(today) + dt.timedelta(days=spec.in_teacher_week), "08:30"))
     for start in starts:

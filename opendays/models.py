@@ -114,6 +114,7 @@ class OpenDay(TimeStampedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+    surveys_sent_at = models.DateTimeField(_("survey links sent"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )
@@ -201,6 +202,9 @@ class Application(TimeStampedModel):
         PLACED = "placed", _("Placed")
         WAITLISTED = "waitlisted", _("On the waiting list")
         OFFERED = "offered", _("Offered a freed place")
+        # Off the waiting list: she said no to an offered place, or let its deadline pass.
+        DECLINED = "declined", _("Declined an offered place")
+        LAPSED = "lapsed", _("Did not answer an offer in time")
 
     open_day = models.ForeignKey(
         OpenDay, on_delete=models.CASCADE, related_name="applications", verbose_name=_("open day")

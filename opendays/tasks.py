@@ -1,8 +1,28 @@
 """django-q2 tasks of open days: thin, ids not objects; the work is in services."""
 
+from django.utils import timezone
 
-def applications_expire() -> str:
-    """Expire the applications nobody confirmed in time (the daily schedule runs it)."""
-    from opendays.services import expire_unconfirmed
+from opendays.services import applications, erase_due, expire_offers, surveys_send
 
-    return f"{expire_unconfirmed()} unconfirmed open-day applications expired."
+
+def match_run_execute(run_id: int) -> None:
+    """Run a queued matching run (opendays.services.runs.run_start enqueues it)."""
+    from opendays.services.runs import run_execute
+
+    run_execute(run_id=run_id)
+
+
+def after_the_day_daily() -> dict[str, int]:
+    """The daily round (django-q2 schedule, migration 0004_after_schedule): unconfirmed
+    applications expire, unanswered offers lapse and pass on, survey links go out after a day,
+    and personal data is erased when a day's retention has run out."""
+    now = timezone.now()
+    done: dict[str, int] = {}
+    # The applications part provides expire_unconfirmed; until it does, the round skips it.
+    expire_unconfirmed = getattr(applications, "expire_unconfirmed", None)
+    if expire_unconfirmed is not None:
+        done["expired_applications"] = expire_unconfirmed(now=now) or 0
+    done["lapsed_offers"] = expire_offers(now=now)
+    done["surveys_sent"] = surveys_send(now=now)
+    done["days_erased"] = erase_due(now=now)
+    return done

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from bookings import services
@@ -932,6 +933,336 @@ def test_round_pages(round_world, url, expected, role):
         assert response["Location"].startswith("/login/")
     else:
         assert response.status_code == expected.get(role, 404), response.content[:300]
+
+
+# Open days: matching runs, placements and publication (API and pages) ----------------------
+
+
+@pytest.fixture
+def openday_match_world(world):
+    """A closed open day in Aalborg and Hjørring with one host, one confirmed applicant and a
+    finished run; a consultant for Morsø beside the day's consultant."""
+    from opendays.services.runs import run_execute, run_start
+    from tests.opendays.conftest_match import make_application, make_day, make_host
+
+    day = make_day()
+    place = make_host(day, company=world["company"], places=2)
+    make_application(day, place)
+    run = run_execute(run_id=run_start(actor=world["users"]["consultant"], open_day=day, seed=1).pk)
+    return world | {
+        "users": world["users"] | {"far_consultant": consultant_for("konsulent-mors-od", MORSOE)},
+        "day": day,
+        "place": place,
+        "run": run,
+        "placement": run.placements.get(),
+    }
+
+
+OPENDAY_RUN_READS = [
+    # (url, status for the day's consultant); anonymous 401, everyone else 404
+    ("/api/v1/open-day-runs/{run}/", 200),
+    ("/api/v1/open-day-placements/{placement}/", 200),
+]
+
+
+@pytest.mark.parametrize("role", RUN_ROLES)
+@pytest.mark.parametrize(("url", "allowed"), OPENDAY_RUN_READS)
+def test_openday_run_api_reads(openday_match_world, url, allowed, role):
+    """Runs and placements are the day's consultant's work: anyone else finds nothing."""
+    expected = {"anonymous": 401, "consultant": allowed}.get(role, 404)
+    assert client(openday_match_world, role).get(url_for(openday_match_world, url)).status_code == expected
+
+
+OPENDAY_RUN_WRITES = [
+    # (method, url, body, {role: status}); anonymous 401, teachers and hosts 403, others as given
+    ("post", "/api/v1/open-day-runs/", {"open_day": "{day}"}, {"consultant": 201, "far_consultant": 400}),
+    (
+        "post",
+        "/api/v1/open-day-placements/{placement}/remove/",
+        {"reason": "Prøve"},
+        {"consultant": 200, "far_consultant": 404},
+    ),
+    ("post", "/api/v1/open-day-runs/{run}/publish/", None, {"consultant": 200, "far_consultant": 404}),
+]
+
+
+@pytest.mark.parametrize("role", RUN_ROLES)
+@pytest.mark.parametrize(("method", "url", "body", "expected"), OPENDAY_RUN_WRITES)
+def test_openday_run_api_writes(openday_match_world, method, url, body, expected, role):
+    """Only the day's consultant starts, adjusts and publishes; a consultant elsewhere sees no such day."""
+    body = {key: url_for(openday_match_world, value) for key, value in (body or {}).items()}
+    response = getattr(client(openday_match_world, role), method)(
+        url_for(openday_match_world, url), body, format="json"
+    )
+    status = {"anonymous": 401, "teacher": 403, "other_teacher": 403, "host": 403, "other_host": 403}
+    assert response.status_code == (status | expected).get(role, 404), response.content[:300]
+
+
+OPENDAY_RUN_PAGES = [
+    "/open-days/{day}/runs/",
+    "/open-days/{day}/runs/{run}/",
+    "/open-days/{day}/runs/{run}/progress/",
+    "/open-days/{day}/runs/{run}/placements/{placement}/move/",
+]
+
+
+@pytest.mark.parametrize("role", RUN_ROLES)
+@pytest.mark.parametrize("url", OPENDAY_RUN_PAGES)
+def test_openday_run_pages(openday_match_world, url, role):
+    """The day's consultant sees them; another consultant, teachers and hosts get 404; anonymous signs in."""
+    response = web_client_for(openday_match_world, role).get(url_for(openday_match_world, url))
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+    else:
+        assert response.status_code == (200 if role == "consultant" else 404)
+
+
+@pytest.mark.parametrize("role", [role for role in RUN_ROLES if role != "consultant"])
+def test_openday_run_page_posts_change_nothing_for_others(openday_match_world, role):
+    """Starting, taking out and publishing through the pages is refused to anyone but the day's consultant."""
+    web = web_client_for(openday_match_world, role)
+    for url, data in [
+        ("/open-days/{day}/runs/start/", {}),
+        ("/open-days/{day}/runs/{run}/placements/{placement}/remove/", {"reason": "x"}),
+        ("/open-days/{day}/runs/{run}/publish/", {"confirm": "on"}),
+    ]:
+        assert web.post(url_for(openday_match_world, url), data).status_code in (302, 404)
+    placement = openday_match_world["placement"]
+    placement.refresh_from_db()
+    assert placement.host_id is not None
+    assert openday_match_world["day"].runs.count() == 1
+    openday_match_world["day"].refresh_from_db()
+    assert openday_match_world["day"].status == "matching"
+
+
+# Open days after publication (waiting-list offers, surveys): pages through a pupil's link,
+# and the host survey for the company's members.
+
+
+@pytest.fixture
+def openday_after_world(world):
+    """`world` plus an open day two days ago hosted by the host's company, with a participant,
+    and a coming day where a waitlisted applicant has been offered a freed place."""
+    from opendays.services import places_freed
+    from tests.opendays.helpers_after import make_application, make_day, make_host
+
+    past = make_day(days_from_today=-2)
+    past_host = make_host(past, company=world["company"])
+    participant = make_application(past, host=past_host, outcome="placed")
+    coming = make_day(days_from_today=20)
+    coming_host = make_host(coming)
+    offered = make_application(coming, preferences=[coming_host], outcome="waitlisted", waitlist_position=1)
+    places_freed(host=coming_host)
+    return world | {"od_host": past_host, "participant": participant, "offered": offered}
+
+
+OPENDAY_AFTER_PAGES = [
+    # (page, {role: expected status of a GET}); a role left out answers 404, anonymous goes to sign in
+    ("/open-days/hosts/{od_host}/survey/", {"host": 200}),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("url", "expected"), OPENDAY_AFTER_PAGES)
+def test_openday_after_pages(openday_after_world, url, expected, role):
+    """The host survey is the host company's only: not another company's, not the consultant's."""
+    response = web_client_for(openday_after_world, role).get(url_for(openday_after_world, url))
+
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+    else:
+        assert response.status_code == expected.get(role, 404), response.content[:300]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("page", "whose"), [("offer", "offered"), ("survey", "participant")])
+def test_openday_link_pages(openday_after_world, role, page, whose):
+    """A pupil's link opens her page whoever holds it (no account); any other token answers 404,
+    signed in or not."""
+    from opendays.models import LinkPurpose
+
+    web = web_client_for(openday_after_world, role)
+    token = openday_after_world[whose].link_token(LinkPurpose.APPLICANT)
+
+    assert web.get(f"/open-days/{page}/{token}/").status_code == 200
+    assert web.get(f"/open-days/{page}/{'0' * 64}/").status_code == 404
+    guardian = openday_after_world[whose].link_token(LinkPurpose.GUARDIAN)
+    assert web.get(f"/open-days/{page}/{guardian}/").status_code == 404
+
+
+# Open days: the consultant's days, companies' host registrations (pages and API) ---------------
+
+
+@pytest.fixture
+def openday_days_world(world):
+    """`world` plus an open day in Aalborg with `host`'s company registered, a second open day no
+    one hosts yet, a published day held today with one pupil placed at `host`'s company, and a
+    consultant whose area is elsewhere (Morsø). `consultant` sees the whole installation."""
+    from opendays.models import Application, OpenDay
+    from tests.opendays.factories import ApplicationFactory, HostFactory, OpenDayFactory
+
+    day = OpenDayFactory(title="Tekniske Piger-dag")
+    day_host = HostFactory(open_day=day, company=world["company"])
+    unhosted = OpenDayFactory(title="Erhvervsdag")
+    done = OpenDayFactory(
+        date=today(),
+        applications_open=timezone.now() - dt.timedelta(days=40),
+        applications_close=timezone.now() - dt.timedelta(days=20),
+        status=OpenDay.Status.PUBLISHED,
+        published_at=timezone.now() - dt.timedelta(days=9),
+    )
+    done_host = HostFactory(open_day=done, company=world["company"])
+    placed = ApplicationFactory(open_day=done, host=done_host, outcome=Application.Outcome.PLACED)
+    far = consultant_for("konsulent-mors-dage", MORSOE)
+    return world | {
+        "users": world["users"] | {"far_consultant": far},
+        "day": day,
+        "day_host": day_host,
+        "unhosted": unhosted,
+        "done_host": done_host,
+        "placed": placed,
+    }
+
+
+OPENDAY_ROLES = [*ROLES, "far_consultant"]
+OPENDAY_PAGES = [
+    # (method, page, {role: status}); a role left out answers 404, anonymous goes to sign in
+    ("get", "/open-days/", {"consultant": 200, "far_consultant": 200}),
+    ("get", "/open-days/new/", {"consultant": 200, "far_consultant": 200}),
+    ("get", "/open-days/{day}/", {"consultant": 200}),
+    ("get", "/open-days/{day}/edit/", {"consultant": 200}),
+    ("post", "/open-days/{day}/close/", {"consultant": 302}),
+    ("get", "/open-days/hosting/", {"host": 200, "other_host": 200}),
+    ("get", "/open-days/{unhosted}/host/{company}/", {"host": 200, "consultant": 200}),
+    ("post", "/open-days/{unhosted}/host/{company}/", {"host": 200, "consultant": 200}),  # the form's errors
+    ("get", "/open-days/hosts/{day_host}/", {"host": 200, "consultant": 200}),
+    ("get", "/open-days/hosts/{day_host}/edit/", {"host": 200, "consultant": 200}),
+    ("post", "/open-days/hosts/{day_host}/edit/", {"host": 200, "consultant": 200}),  # the form's errors
+    ("get", "/open-days/hosts/{done_host}/", {"host": 200, "consultant": 200}),
+    ("post", "/open-days/hosts/{done_host}/attendance/", {"host": 302, "consultant": 302}),
+]
+
+
+def _openday_state(world) -> tuple:
+    from opendays.models import Application, Host, OpenDay
+
+    return (
+        list(OpenDay.objects.order_by("pk").values_list("title", "status")),
+        list(Host.objects.order_by("pk").values_list("places", "programme")),
+        Application.objects.get(pk=world["placed"].pk).attended,
+    )
+
+
+@pytest.mark.parametrize("role", OPENDAY_ROLES)
+@pytest.mark.parametrize(("method", "page", "expected"), OPENDAY_PAGES)
+def test_open_day_pages(openday_days_world, method, page, expected, role):
+    """The consultant's pages are theirs within their area; a registration's pages its company's
+    and the consultant's; those turned away change nothing."""
+    before = _openday_state(openday_days_world)
+    data = {"attended-{}".format(openday_days_world["placed"].pk): "no"} if "attendance" in page else {}
+
+    response = getattr(web_client_for(openday_days_world, role), method)(url_for(openday_days_world, page), data)
+
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+    else:
+        assert response.status_code == expected.get(role, 404), response.content[:300]
+    if expected.get(role, 404) >= 400 or role == "anonymous":
+        assert _openday_state(openday_days_world) == before
+
+
+OPENDAY_READS = [
+    # (url, {role: status}); anonymous 401, a role left out 404
+    (
+        "/api/v1/open-days/{day}/",
+        {role: 200 for role in ("teacher", "other_teacher", "host", "other_host", "consultant")},
+    ),
+    ("/api/v1/open-day-hosts/{day_host}/", {"host": 200, "consultant": 200}),
+]
+
+
+@pytest.mark.parametrize("role", OPENDAY_ROLES)
+@pytest.mark.parametrize(("url", "expected"), OPENDAY_READS)
+def test_open_day_reads(openday_days_world, url, expected, role):
+    """Days are read by those whose school or company lies in the area and by its consultant; a
+    registration by its company and the consultant."""
+    response = client(openday_days_world, role).get(url_for(openday_days_world, url))
+
+    assert response.status_code == {"anonymous": 401, **expected}.get(role, 404)
+
+
+def _day_payload(world) -> dict:
+    return {
+        "title": "Ny dag",
+        "date": (today() + dt.timedelta(days=60)).isoformat(),
+        "municipalities": [851],
+        "applications_open": timezone.now().isoformat(),
+        "applications_close": (timezone.now() + dt.timedelta(days=20)).isoformat(),
+    }
+
+
+def _host_payload(world) -> dict:
+    return {
+        "open_day": world["unhosted"].pk,
+        "company": world["company"].pk,
+        "places": 8,
+        "starts_at": "09:00",
+        "ends_at": "13:00",
+        "programme": "Rundvisning.",
+    }
+
+
+def _attendance_payload(world) -> dict:
+    return {"application": world["placed"].pk, "attended": False}
+
+
+OPENDAY_WRITES = [
+    # (method, url, payload, {role: status}); anonymous 401, a role left out 403 (the permission
+    # refuses before the object is read)
+    ("post", "/api/v1/open-days/", _day_payload, {"consultant": 201, "far_consultant": 400}),  # outside their area
+    ("patch", "/api/v1/open-days/{day}/", {"title": "Nyt"}, {"consultant": 200, "far_consultant": 404}),
+    ("post", "/api/v1/open-days/{day}/close/", {}, {"consultant": 200, "far_consultant": 404}),
+    (
+        "post",
+        "/api/v1/open-day-hosts/",
+        _host_payload,
+        # other_host: not a company they act for; far_consultant: a day they do not see
+        {"host": 201, "other_host": 400, "consultant": 201, "far_consultant": 400},
+    ),
+    (
+        "patch",
+        "/api/v1/open-day-hosts/{day_host}/",
+        {"places": 5},
+        {"host": 200, "other_host": 404, "consultant": 200, "far_consultant": 404},
+    ),
+    (
+        "post",
+        "/api/v1/open-day-hosts/{done_host}/attendance/",
+        _attendance_payload,
+        {"host": 200, "other_host": 404, "consultant": 200, "far_consultant": 404},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", OPENDAY_ROLES)
+@pytest.mark.parametrize(("method", "url", "payload", "expected"), OPENDAY_WRITES)
+def test_open_day_writes(openday_days_world, method, url, payload, expected, role):
+    """Consultants create days and the day's consultant changes and closes it; a company's people
+    register it, change the registration and mark attendance; anything refused changes nothing."""
+    from opendays.models import Host, OpenDay
+
+    counts = (OpenDay.objects.count(), Host.objects.count())
+    before = _openday_state(openday_days_world)
+    data = payload(openday_days_world) if callable(payload) else payload
+
+    response = getattr(client(openday_days_world, role), method)(url_for(openday_days_world, url), data, format="json")
+
+    status = {"anonymous": 401, **expected}.get(role, 403)
+    assert response.status_code == status, response.content[:300]
+    if status >= 400:
+        assert (OpenDay.objects.count(), Host.objects.count()) == counts
+        assert _openday_state(openday_days_world) == before
 
 
 # Open-day applications (issue 11, applications part) -------------------------------------------

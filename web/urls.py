@@ -10,8 +10,10 @@ from web.views import (
     consultant,
     home,
     host,
+    openday_after,
     openday_hosts,
     openday_pupils,
+    openday_runs,
     openday_teachers,
     opendays,
     people,
@@ -89,5 +91,10 @@ urlpatterns += consultant.urlpatterns + rounds.urlpatterns + runs.urlpatterns + 
 
 # Open days: the consultant's pages, the hosts', the pupils' (public, through their link) and the teachers'.
 urlpatterns += (
-    opendays.urlpatterns + openday_hosts.urlpatterns + openday_pupils.urlpatterns + openday_teachers.urlpatterns
+    opendays.urlpatterns
+    + openday_hosts.urlpatterns
+    + openday_pupils.urlpatterns
+    + openday_teachers.urlpatterns
+    + openday_runs.urlpatterns
+    + openday_after.urlpatterns
 )

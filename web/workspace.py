@@ -18,6 +18,7 @@ from django.db.models import (
     FloatField,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -41,8 +42,21 @@ from bookings.selectors import booking_list_for_user
 from core.dates import school_year_of
 from notifications.models import OutgoingMessage
 from notifications.registry import split_subject_key
+from opendays.models import Application as OpenDayApplication
+from opendays.models import Host as OpenDayHost
+from opendays.models import MatchRun as OpenDayRun
+from opendays.models import OpenDay, Preference
+from opendays.selectors import applications_visible_to, hosts_visible_to, open_days_visible_to
 from schools.models import SchoolClass
 
+# An application waiting for a guardian's consent this close to expiring is worth a reminder.
+GUARDIAN_EXPIRY_WARNING = dt.timedelta(days=2)
+# Applications still in the running: a first choice of one of these may fill a host's place.
+LIVE_APPLICATION_STATUSES = (
+    OpenDayApplication.Status.AWAITING_EMAIL,
+    OpenDayApplication.Status.AWAITING_GUARDIAN,
+    OpenDayApplication.Status.CONFIRMED,
+)
 # A request the host has left this many days is the consultant's to chase.
 UNANSWERED_AFTER_DAYS = 3
 # How many rows of a long attention item the home page names; it counts them all.
@@ -229,6 +243,62 @@ def plans_behind(user: User, *, today: dt.date) -> QuerySet[AnnualPlan]:
     )
 
 
+# Open days ----------------------------------------------------------------------------------
+
+
+def open_days_unrun(user: User, *, now: dt.datetime) -> QuerySet[OpenDay]:
+    """Days whose application window has closed with no matching run started, soonest first,
+    each with its confirmed applications counted: the consultant's next step is the run."""
+    confirmed = OpenDayApplication.objects.filter(
+        open_day=OuterRef("pk"), status=OpenDayApplication.Status.CONFIRMED
+    ).order_by()
+    return (
+        open_days_visible_to(user)
+        .filter(status=OpenDay.Status.OPEN, applications_close__lte=now)
+        .exclude(Exists(OpenDayRun.objects.filter(open_day=OuterRef("pk"))))
+        .annotate(confirmed=Coalesce(Subquery(confirmed.values("open_day").annotate(n=Count("id")).values("n")), 0))
+        .order_by("date", "id")
+    )
+
+
+def guardian_consents_expiring(user: User, *, now: dt.datetime) -> QuerySet[OpenDayApplication]:
+    """Applications still waiting for a guardian's consent that expire within
+    GUARDIAN_EXPIRY_WARNING, soonest first: a word to the school may save the pupil's place."""
+    return (
+        applications_visible_to(user)
+        .filter(
+            status=OpenDayApplication.Status.AWAITING_GUARDIAN,
+            expires_at__gt=now,
+            expires_at__lte=now + GUARDIAN_EXPIRY_WARNING,
+        )
+        .order_by("expires_at", "id")
+    )
+
+
+def hosts_without_first_choices(user: User, *, now: dt.datetime) -> QuerySet[OpenDayHost]:
+    """Hosts no pupil fills a place of as a first choice: while a day takes applications (its
+    window has opened), no live application ranks the host first; once it is published and still
+    ahead, no pupil placed there had it as her first choice. Few first choices foretell empty
+    places, so the consultant can promote the host or talk to the company."""
+    first_choices = Preference.objects.filter(
+        host=OuterRef("pk"), rank=1, application__status__in=LIVE_APPLICATION_STATUSES
+    ).order_by()
+    placed_first = OpenDayApplication.objects.filter(
+        host=OuterRef("pk"), outcome=OpenDayApplication.Outcome.PLACED, preference_rank=1
+    )
+    collecting = Q(open_day__status=OpenDay.Status.OPEN, open_day__applications_open__lte=now)
+    published = Q(open_day__status=OpenDay.Status.PUBLISHED, open_day__date__gte=timezone.localdate(now))
+    return (
+        hosts_visible_to(user)
+        .filter(collecting | published)
+        .annotate(first_choices=Coalesce(Subquery(first_choices.values("host").annotate(n=Count("id")).values("n")), 0))
+        .filter(
+            (collecting & Q(first_choices=0)) | (published & ~Exists(placed_first)),
+        )
+        .order_by("open_day__date", "company__name", "id")
+    )
+
+
 # Failed messages ----------------------------------------------------------------------------
 
 # The subject types (notifications.registry) whose messages a consultant with an area sees,
@@ -282,4 +352,7 @@ def attention_for(
         "behind": _attention(plans_behind(user, today=today)),
         "failed": _attention(failed_messages(user)),
         "unanswered_days": UNANSWERED_AFTER_DAYS,
+        "days_unrun": _attention(open_days_unrun(user, now=now)),
+        "guardians_expiring": _attention(guardian_consents_expiring(user, now=now)),
+        "hosts_unchosen": _attention(hosts_without_first_choices(user, now=now)),
     }

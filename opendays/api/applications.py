@@ -166,7 +166,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def erase(self, request: Request, pk: str | None = None) -> Response:
         """Erase her personal data on request (withdrawing first); the anonymous counts stay."""
-        services.application_erase_on_request(application=self.get_object())
+        services.application_erase(application=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -25,7 +25,7 @@ from notifications.rendering import compose
 from notifications.services import Message, Recipient, messages_enqueue
 from opendays.models import Application, LinkPurpose
 
-SUBJECT_TYPE = "openday_application"
+SUBJECT_TYPE = "openday-application"
 
 
 class Kind(models.TextChoices):
@@ -121,7 +121,7 @@ def is_current(message: OutgoingMessage, application: Application) -> bool:
 def applicant_url(application: Application) -> str:
     """Her own page; for a teacher's application, the teacher's list of the pupils she applied for."""
     if application.applied_by_id is not None:
-        return site_url(reverse("openday-teacher-home"))
+        return site_url(reverse("openday-teacher-applications"))
     return site_url(reverse("openday-application", args=[application.link_token(LinkPurpose.APPLICANT)]))
 
 

@@ -1,8 +1,9 @@
 """Applications to an open day: a pupil applies through the public form (or a teacher for several
 pupils of a class at once), confirms her e-mail through her link, a guardian consents for those
 under 15, and until the window closes she may change her preferences; she may withdraw at any
-time. An application counts only once confirmed, and only if confirmed before the window closes,
-so the set the matching sees is fixed when the window closes. Unconfirmed ones expire.
+time until the day. An application counts only once confirmed, and only if confirmed before the
+window closes, so the set the matching sees is fixed when the window closes. Unconfirmed ones
+expire. Erasure on request is after.application_erase.
 
 Every refusal is a DomainError with a stable code and the field it concerns; nothing is saved
 half: each function is one transaction."""
@@ -57,6 +58,7 @@ LINK_INVALID = _("This link does not work (any more).")
 EXPIRED = _("The application expired before it was confirmed. You may apply again.")
 WITHDRAWN = _("The application has been withdrawn.")
 NOT_AWAITING_GUARDIAN = _("The application is not waiting for a guardian's consent.")
+DAY_PASSED = _("The open day has passed: there is nothing to withdraw from. You can have your data erased.")
 CHANGE_CLOSED = _("The preferences can be changed only while the open day takes applications.")
 NOT_A_TEACHER = _("Only a teacher applies for pupils of a class.")
 NO_PUPILS = _("Add at least one pupil.")
@@ -417,6 +419,9 @@ def application_withdraw(*, application: Application, now: dt.datetime | None = 
         raise DomainError(LINK_INVALID, code="link_invalid")
     if application.status == Application.Status.WITHDRAWN:
         return application
+    if timezone.localdate(now) > application.open_day.date:
+        # Her outcome and attendance stay for the counts; erasure is what is left to ask for.
+        raise DomainError(DAY_PASSED, code="day_passed")
     freed = (
         application.host if application.outcome in (Application.Outcome.PLACED, Application.Outcome.OFFERED) else None
     )
@@ -449,33 +454,3 @@ def expire_unconfirmed(*, now: dt.datetime | None = None) -> int:
         expires_at__lte=now,
         erased_at__isnull=True,
     ).update(status=Application.Status.EXPIRED, updated_at=now)
-
-
-def application_erase_on_request(*, application: Application, now: dt.datetime | None = None) -> Application:
-    """The applicant asked for her data to be erased: withdraw (freeing a place she held), then
-    erase through after.application_erase, which blanks her personal fields and keeps counts."""
-    from opendays.services import after
-
-    now = _now(now)
-    erase = getattr(after, "application_erase", _erase_personal_fields)
-    with transaction.atomic():
-        application = application_withdraw(application=application, now=now)
-        erase(application=application, now=now)
-    application.refresh_from_db()
-    return application
-
-
-def _erase_personal_fields(*, application: Application, now: dt.datetime) -> None:
-    """Stands in for after.application_erase until the privacy part provides it: blanks what
-    names or reaches her and revokes her links, keeping what the counts need."""
-    Application.objects.filter(pk=application.pk).update(
-        first_name="",
-        email="",
-        guardian_email="",
-        school=None,
-        link_nonce="",
-        token_hash="",
-        guardian_token_hash="",
-        erased_at=now,
-        updated_at=now,
-    )

@@ -31,11 +31,13 @@ from companies.models import Company, CompanyMember, RoleModel
 from core.dates import holiday_name, school_year_of
 from core.models import Municipality, Sector
 from demo import DEMO_LOGINS, DEMO_PASSWORD
+from opendays.models import Application, Host, MatchRun, OpenDay, Placement, Preference, SurveyResponse
+from opendays.selectors import application_for_guardian_token, application_for_token
 from schools.models import School, SchoolClass, Teacher
 
 MODELS = (User, Company, CompanyMember, RoleModel, School, Teacher, SchoolClass, Offer, SlotSeries, Slot, Booking,
           BookingEvent, AdoptionRound, CompanyCapacity, ClassWish, WishChoice, Adoption, AnnualPlan, PlanActivity,
-          PlanChange)  # fmt: skip
+          PlanChange, OpenDay, Host, Application, Preference, MatchRun, Placement, SurveyResponse)  # fmt: skip
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
@@ -79,6 +81,12 @@ def test_load_demo_works_whatever_the_day(db, today, school_year):
         load_demo()
 
         assert all(slot.start > timezone.now() for slot in Slot.objects.all())
+        # The coming open day takes applications now; last year's was held and its survey closed.
+        coming, last = OpenDay.objects.order_by("-date")
+        assert coming.applications_open < timezone.now() < coming.applications_close
+        assert coming.applications_close.date() < coming.date and coming.date.month == 4
+        assert last.survey_closes < today and last.date.month == 4
+        assert not coming.applications.filter(created_at__lt=coming.applications_open).exists()
     # This school year's classes, and next year's 8th grades that wish for a company.
     assert set(SchoolClass.objects.values_list("school_year", flat=True)) == {school_year, school_year + 1}
     assert set(Adoption.objects.values_list("school_year", flat=True)) == {school_year}
@@ -323,3 +331,73 @@ class TestLoadedDemo:
         laerer = Teacher.objects.get(user__username="laerer")
         vaert = CompanyMember.objects.get(user__username="vaert")
         assert Adoption.objects.filter(school_class__school=laerer.school, company=vaert.company).exists()
+
+    def test_the_coming_spring_open_day_for_girls_takes_applications_in_every_state(self):
+        """An IGEday-style day in the coming spring over the region, for girls, with outlying
+        municipalities as a priority; hosts across the region, each at its company's address
+        with its role models; applicants in every state, each with three ranked hosts she is
+        old enough for, her links working, a guardian's only under 15; a teacher applied for
+        some pupils of her class; nothing matched yet."""
+        day = OpenDay.objects.get(status=OpenDay.Status.OPEN)
+        assert day.gender_focus == OpenDay.GenderFocus.GIRLS and day.date > timezone.localdate()
+        assert day.municipalities.filter(region="Nordjylland").count() == day.municipalities.count() == 11
+        assert set(day.outlying_municipalities.values_list("code", flat=True)) == {825, 773, 787}
+        hosts = day.hosts.select_related("company")
+        assert hosts.count() >= 8
+        assert len({host.company.municipality_id for host in hosts}) >= 6
+        assert all(host.address == host.company.address and host.role_models.exists() for host in hosts)
+        applications = day.applications.prefetch_related("preferences__host")
+        assert set(applications.values_list("status", flat=True)) == set(Application.Status.values)
+        for application in applications:
+            preferences = list(application.preferences.all())
+            assert [p.rank for p in preferences] == [1, 2, 3]
+            assert all(p.host.age_min is None or application.age >= p.host.age_min for p in preferences)
+            assert day.age_min <= application.age <= day.age_max
+            assert application.municipality_id == application.school.municipality_id
+            assert bool(application.guardian_email) == (application.age < 15 and application.applied_by is None)
+            assert application_for_token(application.link_token("applicant")) == application
+            assert not application.outcome
+        for application in applications.filter(status=Application.Status.AWAITING_GUARDIAN):
+            assert application.needs_guardian
+            assert application_for_guardian_token(application.link_token("guardian")) == application
+        by_teacher = applications.filter(applied_by__username="laerer")
+        assert by_teacher.count() >= 2 and set(by_teacher.values_list("status", flat=True)) == {"confirmed"}
+
+    def test_last_years_open_day_was_matched_published_held_and_surveyed(self):
+        """Last spring's day: its one run published with its seed and a report; every confirmed
+        applicant placed within her preferences or waitlisted in order, no host over its places;
+        hosts marked attendance; participants who came and every host answered the survey.
+        Past the retention period, nothing personal is left and the counts are intact."""
+        day = OpenDay.objects.exclude(status=OpenDay.Status.OPEN).get()
+        assert day.status == OpenDay.Status.CLOSED and day.published_at and day.survey_closes < timezone.localdate()
+        run = day.runs.get()
+        assert run.status == MatchRun.Status.PUBLISHED and run.progress == 100 and run.seed
+        confirmed = day.applications.filter(status=Application.Status.CONFIRMED)
+        report = run.report
+        assert report["eligible"] == confirmed.count() == run.placements.count()
+        assert report["placed"] == confirmed.filter(outcome=Application.Outcome.PLACED).count() < report["eligible"]
+        assert 0 < report["first_choice_share"] <= report["top3_share"] == report["placed_share"] <= 1
+        assert set(report["hosts"]) == {str(pk) for pk in day.hosts.values_list("pk", flat=True)}
+        assert sum(counts["eligible"] for counts in report["municipalities"].values()) == report["eligible"]
+        for placement in run.placements.select_related("application"):
+            application = placement.application
+            assert (application.host_id, application.preference_rank) == (placement.host_id, placement.preference_rank)
+            if placement.host_id:
+                assert application.preferences.get(rank=placement.preference_rank).host_id == placement.host_id
+            else:
+                assert application.waitlist_position == placement.waitlist_order
+        for host in day.hosts.annotate(n=Count("participants")):
+            assert host.n <= host.places
+        placed = confirmed.filter(outcome=Application.Outcome.PLACED)
+        assert not placed.filter(attended__isnull=True).exists() and placed.filter(attended=False).exists()
+        answers = day.survey_responses.all()
+        assert answers.filter(respondent=SurveyResponse.Respondent.HOST).count() == day.hosts.count()
+        participants = answers.filter(respondent=SurveyResponse.Respondent.PARTICIPANT)
+        assert participants.count() >= placed.count() // 2
+        assert not participants.exclude(application__attended=True).exists()
+        assert all(1 <= a.interest_before <= a.interest_after <= 5 for a in participants)
+        if day.erased_at:
+            assert not day.applications.exclude(first_name="", email="", school=None, token_hash="").exists()
+            assert not participants.exclude(comment="").exists()
+        else:
+            assert not day.applications.filter(first_name="").exists()

@@ -30,7 +30,7 @@ def _more_data(world) -> dict:
 
     for title, kind, code, name in [
         ("Lærerpraktik i produktionen", Offer.Kind.TEACHER_VISIT, 813, "Frederikshavn Skibsværft A/S"),
-        ("Åbent hus: fremtidens fødevarer", Offer.Kind.OPEN_DAY_HOST, 846, "Mariager Mejeri A/S"),
+        ("Fremtidens fødevarer: en dag i mejeriet", Offer.Kind.COMPANY_VISIT, 846, "Mariager Mejeri A/S"),
         ("Vandværket på besøg: fra grundvand til vandhane", Offer.Kind.EXPERT_VISIT, 840, "Rebild Vandværk"),
     ]:
         company = factories.CompanyFactory(name=name, municipality=Municipality.objects.get(code=code))

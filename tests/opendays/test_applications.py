@@ -19,7 +19,7 @@ from opendays.selectors import application_for_guardian_token, application_for_t
 from opendays.services import (
     Pupil,
     application_change,
-    application_erase_on_request,
+    application_erase,
     application_withdraw,
     applications_submit_for_pupils,
     email_confirm,
@@ -226,7 +226,7 @@ def test_erase_on_request_leaves_nothing_personal_and_keeps_the_counts(open_day,
     application = apply(open_day, hosts, age=14, guardian_email="mor@example.dk", school=pupil_school)
     token = application.link_token(LinkPurpose.APPLICANT)
 
-    erased = application_erase_on_request(application=application)
+    erased = application_erase(application=application)
 
     assert erased.first_name == "" and erased.email == "" and erased.guardian_email == ""
     assert erased.erased_at is not None and erased.school is None
@@ -294,13 +294,13 @@ def test_a_confirmation_link_is_not_sent_once_the_application_is_confirmed(open_
     assert [m.subject for m in mail.outbox] and all("counts" in m.subject for m in mail.outbox)
 
 
-def test_the_expiry_task_expires_what_is_past_its_deadline(open_day, hosts):
-    from opendays.tasks import applications_expire
+def test_the_daily_round_expires_what_is_past_its_deadline(open_day, hosts):
+    from opendays.tasks import after_the_day_daily
 
     application = apply(open_day, hosts)
     Application.objects.filter(pk=application.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
 
-    assert applications_expire().startswith("1 ")
+    assert after_the_day_daily()["expired_applications"] == 1
     application.refresh_from_db()
     assert application.status == Application.Status.EXPIRED
 
@@ -348,3 +348,15 @@ def test_refusals_count_hosts_in_the_language_s_plural(open_day, hosts):
         )
     with translation.override("da"):
         assert str(refused("too_many_preferences", lambda: apply(open_day, hosts)).message) == "Vælg højst 1 vært."
+
+
+def test_after_the_day_withdrawing_is_refused_and_the_outcome_stays(open_day, hosts):
+    """Her outcome counts after the day; what she can still ask for is erasure."""
+    application = email_confirm(application=apply(open_day, hosts, age=16))
+    Application.objects.filter(pk=application.pk).update(outcome=Application.Outcome.PLACED, host=hosts[0])
+    after = timezone.make_aware(dt.datetime.combine(open_day.date + dt.timedelta(days=1), dt.time(12)))
+
+    refused("day_passed", lambda: application_withdraw(application=application, now=after))
+
+    application.refresh_from_db()
+    assert application.outcome == Application.Outcome.PLACED and application.host == hosts[0]

@@ -31,7 +31,7 @@ def test_teacher_applies_for_pupils_and_sees_them(client, open_day, hosts, teach
 
     assert response.status_code == 302
     assert Application.objects.filter(applied_by=teacher.user).count() == 2
-    home = client.get(reverse("openday-teacher-home")).content.decode()
+    home = client.get(reverse("openday-teacher-applications")).content.decode()
     assert "Ida" in home and "Alma" in home and open_day.title in home
 
 
@@ -51,7 +51,7 @@ def test_teacher_pages_are_not_for_others(client, open_day, host):
     assert client.get(url).status_code == 302  # to the login
     client.force_login(host.user)
     assert client.get(url).status_code == 404
-    assert client.get(reverse("openday-teacher-home")).status_code == 404
+    assert client.get(reverse("openday-teacher-applications")).status_code == 404
 
 
 def test_garbage_rows_never_give_a_500(client, open_day, hosts, teacher):

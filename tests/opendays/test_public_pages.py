@@ -210,3 +210,37 @@ def test_the_day_page_reads_a_fixed_number_of_times_whatever_the_hosts(
         host.role_models.add(factories.RoleModelFactory(company=host.company))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_after_the_day_her_page_offers_erasure_not_withdrawal(client, open_day, hosts):
+    import datetime as dt
+
+    from opendays.models import OpenDay
+
+    application = apply(open_day, hosts, age=16)
+    token = application.link_token(LinkPurpose.APPLICANT)
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.CONFIRMED)
+    OpenDay.objects.filter(pk=open_day.pk).update(date=open_day.date - dt.timedelta(days=60))
+
+    page = client.get(reverse("openday-application", args=[token])).content.decode()
+    assert reverse("openday-withdraw", args=[token]) not in page
+    assert reverse("openday-erase", args=[token]) in page
+    response = client.post(reverse("openday-withdraw", args=[token]))
+    assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+
+
+def test_the_guardian_link_opens_her_page_but_does_not_confirm_her_address(client, open_day, hosts):
+    """The publication e-mail to a guardian links her page with the guardian's token."""
+    application = apply(open_day, hosts, age=14, guardian_email="mor@example.dk")
+    token = application.link_token(LinkPurpose.GUARDIAN)
+
+    assert client.get(reverse("openday-application", args=[token])).status_code == 200
+    assert client.post(reverse("openday-apply-confirm", args=[token])).status_code == 404
+    application.refresh_from_db()
+    assert application.status == Application.Status.AWAITING_EMAIL
+
+
+def test_the_menu_leads_visitors_and_teachers_to_open_days(client, teacher):
+    assert reverse("openday-public-list") in client.get(reverse("offer-catalogue")).content.decode()
+    client.force_login(teacher.user)
+    assert reverse("openday-teacher-applications") in client.get(reverse("offer-catalogue")).content.decode()

@@ -8,22 +8,21 @@ answers 404 like one that never existed."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.errors import DomainError
-from notifications.calendar import CalendarEvent, Person, build_calendar, event_uid
-from notifications.rendering import site_domain
+from core.sites import site_url
+from notifications.calendar import build_calendar
 from opendays import selectors, services
+from opendays.messages import publication
 from opendays.models import Application, OpenDay
 from web.forms.openday_apply import ApplyForm, ChangeForm
 from web.views.shared import form_action, posted
@@ -63,7 +62,9 @@ def _over_limit(request: HttpRequest) -> bool:
 
 
 def _applicant(token: str) -> Application:
-    application = selectors.application_for_token(token)
+    """The application of her link, or of her guardian's: a guardian's e-mails (the placement,
+    say) lead to the same page, where the guardian can do what she can."""
+    application = selectors.application_for_token(token) or selectors.application_for_guardian_token(token)
     if application is None:
         raise Http404
     return application
@@ -124,8 +125,10 @@ def apply_sent(request: HttpRequest) -> HttpResponse:
 @never_cache
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """A GET shows a button and changes nothing (mail scanners open links); the POST confirms.
-    Once confirmed, the link leads to her page."""
-    application = _applicant(token)
+    Once confirmed, the link leads to her page. Only her own link confirms her own address."""
+    application = selectors.application_for_token(token)
+    if application is None:
+        raise Http404
     if request.method != "POST" and application.status != Application.Status.AWAITING_EMAIL:
         return redirect("openday-application", token=token)
     error = None
@@ -167,6 +170,8 @@ def application_page(request: HttpRequest, token: str) -> HttpResponse:
         "form": form,
         "can_change": can_change,
         "published": open_day.published_at is not None,
+        "can_withdraw": application.status not in (Application.Status.WITHDRAWN, Application.Status.EXPIRED)
+        and timezone.localdate(now) <= open_day.date,
         "token": token,
     }
     return render(request, "web/openday_pupils/application.html", context)
@@ -176,10 +181,15 @@ def application_page(request: HttpRequest, token: str) -> HttpResponse:
 def withdraw(request: HttpRequest, token: str) -> HttpResponse:
     """Asks first; the POST withdraws."""
     application = _applicant(token)
+    error = None
     if request.method == "POST":
-        services.application_withdraw(application=application)
-        return redirect("openday-application", token=token)
-    return render(request, "web/openday_pupils/withdraw.html", {"application": application, "token": token})
+        try:
+            services.application_withdraw(application=application)
+            return redirect("openday-application", token=token)
+        except DomainError as refusal:
+            error = refusal.message
+    context = {"application": application, "token": token, "error": error}
+    return render(request, "web/openday_pupils/withdraw.html", context)
 
 
 @never_cache
@@ -187,7 +197,7 @@ def erase(request: HttpRequest, token: str) -> HttpResponse:
     """Asks first; erasing revokes the link, so afterwards only a receipt page remains."""
     application = _applicant(token)
     if request.method == "POST":
-        services.application_erase_on_request(application=application)
+        services.application_erase(application=application)
         return render(request, "web/openday_pupils/erased.html")
     return render(request, "web/openday_pupils/erase.html", {"application": application, "token": token})
 
@@ -201,18 +211,8 @@ def application_calendar(request: HttpRequest, token: str) -> HttpResponse:
     host = application.host
     if host is None or application.open_day.published_at is None or application.outcome != Application.Outcome.PLACED:
         return redirect("openday-application", token=token)
-    day = application.open_day
-    zone = timezone.get_current_timezone()
-    event = CalendarEvent(
-        uid=event_uid("openday-application", application.pk, site_domain()),
-        sequence=0,
-        start=dt.datetime.combine(day.date, host.starts_at, tzinfo=zone),
-        end=dt.datetime.combine(day.date, host.ends_at, tzinfo=zone),
-        summary=f"{day.title}: {host.company.name}",
-        organizer=Person(settings.DEFAULT_FROM_EMAIL),
-        location=f"{host.address}, {host.postcode} {host.city}",
-        description=host.programme,
-    )
+    url = site_url(reverse("openday-application", args=[token]))
+    event = publication.application_event(application, url)
     response = HttpResponse(build_calendar([event]), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="open-day.ics"'
     return response

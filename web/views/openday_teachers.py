@@ -110,7 +110,7 @@ def teacher_apply(request: HttpRequest, day_id: int) -> HttpResponse:
                 request,
                 ngettext("%(count)s pupil applied.", "%(count)s pupils applied.", len(made)) % {"count": len(made)},
             )
-            return redirect("openday-teacher-home")
+            return redirect("openday-teacher-applications")
     context = {"day": open_day, "hosts": hosts, "forms": forms_, "rows": rows, "error": error}
     return render(request, "web/openday_teachers/apply.html", context)
 
@@ -123,13 +123,17 @@ def teacher_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
         selectors.applications_visible_to(request.user).filter(applied_by=request.user, erased_at__isnull=True),
         pk=application_id,
     )
-    services.application_withdraw(application=application)
-    messages.success(request, _("%(name)s's application is withdrawn.") % {"name": application.first_name})
-    return redirect("openday-teacher-home")
+    try:
+        services.application_withdraw(application=application)
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("%(name)s's application is withdrawn.") % {"name": application.first_name})
+    return redirect("openday-teacher-applications")
 
 
 urlpatterns = [
-    path("open-days/teacher/", teacher_open_days, name="openday-teacher-home"),
+    path("open-days/teacher/", teacher_open_days, name="openday-teacher-applications"),
     path("open-days/teacher/<id:day_id>/apply/", teacher_apply, name="openday-teacher-apply"),
     path(
         "open-days/teacher/applications/<id:application_id>/withdraw/",

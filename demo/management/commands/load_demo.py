@@ -7,7 +7,7 @@ from demo.load import demo_load
 
 
 class Command(BaseCommand):
-    help = "Load demo companies, schools, offers, slots, bookings, class adoptions and logins for North Jutland."
+    help = "Load demo companies, schools, offers, slots, bookings, class adoptions, open days and logins for North Jutland."
 
     def handle(self, *args: object, **options: object) -> None:
         try:
