@@ -134,3 +134,17 @@ def test_a_run_of_another_day_is_not_found_under_this_day(consultant):
     run = runs.run_start(actor=consultant, open_day=other)
 
     assert browser_for(consultant).get(reverse("openday-run-detail", args=[day.pk, run.pk])).status_code == 404
+
+
+def test_fill_per_host_reads_as_a_percentage(consultant, django_capture_on_commit_callbacks):
+    """Each host's row says placed / places and the fill in per cent ("1 / 1 (100 %)"), not the
+    report's raw fraction."""
+    day, x, y = crowded_day()
+    browser = browser_for(consultant)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = browser.post(reverse("openday-run-start", args=[day.pk]), {"seed": "3"})
+
+    page = browser.get(started["Location"]).content.decode()
+
+    assert page.count("1 / 1 (100 %)") == 2
+    assert "(1.0)" not in page and "(1,0)" not in page
