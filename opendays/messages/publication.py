@@ -237,7 +237,12 @@ def render_placement(message: OutgoingMessage, application: Application) -> Emai
                 % values
             )
             return compose(
-                message, subject=subject, intro=intro, details=details, url=url, link_text=_("See the application")
+                message,
+                subject=subject,
+                intro=intro,
+                details=details + "\n\n" + url,
+                url=url,
+                link_text=_("See the application"),
             )
         host = application.host
         values["host"] = host.company.name
@@ -253,6 +258,8 @@ def render_placement(message: OutgoingMessage, application: Application) -> Emai
             )
             event = application_event(application, url)
         details += "\n" + _("Host: %(host)s") % values + "\n\n" + host_description(host)
+        # The link in the plain text too, for a mail program that shows only that.
+        details += "\n\n" + url
         return compose(
             message,
             subject=subject,
@@ -304,7 +311,7 @@ def render_host(message: OutgoingMessage, host: Host) -> EmailMultiAlternatives:
             % {"name": a.first_name, "age": a.age, "school": a.school.name if a.school else "–"}
             for a in participants
         ]
-        details = _("Participants (%(count)s):") % values + "\n" + "\n".join(lines)
+        details = _("Participants (%(count)s):") % values + "\n" + "\n".join(lines) + "\n\n" + url
         if message.kind == Kind.REMINDER:
             subject = _("Reminder: %(day)s, %(date)s") % values
             intro = _("A reminder of the open day you host: %(count)s participants are expected.") % values

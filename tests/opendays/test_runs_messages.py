@@ -80,3 +80,24 @@ def test_waitlisted_applicant_hears_her_position(consultant):
     waiting = Application.objects.get(outcome=Application.Outcome.WAITLISTED)
     to_her = next(m for m in mail.outbox if waiting.email in m.to[0])
     assert "1" in to_her.body and not calendar_of(to_her)
+
+
+def test_placement_and_participant_emails_carry_their_links_in_plain_text(consultant, company, host):
+    """A mail program showing only the plain text still gives the applicant her page and the host
+    its participant list."""
+    from django.urls import reverse
+
+    from core.sites import site_url
+
+    day = make_day()
+    place = make_host(day, company=company, places=3)
+    application = make_application(day, place, age=16)
+    publish(consultant, day)
+
+    deliver_due()
+
+    to_her = next(m for m in mail.outbox if application.email in m.to[0])
+    token = application.link_token(LinkPurpose.APPLICANT)
+    assert site_url(reverse("openday-application", args=[token])) in to_her.body
+    to_host = next(m for m in mail.outbox if host.user.email in m.to[0])
+    assert site_url(reverse("openday-host-detail", args=[place.pk])) in to_host.body
