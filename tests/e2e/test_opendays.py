@@ -335,9 +335,8 @@ def report_figure(page, label: str) -> str:
     return row.locator("td").first.inner_text().strip()
 
 
-def test_consultant_matches_moves_one_publishes_and_everyone_gets_an_invite(
-    new_page, site, openday_world, tasks_wait_for_a_worker, mailoutbox
-):
+@pytest.mark.usefixtures("tasks_wait_for_a_worker")
+def test_consultant_matches_moves_one_publishes_and_everyone_gets_an_invite(new_page, site, openday_world, mailoutbox):
     """At 1280 px, after the window has closed: from the day's page to its runs; a run started,
     seen waiting, run by the worker and shown with its report (placed share, fill per host); one
     applicant moved to a host with a free place, with a reason the run keeps; published behind

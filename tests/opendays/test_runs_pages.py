@@ -139,7 +139,7 @@ def test_a_run_of_another_day_is_not_found_under_this_day(consultant):
 def test_fill_per_host_reads_as_a_percentage(consultant, django_capture_on_commit_callbacks):
     """Each host's row says placed / places and the fill in per cent ("1 / 1 (100 %)"), not the
     report's raw fraction."""
-    day, x, y = crowded_day()
+    day, _x, _y = crowded_day()
     browser = browser_for(consultant)
     with django_capture_on_commit_callbacks(execute=True):
         started = browser.post(reverse("openday-run-start", args=[day.pk]), {"seed": "3"})
