@@ -411,6 +411,7 @@ def test_consultant_matches_moves_one_publishes_and_everyone_gets_an_invite(new_
         world.consultant.pk,
     )
     assert reason in consultant.locator("main").inner_text()
+    consultant.locator("main details:has(th) summary").first.click()  # the fill per host, for the screenshot
     look_at(consultant, "openday-run-da", found)
 
     # Publish: the box must be ticked first (the browser will not send the form without it).
@@ -455,6 +456,7 @@ def test_consultant_matches_moves_one_publishes_and_everyone_gets_an_invite(new_
     pupil.goto(f"{site}{link_in(to_ida, APPLICANT_LINK)}")
     text = pupil.locator("main").inner_text()
     assert target.company.name in text and f"{target.starts_at:%H:%M}" in text
+    assert target.role_models_text in text
     look_at(pupil, "openday-application-phone-da", found)
 
     # The host sees the participants' first names.
