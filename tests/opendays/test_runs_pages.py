@@ -148,3 +148,19 @@ def test_fill_per_host_reads_as_a_percentage(consultant, django_capture_on_commi
 
     assert page.count("1 / 1 (100 %)") == 2
     assert "(1.0)" not in page and "(1,0)" not in page
+
+
+def test_fill_per_host_follows_the_consultants_moves(consultant):
+    """After a waiting applicant is moved to a host, that host's row counts her: the figures are
+    the placements as they stand, not the solver's report from before the move."""
+    day = make_day()
+    full, free = make_host(day, places=1), make_host(day, places=2)
+    make_application(day, full)
+    make_application(day, full)
+    run = runs.run_execute(run_id=runs.run_start(actor=consultant, open_day=day, seed=1).pk)
+    waiting = run.placements.get(host__isnull=True)
+    runs.placement_move(actor=consultant, placement=waiting, host=free, reason="Søskende")
+
+    page = browser_for(consultant).get(reverse("openday-run-detail", args=[day.pk, run.pk])).content.decode()
+
+    assert "1 / 2 (50 %)" in page and "0 / 2 (0 %)" not in page

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -134,15 +135,18 @@ def report_rows(report: dict) -> list[tuple[str, str, str]]:
 
 
 def host_rows(run: MatchRun) -> list[dict]:
-    """Fill per host in the optimum, least filled first (where places go begging)."""
-    figures = (run.report or {}).get("optimal", {}).get("hosts", {})
-    hosts = run.open_day.hosts.select_related("company").in_bulk()
+    """Fill per host as the run's placements stand now (the consultant's moves included), least
+    filled first (where places go begging)."""
+    hosts = run.open_day.hosts.select_related("company").annotate(
+        placed=Count("placements", filter=Q(placements__run=run))
+    )
     rows = [
-        # The report's figures first: its raw "fill" fraction gives way to the percentage shown.
-        {**row, "host": hosts.get(int(host_id)), "fill": _percent(row["fill"]), "share": row["fill"] or 0}
-        for host_id, row in figures.items()
+        {"host": host, "placed": host.placed, "places": host.places, "share": host.placed / host.places}
+        for host in hosts
     ]
-    return sorted((row for row in rows if row["host"]), key=lambda row: (row["share"], row["host"].company.name))
+    for row in rows:
+        row["fill"] = _percent(row["share"])
+    return sorted(rows, key=lambda row: (row["share"], row["host"].company.name))
 
 
 def _placements_page(request: HttpRequest, run: MatchRun):
