@@ -151,3 +151,35 @@ def test_another_company_gets_404_for_the_registration(client, other_host):
 
     assert client.get(reverse("openday-host-detail", args=[registered.pk])).status_code == 404
     assert client.get(reverse("openday-host-edit", args=[registered.pk])).status_code == 404
+
+
+def test_after_the_day_the_consultant_reads_attendance_and_the_survey_even_once_names_are_erased(client, consultant):
+    """A past day's page counts who came and who did not, and averages the survey (interest
+    before → after, ratings); after erasure the counts stay and the page says the names went."""
+    from opendays.models import SurveyResponse
+    from opendays.services import erase_due
+    from tests.opendays.helpers_after import make_application, make_day, make_host
+
+    day = make_day(days_from_today=-200, survey_closes=timezone.localdate() - dt.timedelta(days=100))
+    host = make_host(day, places=3)
+    came = [make_application(day, host=host, outcome="placed", attended=True) for _ in range(2)]
+    make_application(day, host=host, outcome="placed", attended=False)
+    for application, (before, after) in zip(came, [(2, 4), (3, 5)], strict=True):
+        SurveyResponse.objects.create(
+            open_day=day,
+            respondent="participant",
+            application=application,
+            interest_before=before,
+            interest_after=after,
+            rating=5,
+        )
+    SurveyResponse.objects.create(open_day=day, respondent="host", host=host, rating=4)
+    erase_due(now=timezone.now())
+    client.force_login(consultant)
+
+    page = client.get(reverse("openday-detail", args=[day.pk])).content.decode()
+
+    assert re.search(r"Attended</th><td>2<", page) and re.search(r"Absent</th><td>1<", page)
+    assert "2.5 → 4.5" in page or "2,5 → 4,5" in page
+    assert re.search(r"Hosts who answered the survey</th><td>1<", page)
+    assert "Freja" not in page and "erased" in page

@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -122,6 +123,7 @@ def day_detail(request: HttpRequest, day_id: int) -> HttpResponse:
         "outcomes": [(label, by_outcome.get(value, 0)) for value, label in Application.Outcome.choices if value],
         "applications": day.applications.select_related("school", "host__company").order_by("first_name", "id")[:200],
         "closable": day.status in services.days.CLOSABLE,
+        "after": services.open_day_counts(day) if day.date <= timezone.localdate() else None,
     }
     return render(request, "web/opendays/day_detail.html", context)
 
