@@ -195,3 +195,18 @@ def test_a_place_left_between_the_run_and_publication_is_offered_at_publication(
 
     waiting = Application.objects.get(open_day=world.day, waitlist_position=1)
     assert waiting.outcome == Outcome.OFFERED
+
+
+def test_erasing_an_applicant_blanks_the_consultants_reason_for_moving_her():
+    """The reason is free text that may name her; where she was placed stays for the counts."""
+    world = applied_world()
+    consultant = factories.UserFactory(is_consultant=True)
+    run = run_execute(run_id=run_start(actor=consultant, open_day=world.day, seed=7).pk)
+    placement = run.placements.get(application=world.own)
+    placement.adjust_reason = "Freja's sister is placed there"
+    placement.save()
+
+    application_erase(application=world.own)
+
+    placement.refresh_from_db()
+    assert placement.adjust_reason == ""
