@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _venv import use_project_interpreter
+from _venv import setup_django_on_fresh_sqlite, use_project_interpreter
 
 TARGET_SECONDS = 5.0
 RENEWALS = 150
@@ -44,26 +44,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if not (10 <= args.classes <= 20000 and 5 <= args.companies <= 5000 and 1 <= args.repeat <= 20):
         parser.error("--classes 10..20000, --companies 5..5000, --repeat 1..20")
     return args
-
-
-def _setup_django(workdir: Path) -> None:
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL=f"sqlite:///{workdir / 'matching.sqlite3'}",
-        SECRET_KEY="bench-only",
-        DEBUG="0",
-        ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
-        SITE_URL="https://brobyg.example.dk",
-        EMAIL_FILE_PATH=str(workdir / "mail"),
-    )
-    for name in ("REDIS_URL", "EMAIL_URL", "CONN_MAX_AGE"):
-        os.environ.pop(name, None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def _near(rng: random.Random, lat: float, lon: float, km: float) -> tuple[float, float]:
@@ -204,7 +184,7 @@ def main() -> None:
     args = parse_args(sys.argv[1:])
     workdir = Path(tempfile.mkdtemp(prefix="brobyg-matching-"))
     try:
-        _setup_django(workdir)
+        setup_django_on_fresh_sqlite(workdir, "matching.sqlite3")
         from django.db import connection
 
         from adoptions.models import CompanyCapacity, MatchRun, PairRule, ProposedPair, WishChoice

@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _venv import use_project_interpreter
+from _venv import setup_django_on_fresh_sqlite, use_project_interpreter
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -47,26 +47,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if not 1 <= args.repeat <= 100:
         parser.error("--repeat must be between 1 and 100")
     return args
-
-
-def _setup_django(workdir: Path) -> None:
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL=f"sqlite:///{workdir / 'feeds.sqlite3'}",
-        SECRET_KEY="bench-only",
-        DEBUG="0",
-        ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
-        SITE_URL="https://brobyg.example.dk",
-        EMAIL_FILE_PATH=str(workdir / "mail"),
-    )
-    for name in ("REDIS_URL", "EMAIL_URL", "CONN_MAX_AGE"):
-        os.environ.pop(name, None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 CLASSES_PER_SLOT = 10
@@ -219,7 +199,7 @@ def main(argv: list[str]) -> int:
 
 def run(args: argparse.Namespace, workdir: Path) -> int:
     started = time.perf_counter()
-    _setup_django(workdir)
+    setup_django_on_fresh_sqlite(workdir, "feeds.sqlite3")
     import icalendar
     from django.core.cache import cache
     from django.db import connection

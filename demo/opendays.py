@@ -2,22 +2,23 @@
 day for girls across North Jutland, taking applications, with hosts across the region and
 applicants in every state; and last year's day, matched, published and held, with its run and
 report, attendance and survey answers (and, once its retention period has passed, its
-applicants' personal data erased, as the daily erasure would have done).
+applicants' personal data erased by the daily erasure).
 
-The open-day services are written in parallel with this module, so everything here is written
-through the models, in the states the services would have left: an application gets its links
-with `Application.issue_links()`, last year's run is a greedy placement by preference rank with
-a report shaped as the matching's. When the services land, the coming day's parts can move to
-them (open_day_create, host_register, application_submit); the past states have no service.
+Both days are written through the open-day services, each given the moment it happened (`now`),
+so every row is in the state the services leave. Written through the models, and said so where
+it is done: what no service can make because it lies in the past (last year's day itself: a
+service refuses a date gone by; when rows were created; when last year's run ran; last year's
+e-mails, which went out at the time). Last year's day is matched by the real solver
+(run_start, run_execute), so its run page reads a report of the matching's own shape.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import Counter
 from dataclasses import dataclass
 
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -27,15 +28,12 @@ from demo.companies import DemoCompany
 from demo.dates import TH, at
 from demo.logins import CONSULTANT
 from demo.schools import DemoSchool
-from opendays.models import (
-    Application,
-    Host,
-    MatchRun,
-    OpenDay,
-    Placement,
-    Preference,
-    SurveyResponse,
-)
+from notifications.models import OutgoingMessage
+from notifications.registry import subject_key
+from opendays import services
+from opendays.messages.after import APPLICATION_SUBJECT_TYPES, HOST_SURVEY_SUBJECT_TYPE
+from opendays.messages.publication import HOST_SUBJECT
+from opendays.models import Application, Host, MatchRun, OpenDay, SurveyResponse
 from schools.models import School
 
 REGION = "Nordjylland"
@@ -159,13 +157,13 @@ def opendays_create(
 ) -> None:
     """The coming spring's day taking applications, then last year's day, held."""
     consultant = User.objects.get(username=CONSULTANT.username)
-    coming = _day(spring_day_coming(today), created_by=consultant, opened_by=today - WINDOW_OPEN_FOR)
+    coming = _coming_day(spring_day_coming(today), consultant=consultant, opened_by=today - WINDOW_OPEN_FOR)
     coming_hosts = [_host(coming, spec, companies[spec.company]) for spec in HOSTS]
     _coming_applications(coming, hosts=coming_hosts, schools=schools, rng=rng)
-    last = _day(spring_day_last(today), created_by=consultant, opened_by=today)
+    last = _past_day(spring_day_last(today), consultant=consultant)
     specs = {spec.company: spec for spec in HOSTS}
-    last_hosts = [_host(last, specs[key], companies[key]) for key in LAST_YEARS_HOSTS]
-    _held(last, hosts=last_hosts, schools=schools, rng=rng, today=today)
+    last_hosts = {key: _host(last, specs[key], companies[key]) for key in LAST_YEARS_HOSTS}
+    _held(last, hosts=last_hosts, companies=companies, schools=schools, consultant=consultant, rng=rng)
 
 
 def spring_day(year: int) -> dt.date:
@@ -193,49 +191,63 @@ def spring_day_last(today: dt.date) -> dt.date:
     return spring_day(year)
 
 
-def _day(day: dt.date, *, created_by: User, opened_by: dt.date) -> OpenDay:
+def _terms(day: dt.date, *, opened_by: dt.date | None = None) -> dict:
     """The day for girls over the region, its window opening some weeks before it (and no
     later than `opened_by`, so that the applications lie within it)."""
-    opens = at(min(day - dt.timedelta(weeks=WINDOW_OPENS_WEEKS), opened_by), "08:00")
-    open_day = OpenDay.objects.create(
-        title=f"{DAY_TITLE} {day.year}",
-        description=DAY_DESCRIPTION,
-        date=day,
-        gender_focus=OpenDay.GenderFocus.GIRLS,
-        applications_open=opens,
-        applications_close=at(day - dt.timedelta(weeks=WINDOW_CLOSES_WEEKS), "23:59"),
-        survey_closes=day + dt.timedelta(weeks=SURVEY_WEEKS),
-        created_by=created_by,
+    opens = day - dt.timedelta(weeks=WINDOW_OPENS_WEEKS)
+    return {
+        "title": f"{DAY_TITLE} {day.year}",
+        "description": DAY_DESCRIPTION,
+        "date": day,
+        "gender_focus": OpenDay.GenderFocus.GIRLS,
+        "applications_open": at(min(opens, opened_by or opens), "08:00"),
+        "applications_close": at(day - dt.timedelta(weeks=WINDOW_CLOSES_WEEKS), "23:59"),
+        "survey_closes": day + dt.timedelta(weeks=SURVEY_WEEKS),
+    }
+
+
+def _coming_day(day: dt.date, *, consultant: User, opened_by: dt.date) -> OpenDay:
+    return services.open_day_create(
+        actor=consultant,
+        municipalities=Municipality.objects.filter(region=REGION),
+        outlying_municipalities=Municipality.objects.filter(code__in=OUTLYING_MUNICIPALITIES),
+        **_terms(day, opened_by=opened_by),
     )
+
+
+def _past_day(day: dt.date, *, consultant: User) -> OpenDay:
+    """Last year's day, written through the model: open_day_create refuses a date gone by.
+    It is open as the service leaves a new day; the services take it on from there."""
+    open_day = OpenDay.objects.create(created_by=consultant, **_terms(day))
     open_day.municipalities.set(Municipality.objects.filter(region=REGION))
     open_day.outlying_municipalities.set(Municipality.objects.filter(code__in=OUTLYING_MUNICIPALITIES))
     return open_day
 
 
 def _host(open_day: OpenDay, spec: HostSpec, company: DemoCompany) -> Host:
-    """The company's registration, by its host, at its own address."""
+    """The company's registration by its host, at its own address (the service's default)."""
     starts_at, ends_at = (dt.time.fromisoformat(time) for time in spec.times)
-    host = Host.objects.create(
+    return services.host_register(
+        actor=company.host,
         open_day=open_day,
         company=company.company,
         places=spec.places,
         starts_at=starts_at,
         ends_at=ends_at,
         programme=spec.programme,
+        role_models=company.role_models,
         role_models_text=spec.role_models_text,
         age_min=spec.age_min,
         safety_notes=spec.safety_notes,
-        registered_by=company.host,
-        **{field: getattr(company.company, field) for field in Host.ADDRESS_FIELDS},
     )
-    host.role_models.set(company.role_models)
-    return host
 
 
 def _coming_applications(
     open_day: OpenDay, *, hosts: list[Host], schools: dict[str, DemoSchool], rng: random.Random
 ) -> None:
-    """Applicants in every state, each with three ranked hosts; then a teacher's applications."""
+    """Applicants in every state, each with three ranked hosts; then a teacher's applications.
+    Each step is taken at the moment it happened, so the deadlines the services set put those
+    still waiting before their deadline and the expired past it."""
     now = timezone.now()
     number = 0
     for status, count in COMING_STATES:
@@ -243,266 +255,191 @@ def _coming_applications(
             number += 1
             # Awaiting a guardian means under 15; the rest are of any age the day takes.
             age = rng.randint(13, 14) if status == Application.Status.AWAITING_GUARDIAN else rng.randint(13, 18)
-            application = _application(open_day, number=number, age=age, schools=schools, rng=rng)
-            _apply_state(application, status=status, now=now, rng=rng)
-            _preferences(application, hosts=hosts, rng=rng)
+            if status in (Application.Status.AWAITING_EMAIL, Application.Status.AWAITING_GUARDIAN):
+                applied = now - dt.timedelta(hours=rng.randint(2, 30))
+            else:
+                applied = now - dt.timedelta(days=rng.randint(3, 19), hours=rng.randint(0, 12))
+            application = _apply(open_day, number=number, age=age, hosts=hosts, schools=schools, rng=rng, at=applied)
+            confirmed = applied + dt.timedelta(hours=rng.randint(1, 30))
+            if status == Application.Status.AWAITING_GUARDIAN:
+                services.email_confirm(application=application, now=applied + dt.timedelta(hours=1))
+            elif status in (Application.Status.CONFIRMED, Application.Status.WITHDRAWN):
+                _confirm(application, at=confirmed)
+            if status == Application.Status.WITHDRAWN:
+                services.application_withdraw(application=application, now=confirmed + dt.timedelta(days=2))
+    # Those who never confirmed are past their deadline by now, as the daily round finds them.
+    services.expire_unconfirmed(now=now)
     teacher = schools["vestbjerg"].teacher
-    for _ in range(TEACHERS_APPLICANTS):
-        number += 1
-        application = _application(open_day, number=number, age=15, schools=schools, rng=rng, school_key="vestbjerg")
-        application.email, application.applied_by = teacher.email, teacher
-        _apply_state(application, status=Application.Status.CONFIRMED, now=now, rng=rng)
-        _preferences(application, hosts=hosts, rng=rng)
+    names = rng.sample(GIRLS, TEACHERS_APPLICANTS)
+    applied = now - dt.timedelta(days=6)
+    pupils = [
+        services.Pupil(first_name=name, age=15, grade=9, host_ids=_preferences(open_day, 15, hosts=hosts, rng=rng))
+        for name in names
+    ]
+    for application in services.applications_submit_for_pupils(
+        open_day=open_day, user=teacher, pupils=pupils, now=applied
+    ):
+        _created(application, applied)
 
 
-def _application(
+def _apply(
     open_day: OpenDay,
     *,
     number: int,
     age: int,
+    hosts: list[Host],
     schools: dict[str, DemoSchool],
     rng: random.Random,
-    school_key: str = "",
+    at: dt.datetime,
 ) -> Application:
     """A girl of `age` at a school of her age (a folkeskole to 15, then an upper secondary
-    school), with a made-up address; her links issued once she has a row."""
-    grade = min(age - 6, 9) if age <= 15 else age - 5
+    school), with a made-up address, applies through the public form's service at `at`."""
     kinds = (School.Kind.FOLKESKOLE,) if age <= 15 else (School.Kind.GYMNASIUM, School.Kind.VOCATIONAL)
-    if school_key:
-        school = schools[school_key].school
-    else:
-        school = rng.choice([s.school for s in schools.values() if s.school.kind in kinds])
+    school = rng.choice([s.school for s in schools.values() if s.school.kind in kinds])
     first_name = rng.choice(GIRLS)
-    address = f"{first_name.lower()}.{open_day.date.year}.{number}@example.dk"
-    application = Application.objects.create(
+    year = open_day.date.year
+    application = services.application_submit(
         open_day=open_day,
         first_name=first_name,
         age=age,
-        grade=grade,
+        grade=min(age - 6, 9) if age <= 15 else age - 5,
         school=school,
-        municipality_id=school.municipality_id,
-        email=address,
-        guardian_email=f"forælder.{open_day.date.year}.{number}@example.dk" if age < 15 else "",
+        email=f"{first_name.lower()}.{year}.{number}@example.dk",
+        guardian_email=f"forælder.{year}.{number}@example.dk" if age < 15 else "",
         first_time=rng.random() < 0.8,
+        host_ids=_preferences(open_day, age, hosts=hosts, rng=rng, municipality_id=school.municipality_id),
+        now=at,
     )
-    application.issue_links()
-    application.save(update_fields=["link_nonce", "token_hash", "guardian_token_hash"])
+    _created(application, at)
     return application
 
 
-def _apply_state(application: Application, *, status: str, now: dt.datetime, rng: random.Random) -> None:
-    """The timestamps the services would have written on the way to `status`."""
-    applied = now - dt.timedelta(days=rng.randint(1, 19), hours=rng.randint(0, 12))
-    application.status = status
-    if status == Application.Status.CONFIRMED:
-        application.confirmed_at = applied + dt.timedelta(hours=rng.randint(1, 30))
-    elif status in (Application.Status.AWAITING_EMAIL, Application.Status.AWAITING_GUARDIAN):
-        applied = now - dt.timedelta(hours=rng.randint(2, 30))
-        application.expires_at = applied + dt.timedelta(days=3)
-    elif status == Application.Status.WITHDRAWN:
-        application.confirmed_at = applied + dt.timedelta(hours=2)
-        application.withdrawn_at = application.confirmed_at + dt.timedelta(days=2)
-    elif status == Application.Status.EXPIRED:
-        application.expires_at = applied + dt.timedelta(days=3)
-    application.save()
-    Application.objects.filter(pk=application.pk).update(created_at=applied)
+def _created(application: Application, moment: dt.datetime) -> None:
+    """When she applied, written through the model: the row's creation time is the clock's."""
+    Application.objects.filter(pk=application.pk).update(created_at=moment)
 
 
-def _preferences(application: Application, *, hosts: list[Host], rng: random.Random) -> None:
-    """Three hosts she may go to (old enough for each), ranked; the closer ones a bit more often."""
-    allowed = [host for host in hosts if host.age_min is None or application.age >= host.age_min]
-    weights = [3 if host.company.municipality_id == application.municipality_id else 1 for host in allowed]
-    chosen: list[Host] = []
-    while len(chosen) < application.open_day.preferences:
+def _confirm(application: Application, *, at: dt.datetime) -> Application:
+    """She confirms her e-mail at `at`; under 15, her guardian consents an hour later."""
+    application = services.email_confirm(application=application, now=at)
+    if application.needs_guardian:
+        application = services.guardian_consent(application=application, consent=True, now=at + dt.timedelta(hours=1))
+    return application
+
+
+def _preferences(
+    open_day: OpenDay, age: int, *, hosts: list[Host], rng: random.Random, municipality_id: int | None = None
+) -> list[int]:
+    """The day's number of hosts she may go to (old enough for each), ranked; the ones in her
+    municipality a bit more often."""
+    allowed = [host for host in hosts if host.age_min is None or age >= host.age_min]
+    weights = [3 if host.company.municipality_id == municipality_id else 1 for host in allowed]
+    chosen: list[int] = []
+    while len(chosen) < open_day.preferences:
         host = rng.choices(allowed, weights)[0]
-        if host not in chosen:
-            chosen.append(host)
-    Preference.objects.bulk_create(
-        Preference(application=application, host=host, rank=rank) for rank, host in enumerate(chosen, start=1)
-    )
+        if host.pk not in chosen:
+            chosen.append(host.pk)
+    return chosen
 
 
 def _held(
-    open_day: OpenDay, *, hosts: list[Host], schools: dict[str, DemoSchool], rng: random.Random, today: dt.date
+    open_day: OpenDay,
+    *,
+    hosts: dict[str, Host],
+    companies: dict[str, DemoCompany],
+    schools: dict[str, DemoSchool],
+    consultant: User,
+    rng: random.Random,
 ) -> None:
-    """Last year's day: applied for, matched, published, held, surveyed; erased when due."""
+    """Last year's day: applied for, matched, published, held, surveyed, closed; its e-mails
+    sent at the time; erased when due."""
     apply_time = timezone.localtime(open_day.applications_open) + dt.timedelta(days=5)
-    applications = []
     for number in range(1, LAST_YEARS_APPLICANTS + 1):
-        application = _application(open_day, number=number, age=rng.randint(13, 18), schools=schools, rng=rng)
-        status = Application.Status.WITHDRAWN if number <= LAST_YEARS_WITHDRAWN else Application.Status.CONFIRMED
-        application.status = status
-        application.confirmed_at = apply_time + dt.timedelta(days=number % 20)
-        if status == Application.Status.WITHDRAWN:
-            application.withdrawn_at = application.confirmed_at + dt.timedelta(days=3)
-        application.save()
-        Application.objects.filter(pk=application.pk).update(
-            created_at=application.confirmed_at - dt.timedelta(hours=1)
+        applied = apply_time + dt.timedelta(days=number % 20, hours=number % 7)
+        application = _apply(
+            open_day,
+            number=number,
+            age=rng.randint(13, 18),
+            hosts=list(hosts.values()),
+            schools=schools,
+            rng=rng,
+            at=applied,
         )
-        _preferences(application, hosts=hosts, rng=rng)
-        applications.append(application)
-    run = _run(open_day, applications=[a for a in applications if a.status == Application.Status.CONFIRMED], rng=rng)
-    _publish(open_day, run=run)
-    _attendance_and_survey(open_day, rng=rng)
-    open_day.status = OpenDay.Status.CLOSED
-    open_day.save(update_fields=["status"])
-    if open_day.survey_closes + dt.timedelta(days=open_day.retention_days) < today:
-        _erase(open_day)
+        confirmed = _confirm(application, at=applied + dt.timedelta(hours=1))
+        if number <= LAST_YEARS_WITHDRAWN:
+            services.application_withdraw(application=confirmed, now=applied + dt.timedelta(days=3))
+    run = _match(open_day, consultant=consultant)
+    services.run_publish(actor=consultant, run=run, now=run.finished_at + dt.timedelta(days=1))
+    open_day.refresh_from_db()
+    _attendance_and_survey(open_day, hosts=hosts, companies=companies, rng=rng)
+    services.open_day_close(actor=consultant, open_day=open_day)
+    _sent_at_the_time(open_day)
+    services.erase_due(now=timezone.now())
 
 
-def _run(open_day: OpenDay, *, applications: list[Application], rng: random.Random) -> MatchRun:
-    """A placement by preference rank, priorities first (first-timers and outlying
-    municipalities), the seed's shuffle breaking ties; unplaced applicants are waitlisted in
-    that order. The report has the matching report's shape."""
+def _match(open_day: OpenDay, *, consultant: User) -> MatchRun:
+    """The consultant's run the day after applications closed, by the real solver with the
+    recorded seed. When it ran is written through the model afterwards: the run records the
+    clock's time, and it ran a year ago."""
     started = open_day.applications_close + dt.timedelta(days=1)
-    run = MatchRun.objects.create(
-        open_day=open_day,
-        status=MatchRun.Status.PUBLISHED,
-        progress=100,
-        stage="Færdig",
-        seed=RUN_SEED,
-        started_by=open_day.created_by,
-        started_at=started,
-        finished_at=started + dt.timedelta(seconds=2),
-        solver_seconds=0.04,
-        total_seconds=1.3,
-    )
-    outlying = set(open_day.outlying_municipalities.values_list("pk", flat=True))
-    order = list(applications)
-    random.Random(run.seed).shuffle(order)
-    priorities = {a.pk: _priorities(a, outlying) for a in order}
-    order.sort(key=lambda a: -len(priorities[a.pk]))
-    free = {host.pk: host.places for host in open_day.hosts.all()}
-    placements, waitlisted = [], 0
-    for application in order:
-        ranked = list(application.preferences.order_by("rank"))
-        preference = next((p for p in ranked if free[p.host_id] > 0), None)
-        placement = Placement(
-            run=run,
-            application=application,
-            priorities=priorities[application.pk],
-            priority_bonus=len(priorities[application.pk]),
-        )
-        if preference is None:
-            waitlisted += 1
-            placement.waitlist_order = waitlisted
-            placement.reason = "Alle hendes ønskede værter var fulde."
-        else:
-            free[preference.host_id] -= 1
-            placement.host_id, placement.preference_rank = preference.host_id, preference.rank
-        placements.append(placement)
-    Placement.objects.bulk_create(placements)
-    run.report = _report(open_day, placements=placements)
-    run.save(update_fields=["report"])
+    run = services.run_start(actor=consultant, open_day=open_day, seed=RUN_SEED, now=started)
+    run = services.run_execute(run_id=run.pk)
+    took = dt.timedelta(seconds=run.total_seconds or 0)
+    MatchRun.objects.filter(pk=run.pk).update(created_at=started, started_at=started, finished_at=started + took)
+    run.refresh_from_db()
     return run
 
 
-def _priorities(application: Application, outlying: set[int]) -> list[str]:
-    return [
-        name
-        for name, applies in (
-            ("first_time", application.first_time),
-            ("outlying", application.municipality_id in outlying),
-        )
-        if applies
-    ]
-
-
-def _report(open_day: OpenDay, *, placements: list[Placement]) -> dict:
-    eligible = len(placements)
-    placed = [p for p in placements if p.host_id]
-    ranks = Counter(p.preference_rank for p in placed)
-    by_host = Counter(p.host_id for p in placed)
-    municipalities: dict[str, dict[str, float]] = {}
-    for placement in placements:
-        code = str(placement.application.municipality_id)
-        counts = municipalities.setdefault(code, {"eligible": 0, "placed": 0})
-        counts["eligible"] += 1
-        counts["placed"] += bool(placement.host_id)
-    for counts in municipalities.values():
-        counts["placed_share"] = round(counts["placed"] / counts["eligible"], 3)
-    return {
-        "eligible": eligible,
-        "placed": len(placed),
-        "placed_share": round(len(placed) / eligible, 3),
-        "first_choice_share": round(ranks[1] / eligible, 3),
-        "top3_share": round(sum(ranks[rank] for rank in (1, 2, 3)) / eligible, 3),
-        "hosts": {
-            str(host.pk): {
-                "company": host.company.name,
-                "places": host.places,
-                "placed": by_host[host.pk],
-                "fill_rate": round(by_host[host.pk] / host.places, 3),
-            }
-            for host in open_day.hosts.select_related("company")
-        },
-        "municipalities": municipalities,
-    }
-
-
-def _publish(open_day: OpenDay, *, run: MatchRun) -> None:
-    """What publishing writes on each application; the day published."""
-    for placement in run.placements.select_related("application"):
-        application = placement.application
-        if placement.host_id:
-            application.outcome, application.host_id = Application.Outcome.PLACED, placement.host_id
-            application.preference_rank = placement.preference_rank
-        else:
-            application.outcome, application.waitlist_position = (
-                Application.Outcome.WAITLISTED,
-                placement.waitlist_order,
+def _attendance_and_survey(
+    open_day: OpenDay, *, hosts: dict[str, Host], companies: dict[str, DemoCompany], rng: random.Random
+) -> None:
+    """Hosts marked who came; the survey links went out the day after; most participants who
+    came and every host answered, interest in a technical education mostly up after the day.
+    When they answered is written through the model: the answer records the clock's time."""
+    for key, host in hosts.items():
+        host.open_day = open_day  # as published
+        for application in host.participants.filter(outcome=Application.Outcome.PLACED).order_by("id"):
+            services.attendance_mark(
+                actor=companies[key].host, host=host, application=application, attended=rng.random() >= ABSENT_SHARE
             )
-        application.save(update_fields=["outcome", "host", "preference_rank", "waitlist_position"])
-    open_day.status = OpenDay.Status.PUBLISHED
-    open_day.published_at = run.finished_at + dt.timedelta(days=1)
-    open_day.save(update_fields=["status", "published_at"])
-
-
-def _attendance_and_survey(open_day: OpenDay, *, rng: random.Random) -> None:
-    """Hosts marked who came; most participants who came and every host answered the survey,
-    interest in a technical education mostly up after the day."""
-    answered = timezone.make_aware(dt.datetime.combine(open_day.date + dt.timedelta(days=4), dt.time(19)))
-    for application in open_day.applications.filter(outcome=Application.Outcome.PLACED):
-        application.attended = rng.random() >= ABSENT_SHARE
-        application.save(update_fields=["attended"])
-        if application.attended and rng.random() < SURVEY_ANSWER_SHARE:
+    services.surveys_send(now=at(open_day.date + dt.timedelta(days=1), "16:00"))
+    answered = at(open_day.date + dt.timedelta(days=4), "19:00")
+    for application in open_day.applications.filter(attended=True).order_by("id"):
+        if rng.random() < SURVEY_ANSWER_SHARE:
             before = rng.randint(1, 4)
-            SurveyResponse.objects.create(
-                open_day=open_day,
-                respondent=SurveyResponse.Respondent.PARTICIPANT,
+            services.survey_answer(
                 application=application,
                 interest_before=before,
                 interest_after=min(5, before + rng.choice((0, 1, 1, 2))),
                 rating=rng.choice((4, 4, 5, 5, 5, 3)),
                 comment=rng.choice(COMMENTS),
+                now=answered,
             )
-    for host in open_day.hosts.all():
-        SurveyResponse.objects.create(
-            open_day=open_day,
-            respondent=SurveyResponse.Respondent.HOST,
+    for key, host in hosts.items():
+        services.host_survey_answer(
+            user=companies[key].host,
             host=host,
             rating=rng.choice((4, 5)),
             comment=rng.choice(HOST_COMMENTS),
+            now=answered,
         )
     SurveyResponse.objects.filter(open_day=open_day).update(created_at=answered)
 
 
-def _erase(open_day: OpenDay) -> None:
-    """What the daily erasure leaves once the retention period after the survey has passed:
-    no name, address, school or link; age, grade, municipality, outcome and answers stay."""
-    erased = timezone.make_aware(
-        dt.datetime.combine(open_day.survey_closes + dt.timedelta(days=open_day.retention_days + 1), dt.time(3))
+def _sent_at_the_time(open_day: OpenDay) -> None:
+    """Last year's e-mails (confirmations, placements, reminders, participant lists, surveys)
+    went out when they were due, a year ago; written through the model, so that the first
+    delivery pass of the demo does not send them now."""
+    keys = [
+        subject_key(kind, pk)
+        for pk in open_day.applications.values_list("pk", flat=True)
+        for kind in APPLICATION_SUBJECT_TYPES
+    ]
+    keys += [
+        subject_key(kind, pk)
+        for pk in open_day.hosts.values_list("pk", flat=True)
+        for kind in (HOST_SUBJECT, HOST_SURVEY_SUBJECT_TYPE)
+    ]
+    OutgoingMessage.objects.filter(subject_key__in=keys, status=OutgoingMessage.Status.PENDING).update(
+        status=OutgoingMessage.Status.SENT, sent_at=F("due_at")
     )
-    open_day.applications.update(
-        first_name="",
-        email="",
-        guardian_email="",
-        school=None,
-        link_nonce="",
-        token_hash="",
-        guardian_token_hash="",
-        erased_at=erased,
-    )
-    open_day.survey_responses.filter(respondent=SurveyResponse.Respondent.PARTICIPANT).update(comment="")
-    open_day.erased_at = erased
-    open_day.save(update_fields=["erased_at"])

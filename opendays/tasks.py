@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from opendays.services import applications, erase_due, expire_offers, surveys_send
+from opendays.services import erase_due, expire_offers, expire_unconfirmed, surveys_send
 
 
 def match_run_execute(run_id: int) -> None:
@@ -18,10 +18,7 @@ def after_the_day_daily() -> dict[str, int]:
     and personal data is erased when a day's retention has run out."""
     now = timezone.now()
     done: dict[str, int] = {}
-    # The applications part provides expire_unconfirmed; until it does, the round skips it.
-    expire_unconfirmed = getattr(applications, "expire_unconfirmed", None)
-    if expire_unconfirmed is not None:
-        done["expired_applications"] = expire_unconfirmed(now=now) or 0
+    done["expired_applications"] = expire_unconfirmed(now=now)
     done["lapsed_offers"] = expire_offers(now=now)
     done["surveys_sent"] = surveys_send(now=now)
     done["days_erased"] = erase_due(now=now)

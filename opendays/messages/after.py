@@ -4,7 +4,7 @@ list, survey links to the participants and the hosts after the day.
 An applicant's e-mail carries her link, rendered at delivery from Application.link_token, so
 the outbox holds no token. Subject keys name the application ("openday-offer:<id>",
 "openday-survey:<id>") or the host ("openday-host-survey:<id>"); erasure finds an applicant's
-rows by APPLICATION_SUBJECT_TYPES."""
+rows by APPLICATION_SUBJECT_TYPES, which names the other parts' application subjects too."""
 
 from __future__ import annotations
 
@@ -24,13 +24,16 @@ from notifications.models import OutgoingMessage
 from notifications.registry import MessageSource, subject_key
 from notifications.rendering import compose, long_datetime
 from notifications.services import Message, Recipient, messages_enqueue
+from opendays.messages.applications import SUBJECT_TYPE as APPLICATION_SUBJECT_TYPE
+from opendays.messages.publication import PLACEMENT_SUBJECT
 from opendays.models import Application, Host, LinkPurpose, SurveyResponse
 
 OFFER_SUBJECT_TYPE = "openday-offer"
 SURVEY_SUBJECT_TYPE = "openday-survey"
 HOST_SURVEY_SUBJECT_TYPE = "openday-host-survey"
-# Subject types whose key is an application's id: erasure withdraws and blanks their rows.
-APPLICATION_SUBJECT_TYPES = (OFFER_SUBJECT_TYPE, SURVEY_SUBJECT_TYPE)
+# Every subject type whose key is an application's id (her confirmation links, her placement,
+# her offers, her survey): erasure withdraws and blanks their rows.
+APPLICATION_SUBJECT_TYPES = (APPLICATION_SUBJECT_TYPE, PLACEMENT_SUBJECT, OFFER_SUBJECT_TYPE, SURVEY_SUBJECT_TYPE)
 
 
 class Kind(models.TextChoices):

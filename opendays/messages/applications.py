@@ -49,7 +49,11 @@ CURRENT_IN = {
 }
 
 
-def _enqueue(*, application: Application, kind: str, role: str, email: str, language: str, now: dt.datetime) -> None:
+def _enqueue(*, application: Application, kind: str, language: str, now: dt.datetime) -> None:
+    """One message of `kind`: the guardian's consent to the guardian, every other to the
+    applicant's contact address (hers, or the teacher's who applied for her)."""
+    role = Role.GUARDIAN if kind == Kind.GUARDIAN_CONSENT else Role.APPLICANT
+    email = application.guardian_email if role == Role.GUARDIAN else application.email
     if not email:
         return
     message = Message(
@@ -62,48 +66,20 @@ def _enqueue(*, application: Application, kind: str, role: str, email: str, lang
 
 
 def confirm_email_enqueue(*, application: Application, language: str, now: dt.datetime) -> None:
-    _enqueue(
-        application=application,
-        kind=Kind.CONFIRM_EMAIL,
-        role=Role.APPLICANT,
-        email=application.email,
-        language=language,
-        now=now,
-    )
+    _enqueue(application=application, kind=Kind.CONFIRM_EMAIL, language=language, now=now)
 
 
 def guardian_consent_enqueue(*, application: Application, language: str, now: dt.datetime) -> None:
-    _enqueue(
-        application=application,
-        kind=Kind.GUARDIAN_CONSENT,
-        role=Role.GUARDIAN,
-        email=application.guardian_email,
-        language=language,
-        now=now,
-    )
+    _enqueue(application=application, kind=Kind.GUARDIAN_CONSENT, language=language, now=now)
 
 
 def confirmed_enqueue(*, application: Application, language: str, now: dt.datetime) -> None:
     """The applicant (or the teacher who applied for her) hears that the application counts."""
-    _enqueue(
-        application=application,
-        kind=Kind.CONFIRMED,
-        role=Role.APPLICANT,
-        email=application.email,
-        language=language,
-        now=now,
-    )
+    _enqueue(application=application, kind=Kind.CONFIRMED, language=language, now=now)
 
 
 def guardian_refused_enqueue(*, application: Application, language: str, now: dt.datetime) -> None:
-    _enqueue(
-        application=application,
-        kind=Kind.GUARDIAN_REFUSED,
-        role=Role.APPLICANT,
-        email=application.email,
-        language=language,
-        now=now,
-    )
+    _enqueue(application=application, kind=Kind.GUARDIAN_REFUSED, language=language, now=now)
 
 
 # Delivering ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import models
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -62,12 +62,10 @@ def host_end(host: Host) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(host.open_day.date, host.ends_at))
 
 
-def _url(name: str, args: list, fallback: str = "/") -> str:
-    """The page's address; the site's front page while the page's part has not landed."""
-    try:
-        return site_url(reverse(name, args=args))
-    except NoReverseMatch:
-        return site_url(fallback)
+def _url(name: str, args: list) -> str:
+    """The page's full address; a name that does not exist fails the delivery loudly rather
+    than sending a link to somewhere else."""
+    return site_url(reverse(name, args=args))
 
 
 def applicant_url(application: Application, role: str) -> str:

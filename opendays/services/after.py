@@ -3,8 +3,9 @@ applicants' personal data (on request at any time, and for a whole day a set num
 after its survey closes), and the anonymous counts that remain for reporting.
 
 Erasure blanks what identifies a pupil (first name, e-mails, school, who applied for her, her
-links, her survey comment, and her address and words in the outbox) and keeps what the counts
-need: age, grade, municipality, status, outcome, host, preference met, attendance, scores."""
+links, her survey comment, a consultant's reason for moving her, and her address and words in
+the outbox) and keeps what the counts need: age, grade, municipality, status, outcome, host,
+preference met, attendance, scores."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from opendays.messages.after import (
     host_survey_messages_enqueue,
     survey_message_enqueue,
 )
-from opendays.models import Application, Host, OpenDay, SurveyResponse
+from opendays.models import Application, Host, OpenDay, Placement, SurveyResponse
 from opendays.permissions import can_act_for_host
 from opendays.services.waitlist import HOLDS_PLACE, places_freed
 
@@ -213,6 +214,8 @@ def _erase(applications: QuerySet[Application], now: dt.datetime) -> int:
         batch = ids[start : start + ERASE_BATCH]
         _erase_outbox(list(Application.objects.filter(pk__in=batch)))
         SurveyResponse.objects.filter(application_id__in=batch).update(comment="")
+        # A consultant's reason for moving her is free text, like her comment: it may name her.
+        Placement.objects.filter(application_id__in=batch).exclude(adjust_reason="").update(adjust_reason="")
         Application.objects.filter(pk__in=batch).update(**PERSONAL_BLANKS, erased_at=now, updated_at=now)
     return len(ids)
 

@@ -342,6 +342,15 @@ def _check_alive(application: Application, now: dt.datetime) -> None:
         raise DomainError(EXPIRED, code="expired")
 
 
+def _counts_from(application: Application, *, now: dt.datetime, language: str) -> None:
+    """Confirmed (by her e-mail, or her guardian under 15): the application counts from `now`,
+    and she hears so."""
+    application.status = Application.Status.CONFIRMED
+    application.confirmed_at, application.expires_at = now, None
+    application.save(update_fields=["status", "confirmed_at", "expires_at", "updated_at"])
+    messages.confirmed_enqueue(application=application, language=language, now=now)
+
+
 @transaction.atomic
 def email_confirm(*, application: Application, language: str = "da", now: dt.datetime | None = None) -> Application:
     """The applicant opened her link: her e-mail works. Over 15 the application now counts; under
@@ -358,10 +367,7 @@ def email_confirm(*, application: Application, language: str = "da", now: dt.dat
         application.save(update_fields=["status", "expires_at", "updated_at"])
         messages.guardian_consent_enqueue(application=application, language=language, now=now)
     else:
-        application.status = Application.Status.CONFIRMED
-        application.confirmed_at, application.expires_at = now, None
-        application.save(update_fields=["status", "confirmed_at", "expires_at", "updated_at"])
-        messages.confirmed_enqueue(application=application, language=language, now=now)
+        _counts_from(application, now=now, language=language)
     return application
 
 
@@ -379,10 +385,7 @@ def guardian_consent(
             return application
         raise DomainError(NOT_AWAITING_GUARDIAN, code="not_awaiting_guardian")
     if consent:
-        application.status = Application.Status.CONFIRMED
-        application.confirmed_at, application.expires_at = now, None
-        application.save(update_fields=["status", "confirmed_at", "expires_at", "updated_at"])
-        messages.confirmed_enqueue(application=application, language=language, now=now)
+        _counts_from(application, now=now, language=language)
     else:
         application.status, application.withdrawn_at, application.expires_at = Application.Status.WITHDRAWN, now, None
         application.save(update_fields=["status", "withdrawn_at", "expires_at", "updated_at"])

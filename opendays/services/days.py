@@ -16,7 +16,6 @@ each service validates everything before it writes, inside one transaction."""
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 
@@ -26,7 +25,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.errors import DomainError
 from core.models import Municipality
 from core.validators import validate_date_in_range
 from opendays.models import (
@@ -38,6 +36,7 @@ from opendays.models import (
     OpenDay,
 )
 from opendays.permissions import can_create_open_days, can_manage_open_day
+from opendays.services.common import KEEP, Keep, refuse
 from schools.models import Grade
 
 MAX_TITLE = 200
@@ -70,15 +69,6 @@ RETENTION_OUT_OF_RANGE = _("Personal data is kept from 0 to %(high)s days.")
 DAY_FIXED = _("The matching has started: the date, area, target group, window and priorities are fixed.")
 DAY_CLOSED = _("The open day is closed.")
 CLOSE_WHILE_MATCHING = _("A matching run is in progress; publish it or go back before closing the day.")
-
-
-class _Keep(enum.Enum):
-    """Marks an argument of open_day_update left out: the day keeps what it has."""
-
-    KEEP = enum.auto()
-
-
-KEEP = _Keep.KEEP
 
 
 @dataclass(frozen=True)
@@ -125,20 +115,16 @@ FIXED_AFTER_OPEN = {
 }
 
 
-def _refuse(message, *, code: str, field: str | None = None, **params: object) -> DomainError:
-    return DomainError(message % params if params else message, code=code, field=field)
-
-
 def _check_int(value: object, *, low: int, high: int, message, code: str, field: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise _refuse(message, code=code, field=field, low=low, high=high)
+        raise refuse(message, code=code, field=field, low=low, high=high)
 
 
 def _check_date_in_range(value: dt.date, field: str) -> None:
     try:
         validate_date_in_range(value)
     except ValidationError:
-        raise _refuse(DATE_OUT_OF_RANGE, code="date_out_of_range", field=field) from None
+        raise refuse(DATE_OUT_OF_RANGE, code="date_out_of_range", field=field) from None
 
 
 def _day_starts(date: dt.date) -> dt.datetime:
@@ -148,23 +134,23 @@ def _day_starts(date: dt.date) -> dt.datetime:
 
 def _check_texts(terms: _Terms) -> None:
     if not terms.title:
-        raise _refuse(TITLE_REQUIRED, code="title_required", field="title")
+        raise refuse(TITLE_REQUIRED, code="title_required", field="title")
     if len(terms.title) > MAX_TITLE:
-        raise _refuse(TEXT_TOO_LONG, code="title_too_long", field="title", max=MAX_TITLE)
+        raise refuse(TEXT_TOO_LONG, code="title_too_long", field="title", max=MAX_TITLE)
     if len(terms.description) > MAX_DESCRIPTION:
-        raise _refuse(TEXT_TOO_LONG, code="description_too_long", field="description", max=MAX_DESCRIPTION)
+        raise refuse(TEXT_TOO_LONG, code="description_too_long", field="description", max=MAX_DESCRIPTION)
 
 
 def _check_area(terms: _Terms, actor: User) -> None:
     """The day lies in the consultant's area; its outlying municipalities are among its own."""
     if not terms.municipalities:
-        raise _refuse(MUNICIPALITIES_REQUIRED, code="municipalities_required", field="municipalities")
+        raise refuse(MUNICIPALITIES_REQUIRED, code="municipalities_required", field="municipalities")
     codes = actor.area_municipality_codes()
     if codes is not None and any(municipality.code not in codes for municipality in terms.municipalities):
-        raise _refuse(MUNICIPALITIES_OUTSIDE_AREA, code="municipalities_outside_area", field="municipalities")
+        raise refuse(MUNICIPALITIES_OUTSIDE_AREA, code="municipalities_outside_area", field="municipalities")
     day_codes = {municipality.code for municipality in terms.municipalities}
     if any(municipality.code not in day_codes for municipality in terms.outlying_municipalities):
-        raise _refuse(OUTLYING_OUTSIDE_DAY, code="outlying_outside_day", field="outlying_municipalities")
+        raise refuse(OUTLYING_OUTSIDE_DAY, code="outlying_outside_day", field="outlying_municipalities")
 
 
 def _check_target_group(terms: _Terms) -> None:
@@ -178,23 +164,23 @@ def _check_target_group(terms: _Terms) -> None:
             field=field,
         )
     if terms.age_min > terms.age_max:
-        raise _refuse(AGES_REVERSED, code="ages_reversed", field="age_max")
+        raise refuse(AGES_REVERSED, code="ages_reversed", field="age_max")
     for field in ("grade_min", "grade_max"):
         grade = getattr(terms, field)
         if grade is not None and (isinstance(grade, bool) or grade not in Grade.values):
-            raise _refuse(GRADE_INVALID, code="grade_invalid", field=field)
+            raise refuse(GRADE_INVALID, code="grade_invalid", field=field)
     if terms.grade_min is not None and terms.grade_max is not None and terms.grade_min > terms.grade_max:
-        raise _refuse(GRADES_REVERSED, code="grades_reversed", field="grade_max")
+        raise refuse(GRADES_REVERSED, code="grades_reversed", field="grade_max")
     if terms.gender_focus not in OpenDay.GenderFocus.values:
-        raise _refuse(GENDER_INVALID, code="gender_invalid", field="gender_focus")
+        raise refuse(GENDER_INVALID, code="gender_invalid", field="gender_focus")
 
 
 def _check_window(terms: _Terms) -> None:
     """Applications open before they close, and close before the day begins."""
     if terms.applications_open >= terms.applications_close:
-        raise _refuse(WINDOW_REVERSED, code="window_reversed", field="applications_close")
+        raise refuse(WINDOW_REVERSED, code="window_reversed", field="applications_close")
     if terms.applications_close > _day_starts(terms.date):
-        raise _refuse(WINDOW_AFTER_DAY, code="window_after_day", field="applications_close")
+        raise refuse(WINDOW_AFTER_DAY, code="window_after_day", field="applications_close")
 
 
 def _check_settings(terms: _Terms) -> None:
@@ -226,7 +212,7 @@ def _check_settings(terms: _Terms) -> None:
     if terms.survey_closes is not None:
         _check_date_in_range(terms.survey_closes, "survey_closes")
         if terms.survey_closes < terms.date:
-            raise _refuse(SURVEY_BEFORE_DAY, code="survey_before_day", field="survey_closes")
+            raise refuse(SURVEY_BEFORE_DAY, code="survey_before_day", field="survey_closes")
     _check_int(
         terms.retention_days,
         low=0,
@@ -281,7 +267,7 @@ def open_day_create(
 ) -> OpenDay:
     """Create an open day taking hosts and applications, in municipalities of the consultant's area."""
     if not can_create_open_days(actor):
-        raise _refuse(CREATE_NOT_ALLOWED, code=NOT_ALLOWED_CODE)
+        raise refuse(CREATE_NOT_ALLOWED, code=NOT_ALLOWED_CODE)
     terms = _Terms(
         title=title.strip(),
         description=description.strip(),
@@ -304,7 +290,7 @@ def open_day_create(
     )
     _check_date_in_range(date, "date")
     if date < timezone.localdate():
-        raise _refuse(DATE_PAST, code="date_past", field="date")
+        raise refuse(DATE_PAST, code="date_past", field="date")
     _check_terms(terms, actor)
     return _write(OpenDay(created_by=actor), terms)
 
@@ -332,33 +318,33 @@ def open_day_update(
     *,
     actor: User,
     open_day: OpenDay,
-    title: str | _Keep = KEEP,
-    description: str | _Keep = KEEP,
-    date: dt.date | _Keep = KEEP,
-    municipalities: Iterable[Municipality] | _Keep = KEEP,
-    age_min: int | _Keep = KEEP,
-    age_max: int | _Keep = KEEP,
-    grade_min: int | None | _Keep = KEEP,
-    grade_max: int | None | _Keep = KEEP,
-    gender_focus: str | _Keep = KEEP,
-    applications_open: dt.datetime | _Keep = KEEP,
-    applications_close: dt.datetime | _Keep = KEEP,
-    preferences: int | _Keep = KEEP,
-    outlying_municipalities: Iterable[Municipality] | _Keep = KEEP,
-    weight_first_time: int | _Keep = KEEP,
-    weight_outlying: int | _Keep = KEEP,
-    offer_hours: int | _Keep = KEEP,
-    survey_closes: dt.date | None | _Keep = KEEP,
-    retention_days: int | _Keep = KEEP,
+    title: str | Keep = KEEP,
+    description: str | Keep = KEEP,
+    date: dt.date | Keep = KEEP,
+    municipalities: Iterable[Municipality] | Keep = KEEP,
+    age_min: int | Keep = KEEP,
+    age_max: int | Keep = KEEP,
+    grade_min: int | None | Keep = KEEP,
+    grade_max: int | None | Keep = KEEP,
+    gender_focus: str | Keep = KEEP,
+    applications_open: dt.datetime | Keep = KEEP,
+    applications_close: dt.datetime | Keep = KEEP,
+    preferences: int | Keep = KEEP,
+    outlying_municipalities: Iterable[Municipality] | Keep = KEEP,
+    weight_first_time: int | Keep = KEEP,
+    weight_outlying: int | Keep = KEEP,
+    offer_hours: int | Keep = KEEP,
+    survey_closes: dt.date | None | Keep = KEEP,
+    retention_days: int | Keep = KEEP,
 ) -> OpenDay:
     """Change a day; what is left out stays. After the matching has started, only the title,
     description, offer hours and the survey and retention settings change."""
     arguments = dict(locals())
     if not can_manage_open_day(actor, open_day):
-        raise _refuse(DAY_NOT_ALLOWED, code=NOT_ALLOWED_CODE)
+        raise refuse(DAY_NOT_ALLOWED, code=NOT_ALLOWED_CODE)
     day = _locked(open_day)
     if day.status == OpenDay.Status.CLOSED:
-        raise _refuse(DAY_CLOSED, code="day_closed")
+        raise refuse(DAY_CLOSED, code="day_closed")
     current = _terms_of(day)
     given = {name: value for name, value in arguments.items() if name in TERM_NAMES and value is not KEEP}
     for name in ("title", "description"):
@@ -370,11 +356,11 @@ def open_day_update(
     terms = replace(current, **given)
     changed = {name for name in given if getattr(terms, name) != getattr(current, name)}
     if day.status != OpenDay.Status.OPEN and changed & FIXED_AFTER_OPEN:
-        raise _refuse(DAY_FIXED, code="day_fixed", field=sorted(changed & FIXED_AFTER_OPEN)[0])
+        raise refuse(DAY_FIXED, code="day_fixed", field=sorted(changed & FIXED_AFTER_OPEN)[0])
     if "preferences" in changed and day.applications.exists():
-        raise _refuse(PREFERENCES_FIXED, code="preferences_fixed", field="preferences")
+        raise refuse(PREFERENCES_FIXED, code="preferences_fixed", field="preferences")
     if "date" in changed and terms.date < timezone.localdate():
-        raise _refuse(DATE_PAST, code="date_past", field="date")
+        raise refuse(DATE_PAST, code="date_past", field="date")
     _check_terms(terms, actor)
     return _write(day, terms)
 
@@ -387,12 +373,12 @@ CLOSABLE = {OpenDay.Status.OPEN, OpenDay.Status.PUBLISHED}
 def open_day_close(*, actor: User, open_day: OpenDay) -> OpenDay:
     """Close a day: called off while open, or done after publication. Nothing changes after."""
     if not can_manage_open_day(actor, open_day):
-        raise _refuse(DAY_NOT_ALLOWED, code=NOT_ALLOWED_CODE)
+        raise refuse(DAY_NOT_ALLOWED, code=NOT_ALLOWED_CODE)
     day = _locked(open_day)
     if day.status == OpenDay.Status.CLOSED:
-        raise _refuse(DAY_CLOSED, code="day_closed")
+        raise refuse(DAY_CLOSED, code="day_closed")
     if day.status not in CLOSABLE:
-        raise _refuse(CLOSE_WHILE_MATCHING, code="day_matching")
+        raise refuse(CLOSE_WHILE_MATCHING, code="day_matching")
     day.status = OpenDay.Status.CLOSED
     day.save(update_fields=["status", "updated_at"])
     return day

@@ -16,7 +16,6 @@ each service validates everything before it writes, inside one transaction."""
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -25,9 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from companies.models import Company, RoleModel
-from core.errors import DomainError
 from opendays.models import MAX_AGE, MAX_HOST_PLACES, MIN_AGE, Application, Host, OpenDay
 from opendays.permissions import can_act_for_host, can_manage_open_day, can_register_host
+from opendays.services.common import KEEP, Keep, refuse
 
 MAX_PROGRAMME = 5000
 MAX_NOTES = 2000
@@ -56,62 +55,49 @@ ATTENDANCE_BEFORE_DAY = _("Attendance is marked from the day itself.")
 ATTENDANCE_NOT_PARTICIPANT = _("The pupil is not placed with this host.")
 
 
-class _Keep(enum.Enum):
-    """Marks an argument of host_update left out: the registration keeps what it has."""
-
-    KEEP = enum.auto()
-
-
-KEEP = _Keep.KEEP
-
-
-def _refuse(message, *, code: str, field: str | None = None, **params: object) -> DomainError:
-    return DomainError(message % params if params else message, code=code, field=field)
-
-
 def _check_places(places: object) -> None:
     if isinstance(places, bool) or not isinstance(places, int) or not 1 <= places <= MAX_HOST_PLACES:
-        raise _refuse(PLACES_OUT_OF_RANGE, code="places_out_of_range", field="places", high=MAX_HOST_PLACES)
+        raise refuse(PLACES_OUT_OF_RANGE, code="places_out_of_range", field="places", high=MAX_HOST_PLACES)
 
 
 def _check_times(starts_at: dt.time, ends_at: dt.time) -> None:
     """Both are times on the day itself; the visit ends after it starts (and before midnight)."""
     if starts_at >= ends_at:
-        raise _refuse(TIMES_REVERSED, code="times_reversed", field="ends_at")
+        raise refuse(TIMES_REVERSED, code="times_reversed", field="ends_at")
 
 
 def _check_text(value: str, *, field: str, high: int) -> None:
     if len(value) > high:
-        raise _refuse(TEXT_TOO_LONG, code=f"{field}_too_long", field=field, high=high)
+        raise refuse(TEXT_TOO_LONG, code=f"{field}_too_long", field=field, high=high)
 
 
 def _check_programme(programme: str) -> None:
     if not programme:
-        raise _refuse(PROGRAMME_REQUIRED, code="programme_required", field="programme")
+        raise refuse(PROGRAMME_REQUIRED, code="programme_required", field="programme")
     _check_text(programme, field="programme", high=MAX_PROGRAMME)
 
 
 def _check_address(address: str, postcode: str, city: str) -> None:
     if not (address and postcode and city):
-        raise _refuse(ADDRESS_REQUIRED, code="address_required", field="address")
+        raise refuse(ADDRESS_REQUIRED, code="address_required", field="address")
     _check_text(address, field="address", high=MAX_ADDRESS)
     _check_text(city, field="city", high=MAX_CITY)
     if not (len(postcode) == 4 and postcode.isdigit()):
-        raise _refuse(POSTCODE_INVALID, code="postcode_invalid", field="postcode")
+        raise refuse(POSTCODE_INVALID, code="postcode_invalid", field="postcode")
 
 
 def _check_role_models(role_models: list[RoleModel], company: Company) -> None:
     if any(role_model.company_id != company.pk for role_model in role_models):
-        raise _refuse(ROLE_MODEL_OTHER_COMPANY, code="role_model_other_company", field="role_models")
+        raise refuse(ROLE_MODEL_OTHER_COMPANY, code="role_model_other_company", field="role_models")
 
 
 def _check_age_min(age_min: int | None, open_day: OpenDay) -> None:
     if age_min is None:
         return
     if isinstance(age_min, bool) or not isinstance(age_min, int) or not MIN_AGE <= age_min <= MAX_AGE:
-        raise _refuse(AGE_OUT_OF_RANGE, code="age_out_of_range", field="age_min", low=MIN_AGE, high=MAX_AGE)
+        raise refuse(AGE_OUT_OF_RANGE, code="age_out_of_range", field="age_min", low=MIN_AGE, high=MAX_AGE)
     if age_min > open_day.age_max:
-        raise _refuse(AGE_ABOVE_DAY, code="age_above_day", field="age_min", high=open_day.age_max)
+        raise refuse(AGE_ABOVE_DAY, code="age_above_day", field="age_min", high=open_day.age_max)
 
 
 def _locked_day(open_day: OpenDay) -> OpenDay:
@@ -140,15 +126,15 @@ def host_register(
 ) -> Host:
     """Register a company as a host of an open day. Without an address, the company's own."""
     if not can_register_host(actor, open_day, company):
-        raise _refuse(REGISTER_NOT_ALLOWED, code=NOT_ALLOWED_CODE)
+        raise refuse(REGISTER_NOT_ALLOWED, code=NOT_ALLOWED_CODE)
     day = _locked_day(open_day)
     if day.status != OpenDay.Status.OPEN:
-        raise _refuse(DAY_NOT_OPEN, code="day_not_open")
+        raise refuse(DAY_NOT_OPEN, code="day_not_open")
     in_area = day.municipalities.filter(pk=company.municipality_id).exists()
     if not in_area and not can_manage_open_day(actor, day):
-        raise _refuse(COMPANY_OUTSIDE_AREA, code="company_outside_area", field="company")
+        raise refuse(COMPANY_OUTSIDE_AREA, code="company_outside_area", field="company")
     if Host.objects.filter(open_day=day, company=company).exists():
-        raise _refuse(ALREADY_HOST, code="already_host", field="company")
+        raise refuse(ALREADY_HOST, code="already_host", field="company")
     if not address.strip():
         address, postcode, city = company.address, company.postcode, company.city
     host = Host(
@@ -189,31 +175,31 @@ def host_update(
     *,
     actor: User,
     host: Host,
-    places: int | _Keep = KEEP,
-    starts_at: dt.time | _Keep = KEEP,
-    ends_at: dt.time | _Keep = KEEP,
-    programme: str | _Keep = KEEP,
-    address: str | _Keep = KEEP,
-    postcode: str | _Keep = KEEP,
-    city: str | _Keep = KEEP,
-    role_models: Iterable[RoleModel] | _Keep = KEEP,
-    role_models_text: str | _Keep = KEEP,
-    age_min: int | None | _Keep = KEEP,
-    safety_notes: str | _Keep = KEEP,
+    places: int | Keep = KEEP,
+    starts_at: dt.time | Keep = KEEP,
+    ends_at: dt.time | Keep = KEEP,
+    programme: str | Keep = KEEP,
+    address: str | Keep = KEEP,
+    postcode: str | Keep = KEEP,
+    city: str | Keep = KEEP,
+    role_models: Iterable[RoleModel] | Keep = KEEP,
+    role_models_text: str | Keep = KEEP,
+    age_min: int | None | Keep = KEEP,
+    safety_notes: str | Keep = KEEP,
 ) -> Host:
     """Change a registration; what is left out stays. Places and age limit only while the day is open."""
     if not can_act_for_host(actor, host):
-        raise _refuse(HOST_NOT_ALLOWED, code=NOT_ALLOWED_CODE)
+        raise refuse(HOST_NOT_ALLOWED, code=NOT_ALLOWED_CODE)
     day = _locked_day(host.open_day)
     if day.status == OpenDay.Status.CLOSED:
-        raise _refuse(DAY_CLOSED, code="day_closed")
+        raise refuse(DAY_CLOSED, code="day_closed")
     host = Host.objects.select_for_update().select_related("company").get(pk=host.pk)
     host.open_day = day
     fixed = {"places": places, "age_min": age_min}
     if day.status != OpenDay.Status.OPEN:
         for field, value in fixed.items():
             if value is not KEEP and value != getattr(host, field):
-                raise _refuse(PLACES_FIXED, code="places_fixed", field=field)
+                raise refuse(PLACES_FIXED, code="places_fixed", field=field)
     texts = {
         "programme": programme,
         "address": address,
@@ -241,15 +227,15 @@ def attendance_mark(*, actor: User, host: Host, application: Application, attend
     """Mark whether a pupil placed with the host came (None: not marked). From the day on,
     once the day is published; the survey goes to those not marked absent."""
     if not can_act_for_host(actor, host):
-        raise _refuse(HOST_NOT_ALLOWED, code=NOT_ALLOWED_CODE)
+        raise refuse(HOST_NOT_ALLOWED, code=NOT_ALLOWED_CODE)
     day = host.open_day
     if day.published_at is None:
-        raise _refuse(ATTENDANCE_NOT_PUBLISHED, code="not_published")
+        raise refuse(ATTENDANCE_NOT_PUBLISHED, code="not_published")
     if timezone.localdate() < day.date:
-        raise _refuse(ATTENDANCE_BEFORE_DAY, code="before_day")
+        raise refuse(ATTENDANCE_BEFORE_DAY, code="before_day")
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.host_id != host.pk or application.outcome != Application.Outcome.PLACED:
-        raise _refuse(ATTENDANCE_NOT_PARTICIPANT, code="not_participant", field="application")
+        raise refuse(ATTENDANCE_NOT_PARTICIPANT, code="not_participant", field="application")
     application.attended = attended
     application.save(update_fields=["attended", "updated_at"])
     return application

@@ -16,24 +16,18 @@ from django.views.decorators.cache import never_cache
 from companies.selectors import company_ids_of
 from core.errors import DomainError
 from opendays import services
-from opendays.models import Application, Host, SurveyResponse
-from opendays.selectors import application_for_token, hosts_visible_to
+from opendays.models import Host, LinkPurpose, SurveyResponse
+from opendays.selectors import hosts_visible_to
 from opendays.services.after import survey_closes_on
 from web.forms.openday_after import HostSurveyForm, ParticipantSurveyForm
+from web.views.openday_pupils import application_of_link
 from web.views.shared import form_action, posted
-
-
-def _application(token: str) -> Application:
-    application = application_for_token(token)
-    if application is None:
-        raise Http404
-    return application
 
 
 @never_cache
 def offer(request: HttpRequest, token: str) -> HttpResponse:
     """The offered place: where, when, until when to answer; accept or decline."""
-    application = _application(token)
+    application = application_of_link(token, LinkPurpose.APPLICANT)
     if request.method == "POST":
         answer = request.POST.get("answer")
         service = {"accept": services.offer_accept, "decline": services.offer_decline}.get(answer)
@@ -56,7 +50,7 @@ def offer(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def survey(request: HttpRequest, token: str) -> HttpResponse:
     """The participant's three questions, answered once."""
-    application = _application(token)
+    application = application_of_link(token, LinkPurpose.APPLICANT)
     answered = SurveyResponse.objects.filter(application=application).exists()
     form = ParticipantSurveyForm(posted(request))
     if not answered and request.method == "POST" and form.is_valid():

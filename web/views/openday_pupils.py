@@ -23,7 +23,7 @@ from core.sites import site_url
 from notifications.calendar import build_calendar
 from opendays import selectors, services
 from opendays.messages import publication
-from opendays.models import Application, OpenDay
+from opendays.models import Application, LinkPurpose, OpenDay
 from web.forms.openday_apply import ApplyForm, ChangeForm
 from web.views.shared import form_action, posted
 
@@ -61,13 +61,26 @@ def _over_limit(request: HttpRequest) -> bool:
     return count > APPLY_LIMIT_PER_HOUR
 
 
+LINK_FINDERS = {
+    LinkPurpose.APPLICANT: selectors.application_for_token,
+    LinkPurpose.GUARDIAN: selectors.application_for_guardian_token,
+}
+
+
+def application_of_link(token: str, *purposes: LinkPurpose) -> Application:
+    """The application whose link of one of `purposes` holds `token`; 404 for a link unknown,
+    revoked or erased, like any page that does not exist. The other open-day link pages use it too."""
+    for purpose in purposes:
+        application = LINK_FINDERS[purpose](token)
+        if application is not None:
+            return application
+    raise Http404
+
+
 def _applicant(token: str) -> Application:
     """The application of her link, or of her guardian's: a guardian's e-mails (the placement,
     say) lead to the same page, where the guardian can do what she can."""
-    application = selectors.application_for_token(token) or selectors.application_for_guardian_token(token)
-    if application is None:
-        raise Http404
-    return application
+    return application_of_link(token, LinkPurpose.APPLICANT, LinkPurpose.GUARDIAN)
 
 
 @require_GET
@@ -126,9 +139,7 @@ def apply_sent(request: HttpRequest) -> HttpResponse:
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """A GET shows a button and changes nothing (mail scanners open links); the POST confirms.
     Once confirmed, the link leads to her page. Only her own link confirms her own address."""
-    application = selectors.application_for_token(token)
-    if application is None:
-        raise Http404
+    application = application_of_link(token, LinkPurpose.APPLICANT)
     if request.method != "POST" and application.status != Application.Status.AWAITING_EMAIL:
         return redirect("openday-application", token=token)
     error = None
@@ -221,9 +232,7 @@ def application_calendar(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def guardian(request: HttpRequest, token: str) -> HttpResponse:
     """The guardian says yes or no; a GET only shows the question."""
-    application = selectors.application_for_guardian_token(token)
-    if application is None:
-        raise Http404
+    application = application_of_link(token, LinkPurpose.GUARDIAN)
     error = None
     if request.method == "POST":
         try:
