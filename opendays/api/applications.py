@@ -26,13 +26,21 @@ from opendays.services.applications import MAX_PUPILS_AT_ONCE, NOT_A_TEACHER
 from schools.models import Grade
 
 
+# What a host does not read of its participants (null for a host): its page shows first name, age
+# and school, and the API no more.
+NOT_FOR_HOSTS = ("grade", "municipality", "first_time", "preference_rank", "confirmed_at", "created_at")
+
+
 class ApplicationSerializer(serializers.ModelSerializer):
-    """No e-mail addresses: the least that works. The preferences only to the teacher who
-    applied and the day's consultant, not to a host."""
+    """No e-mail addresses: the least that works. The preferences and the fields in
+    NOT_FOR_HOSTS only to the teacher who applied and the day's consultant, not to a host."""
 
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
     preferences = serializers.SerializerMethodField()
+    municipality = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    first_time = serializers.BooleanField(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Application
@@ -58,11 +66,20 @@ class ApplicationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_preferences(self, application: Application) -> list[int]:
+    def _for_host(self, application: Application) -> bool:
         user = self.context["request"].user
-        if not (user.sees_everything or application.applied_by_id == user.pk):
+        return not (user.sees_everything or application.applied_by_id == user.pk)
+
+    def get_preferences(self, application: Application) -> list[int]:
+        if self._for_host(application):
             return []
         return [preference.host_id for preference in application.preferences.all()]
+
+    def to_representation(self, application: Application) -> dict:
+        data = super().to_representation(application)
+        if self._for_host(application):
+            data.update(dict.fromkeys(NOT_FOR_HOSTS))
+        return data
 
 
 class PupilSerializer(serializers.Serializer):

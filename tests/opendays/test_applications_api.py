@@ -67,6 +67,9 @@ def test_host_sees_participants_only_after_publication_and_without_preferences(o
     OpenDay.objects.filter(pk=open_day.pk).update(status=OpenDay.Status.PUBLISHED, published_at=timezone.now())
     [row] = member.get(URL).json()["results"]
     assert row["first_name"] == "Ida" and row["preferences"] == []
+    assert (row["age"], row["school"]) == (15, application.school_id)
+    hidden = ("grade", "municipality", "first_time", "preference_rank", "confirmed_at", "created_at")
+    assert [row[field] for field in hidden] == [None] * len(hidden), "a host reads only what its page shows"
     assert member.post(f"{URL}{application.pk}/withdraw/").status_code == 403
 
 
