@@ -25,7 +25,6 @@ from opendays.permissions import can_apply_for_pupils, can_manage_open_day
 from opendays.services.applications import MAX_PUPILS_AT_ONCE, NOT_A_TEACHER
 from schools.models import Grade
 
-
 # What a host does not read of its participants (null for a host): its page shows first name, age
 # and school, and the API no more.
 NOT_FOR_HOSTS = ("grade", "municipality", "first_time", "preference_rank", "confirmed_at", "created_at")
