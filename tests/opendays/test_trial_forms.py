@@ -7,7 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from opendays.models import OpenDay
+from opendays.models import Application, LinkPurpose, OpenDay
+from opendays.services import email_confirm
+from tests.opendays.conftest_applications import *  # noqa: F403 (the fixtures)
+from tests.opendays.conftest_applications import apply
 from tests.opendays.factories import HostFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +57,17 @@ def test_a_role_model_id_beyond_the_database_is_refused_at_the_field(client, hos
 
     assert response.status_code == 200
     assert "role_models" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("posted", [{}, {"answer": "maybe"}, {"answer": ""}])
+def test_a_guardian_post_without_a_yes_or_no_changes_nothing(client, open_day, hosts, posted):
+    """Only the two buttons answer: an empty or unknown answer is a message, and the
+    application still waits for the guardian (it is not withdrawn as if the answer were no)."""
+    application = email_confirm(application=apply(open_day, hosts, age=14, guardian_email="mor@example.dk"))
+    url = reverse("openday-guardian", args=[application.link_token(LinkPurpose.GUARDIAN)])
+
+    response = client.post(url, posted)
+
+    application.refresh_from_db()
+    assert response.status_code == 200 and response.context["error"]
+    assert application.status == Application.Status.AWAITING_GUARDIAN
