@@ -10,7 +10,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -194,8 +194,23 @@ class OpenDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 # Hosts -------------------------------------------------------------------------------------
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$",
+        "example": "09:00",
+        "description": "Wall-clock time in Copenhagen, without an offset.",
+    }
+)
+class WallClockTimeField(serializers.TimeField):
+    """A host's hours are wall-clock times on the day in Copenhagen and carry no offset; the
+    schema's "format: time" (RFC 3339) would demand one, so the schema states the real shape."""
+
+
 class HostSerializer(serializers.ModelSerializer):
     company_name = serializers.CharField(source="company.name", read_only=True)
+    starts_at = WallClockTimeField(read_only=True)
+    ends_at = WallClockTimeField(read_only=True)
 
     class Meta:
         model = Host
@@ -226,8 +241,8 @@ class HostChangeSerializer(serializers.Serializer):
     on registering means the company's own."""
 
     places = serializers.IntegerField(min_value=1, max_value=MAX_HOST_PLACES)
-    starts_at = serializers.TimeField()
-    ends_at = serializers.TimeField()
+    starts_at = WallClockTimeField()
+    ends_at = WallClockTimeField()
     programme = serializers.CharField(max_length=host_services.MAX_PROGRAMME)
     address = serializers.CharField(max_length=host_services.MAX_ADDRESS, allow_blank=True, required=False)
     postcode = serializers.CharField(max_length=4, allow_blank=True, required=False)
