@@ -11,6 +11,7 @@ half: each function is one transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,6 +49,7 @@ TOO_MANY_PREFERENCES = ngettext_lazy("Choose at most %(count)s host.", "Choose a
 UNDER_HOST_AGE = _("%(host)s takes pupils from the age of %(age)s.")
 FIRST_NAME_REQUIRED = _("Give your first name.")
 FIRST_NAME_INVALID = _("A first name of letters, on one line.")
+NAME_JOINERS = frozenset(" -'\u2019.")
 FIRST_NAME_TOO_LONG = _("A first name of at most %(max)s characters.")
 PLACE_REQUIRED = _("Choose your school or your municipality.")
 EMAIL_REQUIRED = _("Give an e-mail address where the link can reach you.")
@@ -130,12 +132,20 @@ def _save_preferences(application: Application, hosts: Sequence[Host]) -> None:
     )
 
 
+def _is_a_name(text: str) -> bool:
+    """Letters (with their accents), joined by spaces, hyphens, apostrophes or a full stop."""
+    if not any(char.isalpha() for char in text):
+        return False
+    return all(char.isalpha() or char in NAME_JOINERS or unicodedata.category(char) == "Mn" for char in text)
+
+
 def _clean_first_name(first_name: str) -> str:
     first_name = (first_name or "").strip()
     if not first_name:
         raise DomainError(FIRST_NAME_REQUIRED, code="first_name_required", field="first_name")
-    if not first_name.isprintable():
-        # A line break would end up in the guardian's e-mail subject, where it cannot go.
+    if not _is_a_name(first_name):
+        # The name goes into the guardian's e-mail (its subject too) and onto the host's list:
+        # a line break, markup, digits or a link have no place there.
         raise DomainError(FIRST_NAME_INVALID, code="first_name_invalid", field="first_name")
     if len(first_name) > MAX_FIRST_NAME:
         raise DomainError(FIRST_NAME_TOO_LONG % {"max": MAX_FIRST_NAME}, code="first_name_too_long", field="first_name")
