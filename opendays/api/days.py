@@ -19,6 +19,7 @@ from rest_framework.routers import BaseRouter
 
 from companies.models import Company, RoleModel
 from companies.selectors import company_ids_of, company_list_editable_by
+from core.api import AwareDateTimeField
 from core.filters import IdFilter
 from core.models import Municipality
 from core.validators import validate_date_in_range
@@ -133,8 +134,8 @@ class OpenDayChangeSerializer(serializers.Serializer):
     grade_min = serializers.ChoiceField(choices=Grade.choices, required=False, allow_null=True)
     grade_max = serializers.ChoiceField(choices=Grade.choices, required=False, allow_null=True)
     gender_focus = serializers.ChoiceField(choices=OpenDay.GenderFocus.choices, required=False, allow_blank=True)
-    applications_open = serializers.DateTimeField()
-    applications_close = serializers.DateTimeField(help_text=_("Before the day begins."))
+    applications_open = AwareDateTimeField()
+    applications_close = AwareDateTimeField(help_text=_("Before the day begins."))
     preferences = serializers.IntegerField(
         min_value=1, max_value=MAX_PREFERENCES, required=False, help_text=_("Hosts each applicant ranks.")
     )
