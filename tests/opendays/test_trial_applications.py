@@ -29,3 +29,22 @@ def test_a_first_name_that_is_not_a_name_is_refused_and_nothing_is_saved(open_da
 @pytest.mark.parametrize("first_name", ["Ærø", "Anne-Sofie", "Mary Ann", "D'Arcy", "Zoë", "Åse", "J."])
 def test_names_of_letters_with_hyphens_apostrophes_and_spaces_are_accepted(open_day, hosts, first_name):
     assert apply(open_day, hosts, first_name=first_name).first_name == first_name
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"email": "ikke-en-adresse"}, "email"),
+        ({"email": "åse@example.dk"}, "email"),
+        ({"age": 14, "guardian_email": "forælder@example.dk"}, "guardian_email"),
+        ({"age": 14, "guardian_email": "<script>@example.dk"}, "guardian_email"),
+    ],
+)
+def test_an_address_mail_cannot_reach_is_refused_at_the_field(open_day, hosts, fields, field):
+    """The service itself refuses an address no e-mail can be sent to (a non-ASCII local part
+    fails at sending, again and again): callers other than the form get the same rule."""
+    with pytest.raises(DomainError) as refusal:
+        apply(open_day, hosts, **fields)
+
+    assert refusal.value.code == "email_invalid" and refusal.value.field == field
+    assert not Application.objects.exists()
