@@ -19,7 +19,7 @@ from tests.opendays.factories import ApplicationFactory, HostFactory, OpenDayFac
 api_schema = schema_fuzz.api_schema
 requests_keep_the_test_connection = schema_fuzz.requests_keep_the_test_connection
 
-OPEN_DAY_RESOURCES = ("open-days", "open-day-hosts", "openday-applications", "open-day-runs")
+OPEN_DAY_RESOURCES = ("open-days", "open-day-hosts", "openday-applications", "open-day-runs", "open-day-placements")
 
 
 @pytest.fixture
