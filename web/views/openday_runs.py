@@ -138,7 +138,7 @@ def host_rows(run: MatchRun) -> list[dict]:
     figures = (run.report or {}).get("optimal", {}).get("hosts", {})
     hosts = run.open_day.hosts.select_related("company").in_bulk()
     rows = [
-        {"host": hosts.get(int(host_id)), "fill": _percent(row["fill"]), "share": row["fill"] or 0, **row}
+        {**row, "host": hosts.get(int(host_id)), "fill": _percent(row["fill"]), "share": row["fill"] or 0}
         for host_id, row in figures.items()
     ]
     return sorted((row for row in rows if row["host"]), key=lambda row: (row["share"], row["host"].company.name))
