@@ -236,6 +236,7 @@ def render_placement(message: OutgoingMessage, application: Application) -> Emai
                 )
                 % values
             )
+            details += "\n\n" + url
             return compose(
                 message, subject=subject, intro=intro, details=details, url=url, link_text=_("See the application")
             )
@@ -252,7 +253,7 @@ def render_placement(message: OutgoingMessage, application: Application) -> Emai
                 % values
             )
             event = application_event(application, url)
-        details += "\n" + _("Host: %(host)s") % values + "\n\n" + host_description(host)
+        details += "\n" + _("Host: %(host)s") % values + "\n\n" + host_description(host) + "\n\n" + url
         return compose(
             message,
             subject=subject,
