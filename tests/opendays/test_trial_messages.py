@@ -49,3 +49,19 @@ def test_placed_and_waitlisted_applicants_find_their_link_in_the_plain_text_too(
         link = reverse("openday-application", args=[application.link_token(LinkPurpose.APPLICANT)])
         to_her = next(m for m in mail.outbox if application.email in m.to[0])
         assert link in to_her.body
+
+
+def test_the_hosts_e_mail_counts_one_participant_in_the_singular_and_links_its_page(consultant, company, host):
+    """One participant reads "1 deltager kommer til jer", and the host's page is linked in the
+    plain text too."""
+    day = make_day()
+    place = make_host(day, company=company, places=3)
+    make_application(day, place, age=16)
+    run = runs.run_start(actor=consultant, open_day=day, seed=1)
+    runs.run_publish(actor=consultant, run=runs.run_execute(run_id=run.pk))
+
+    deliver_due()
+
+    to_host = next(m for m in mail.outbox if host.user.email in m.to[0])
+    assert "1 deltager kommer til jer" in to_host.body
+    assert reverse("openday-host-detail", args=[place.pk]) in to_host.body
