@@ -10,7 +10,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -19,6 +19,7 @@ from rest_framework.routers import BaseRouter
 
 from companies.models import Company, RoleModel
 from companies.selectors import company_ids_of, company_list_editable_by
+from core.api import AwareDateTimeField
 from core.filters import IdFilter
 from core.models import Municipality
 from core.validators import validate_date_in_range
@@ -133,8 +134,8 @@ class OpenDayChangeSerializer(serializers.Serializer):
     grade_min = serializers.ChoiceField(choices=Grade.choices, required=False, allow_null=True)
     grade_max = serializers.ChoiceField(choices=Grade.choices, required=False, allow_null=True)
     gender_focus = serializers.ChoiceField(choices=OpenDay.GenderFocus.choices, required=False, allow_blank=True)
-    applications_open = serializers.DateTimeField()
-    applications_close = serializers.DateTimeField(help_text=_("Before the day begins."))
+    applications_open = AwareDateTimeField()
+    applications_close = AwareDateTimeField(help_text=_("Before the day begins."))
     preferences = serializers.IntegerField(
         min_value=1, max_value=MAX_PREFERENCES, required=False, help_text=_("Hosts each applicant ranks.")
     )
@@ -194,8 +195,23 @@ class OpenDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 # Hosts -------------------------------------------------------------------------------------
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$",
+        "example": "09:00",
+        "description": "Wall-clock time in Copenhagen, without an offset.",
+    }
+)
+class WallClockTimeField(serializers.TimeField):
+    """A host's hours are wall-clock times on the day in Copenhagen and carry no offset; the
+    schema's "format: time" (RFC 3339) would demand one, so the schema states the real shape."""
+
+
 class HostSerializer(serializers.ModelSerializer):
     company_name = serializers.CharField(source="company.name", read_only=True)
+    starts_at = WallClockTimeField(read_only=True)
+    ends_at = WallClockTimeField(read_only=True)
 
     class Meta:
         model = Host
@@ -226,8 +242,8 @@ class HostChangeSerializer(serializers.Serializer):
     on registering means the company's own."""
 
     places = serializers.IntegerField(min_value=1, max_value=MAX_HOST_PLACES)
-    starts_at = serializers.TimeField()
-    ends_at = serializers.TimeField()
+    starts_at = WallClockTimeField()
+    ends_at = WallClockTimeField()
     programme = serializers.CharField(max_length=host_services.MAX_PROGRAMME)
     address = serializers.CharField(max_length=host_services.MAX_ADDRESS, allow_blank=True, required=False)
     postcode = serializers.CharField(max_length=4, allow_blank=True, required=False)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from core.sites import site_url
 from notifications.models import OutgoingMessage
 from notifications.registry import MessageSource, subject_key
-from notifications.rendering import compose
+from notifications.rendering import compose, long_datetime
 from notifications.services import Message, Recipient, messages_enqueue
 from opendays.models import Application, LinkPurpose
 
@@ -117,7 +117,7 @@ def render(message: OutgoingMessage, application: Application) -> EmailMultiAlte
             "day": day.title,
             "date": date_format(day.date, "DATE_FORMAT"),
             "name": application.first_name,
-            "close": date_format(application.expires_at or day.applications_close, "DATETIME_FORMAT"),
+            "close": long_datetime(application.expires_at or day.applications_close),
         }
         details = _("Open day: %(day)s, %(date)s") % values
         if message.kind == Kind.CONFIRM_EMAIL:

@@ -22,7 +22,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from companies.models import CompanyMember
 from core.sites import site_url
@@ -312,11 +312,25 @@ def render_host(message: OutgoingMessage, host: Host) -> EmailMultiAlternatives:
         details = _("Participants (%(count)s):") % values + "\n" + "\n".join(lines) + "\n\n" + url
         if message.kind == Kind.REMINDER:
             subject = _("Reminder: %(day)s, %(date)s") % values
-            intro = _("A reminder of the open day you host: %(count)s participants are expected.") % values
+            intro = (
+                ngettext(
+                    "A reminder of the open day you host: %(count)s participant is expected.",
+                    "A reminder of the open day you host: %(count)s participants are expected.",
+                    values["count"],
+                )
+                % values
+            )
             event = None
         else:
             subject = _("%(day)s: your participants") % values
-            intro = _("The matching of %(day)s is published: %(count)s participants come to you.") % values
+            intro = (
+                ngettext(
+                    "The matching of %(day)s is published: %(count)s participant comes to you.",
+                    "The matching of %(day)s is published: %(count)s participants come to you.",
+                    values["count"],
+                )
+                % values
+            )
             event = host_event(
                 host,
                 uid=event_uid("openday-host", host.pk, site_domain()),

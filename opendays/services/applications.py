@@ -11,9 +11,12 @@ half: each function is one transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,8 +51,10 @@ TOO_MANY_PREFERENCES = ngettext_lazy("Choose at most %(count)s host.", "Choose a
 UNDER_HOST_AGE = _("%(host)s takes pupils from the age of %(age)s.")
 FIRST_NAME_REQUIRED = _("Give your first name.")
 FIRST_NAME_INVALID = _("A first name of letters, on one line.")
+NAME_JOINERS = frozenset(" -'\u2019.")
 FIRST_NAME_TOO_LONG = _("A first name of at most %(max)s characters.")
 PLACE_REQUIRED = _("Choose your school or your municipality.")
+EMAIL_INVALID = _("Give an e-mail address that mail can reach, like name@example.dk.")
 EMAIL_REQUIRED = _("Give an e-mail address where the link can reach you.")
 EMAIL_TAKEN = _("This e-mail address has already applied for this open day. Use the link in the e-mail you got.")
 GUARDIAN_REQUIRED = _("Under 15, a parent or guardian must agree: give their e-mail address.")
@@ -130,12 +135,31 @@ def _save_preferences(application: Application, hosts: Sequence[Host]) -> None:
     )
 
 
+def _is_a_name(text: str) -> bool:
+    """Letters (with their accents), joined by spaces, hyphens, apostrophes or a full stop."""
+    if not any(char.isalpha() for char in text):
+        return False
+    return all(char.isalpha() or char in NAME_JOINERS or unicodedata.category(char) == "Mn" for char in text)
+
+
+def _check_address(address: str, *, field: str) -> None:
+    """An address given must be one mail can be sent to (Django's rule, as the forms apply it):
+    a non-ASCII local part, say, is saved fine but fails at every sending attempt."""
+    if not address:
+        return
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise DomainError(EMAIL_INVALID, code="email_invalid", field=field) from None
+
+
 def _clean_first_name(first_name: str) -> str:
     first_name = (first_name or "").strip()
     if not first_name:
         raise DomainError(FIRST_NAME_REQUIRED, code="first_name_required", field="first_name")
-    if not first_name.isprintable():
-        # A line break would end up in the guardian's e-mail subject, where it cannot go.
+    if not _is_a_name(first_name):
+        # The name goes into the guardian's e-mail (its subject too) and onto the host's list:
+        # a line break, markup, digits or a link have no place there.
         raise DomainError(FIRST_NAME_INVALID, code="first_name_invalid", field="first_name")
     if len(first_name) > MAX_FIRST_NAME:
         raise DomainError(FIRST_NAME_TOO_LONG % {"max": MAX_FIRST_NAME}, code="first_name_too_long", field="first_name")
@@ -186,6 +210,8 @@ def _validate(
     host_ids: Sequence[int],
 ) -> tuple[str, list[Host]]:
     first_name = _clean_first_name(first_name)
+    _check_address(email, field="email")
+    _check_address(guardian_email, field="guardian_email")
     _check_target(open_day, age=age, grade=grade)
     hosts = _chosen_hosts(open_day, host_ids, age=age)
     if age < 15:

@@ -226,6 +226,8 @@ def _check_settings(terms: _Terms) -> None:
 def _check_terms(terms: _Terms, actor: User) -> None:
     _check_texts(terms)
     _check_date_in_range(terms.date, "date")
+    _check_date_in_range(terms.applications_open, "applications_open")
+    _check_date_in_range(terms.applications_close, "applications_close")
     _check_area(terms, actor)
     _check_target_group(terms)
     _check_window(terms)

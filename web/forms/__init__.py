@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+
+from core.validators import MAX_ID
 
 
 class RefusesOverlongText:
@@ -28,3 +31,18 @@ def limit_length(field: forms.Field, max_length: int) -> None:
     """Bound a text field the model leaves unbounded (a TextField), with Django's message."""
     field.max_length = max_length
     field.validators.append(MaxLengthValidator(max_length))
+
+
+class KeysChoiceField(forms.ModelMultipleChoiceField):
+    """Rows chosen by their whole-number keys. A key no database column can hold (beyond BIGINT)
+    is refused as an invalid choice before any query: the database cannot compare a key with
+    such a number and would fail the whole page."""
+
+    def _check_values(self, value: Any) -> Any:
+        for key in value:
+            text = str(key)
+            if not text.isdigit() or int(text) > MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
+                )
+        return super()._check_values(value)

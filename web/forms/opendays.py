@@ -12,7 +12,7 @@ from django.forms.models import fields_for_model
 from companies.models import Company, RoleModel
 from core.models import Municipality
 from opendays.models import Host, OpenDay
-from web.forms import RefusesOverlongText
+from web.forms import KeysChoiceField, RefusesOverlongText
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -79,7 +79,14 @@ class OpenDayForm(RefusesOverlongText, forms.Form):
             initial["outlying_municipalities"] = list(open_day.outlying_municipalities.all())
             kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        self.fields.update(fields_for_model(OpenDay, fields=DAY_FIELDS, widgets=DAY_WIDGETS))
+        self.fields.update(
+            fields_for_model(
+                OpenDay,
+                fields=DAY_FIELDS,
+                widgets=DAY_WIDGETS,
+                field_classes={"municipalities": KeysChoiceField, "outlying_municipalities": KeysChoiceField},
+            )
+        )
         for name in ("municipalities", "outlying_municipalities"):
             self.fields[name].queryset = municipalities.order_by("name")
         self.fields["outlying_municipalities"].required = False
@@ -104,6 +111,7 @@ class HostForm(RefusesOverlongText, forms.Form):
                     "ends_at": TIME_INPUT,
                     "role_models": forms.CheckboxSelectMultiple,
                 },
+                field_classes={"role_models": KeysChoiceField},
             )
         )
         self.fields["role_models"].queryset = RoleModel.objects.filter(company=company).order_by("name")

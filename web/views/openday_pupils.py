@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -234,10 +235,14 @@ def guardian(request: HttpRequest, token: str) -> HttpResponse:
     """The guardian says yes or no; a GET only shows the question."""
     application = application_of_link(token, LinkPurpose.GUARDIAN)
     error = None
-    if request.method == "POST":
+    answer = request.POST.get("answer")
+    if request.method == "POST" and answer not in ("yes", "no"):
+        # Only the two buttons answer; anything else must not count as a "no", which withdraws.
+        error = _("Choose yes or no.")
+    elif request.method == "POST":
         try:
             application = services.guardian_consent(
-                application=application, consent=request.POST.get("answer") == "yes", language=_language()
+                application=application, consent=answer == "yes", language=_language()
             )
         except DomainError as refusal:
             error = refusal.message

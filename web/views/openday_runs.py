@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
@@ -280,7 +281,12 @@ def openday_run_publish(request: HttpRequest, day_id: int, run_id: int) -> HttpR
     else:
         messages.success(
             request,
-            _("Published: %(count)s applicants are placed; everyone is told by e-mail.") % {"count": placed},
+            ngettext(
+                "Published: %(count)s applicant is placed; everyone is told by e-mail.",
+                "Published: %(count)s applicants are placed; everyone is told by e-mail.",
+                placed,
+            )
+            % {"count": placed},
         )
     return redirect(_run_page(run))
 
