@@ -304,14 +304,19 @@ def _apply(
         age=age,
         grade=min(age - 6, 9) if age <= 15 else age - 5,
         school=school,
-        email=f"{first_name.lower()}.{year}.{number}@example.dk",
-        guardian_email=f"forælder.{year}.{number}@example.dk" if age < 15 else "",
+        email=f"{_ascii(first_name)}.{year}.{number}@example.dk",
+        guardian_email=f"foraelder.{year}.{number}@example.dk" if age < 15 else "",
         first_time=rng.random() < 0.8,
         host_ids=_preferences(open_day, age, hosts=hosts, rng=rng, municipality_id=school.municipality_id),
         now=at,
     )
     _created(application, at)
     return application
+
+
+def _ascii(name: str) -> str:
+    """A name as an e-mail address's local part can carry it everywhere: "Sørine" → "soerine"."""
+    return name.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
 
 
 def _created(application: Application, moment: dt.datetime) -> None:
