@@ -75,3 +75,20 @@ def test_teacher_withdraws_a_pupil_she_applied_for_and_no_other(client, open_day
     assert client.post(url).status_code == 302
     application.refresh_from_db()
     assert application.status == Application.Status.WITHDRAWN
+
+
+def test_a_pupil_withdrawn_after_publication_is_not_shown_as_waiting_for_the_matching(client, open_day, hosts, teacher):
+    """Her status says withdrawn; the outcome column shows no "Not matched yet" for a day whose
+    matching was published long ago."""
+    from django.utils import timezone
+
+    from opendays.models import OpenDay
+
+    client.force_login(teacher.user)
+    client.post(reverse("openday-teacher-apply", args=[open_day.pk]), rows(hosts, {"first_name": "Ida", "age": "15"}))
+    Application.objects.update(status=Application.Status.WITHDRAWN, outcome="")
+    OpenDay.objects.filter(pk=open_day.pk).update(status=OpenDay.Status.PUBLISHED, published_at=timezone.now())
+
+    home = client.get(reverse("openday-teacher-applications")).content.decode()
+
+    assert "Trukket tilbage" in home and "Ikke matchet endnu" not in home
