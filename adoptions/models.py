@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from core.dates import school_year_label
-from core.models import LearningGoal, Municipality, Sector, TimeStampedModel
+from core.models import LearningGoal, MatchingRun, Municipality, Sector, TimeStampedModel
 from core.validators import validate_date_in_range
 from schools.models import Grade, School, SchoolClass
 
@@ -241,7 +241,7 @@ class PairRule(TimeStampedModel):
         return f"{self.get_kind_display()}: {self.school_class} – {self.company}"
 
 
-class MatchRun(TimeStampedModel):
+class MatchRun(MatchingRun):
     """One matching run of a round: its progress while it runs, then the proposal and the report
     (the optimum beside a greedy baseline on the same input)."""
 
@@ -254,18 +254,6 @@ class MatchRun(TimeStampedModel):
 
     round = models.ForeignKey(AdoptionRound, on_delete=models.CASCADE, related_name="runs", verbose_name=_("round"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=[MaxValueValidator(100)])
-    stage = models.CharField(_("stage"), max_length=200, blank=True)
-    seed = models.PositiveIntegerField(_("seed"), default=0, help_text=_("Breaks ties reproducibly."))
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("started by")
-    )
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    solver_seconds = models.FloatField(_("solver time (s)"), null=True, blank=True)
-    total_seconds = models.FloatField(_("total time (s)"), null=True, blank=True)
-    report = models.JSONField(_("report"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,5 +1,8 @@
-"""Reference data every app shares: municipalities, sectors, clusters and STEM subjects."""
+"""Reference data every app shares (municipalities, sectors, clusters, STEM subjects, learning goals)
+and the abstract bases the domains build on."""
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +14,29 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class MatchingRun(TimeStampedModel):
+    """What every matching run holds besides its status and what it matches (adoption rounds,
+    open days): progress and stage while it runs, the seed that breaks ties, timings, the report
+    (the optimum beside a greedy baseline) and, if it failed, why."""
+
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=[MaxValueValidator(100)])
+    stage = models.CharField(_("stage"), max_length=200, blank=True)
+    seed = models.PositiveIntegerField(_("seed"), default=0, help_text=_("Breaks ties reproducibly."))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("started by")
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    solver_seconds = models.FloatField(_("solver time (s)"), null=True, blank=True)
+    total_seconds = models.FloatField(_("total time (s)"), null=True, blank=True)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
 
 
 class AddressMixin(models.Model):

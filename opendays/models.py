@@ -18,7 +18,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, RoleModel
-from core.models import AddressMixin, Municipality, TimeStampedModel
+from core.models import AddressMixin, MatchingRun, Municipality, TimeStampedModel
 from core.validators import validate_date_in_range
 from schools.models import Grade, School
 
@@ -313,7 +313,7 @@ class Preference(models.Model):
         return f"{self.rank}: {self.host_id}"
 
 
-class MatchRun(TimeStampedModel):
+class MatchRun(MatchingRun):
     """One matching run of an open day: its progress, then the proposal and the report (the
     optimum beside a greedy baseline on the same input)."""
 
@@ -326,18 +326,6 @@ class MatchRun(TimeStampedModel):
 
     open_day = models.ForeignKey(OpenDay, on_delete=models.CASCADE, related_name="runs", verbose_name=_("open day"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=[MaxValueValidator(100)])
-    stage = models.CharField(_("stage"), max_length=200, blank=True)
-    seed = models.PositiveIntegerField(_("seed"), default=0, help_text=_("Breaks ties reproducibly."))
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("started by")
-    )
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    solver_seconds = models.FloatField(_("solver time (s)"), null=True, blank=True)
-    total_seconds = models.FloatField(_("total time (s)"), null=True, blank=True)
-    report = models.JSONField(_("report"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
