@@ -37,11 +37,16 @@ PLACEMENT_SUBJECT = "openday-placement"
 HOST_SUBJECT = "openday-host"
 
 
+# A host is told of the changes to its participant list once per this long.
+CHANGE_GATHERING = dt.timedelta(minutes=30)
+
+
 class Kind(models.TextChoices):
     PLACED = "placed", gettext_lazy("Open-day place")
     WAITLISTED = "waitlisted", gettext_lazy("Open-day waiting list")
     REMINDER = "reminder", gettext_lazy("Open-day reminder")
     PARTICIPANTS = "participants", gettext_lazy("Open-day participant list")
+    PARTICIPANTS_CHANGED = "participants_changed", gettext_lazy("Open-day participant list changed")
 
 
 class Role(models.TextChoices):
@@ -155,12 +160,7 @@ def publication_messages_enqueue(*, open_day: OpenDay, now: dt.datetime) -> None
     )
     for application in applications:
         placement_messages_enqueue(application=application, now=now)
-    members = defaultdict(list)
-    company_ids = open_day.hosts.values_list("company_id", flat=True)
-    for member in CompanyMember.objects.filter(company_id__in=company_ids).select_related("user").order_by("id"):
-        user = member.user
-        if user.email:
-            members[member.company_id].append(Recipient(Role.HOST, user.email, user.get_full_name(), user.language))
+    members = _host_people(open_day.hosts.values_list("company_id", flat=True))
     for host in open_day.hosts.select_related("open_day").order_by("id"):
         key = subject_key(HOST_SUBJECT, host.pk)
         messages = []
@@ -172,6 +172,33 @@ def publication_messages_enqueue(*, open_day: OpenDay, now: dt.datetime) -> None
                 )
         if messages:
             messages_enqueue(subject_key=key, messages=messages, now=now)
+
+
+def _host_people(company_ids) -> dict[int, list[Recipient]]:
+    """The members with an e-mail address of each company, by company id."""
+    members = defaultdict(list)
+    for member in CompanyMember.objects.filter(company_id__in=company_ids).select_related("user").order_by("id"):
+        user = member.user
+        if user.email:
+            members[member.company_id].append(Recipient(Role.HOST, user.email, user.get_full_name(), user.language))
+    return members
+
+
+def participants_changed_enqueue(*, host: Host, now: dt.datetime) -> None:
+    """Tell the host's people that their participant list changed after publication (a pupil
+    withdrew or was erased, a freed place was taken). The changes of each half hour make one
+    e-mail, due when the half hour ends and written with the list as it is then: a change always
+    falls in a half hour whose e-mail is still to come."""
+    window = CHANGE_GATHERING.total_seconds()
+    due = dt.datetime.fromtimestamp((now.timestamp() // window + 1) * window, tz=dt.UTC)
+    key = subject_key(HOST_SUBJECT, host.pk)
+    dedup = f"{Kind.PARTICIPANTS_CHANGED}:{host.pk}:{due:%Y%m%d%H%M}"
+    messages = [
+        Message(Kind.PARTICIPANTS_CHANGED, person, due, f"{dedup}:{person.email}")
+        for person in _host_people([host.company_id]).get(host.company_id, [])
+    ]
+    if messages:
+        messages_enqueue(subject_key=key, messages=messages, now=now)
 
 
 def placement_messages_enqueue(*, application: Application, now: dt.datetime) -> None:
@@ -310,7 +337,18 @@ def render_host(message: OutgoingMessage, host: Host) -> EmailMultiAlternatives:
             for a in participants
         ]
         details = _("Participants (%(count)s):") % values + "\n" + "\n".join(lines) + "\n\n" + url
-        if message.kind == Kind.REMINDER:
+        if message.kind == Kind.PARTICIPANTS_CHANGED:
+            subject = _("%(day)s: your participant list changed") % values
+            intro = (
+                ngettext(
+                    "Your participant list for %(day)s has changed: %(count)s participant now comes to you.",
+                    "Your participant list for %(day)s has changed: %(count)s participants now come to you.",
+                    values["count"],
+                )
+                % values
+            )
+            event = None
+        elif message.kind == Kind.REMINDER:
             subject = _("Reminder: %(day)s, %(date)s") % values
             intro = (
                 ngettext(

@@ -26,6 +26,7 @@ from opendays.messages.after import (
     host_survey_messages_enqueue,
     survey_message_enqueue,
 )
+from opendays.messages.publication import participants_changed_enqueue
 from opendays.models import Application, Host, OpenDay, Placement, SurveyResponse
 from opendays.permissions import can_act_for_host
 from opendays.services.waitlist import HOLDS_PLACE, places_freed
@@ -230,10 +231,12 @@ def application_erase(*, application: Application, now: dt.datetime | None = Non
     if application.erased_at is not None:
         return application
     freed: Host | None = None
+    was_participant = False
     live = (Application.Status.AWAITING_EMAIL, Application.Status.AWAITING_GUARDIAN, Application.Status.CONFIRMED)
     if application.status in live and timezone.localdate(now) <= application.open_day.date:
         if application.outcome in HOLDS_PLACE:
             freed = application.host
+            was_participant = application.outcome == Application.Outcome.PLACED
             application.host = None
             application.outcome = Application.Outcome.PENDING
             application.preference_rank = None
@@ -244,6 +247,8 @@ def application_erase(*, application: Application, now: dt.datetime | None = Non
         application.save()
     _erase(Application.objects.filter(pk=application.pk), now)
     if freed is not None:
+        if was_participant and application.open_day.published_at is not None:
+            participants_changed_enqueue(host=freed, now=now)
         places_freed(host=freed, now=now)
     application.refresh_from_db()
     return application

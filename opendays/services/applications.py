@@ -27,6 +27,7 @@ from core.errors import DomainError
 from core.models import Municipality
 from opendays import permissions
 from opendays.messages import applications as messages
+from opendays.messages.publication import participants_changed_enqueue
 from opendays.models import MAX_FIRST_NAME, MAX_PREFERENCES, Application, Host, OpenDay, Preference
 from opendays.services import waitlist
 from schools.models import Grade, School
@@ -454,6 +455,7 @@ def application_withdraw(*, application: Application, now: dt.datetime | None = 
     freed = (
         application.host if application.outcome in (Application.Outcome.PLACED, Application.Outcome.OFFERED) else None
     )
+    was_participant = application.outcome == Application.Outcome.PLACED
     application.status, application.withdrawn_at, application.expires_at = Application.Status.WITHDRAWN, now, None
     application.outcome, application.host, application.offer_expires_at = Application.Outcome.PENDING, None, None
     application.waitlist_position = None
@@ -470,6 +472,8 @@ def application_withdraw(*, application: Application, now: dt.datetime | None = 
         ]
     )
     if freed is not None and application.open_day.published_at is not None:
+        if was_participant:
+            participants_changed_enqueue(host=freed, now=now)
         waitlist.places_freed(host=freed, now=now)
     return application
 

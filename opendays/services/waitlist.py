@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from opendays.messages.after import offer_message_enqueue
-from opendays.messages.publication import placement_messages_enqueue
+from opendays.messages.publication import participants_changed_enqueue, placement_messages_enqueue
 from opendays.models import Application, Host, OpenDay, Preference
 
 OFFER_NOT_OPEN = _("There is no offered place to answer.")
@@ -107,6 +107,7 @@ def offer_accept(*, application: Application, now: dt.datetime | None = None) ->
     application.save(update_fields=["outcome", "waitlist_position", "offer_expires_at", "updated_at"])
     # Her place's e-mail with the calendar invite, and the reminders, as publication gives the others.
     placement_messages_enqueue(application=application, now=now)
+    participants_changed_enqueue(host=application.host, now=now)
     return application
 
 
