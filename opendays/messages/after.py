@@ -170,14 +170,22 @@ def render_survey(message: OutgoingMessage, application: Application) -> EmailMu
     with translation.override(message.language):
         values = _day_values(application)
         url = site_url(reverse("openday-survey", args=[application.link_token(LinkPurpose.APPLICANT)]))
-        return compose(
-            message,
-            subject=_("How was %(day)s?") % values,
-            intro=_(
+        if application.applied_by_id is not None:
+            # The teacher who applied is the contact: the link is hers to pass on.
+            values["name"] = application.first_name
+            intro = _(
+                "Thank you for bringing %(name)s to %(day)s. Please pass this link on to %(name)s: three "
+                "short questions help us make the next one better; the answers are used only as anonymous counts."
+            )
+        else:
+            intro = _(
                 "Thank you for taking part in %(day)s. Three short questions help us make the next one "
                 "better; the answers are used only as anonymous counts."
             )
-            % values,
+        return compose(
+            message,
+            subject=_("How was %(day)s?") % values,
+            intro=intro % values,
             details=url,
             url=url,
             link_text=_("Answer the survey"),

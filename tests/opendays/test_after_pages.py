@@ -151,3 +151,20 @@ def test_an_offer_is_delivered_through_the_outbox_and_withdrawn_once_erased(mail
     assert link(first) in mailoutbox[0].body
     second_row.refresh_from_db()
     assert (second_row.status, second_row.recipient_email) == ("withdrawn", "")
+
+
+def test_a_survey_link_sent_to_the_teacher_who_applied_asks_her_to_pass_it_on():
+    """The teacher is the contact of a pupil she applied for: the e-mail names the pupil and asks
+    the teacher to pass the link on, instead of thanking the teacher for taking part."""
+    day = make_day(days_from_today=-2, survey_closes=timezone.localdate() + dt.timedelta(days=10))
+    host = make_host(day)
+    teacher = factories.TeacherFactory().user
+    participant = make_application(
+        day, host=host, outcome=Outcome.PLACED, first_name="Signe", applied_by=teacher, email=teacher.email
+    )
+    surveys_send()
+
+    email = render_survey(OutgoingMessage.objects.get(kind="openday_survey"), participant)
+
+    assert "Signe" in email.body and "videre" in email.body
+    assert reverse("openday-survey", args=[link(participant)]) in email.body
