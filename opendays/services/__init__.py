@@ -22,7 +22,7 @@ from opendays.services.applications import (
     guardian_consent,
 )
 from opendays.services.days import open_day_close, open_day_create, open_day_update
-from opendays.services.hosts import attendance_mark, host_register, host_update
+from opendays.services.hosts import attendance_mark, attendance_mark_all, host_register, host_update
 from opendays.services.runs import placement_move, placement_remove, run_execute, run_publish, run_start
 from opendays.services.waitlist import expire_offers, offer_accept, offer_decline, places_freed
 
@@ -34,6 +34,7 @@ __all__ = [
     "application_withdraw",
     "applications_submit_for_pupils",
     "attendance_mark",
+    "attendance_mark_all",
     "email_confirm",
     "erase_due",
     "expire_offers",

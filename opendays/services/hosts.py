@@ -239,3 +239,15 @@ def attendance_mark(*, actor: User, host: Host, application: Application, attend
     application.attended = attended
     application.save(update_fields=["attended", "updated_at"])
     return application
+
+
+@transaction.atomic
+def attendance_mark_all(*, actor: User, host: Host, marks: dict[int, bool | None]) -> int:
+    """Mark several participants at once (application id → came, did not come, not marked): all of
+    them, or, when one is refused, none. Returns how many were marked."""
+    applications = Application.objects.filter(pk__in=marks)
+    if len(applications) != len(marks):
+        raise refuse(ATTENDANCE_NOT_PARTICIPANT, code="not_participant", field="application")
+    for application in applications:
+        attendance_mark(actor=actor, host=host, application=application, attended=marks[application.pk])
+    return len(marks)

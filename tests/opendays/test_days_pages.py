@@ -183,3 +183,30 @@ def test_after_the_day_the_consultant_reads_attendance_and_the_survey_even_once_
     assert "2,5 → 4,5" in page
     assert re.search(r"Værter, der svarede på spørgeskemaet</th><td>1<", page)
     assert "Freja" not in page and "personoplysninger blev slettet" in page
+
+
+def test_attendance_is_saved_for_all_or_none_and_an_empty_form_says_nothing_was_marked(client, host):
+    """One refused mark (a pupil no longer placed with the host) leaves the others unmarked too;
+    a form with no choice says so instead of "saved"."""
+    from core.errors import DomainError
+    from opendays import services
+
+    day = OpenDayFactory(
+        date=timezone.localdate(),
+        applications_open=timezone.now() - dt.timedelta(days=40),
+        applications_close=timezone.now() - dt.timedelta(days=10),
+        status=OpenDay.Status.PUBLISHED,
+        published_at=timezone.now() - dt.timedelta(days=5),
+    )
+    registered = HostFactory(open_day=day, company=host.company)
+    came, gone = (ApplicationFactory(open_day=day, host=registered, outcome=Application.Outcome.PLACED) for _ in "ab")
+    Application.objects.filter(pk=gone.pk).update(outcome=Application.Outcome.PENDING)
+    with pytest.raises(DomainError):
+        services.attendance_mark_all(actor=host.user, host=registered, marks={came.pk: True, gone.pk: False})
+    came.refresh_from_db()
+    client.force_login(host.user)
+
+    empty = client.post(reverse("openday-host-attendance", args=[registered.pk]), follow=True)
+
+    assert came.attended is None
+    assert "Intet blev markeret" in empty.content.decode()

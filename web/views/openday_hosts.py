@@ -108,14 +108,17 @@ def host_detail(request: HttpRequest, host_id: int) -> HttpResponse:
 def host_attendance(request: HttpRequest, host_id: int) -> HttpResponse:
     """Marks each listed participant as came, did not come, or not marked."""
     host = _host(request, host_id)
-    participants = host.participants.filter(outcome=Application.Outcome.PLACED)
+    participants = host.participants.filter(outcome=Application.Outcome.PLACED).values_list("pk", flat=True)
+    marks = {
+        pk: ATTENDANCE_CHOICES[choice]
+        for pk in participants
+        if (choice := request.POST.get(f"attended-{pk}")) in ATTENDANCE_CHOICES
+    }
+    if not marks:
+        messages.error(request, _("Nothing was marked: choose for each participant whether she came."))
+        return redirect("openday-host-detail", host_id=host.pk)
     try:
-        for application in participants:
-            choice = request.POST.get(f"attended-{application.pk}")
-            if choice in ATTENDANCE_CHOICES:
-                services.attendance_mark(
-                    actor=request.user, host=host, application=application, attended=ATTENDANCE_CHOICES[choice]
-                )
+        services.attendance_mark_all(actor=request.user, host=host, marks=marks)
     except DomainError as error:
         messages.error(request, error.message)
     else:
