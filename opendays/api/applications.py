@@ -175,7 +175,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         """Withdraw; after publication her place goes to the waiting list."""
-        application = services.application_withdraw(application=self.get_object())
+        application = services.application_withdraw(application=self.get_object(), language=request.user.language)
         return Response(ApplicationSerializer(application, context={"request": request}).data)
 
     @extend_schema(request=None, responses={204: None})

@@ -33,6 +33,7 @@ class Kind(models.TextChoices):
     GUARDIAN_CONSENT = "od_guardian_consent", gettext_lazy("Open day: a guardian's consent")
     CONFIRMED = "od_confirmed", gettext_lazy("Open day: application confirmed")
     GUARDIAN_REFUSED = "od_guardian_refused", gettext_lazy("Open day: guardian said no")
+    WITHDRAWN = "od_withdrawn", gettext_lazy("Open day: application withdrawn")
 
 
 class Role(models.TextChoices):
@@ -46,13 +47,14 @@ CURRENT_IN = {
     Kind.GUARDIAN_CONSENT: Application.Status.AWAITING_GUARDIAN,
     Kind.CONFIRMED: Application.Status.CONFIRMED,
     Kind.GUARDIAN_REFUSED: Application.Status.WITHDRAWN,
+    Kind.WITHDRAWN: Application.Status.WITHDRAWN,
 }
 
 
-def _enqueue(*, application: Application, kind: str, language: str, now: dt.datetime) -> None:
+def _enqueue(*, application: Application, kind: str, language: str, now: dt.datetime, role: str | None = None) -> None:
     """One message of `kind`: the guardian's consent to the guardian, every other to the
-    applicant's contact address (hers, or the teacher's who applied for her)."""
-    role = Role.GUARDIAN if kind == Kind.GUARDIAN_CONSENT else Role.APPLICANT
+    applicant's contact address (hers, or the teacher's who applied for her) unless `role` says."""
+    role = role or (Role.GUARDIAN if kind == Kind.GUARDIAN_CONSENT else Role.APPLICANT)
     email = application.guardian_email if role == Role.GUARDIAN else application.email
     if not email:
         return
@@ -60,7 +62,7 @@ def _enqueue(*, application: Application, kind: str, language: str, now: dt.date
         kind=kind,
         recipient=Recipient(role, email, "", language if language in ("da", "en") else "da"),
         due_at=now,
-        dedup_key=f"{kind}:{application.pk}:{application.link_nonce}:{application.status}",
+        dedup_key=f"{kind}:{role}:{application.pk}:{application.link_nonce}:{application.status}",
     )
     messages_enqueue(subject_key=subject_key(SUBJECT_TYPE, application.pk), messages=[message], now=now)
 
@@ -80,6 +82,14 @@ def confirmed_enqueue(*, application: Application, language: str, now: dt.dateti
 
 def guardian_refused_enqueue(*, application: Application, language: str, now: dt.datetime) -> None:
     _enqueue(application=application, kind=Kind.GUARDIAN_REFUSED, language=language, now=now)
+
+
+def withdrawn_enqueue(*, application: Application, guardian_knew: bool, language: str, now: dt.datetime) -> None:
+    """A receipt of the withdrawal to the applicant's contact, and to her guardian when the
+    guardian was asked (so a guardian learns it whoever withdrew)."""
+    _enqueue(application=application, kind=Kind.WITHDRAWN, language=language, now=now)
+    if guardian_knew:
+        _enqueue(application=application, kind=Kind.WITHDRAWN, language=language, now=now, role=Role.GUARDIAN)
 
 
 # Delivering ----------------------------------------------------------------------------------
@@ -140,6 +150,22 @@ def render(message: OutgoingMessage, application: Application) -> EmailMultiAlte
                 % values
             )
             url, link_text = guardian_url(application), _("Answer")
+        elif message.kind == Kind.WITHDRAWN:
+            subject = _("The application of %(name)s for %(day)s is withdrawn") % values
+            intro = (
+                _(
+                    "The application of %(name)s for %(day)s is withdrawn, and any place she had goes to the "
+                    "waiting list. If that was a mistake, she can apply again while the application window is open."
+                )
+                % values
+            )
+            purpose = LinkPurpose.GUARDIAN if message.role == Role.GUARDIAN else LinkPurpose.APPLICANT
+            url = (
+                site_url(reverse("openday-application", args=[application.link_token(purpose)]))
+                if application.applied_by_id is None or message.role == Role.GUARDIAN
+                else applicant_url(application)
+            )
+            link_text = _("See the application")
         elif message.kind == Kind.GUARDIAN_REFUSED:
             subject = _("Your application for %(day)s was withdrawn") % values
             intro = _("Your parent or guardian did not agree, so the application was withdrawn.") % values

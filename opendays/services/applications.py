@@ -440,7 +440,9 @@ def application_change(
 
 
 @transaction.atomic
-def application_withdraw(*, application: Application, now: dt.datetime | None = None) -> Application:
+def application_withdraw(
+    *, application: Application, language: str = "da", now: dt.datetime | None = None
+) -> Application:
     """Withdraw at any time. After publication a place she held (or was offered) is freed and
     goes to the waiting list. Withdrawing again changes nothing."""
     now = _now(now)
@@ -456,6 +458,10 @@ def application_withdraw(*, application: Application, now: dt.datetime | None = 
         application.host if application.outcome in (Application.Outcome.PLACED, Application.Outcome.OFFERED) else None
     )
     was_participant = application.outcome == Application.Outcome.PLACED
+    guardian_knew = bool(application.guardian_email) and application.status in (
+        Application.Status.AWAITING_GUARDIAN,
+        Application.Status.CONFIRMED,
+    )
     application.status, application.withdrawn_at, application.expires_at = Application.Status.WITHDRAWN, now, None
     application.outcome, application.host, application.offer_expires_at = Application.Outcome.PENDING, None, None
     application.waitlist_position = None
@@ -471,6 +477,7 @@ def application_withdraw(*, application: Application, now: dt.datetime | None = 
             "updated_at",
         ]
     )
+    messages.withdrawn_enqueue(application=application, guardian_knew=guardian_knew, language=language, now=now)
     if freed is not None and application.open_day.published_at is not None:
         if was_participant:
             participants_changed_enqueue(host=freed, now=now)

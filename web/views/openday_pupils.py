@@ -196,7 +196,7 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            services.application_withdraw(application=application)
+            services.application_withdraw(application=application, language=_language())
             return redirect("openday-application", token=token)
         except DomainError as refusal:
             error = refusal.message

@@ -124,7 +124,7 @@ def teacher_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
         pk=application_id,
     )
     try:
-        services.application_withdraw(application=application)
+        services.application_withdraw(application=application, language=request.user.language)
     except DomainError as refusal:
         messages.error(request, refusal.message)
     else:
