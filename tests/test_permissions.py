@@ -1363,6 +1363,7 @@ def test_openday_application_writes(openday_apply_world, method, url, payload, r
 OPENDAY_PUBLIC_PAGES = [
     # Public: anyone, signed in or not; her own page opens with her link, whoever holds it.
     "/open-days/join/",
+    "/open-days/join/sent/",
     "/open-days/join/{od_day}/",
     "/open-days/join/{od_day}/apply/",
     "/open-days/me/{od_token}/",
@@ -1384,6 +1385,17 @@ def test_openday_link_pages_answer_404_without_a_valid_link(openday_apply_world,
     for url in ("/open-days/me/0000/", "/open-days/guardian/0000/", "/open-days/me/0000/withdraw/"):
         assert web.get(url).status_code in (404, 405)
         assert web.post(url).status_code == 404
+    assert web.get("/open-days/me/0000/open-day.ics").status_code == 404
+
+
+@pytest.mark.parametrize("role", [*ROLES, "far_consultant"])
+def test_openday_calendar_file_opens_only_with_her_link(openday_apply_world, role):
+    """Her .ics, before publication, leads back to her page (nothing to put in a calendar yet),
+    whoever holds the link; no role opens it without."""
+    web = web_client_for(openday_apply_world, role)
+    response = web.get(_od_url(openday_apply_world, "/open-days/me/{od_token}/open-day.ics"))
+    assert response.status_code == 302
+    assert response["Location"] == _od_url(openday_apply_world, "/open-days/me/{od_token}/")
 
 
 OPENDAY_TEACHER_PAGES = [
