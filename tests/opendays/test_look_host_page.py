@@ -1,0 +1,32 @@
+"""Looks of a host's open-day page: the Edit button is offered only while the registration can still
+be changed; a closed day refuses every change, so its page has none."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from opendays.models import OpenDay
+from tests.opendays.factories import HostFactory, OpenDayFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_open_days_host_page_offers_edit(client, host):
+    """While the day takes hosts, the page links to the registration form."""
+    registered = HostFactory(company=host.company, open_day=OpenDayFactory())
+    client.force_login(host.user)
+
+    page = client.get(reverse("openday-host-detail", args=[registered.pk])).content.decode()
+
+    assert reverse("openday-host-edit", args=[registered.pk]) in page
+
+
+def test_a_closed_days_host_page_offers_no_edit(client, host):
+    """Last year's closed day shows the registration without an Edit button that would only be refused."""
+    registered = HostFactory(company=host.company, open_day=OpenDayFactory(status=OpenDay.Status.CLOSED))
+    client.force_login(host.user)
+
+    page = client.get(reverse("openday-host-detail", args=[registered.pk])).content.decode()
+
+    assert reverse("openday-host-edit", args=[registered.pk]) not in page
