@@ -1,4 +1,4 @@
-"""Looks of a host's open-day page: the Edit button is offered only while the registration can still
+"""Looks of a host's and a consultant's open-day pages: the Edit button is offered only while the day can still
 be changed; a closed day refuses every change, so its page has none."""
 
 from __future__ import annotations
@@ -30,3 +30,14 @@ def test_a_closed_days_host_page_offers_no_edit(client, host):
     page = client.get(reverse("openday-host-detail", args=[registered.pk])).content.decode()
 
     assert reverse("openday-host-edit", args=[registered.pk]) not in page
+
+
+def test_a_closed_days_page_offers_the_consultant_no_edit(client, consultant):
+    """The consultant's page of a closed day keeps its runs link but drops Edit, which would be refused."""
+    day = OpenDayFactory(status=OpenDay.Status.CLOSED)
+    client.force_login(consultant)
+
+    page = client.get(reverse("openday-detail", args=[day.pk])).content.decode()
+
+    assert reverse("openday-runs", args=[day.pk]) in page
+    assert reverse("openday-edit", args=[day.pk]) not in page
