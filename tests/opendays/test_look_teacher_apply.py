@@ -18,7 +18,7 @@ def test_teacher_apply_form_is_a_stacked_form(client, open_day, hosts, teacher):
     page = client.get(reverse("openday-teacher-apply", args=[open_day.pk])).content.decode()
 
     assert '<form method="post" class="stacked" novalidate>' in page
-    assert "<fieldset>" in page
+    assert '<fieldset class="fields">' in page
 
 
 def test_a_fieldset_may_shrink_below_its_widest_option():
