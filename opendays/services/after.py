@@ -113,6 +113,16 @@ def _survey_window(open_day: OpenDay, now: dt.datetime) -> None:
         raise DomainError(SURVEY_CLOSED, code="survey_closed")
 
 
+def survey_shut_reason(open_day: OpenDay, now: dt.datetime | None = None) -> str | None:
+    """Why the day's surveys take no answers now (not yet, or closed), or None while they do; the
+    pages show it in place of a form that could only be refused."""
+    try:
+        _survey_window(open_day, now or timezone.now())
+    except DomainError as refusal:
+        return str(refusal.message)
+    return None
+
+
 def _comment(comment: str) -> str:
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:

@@ -38,11 +38,13 @@ class ApplyForm(PreferencesMixin, forms.Form):
     grade = forms.TypedChoiceField(
         label=_("Grade"), choices=[("", "—"), *Grade.choices], coerce=int, empty_value=None, required=False
     )
-    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none(), required=False)
+    # "—" as the blank choice, like the grade and the hosts above and below (Django's is "---------").
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none(), required=False, empty_label="—")
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
         queryset=Municipality.objects.none(),
         required=False,
+        empty_label="—",
         help_text=_("If your school is not in the list."),
     )
     email = forms.EmailField(label=_("Your e-mail"), help_text=_("Your link to the application comes here."))

@@ -90,6 +90,9 @@ class OpenDayForm(RefusesOverlongText, forms.Form):
         for name in ("municipalities", "outlying_municipalities"):
             self.fields[name].queryset = municipalities.order_by("name")
         self.fields["outlying_municipalities"].required = False
+        # "—" for no grade, as on the apply forms, not Django's "---------".
+        for name in ("grade_min", "grade_max"):
+            self.fields[name].choices = [("", "—"), *self.fields[name].choices[1:]]
         _without_maxlength(self.fields)
 
 

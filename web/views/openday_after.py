@@ -18,7 +18,7 @@ from core.errors import DomainError
 from opendays import services
 from opendays.models import Host, LinkPurpose, SurveyResponse
 from opendays.selectors import hosts_visible_to
-from opendays.services.after import survey_closes_on
+from opendays.services.after import survey_closes_on, survey_shut_reason
 from web.forms.openday_after import HostSurveyForm, ParticipantSurveyForm
 from web.views.openday_pupils import application_of_link
 from web.views.shared import form_action, posted
@@ -63,6 +63,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         "form": form,
         "answered": answered,
         "closes": survey_closes_on(application.open_day),
+        "shut": survey_shut_reason(application.open_day),
     }
     return render(request, "web/openday_after/survey.html", context)
 
@@ -80,7 +81,13 @@ def host_survey(request: HttpRequest, host_id: int) -> HttpResponse:
         if done:
             messages.success(request, _("Thank you for your answers."))
             return redirect("openday-host-survey", host.pk)
-    context = {"host": host, "form": form, "answered": answered, "closes": survey_closes_on(host.open_day)}
+    context = {
+        "host": host,
+        "form": form,
+        "answered": answered,
+        "closes": survey_closes_on(host.open_day),
+        "shut": survey_shut_reason(host.open_day),
+    }
     return render(request, "web/openday_after/host_survey.html", context)
 
 

@@ -99,6 +99,8 @@ def host_detail(request: HttpRequest, host_id: int) -> HttpResponse:
         "participants": participants,
         "published": day.published_at is not None,
         "may_mark": day.published_at is not None and timezone.localdate() >= day.date,
+        # A closed day refuses every change to its hosts; an Edit button there only leads to a refusal.
+        "may_edit": day.status != OpenDay.Status.CLOSED,
     }
     return render(request, "web/openday_hosts/host_detail.html", context)
 

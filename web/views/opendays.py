@@ -117,6 +117,8 @@ def day_detail(request: HttpRequest, day_id: int) -> HttpResponse:
     context = {
         "day": day,
         "may_manage": can_manage_open_day(request.user, day),
+        # A closed day refuses every change; an Edit button there only leads to a refusal.
+        "may_edit": day.status != OpenDay.Status.CLOSED,
         "hosts": hosts,
         "places": hosts.aggregate(total=Sum("places"))["total"] or 0,
         "statuses": [(label, by_status.get(value, 0)) for value, label in Application.Status.choices],
