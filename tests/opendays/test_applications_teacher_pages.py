@@ -92,3 +92,19 @@ def test_a_pupil_withdrawn_after_publication_is_not_shown_as_waiting_for_the_mat
     home = client.get(reverse("openday-teacher-applications")).content.decode()
 
     assert "Trukket tilbage" in home and "Ikke matchet endnu" not in home
+
+
+def test_withdrawing_from_the_list_asks_first(client, open_day, hosts, teacher):
+    """The list's Withdraw leads to a page that names the pupil and asks; only its POST withdraws."""
+    client.force_login(teacher.user)
+    client.post(reverse("openday-teacher-apply", args=[open_day.pk]), rows(hosts, {"first_name": "Ida", "age": "15"}))
+    application = Application.objects.get()
+    url = reverse("openday-teacher-withdraw", args=[application.pk])
+
+    home = client.get(reverse("openday-teacher-applications")).content.decode()
+    asked = client.get(url)
+
+    assert f'href="{url}"' in home
+    assert asked.status_code == 200 and "Ida" in asked.content.decode()
+    application.refresh_from_db()
+    assert application.status == Application.Status.CONFIRMED

@@ -15,7 +15,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
 from opendays import selectors, services
@@ -116,13 +116,16 @@ def teacher_apply(request: HttpRequest, day_id: int) -> HttpResponse:
 
 
 @teacher_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def teacher_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
-    """Withdraw a pupil she applied for (a place after publication goes to the waiting list)."""
+    """Asks first (a tap in the list must not withdraw a pupil for good); the POST withdraws a
+    pupil she applied for (a place after publication goes to the waiting list)."""
     application = get_object_or_404(
         selectors.applications_visible_to(request.user).filter(applied_by=request.user, erased_at__isnull=True),
         pk=application_id,
     )
+    if request.method == "GET":
+        return render(request, "web/openday_teachers/withdraw.html", {"application": application})
     try:
         services.application_withdraw(application=application, language=request.user.language)
     except DomainError as refusal:
