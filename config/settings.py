@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "bookings",
     "adoptions",
     "opendays",
+    "overview",
     "notifications",
     "web",
     "demo",

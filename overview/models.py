@@ -1,0 +1,195 @@
+"""Feedback after an activity, and the catalogue of STEM initiatives.
+
+Feedback is asked of the teacher and of the host by an e-mail link (no login): one use, and it
+expires. A row is both the request and its answer."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from core.models import BilingualNameMixin, TimeStampedModel
+
+SCALE = (MinValueValidator(1), MaxValueValidator(5))
+MAX_COMMENT = 2000
+
+
+def token_hash(token: str) -> str:
+    """What is looked up of a link token: its SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Feedback(TimeStampedModel):
+    """The feedback asked of one person about one activity that is over: a booking (a company
+    visit, an expert visit, a teacher visit, or an adoption activity booked through bookings) or
+    an adoption activity held without a booking (at school)."""
+
+    class Respondent(models.TextChoices):
+        TEACHER = "teacher", _("Teacher")
+        HOST = "host", _("Host")
+
+    class GoalsMet(models.TextChoices):
+        YES = "yes", _("Yes")
+        PARTLY = "partly", _("Partly")
+        NO = "no", _("No")
+
+    booking = models.ForeignKey(
+        "bookings.Booking",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="feedback",
+        verbose_name=_("booking"),
+    )
+    plan_activity = models.ForeignKey(
+        "adoptions.PlanActivity",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="feedback",
+        verbose_name=_("adoption activity"),
+    )
+    respondent = models.CharField(_("respondent"), max_length=8, choices=Respondent.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_asked",
+        verbose_name=_("asked"),
+    )
+    # The link: an HMAC of the nonce under SECRET_KEY (see link_token); only its hash is stored,
+    # and answering blanks the nonce, so a link is used once.
+    link_nonce = models.CharField(max_length=32, blank=True, editable=False)
+    token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    sent_at = models.DateTimeField(_("asked"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("link expires"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(
+        _("no longer asked"), null=True, blank=True, help_text=_("For example, the class did not come.")
+    )
+    rating = models.PositiveSmallIntegerField(_("how it went (1–5)"), null=True, blank=True, validators=SCALE)
+    goals_met = models.CharField(
+        _("met the planned learning goals"), max_length=6, choices=GoalsMet.choices, blank=True
+    )
+    interest_before = models.PositiveSmallIntegerField(
+        _("the pupils' interest before (1–5)"), null=True, blank=True, validators=SCALE
+    )
+    interest_after = models.PositiveSmallIntegerField(
+        _("the pupils' interest after (1–5)"), null=True, blank=True, validators=SCALE
+    )
+    comment = models.TextField(_("comment"), blank=True, max_length=MAX_COMMENT)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(booking__isnull=False, plan_activity__isnull=True)
+                | Q(booking__isnull=True, plan_activity__isnull=False),
+                name="feedback_about_one_activity",
+            ),
+            models.UniqueConstraint(
+                fields=["booking", "respondent"], condition=Q(booking__isnull=False), name="feedback_booking_once"
+            ),
+            models.UniqueConstraint(
+                fields=["plan_activity", "respondent"],
+                condition=Q(plan_activity__isnull=False),
+                name="feedback_activity_once",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
+                    name=f"feedback_{name}_scale",
+                )
+                for name in ("rating", "interest_before", "interest_after")
+            ),
+        ]
+        indexes = [models.Index(fields=["answered_at", "expires_at"], name="feedback_open")]
+
+    def __str__(self) -> str:
+        return f"{self.get_respondent_display()} – {self.booking_id or self.plan_activity_id}"
+
+    def issue_link(self) -> None:
+        """Give the request a new link (an old one stops working); save afterwards. Needs a pk."""
+        self.link_nonce = secrets.token_hex(16)
+        self.token_hash = token_hash(self.link_token())
+
+    def link_token(self) -> str:
+        """The token in the e-mail's link; "" once answered or withdrawn."""
+        if not self.link_nonce:
+            return ""
+        return salted_hmac("overview.feedback", f"{self.pk}:{self.link_nonce}", algorithm="sha256").hexdigest()
+
+
+class TargetGroup(BilingualNameMixin):
+    """Who an initiative is for: primary school, youth education, teachers, higher education,
+    employed, unemployed."""
+
+    code = models.SlugField(_("code"), max_length=30, primary_key=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+
+class Initiative(TimeStampedModel):
+    """A STEM initiative beside the bookable offers: what exists in the region and the country,
+    and, once ended, what it learnt, so that it is not lost."""
+
+    class Geography(models.TextChoices):
+        NATIONAL = "national", _("National")
+        REGIONAL = "regional", _("Regional")
+
+    class Kind(models.TextChoices):
+        INSPIRATION = "inspiration", _("Inspiration")
+        COURSE = "course", _("Course")
+        DEVELOPMENT = "development", _("Development project")
+        COMPETITION = "competition", _("Competition")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    owner = models.CharField(_("owner"), max_length=500)
+    geography = models.CharField(_("geography"), max_length=8, choices=Geography.choices)
+    region = models.CharField(
+        _("region"), max_length=100, blank=True, help_text=_("For a regional initiative, for example Nordjylland.")
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, blank=True, related_name="initiatives", verbose_name=_("target groups")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, blank=True)
+    stem_focus = models.CharField(_("STEM focus"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=4000)
+    started_on = models.DateField(_("started"), null=True, blank=True)
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
+    lessons = models.TextField(
+        _("what it learnt"), blank=True, max_length=4000, help_text=_("Kept visible after the initiative has ended.")
+    )
+    contact = models.CharField(_("contact"), max_length=300, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="initiative_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
