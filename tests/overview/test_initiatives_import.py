@@ -10,10 +10,9 @@ from django.core.management import call_command
 from django.utils import translation
 
 from core.errors import DomainError
-from overview.management.commands.import_initiatives import SHIPPED
 from overview.models import Initiative
 from overview.services import initiatives_import
-from overview.services.initiatives import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
+from overview.services.initiatives import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, SHIPPED_CSV
 from tests import factories
 from tests.dates import today
 
@@ -33,7 +32,7 @@ def refusal(report, line: int) -> dict[str, str]:
 
 def test_the_shipped_report_imports_70_initiatives_cleanly():
     """Every line of the report's appendix B is imported, national and regional alike."""
-    with open(SHIPPED, "rb") as file:
+    with open(SHIPPED_CSV, "rb") as file:
         report = initiatives_import(actor=None, file=file)
 
     assert len(report.imported) == 70
@@ -46,11 +45,11 @@ def test_the_shipped_report_imports_70_initiatives_cleanly():
 
 
 def test_importing_the_report_twice_changes_nothing_the_second_time():
-    with open(SHIPPED, "rb") as file:
+    with open(SHIPPED_CSV, "rb") as file:
         initiatives_import(actor=None, file=file)
     before = list(Initiative.objects.order_by("pk").values_list("pk", "updated_at"))
 
-    with open(SHIPPED, "rb") as file:
+    with open(SHIPPED_CSV, "rb") as file:
         again = initiatives_import(actor=None, file=file)
 
     assert len(again.unchanged) == 70

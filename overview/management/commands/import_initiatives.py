@@ -3,14 +3,11 @@ and print what became of each line."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.errors import DomainError
 from overview.services import ImportReport, initiatives_import
-
-SHIPPED = Path(__file__).resolve().parents[2] / "data" / "initiatives.csv"
+from overview.services.initiatives import SHIPPED_CSV
 
 
 def report_lines(report: ImportReport) -> list[str]:
@@ -31,7 +28,7 @@ class Command(BaseCommand):
     help = "Import STEM initiatives from a CSV file (default: the report's 70) and print the report."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", nargs="?", default=str(SHIPPED), help="A CSV file (UTF-8, comma or semicolon).")
+        parser.add_argument("path", nargs="?", default=str(SHIPPED_CSV), help="A CSV file (UTF-8, comma or semicolon).")
 
     def handle(self, *args, path: str, **options) -> None:
         try:
