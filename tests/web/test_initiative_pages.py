@@ -206,3 +206,20 @@ def test_garbage_never_gives_500(consultant, running):
         assert Client().get("/initiatives/", query).status_code == 200, value
     running.refresh_from_db()
     assert running.name == "Coding Pirates"
+
+
+def test_the_list_page_takes_the_same_queries_whatever_the_catalogue_holds(django_assert_max_num_queries):
+    """Target groups are read for the whole page at once, not per initiative."""
+    for number in range(2):
+        initiative_create(actor=None, name=f"Lille {number}", owner="X", geography="national").target_groups.set(
+            TargetGroup.objects.all()
+        )
+    with django_assert_max_num_queries(12) as few:
+        assert Client().get("/initiatives/").status_code == 200
+    for number in range(30):
+        initiative_create(actor=None, name=f"Stor {number}", owner="X", geography="national").target_groups.set(
+            TargetGroup.objects.all()
+        )
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert Client().get("/initiatives/").status_code == 200
