@@ -53,6 +53,7 @@ TARGET_GROUP_UNKNOWN = _("Unknown target group: %(value)s.")
 KIND_INVALID = _("Write inspiration, course, development project or competition.")
 DATE_INVALID = _("Write the date as YYYY-MM-DD or DD-MM-YYYY.")
 ENDS_BEFORE_START = _("An initiative cannot end before it starts.")
+NULL_CHARACTER = _("Null characters are not allowed.")
 URL_INVALID = _("Write a web address such as https://example.dk.")
 FILE_TOO_BIG = _("The file is larger than %(max)s bytes; split it into smaller files.")
 FILE_TOO_MANY_ROWS = _("The file has more than %(max)s lines; split it into smaller files.")
@@ -231,10 +232,15 @@ def _checked(values: dict[str, Any], *, initiative: Initiative | None) -> dict[s
     """The values of an initiative checked together (start and end, geography and region, the
     name against the others); raises _Problems naming every field that is wrong."""
     problems: dict[str, str] = {}
-    for name in TEXT_FIELDS:
+    if "name" in values:
+        values["name"] = " ".join((values["name"] or "").split())
+    for name in (*TEXT_FIELDS, "url"):
         if name in values:
             values[name] = (values[name] or "").strip()
-            if len(values[name]) > _max_length(name):
+            if "\x00" in values[name]:
+                # PostgreSQL cannot store it, and no one means it.
+                problems[name] = str(NULL_CHARACTER)
+            elif len(values[name]) > _max_length(name):
                 problems[name] = str(TOO_LONG % {"max": _max_length(name)})
     for name in ("name", "owner"):
         if name in values and not values[name]:
@@ -243,8 +249,8 @@ def _checked(values: dict[str, Any], *, initiative: Initiative | None) -> dict[s
         problems["geography"] = str(GEOGRAPHY_INVALID)
     if "kind" in values and (values["kind"] or "") not in ("", *Initiative.Kind.values):
         problems["kind"] = str(KIND_INVALID)
-    if "url" in values:
-        values["url"] = _url(values["url"] or "", problems)
+    if values.get("url") and "url" not in problems:
+        values["url"] = _url(values["url"], problems)
     for name in ("started_on", "ended_on"):
         if values.get(name) is not None:
             try:

@@ -225,3 +225,11 @@ def factories_initiative(**values) -> Initiative:
 def test_factories_user_is_not_a_consultant():
     """The refusals above rely on an ordinary user not seeing everything."""
     assert not factories.UserFactory().sees_everything
+
+
+def test_a_null_character_is_refused_not_stored():
+    """PostgreSQL cannot store one in text; the line is refused naming its column."""
+    report = imported("name,owner,geography,description\nA,B,national,x\x00y\n")
+
+    assert list(refusal(report, 2)) == ["description"]
+    assert not Initiative.objects.exists()
