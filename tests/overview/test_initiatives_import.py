@@ -233,3 +233,13 @@ def test_a_null_character_is_refused_not_stored():
 
     assert list(refusal(report, 2)) == ["description"]
     assert not Initiative.objects.exists()
+
+
+def test_a_line_is_all_or_nothing_even_when_only_its_target_groups_are_wrong():
+    known = factories_initiative(name="Kendt", owner="Gammel")
+
+    report = imported("name,owner,geography,target_groups\nKendt,Ny,national,Lærere;Marsboere\n")
+
+    assert set(refusal(report, 2)) == {"target_groups"}
+    known.refresh_from_db()
+    assert known.owner == "Gammel" and not known.target_groups.exists()
