@@ -21,6 +21,8 @@ from demo.opendays import opendays_create
 from demo.people import People
 from demo.schools import schools_create
 from opendays.models import Application, Host, OpenDay, SurveyResponse
+from overview.services import initiatives_import
+from overview.services.initiatives import SHIPPED_CSV
 from schools.models import School, SchoolClass
 
 DEMO_SEED = 2026
@@ -78,6 +80,7 @@ def _load(*, rng: random.Random, today: dt.date) -> None:
     bookings_create(offers=offers, schools=schools, rng=rng)
     adoptions_create(companies=companies, schools=schools, school_year=school_year, today=today)
     opendays_create(companies=companies, schools=schools, rng=rng, today=today)
+    _initiatives_import()
 
 
 def _school_year_of_the_slots() -> int:
@@ -85,3 +88,10 @@ def _school_year_of_the_slots() -> int:
     next one, as every slot then lies after the summer holiday."""
     first_slot = Slot.objects.order_by("start").first()
     return school_year_of(timezone.localtime(first_slot.start).date())
+
+
+def _initiatives_import() -> None:
+    """The report's 70 STEM initiatives, through the import a consultant uses (the file shipped
+    with the project); it draws nothing from the random generator."""
+    with open(SHIPPED_CSV, "rb") as file:
+        initiatives_import(actor=None, file=file)

@@ -1431,3 +1431,96 @@ def test_openday_teacher_withdraw_page(openday_apply_world, role, expected):
     assert response.status_code == expected
     status = Application.objects.get(pk=openday_apply_world["od_app"].pk).status
     assert (status == Application.Status.WITHDRAWN) is (expected == 302)
+
+
+# The initiative catalogue (issue 12) ----------------------------------------------------------
+
+
+@pytest.fixture
+def initiative_world(world):
+    """`world` plus one initiative, and a consultant whose area is elsewhere (Morsø): the
+    catalogue has no area, so every consultant keeps it."""
+    from overview.services import initiative_create
+
+    initiative = initiative_create(actor=None, name="Coding Pirates", owner="Coding Pirates", geography="national")
+    far = consultant_for("konsulent-mors-initiativer", MORSOE)
+    return world | {"users": world["users"] | {"far_consultant": far}, "initiative": initiative}
+
+
+INITIATIVE_ROLES = [*ROLES, "far_consultant"]
+INITIATIVE_PUBLIC_PAGES = ["/initiatives/", "/initiatives/{initiative}/"]
+INITIATIVE_CONSULTANT_PAGES = [
+    # (method, page, status for a consultant); anyone else signed in gets 404, anonymous goes to sign in
+    ("get", "/initiatives/new/", 200),
+    ("post", "/initiatives/new/", 200),  # the form's errors
+    ("get", "/initiatives/import/", 200),
+    ("post", "/initiatives/import/", 200),  # the form's errors
+    ("get", "/initiatives/{initiative}/edit/", 200),
+    ("post", "/initiatives/{initiative}/edit/", 200),  # the form's errors
+    ("get", "/initiatives/{initiative}/delete/", 200),
+    ("post", "/initiatives/{initiative}/delete/", 302),
+]
+
+
+def _initiative_state() -> list:
+    from overview.models import Initiative
+
+    return list(Initiative.objects.order_by("pk").values_list("pk", "name", "owner", "updated_at"))
+
+
+@pytest.mark.parametrize("role", INITIATIVE_ROLES)
+@pytest.mark.parametrize("page", INITIATIVE_PUBLIC_PAGES)
+def test_initiative_public_pages(initiative_world, page, role):
+    assert web_client_for(initiative_world, role).get(url_for(initiative_world, page)).status_code == 200
+
+
+@pytest.mark.parametrize("role", INITIATIVE_ROLES)
+@pytest.mark.parametrize(("method", "page", "allowed"), INITIATIVE_CONSULTANT_PAGES)
+def test_initiative_consultant_pages(initiative_world, method, page, allowed, role):
+    """Every consultant keeps the catalogue (it has no area); everyone else is turned away and
+    changes nothing."""
+    before = _initiative_state()
+
+    response = getattr(web_client_for(initiative_world, role), method)(url_for(initiative_world, page), {})
+
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+    else:
+        expected = allowed if role in ("consultant", "far_consultant") else 404
+        assert response.status_code == expected, response.content[:300]
+    if role not in ("consultant", "far_consultant"):
+        assert _initiative_state() == before
+
+
+def _initiative_payload(world) -> dict:
+    return {"name": "Robotlab", "owner": "UCN", "geography": "regional", "region": "Nordjylland"}
+
+
+INITIATIVE_API = [
+    # (method, url, payload, status for a consultant); reads are anyone's; writes: anonymous 401, others 403
+    ("get", "/api/v1/initiatives/", None, 200),
+    ("get", "/api/v1/initiatives/{initiative}/", None, 200),
+    ("post", "/api/v1/initiatives/", _initiative_payload, 201),
+    ("patch", "/api/v1/initiatives/{initiative}/", {"owner": "Ny ejer"}, 200),
+    ("put", "/api/v1/initiatives/{initiative}/", _initiative_payload, 200),
+    ("delete", "/api/v1/initiatives/{initiative}/", None, 204),
+]
+
+
+@pytest.mark.parametrize("role", INITIATIVE_ROLES)
+@pytest.mark.parametrize(("method", "url", "payload", "allowed"), INITIATIVE_API)
+def test_initiative_api(initiative_world, method, url, payload, allowed, role):
+    """Anyone, signed in or not, reads the catalogue; only consultants write, and a refused write
+    changes nothing."""
+    before = _initiative_state()
+    data = payload(initiative_world) if callable(payload) else payload
+
+    response = getattr(client(initiative_world, role), method)(url_for(initiative_world, url), data, format="json")
+
+    if method == "get" or role in ("consultant", "far_consultant"):
+        expected = allowed
+    else:
+        expected = 401 if role == "anonymous" else 403
+    assert response.status_code == expected, response.content[:300]
+    if expected >= 400:
+        assert _initiative_state() == before

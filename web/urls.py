@@ -10,6 +10,7 @@ from web.views import (
     consultant,
     home,
     host,
+    initiatives,
     openday_after,
     openday_hosts,
     openday_pupils,
@@ -98,3 +99,6 @@ urlpatterns += (
     + openday_runs.urlpatterns
     + openday_after.urlpatterns
 )
+
+# The catalogue of STEM initiatives: public to read, the consultant's to keep.
+urlpatterns += initiatives.urlpatterns
