@@ -43,7 +43,6 @@ COMPLETED, NO_SHOW, CANCELLED, DECLINED = (
     Booking.Status.CANCELLED,
     Booking.Status.DECLINED,
 )
-HAPPENED = (COMPLETED, NO_SHOW)  # the place was used: it stays counted on the slot
 START_TIMES = ("08:30", "09:00", "10:00")
 LATEST_END = dt.time(15, 0)
 SINCE_LAST_HISTORY = dt.timedelta(weeks=1)  # loaded near a year's end: no history in its last week
@@ -295,6 +294,7 @@ class _Writer:
         self.bookings: list[Booking] = []
         self.events: list[BookingEvent] = []
         self.feedback: list[Feedback] = []
+        self.activities_booked: list[tuple[PlanActivity, Booking]] = []
 
     def slot(self, offer: Offer, *, start: dt.datetime, minutes: int, capacity: tuple[int, int]) -> Slot:
         slot = Slot(
@@ -357,6 +357,8 @@ class _Writer:
                 when=max(cancelled, answered + dt.timedelta(hours=1)),
             )  # fmt: skip
             return self._add(booking, sequence=1, updated=max(cancelled, answered + dt.timedelta(hours=1)))
+        # Attended or not, the class held its place until the day: marking attendance does not
+        # give places back, so the slot still counts it.
         slot.booked_classes += 1
         slot.booked_pupils += booking.pupils
         return self._add(booking, sequence=0, updated=slot.end)
@@ -424,7 +426,10 @@ class _Writer:
         for row, when in zip(self.feedback, sent, strict=True):
             row.created_at = row.updated_at = when
         Feedback.objects.bulk_update(self.feedback, ["created_at", "updated_at"], batch_size=500)
-        self.slots, self.bookings, self.events, self.feedback = [], [], [], []
+        for activity, booking in self.activities_booked:
+            activity.booking = booking
+        PlanActivity.objects.bulk_update([activity for activity, _ in self.activities_booked], ["booking"])
+        self.slots, self.bookings, self.events, self.feedback, self.activities_booked = [], [], [], [], []
 
 
 def _weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
@@ -465,8 +470,7 @@ def _encounters(year: _Year, *, offers: list[Offer], teachers: dict[int, User], 
                 slot, status=status, booked_by=teacher, auto_confirm=offer.auto_confirm,
                 host=offer.contact.user, school_class=school_class,
             )  # fmt: skip
-            if status in HAPPENED:
-                year.busy.add((school_class.pk, slot.start.date()))
+            year.busy.add((school_class.pk, slot.start.date()))
             if status == COMPLETED:
                 writer.ask_feedback(
                     spec, ended=slot.end, teacher=teacher, host=offer.contact.user, pupils=True, booking=booking
@@ -585,7 +589,7 @@ def _plan(year: _Year, adoption: Adoption, *, company: DemoCompany, school: Demo
         goals_note=PLAN_GOALS_NOTE.format(company=name),
     )
     done = rng.randint(*year.spec.adoption_activities)
-    first = 0 if adoption.renewal_of_id is None else 1  # a class that knows the company starts with a project
+    first = 0 if adoption.renewal_of_id is None else 1  # a class that knows the company needs no start-up visit
     chosen = [PLAN_ACTIVITIES[(first + n) % len(PLAN_ACTIVITIES)] for n in range(done + 1)]
     for number, (title, kind, goals) in enumerate(chosen):
         actor = company.host if kind == EXPERT else school.teacher
@@ -611,7 +615,7 @@ def _plan(year: _Year, adoption: Adoption, *, company: DemoCompany, school: Demo
         )
         booking = None
         if kind in BOOKED_KINDS:
-            booking = _private_booking(year, activity, adoption, company=company, school=school, writer=writer)
+            booking = _private_booking(activity, adoption, company=company, school=school, writer=writer)
         activity = adoption_services.activity_set_status(
             actor=actor, activity=activity, status=PlanActivity.Status.DONE
         )
@@ -623,7 +627,6 @@ def _plan(year: _Year, adoption: Adoption, *, company: DemoCompany, school: Demo
 
 
 def _private_booking(
-    year: _Year,
     activity: PlanActivity,
     adoption: Adoption,
     *,
@@ -646,9 +649,7 @@ def _private_booking(
         school_class=school_class, message=activity.title,
     )  # fmt: skip
     booking.adults = 1
-    writer.flush()  # the activity links to the booking's row
-    PlanActivity.objects.filter(pk=activity.pk).update(booking=booking)
-    activity.booking = booking
+    writer.activities_booked.append((activity, booking))
     return booking
 
 
