@@ -21,6 +21,8 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Model
+
 from accounts.models import User
 from adoptions import services as adoption_services
 from adoptions.models import Adoption, AnnualPlan, PlanActivity, PlanChange
@@ -34,7 +36,7 @@ from demo.dates import at
 from demo.schools import EUD, FOLK, GYM, SCHOOLS, DemoSchool, class_names
 from overview.models import Feedback
 from schools import services as school_services
-from schools.models import SchoolClass
+from schools.models import School, SchoolClass
 
 AALBORG = 851
 COMPLETED, NO_SHOW, CANCELLED, DECLINED = (
@@ -45,6 +47,7 @@ COMPLETED, NO_SHOW, CANCELLED, DECLINED = (
 )
 START_TIMES = ("08:30", "09:00", "10:00")
 LATEST_END = dt.time(15, 0)
+SLOTS_PUBLISHED = dt.timedelta(weeks=12)  # before their day
 SINCE_LAST_HISTORY = dt.timedelta(weeks=1)  # loaded near a year's end: no history in its last week
 FEEDBACK_OPEN = dt.timedelta(weeks=2)  # a feedback link expires after
 FEEDBACK_REMINDER = dt.timedelta(weeks=1)  # non-response is followed up once
@@ -347,13 +350,13 @@ class _Writer:
                 BookingEvent.Action.CONFIRMED,
                 actor=host,
                 from_status=first,
-                to_status="confirmed",
+                to_status=Booking.Status.CONFIRMED,
                 when=answered,
             )
         if status == CANCELLED:
             cancelled = slot.start - dt.timedelta(days=self.rng.randint(1, 7))
             self._event(
-                booking, BookingEvent.Action.CANCELLED, actor=booked_by, from_status="confirmed", to_status=status,
+                booking, BookingEvent.Action.CANCELLED, actor=booked_by, from_status=Booking.Status.CONFIRMED, to_status=status,
                 when=max(cancelled, answered + dt.timedelta(hours=1)),
             )  # fmt: skip
             return self._add(booking, sequence=1, updated=max(cancelled, answered + dt.timedelta(hours=1)))
@@ -408,28 +411,30 @@ class _Writer:
             row.interest_after = min(5, row.interest_before + rng.choice(spec.interest_gain))
 
     def flush(self) -> None:
-        """Write what was collected; the times are set again afterwards, as a row's creation
-        time is otherwise the clock's."""
-        Slot.objects.bulk_create(self.slots)
-        created = [b.created_at for b in self.bookings]
-        Booking.objects.bulk_create(self.bookings)
-        for booking, when in zip(self.bookings, created, strict=True):
-            booking.created_at = when
-        Booking.objects.bulk_update(self.bookings, ["created_at", "updated_at"], batch_size=500)
-        events = [event.at for event in self.events]
-        BookingEvent.objects.bulk_create(self.events)
-        for event, when in zip(self.events, events, strict=True):
-            event.at = when
-        BookingEvent.objects.bulk_update(self.events, ["at"], batch_size=500)
-        sent = [row.sent_at for row in self.feedback]
-        Feedback.objects.bulk_create(self.feedback)
-        for row, when in zip(self.feedback, sent, strict=True):
-            row.created_at = row.updated_at = when
-        Feedback.objects.bulk_update(self.feedback, ["created_at", "updated_at"], batch_size=500)
+        """Write what was collected, each row with the times it would have had."""
+        for slot in self.slots:
+            slot.created_at = slot.updated_at = slot.start - SLOTS_PUBLISHED
+        for row in self.feedback:
+            row.created_at = row.updated_at = row.sent_at
+        _create_dated(Slot, self.slots, ("created_at", "updated_at"))
+        _create_dated(Booking, self.bookings, ("created_at", "updated_at"))
+        _create_dated(BookingEvent, self.events, ("at",))
+        _create_dated(Feedback, self.feedback, ("created_at", "updated_at"))
         for activity, booking in self.activities_booked:
             activity.booking = booking
         PlanActivity.objects.bulk_update([activity for activity, _ in self.activities_booked], ["booking"])
         self.slots, self.bookings, self.events, self.feedback, self.activities_booked = [], [], [], [], []
+
+
+def _create_dated(model: type[Model], rows: list[Model], stamps: tuple[str, ...]) -> None:
+    """Insert the rows, then set their time stamps back to the rows' own: an insert stamps
+    auto_now and auto_now_add fields with the clock's time."""
+    given = [[getattr(row, name) for name in stamps] for row in rows]
+    model.objects.bulk_create(rows)
+    for row, values in zip(rows, given, strict=True):
+        for name, value in zip(stamps, values, strict=True):
+            setattr(row, name, value)
+    model.objects.bulk_update(rows, list(stamps), batch_size=500)
 
 
 def _weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
@@ -448,16 +453,7 @@ def _encounters(year: _Year, *, offers: list[Offer], teachers: dict[int, User], 
         encounters = 1 + sum(rng.random() < spec.more for _ in range(2))
         for _ in range(encounters):
             candidates = [o for o in offers if o.accepts_grade(school_class.grade)]
-            weights = [
-                1
-                / (
-                    1
-                    + distance_km(o.company.latitude, o.company.longitude, school.latitude, school.longitude)
-                    / spec.travel_km
-                )
-                ** 2
-                for o in candidates
-            ]
+            weights = [_nearness(offer, school, travel_km=spec.travel_km) for offer in candidates]
             offer = rng.choices(candidates, weights=weights)[0]
             slot = _slot_for(year, offer, school_class, writer=writer)
             if slot is None:
@@ -475,6 +471,13 @@ def _encounters(year: _Year, *, offers: list[Offer], teachers: dict[int, User], 
                 writer.ask_feedback(
                     spec, ended=slot.end, teacher=teacher, host=offer.contact.user, pupils=True, booking=booking
                 )
+
+
+def _nearness(offer: Offer, school: School, *, travel_km: float) -> float:
+    """How likely the school's classes visit the offer's company, for its distance."""
+    company = offer.company
+    km = distance_km(company.latitude, company.longitude, school.latitude, school.longitude)
+    return 1 / (1 + km / travel_km) ** 2
 
 
 def _slot_for(year: _Year, offer: Offer, school_class: SchoolClass, *, writer: _Writer) -> Slot | None:
