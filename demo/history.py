@@ -76,14 +76,14 @@ class YearSpec:
 
 YEARS = (
     YearSpec(
-        years_back=2, reach=0.6, reach_outside=0.3, travel_km=15, more=0.3,
+        years_back=2, reach=0.6, reach_outside=0.3, travel_km=15, more=0.45,
         statuses=((COMPLETED, 68), (NO_SHOW, 9), (CANCELLED, 13), (DECLINED, 10)),
         teacher_visit_slots=1, answered=0.6, ratings=(2, 3, 3, 4, 4, 4, 5),
         goals_met=((Feedback.GoalsMet.YES, 5), (Feedback.GoalsMet.PARTLY, 4), (Feedback.GoalsMet.NO, 1)),
         interest_gain=(0, 0, 1, 1, 2), adoption_activities=(2, 4),
     ),
     YearSpec(
-        years_back=1, reach=0.8, reach_outside=0.7, travel_km=40, more=0.45,
+        years_back=1, reach=0.8, reach_outside=0.7, travel_km=40, more=0.6,
         statuses=((COMPLETED, 79), (NO_SHOW, 5), (CANCELLED, 10), (DECLINED, 6)),
         teacher_visit_slots=2, answered=0.75, ratings=(3, 4, 4, 4, 5, 5, 5),
         goals_met=((Feedback.GoalsMet.YES, 7), (Feedback.GoalsMet.PARTLY, 3), (Feedback.GoalsMet.NO, 1)),
