@@ -190,7 +190,11 @@ def history_create(
         for spec in YEARS
     ]
     classes = _classes(schools, years=years, school_year=school_year, rng=rng)
-    offers = list(Offer.objects.filter(is_published=True, is_private=False).select_related("company", "contact__user"))
+    offers = list(
+        Offer.objects.filter(is_published=True, is_private=False)
+        .select_related("company", "contact__user")
+        .order_by("pk")
+    )
     teachers = {school.school.pk: school.teacher for school in schools.values()}
     writer = _Writer(rng=rng, today=today)
     for year in years:
