@@ -17,7 +17,7 @@ from overview import services
 from overview.models import Feedback
 from overview.tasks import feedback_daily
 from tests import factories
-from tests.overview.conftest import days_after
+from tests.overview.fixtures import days_after
 
 
 def links_in(message) -> list[str]:
