@@ -331,7 +331,7 @@ class BookingMoveSerializer(NoteSerializer):
     slot = serializers.IntegerField(min_value=1, max_value=MAX_ID, source="slot_id")
 
 
-class AttendanceSerializer(serializers.Serializer):
+class BookingAttendanceSerializer(serializers.Serializer):
     attended = serializers.BooleanField(help_text="True: the class came (completed); false: a no-show.")
 
 
@@ -394,11 +394,11 @@ class BookingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """Move the booking to another slot of the same offer."""
         return self._act(request, services.booking_move, BookingMoveSerializer)
 
-    @extend_schema(request=AttendanceSerializer, responses=BookingSerializer)
+    @extend_schema(request=BookingAttendanceSerializer, responses=BookingSerializer)
     @action(detail=True, methods=["post"])
     def attendance(self, request: Request, pk: str | None = None) -> Response:
         """The host marks, once the slot has started, whether the class came."""
-        return self._act(request, services.booking_attendance_mark, AttendanceSerializer)
+        return self._act(request, services.booking_attendance_mark, BookingAttendanceSerializer)
 
 
 class WaitlistEntrySerializer(BookingSerializer):
