@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from companies.models import CompanyMember
+from companies.models import Company, CompanyMember
 from core.sites import site_url
 from notifications import registry
 from notifications.models import OutgoingMessage
@@ -41,14 +41,22 @@ class Role(models.TextChoices):
 
 
 def _recipients(feedback: Feedback, company_id: int) -> list[Recipient]:
-    """The teacher asked, or every member of the host company, each in their language."""
+    """The teacher asked, or every member of the host company, each in their language; a
+    company without a member to write to is asked at its own address, as bookings tell it."""
     if feedback.respondent == Feedback.Respondent.TEACHER:
-        users = [feedback.recipient] if feedback.recipient else []
-        role = Role.TEACHER
-    else:
-        members = CompanyMember.objects.filter(company_id=company_id).select_related("user").order_by("id")
-        users, role = [member.user for member in members], Role.HOST
-    return [Recipient(role, user.email, user.get_full_name(), user.language) for user in users if user.email]
+        user = feedback.recipient
+        return [Recipient(Role.TEACHER, user.email, user.get_full_name(), user.language)] if user and user.email else []
+    members = CompanyMember.objects.filter(company_id=company_id).select_related("user").order_by("id")
+    people = [
+        Recipient(Role.HOST, member.user.email, member.user.get_full_name(), member.user.language)
+        for member in members
+        if member.user.email
+    ]
+    if not people:
+        company = Company.objects.filter(pk=company_id).exclude(email="").first()
+        if company is not None:
+            people.append(Recipient(Role.HOST, company.email, company.name))
+    return people
 
 
 def feedback_messages_enqueue(*, feedback: Feedback, company_id: int, now: dt.datetime, reminder: bool = False) -> None:

@@ -175,3 +175,24 @@ def test_an_adoption_activity_held_without_a_booking_is_asked_of_the_teacher_who
 def test_an_adoption_activity_not_done_is_not_asked(held_activity):
     with days_after(held_activity.ends_at, 1):
         assert services.feedback_ask_due() == 0
+
+
+def test_a_company_without_members_to_write_to_is_asked_at_its_own_address(visit, host):
+    host.user.email = ""
+    host.user.save()
+    company = host.company
+    company.email = "info@vindkraft.dk"
+    company.save()
+    with days_after(visit.slot.end, 1):
+        services.feedback_ask_due()
+        deliver_due()
+
+    assert any("info@vindkraft.dk" in message.to[0] for message in feedback_mails())
+
+
+def test_the_daily_round_is_scheduled(db):
+    """The migration creates the daily schedule of the feedback round."""
+    from django_q.models import Schedule
+
+    schedule = Schedule.objects.get(func="overview.tasks.feedback_daily")
+    assert (schedule.schedule_type, schedule.repeats) == ("D", -1)
