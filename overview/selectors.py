@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from bookings.models import Offer
 from companies.selectors import company_ids_of
 from overview.messages import with_activity
 from overview.models import Feedback, token_hash
@@ -60,11 +62,20 @@ def feedback_list_asked_of(user: User) -> QuerySet[Feedback]:
     return (feedback_list_for_teacher(user) | feedback_list_for_host(user)).order_by("-sent_at", "-id")
 
 
+# The kinds of activity feedback is asked about: the offers' kinds, and an adoption activity held
+# without a booking (at school).
+HELD_AT_SCHOOL = "adoption"
+
+
+def activity_kind_choices() -> list[tuple[str, str]]:
+    return [*Offer.Kind.choices, (HELD_AT_SCHOOL, _("Class adoption activity without a booking"))]
+
+
 def feedback_list_for_consultant(
-    user: User, *, respondent: str = "", municipality: int | None = None
+    user: User, *, respondent: str = "", activity_kind: str = "", municipality: int | None = None
 ) -> QuerySet[Feedback]:
-    """Answered feedback in the consultant's area, newest first; filtered by who answered
-    and the school's municipality. Empty for anyone who does not see everything."""
+    """Answered feedback in the consultant's area, newest first; filtered by who answered, the
+    kind of activity and the school's municipality. Empty for anyone who does not see everything."""
     if not user.is_authenticated or not user.sees_everything:
         return Feedback.objects.none()
     feedback = Feedback.objects.filter(answered_at__isnull=False)
@@ -73,6 +84,20 @@ def feedback_list_for_consultant(
         feedback = feedback.filter(_any_of(SCHOOL_MUNICIPALITY, "__in", codes))
     if respondent:
         feedback = feedback.filter(respondent=respondent)
+    if activity_kind == HELD_AT_SCHOOL:
+        feedback = feedback.filter(plan_activity__isnull=False)
+    elif activity_kind:
+        feedback = feedback.filter(booking__slot__offer__kind=activity_kind)
     if municipality is not None:
         feedback = feedback.filter(_any_of(SCHOOL_MUNICIPALITY, "", municipality))
     return with_activity(feedback).order_by("-answered_at", "-id")
+
+
+def feedback_scores(feedback: QuerySet[Feedback]) -> dict[str, float | int | None]:
+    """How many answered and their mean scores, computed in the database."""
+    return feedback.order_by().aggregate(
+        answered=Count("id"),
+        rating=Avg("rating"),
+        interest_before=Avg("interest_before"),
+        interest_after=Avg("interest_after"),
+    )

@@ -272,3 +272,29 @@ def test_a_phone_sized_form_has_no_fixed_widths(asked):
 
     assert 'name="viewport" content="width=device-width' in page
     assert 'class="stacked"' in page and "width:" not in page
+
+
+def test_the_consultant_filters_by_kind_of_activity_and_sees_mean_scores(asked, consultant):
+    Client().post(link(asked["teacher"]), GOOD_TEACHER | {"comment": "Eleverne var begejstrede"})
+    Client().post(link(asked["host"]), {"rating": "2", "goals_met": "no", "comment": "Uroligt"})
+    web = signed_in(consultant)
+
+    visits = web.get("/workspace/feedback/?activity_kind=company_visit").content.decode()
+    at_school = web.get("/workspace/feedback/?activity_kind=adoption").content.decode()
+
+    assert "Eleverne var begejstrede" in visits and "Uroligt" in visits
+    assert "Eleverne var begejstrede" not in at_school
+    assert "2 svar" in visits and "3,0" in visits, "the mean of 4 and 2, in Danish"
+    assert "2,0 → 4,0" in visits, "the teacher's interest before and after"
+
+
+def test_the_feedback_pages_read_as_danish(asked, teacher, consultant):
+    form = Client(HTTP_ACCEPT_LANGUAGE="da").get(link(asked["teacher"])).content.decode()
+    mine = signed_in(teacher.user).get("/feedback/asked/").content.decode()
+    workspace = signed_in(consultant).get("/workspace/feedback/").content.decode()
+
+    assert "Nåede I de planlagte læringsmål?" in form and "Delvist" in form
+    assert "Venter på dit svar" in mine
+    assert "Besvaret af" in workspace and "Alle slags" in workspace
+    for page in (form, mine, workspace):
+        assert "How did" not in page and "Waiting for your answer" not in page

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from overview import services
+from overview import selectors, services
 from overview.models import MAX_COMMENT, Feedback
 
 SCORES = [(score, str(score)) for score in range(1, 6)]
@@ -55,10 +55,12 @@ class FeedbackFilterForm(forms.Form):
     respondent = forms.ChoiceField(
         label=_("Answered by"), required=False, choices=[("", _("Everyone")), *Feedback.Respondent.choices]
     )
+    activity_kind = forms.ChoiceField(label=_("Activity"), required=False)
     municipality = forms.TypedChoiceField(label=_("Municipality"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, municipalities, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["activity_kind"].choices = [("", _("Every kind")), *selectors.activity_kind_choices()]
         self.fields["municipality"].choices = [("", _("The whole area"))] + [
             (municipality.code, municipality.name) for municipality in municipalities
         ]

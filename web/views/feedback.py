@@ -102,13 +102,22 @@ def consultant_feedback(request: HttpRequest) -> HttpResponse:
     form = FeedbackFilterForm(request.GET or None, municipalities=municipalities.order_by("name"))
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     feedback = selectors.feedback_list_for_consultant(
-        request.user, respondent=filters.get("respondent") or "", municipality=filters.get("municipality")
+        request.user,
+        respondent=filters.get("respondent") or "",
+        activity_kind=filters.get("activity_kind") or "",
+        municipality=filters.get("municipality"),
     )
     page = Paginator(feedback, 50).get_page(request.GET.get("page"))
     rows = [{"feedback": item, "about": about(item)} for item in page]
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "scores": selectors.feedback_scores(feedback),
+    }
     return render(request, "web/feedback/consultant.html", context)
 
 
