@@ -27,7 +27,7 @@ class FeedbackForm(forms.Form):
     interest_before = _score(_("The pupils' interest in the subject before, as you judge it (1 = low, 5 = high)"))
     interest_after = _score(_("The pupils' interest in the subject after, as you judge it (1 = low, 5 = high)"))
     comment = forms.CharField(
-        label=_("Anything else? (optional)"),
+        label=_("Anything else? (optional; please do not write pupils' names)"),
         required=False,
         max_length=MAX_COMMENT,
         widget=forms.Textarea(attrs={"rows": 4}),
