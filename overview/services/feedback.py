@@ -106,8 +106,9 @@ def activity_teacher(activity: PlanActivity) -> User | None:
     return _teacher_at(change.actor if change else None, school_id) or _first_teacher(school_id)
 
 
-def _create(*, now: dt.datetime, respondent: str, recipient: User | None, **about) -> Feedback | None:
-    """One request with its link; None if it was asked already (the unique constraint decides)."""
+def _create(*, now: dt.datetime, company_id: int, respondent: str, recipient: User | None, **about) -> bool:
+    """One request with its link and its e-mails, together or not at all; False if it was
+    asked already (the unique constraint decides)."""
     try:
         with transaction.atomic():
             feedback = Feedback.objects.create(
@@ -115,26 +116,23 @@ def _create(*, now: dt.datetime, respondent: str, recipient: User | None, **abou
             )
             feedback.issue_link()
             feedback.save(update_fields=["link_nonce", "token_hash"])
+            messages.feedback_messages_enqueue(feedback=feedback, company_id=company_id, now=now)
     except IntegrityError:
-        return None
-    return feedback
+        return False
+    return True
 
 
 def _ask(*, now: dt.datetime, company_id: int, teacher: User | None, **about) -> int:
     """The teacher's and the host's requests about one activity, each e-mailed; returns how many."""
     asked = set(Feedback.objects.filter(**about).values_list("respondent", flat=True))
-    created = 0
     wanted = [(Feedback.Respondent.HOST, None)]
     if teacher is not None:
         wanted.insert(0, (Feedback.Respondent.TEACHER, teacher))
-    for respondent, recipient in wanted:
-        if respondent in asked:
-            continue
-        feedback = _create(now=now, respondent=respondent, recipient=recipient, **about)
-        if feedback is not None:
-            messages.feedback_messages_enqueue(feedback=feedback, company_id=company_id, now=now)
-            created += 1
-    return created
+    return sum(
+        _create(now=now, company_id=company_id, respondent=respondent, recipient=recipient, **about)
+        for respondent, recipient in wanted
+        if respondent not in asked
+    )
 
 
 def bookings_due(now: dt.datetime):
