@@ -15,6 +15,7 @@ Callers import from here (`from bookings import services; services.booking_creat
 the modules are this package's own business."""
 
 from bookings.services.announce import ANNOUNCE_BATCH, bookings_announce_new, bookings_announce_next_batch
+from bookings.services.attendance import MARKABLE as ATTENDANCE_MARKABLE
 from bookings.services.attendance import booking_attendance_mark
 from bookings.services.bookings import (
     REQUEST_EXPIRED_NOTE,
@@ -72,6 +73,7 @@ __all__ = [
     "ALREADY_BOOKED",
     "ANNOUNCE_BATCH",
     "ATTENDANCE_BEFORE_START",
+    "ATTENDANCE_MARKABLE",
     "CANCELLATION_DEADLINE_PASSED",
     "CAPACITY_BELOW_BOOKED",
     "CLASS_BUSY",

@@ -28,7 +28,6 @@ from adoptions import services as adoption_services
 from bookings import selectors, services
 from bookings.models import Booking, Offer, Slot
 from bookings.permissions import can_manage_offers, is_company_side
-from bookings.services.attendance import MARKABLE
 from companies.selectors import company_list_editable_by
 from core.dates import holiday_name
 from core.errors import DomainError
@@ -244,7 +243,7 @@ def _offer_page(
         "open_status": Slot.Status.OPEN,
         "for_teachers": offer.kind == Offer.Kind.TEACHER_VISIT,
         "now": timezone.now(),
-        "markable": MARKABLE,
+        "markable": services.ATTENDANCE_MARKABLE,
     }
     return render(request, "web/host/offer_manage.html", context)
 
