@@ -8,6 +8,7 @@ from web.views import (
     calendar,
     company_admin,
     consultant,
+    feedback,
     home,
     host,
     initiatives,
@@ -80,6 +81,7 @@ urlpatterns = [
     ),
     path("bookings/<id:booking_id>/confirm/", host.booking_confirm, name="booking-confirm"),
     path("bookings/<id:booking_id>/decline/", host.booking_decline, name="booking-decline"),
+    path("bookings/<id:booking_id>/attendance/", host.booking_attendance, name="booking-attendance"),
     # Consultants
     path("people/invite/", people.person_invite, name="person-invite"),
     # Everyone signed in
@@ -102,3 +104,5 @@ urlpatterns += (
 
 # The catalogue of STEM initiatives: public to read, the consultant's to keep.
 urlpatterns += initiatives.urlpatterns
+# Feedback after an activity: the e-mail's link (public), the teacher's and host's own, the consultant's.
+urlpatterns += feedback.urlpatterns
