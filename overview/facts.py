@@ -113,7 +113,7 @@ def bookings_source(school_year: int) -> QuerySet:
             When(plan_activity__isnull=False, then=Value(True)), default=Value(False), output_field=BooleanField()
         ),
         "status": Case(
-            When(status=Booking.Status.COMPLETED, then=Value(Encounter.Status.HELD)),
+            When(status=Booking.Status.COMPLETED, then=Value(Encounter.Status.HELD.value)),
             default=F("status"),
             output_field=CharField(),
         ),
@@ -150,7 +150,7 @@ def activities_source(school_year: int) -> QuerySet:
         "month": Coalesce(_month("starts_at"), TruncMonth("planned_month")),
         "kind": F("kind"),
         "is_adoption": Value(True, output_field=BooleanField()),
-        "status": Value(Encounter.Status.HELD, output_field=CharField()),
+        "status": Value(Encounter.Status.HELD.value, output_field=CharField()),
         "booking_id": Value(None, output_field=IntegerField()),
         "plan_activity_id": F("id"),
         "adoption_id": F("plan__adoption_id"),

@@ -212,7 +212,7 @@ class Encounter(models.Model):
         NO_SHOW = "no_show", _("No-show")
 
     # A class is reached by an encounter that took place or is confirmed to take place.
-    REACHED = (Status.HELD, Status.CONFIRMED)
+    REACHED = (Status.HELD.value, Status.CONFIRMED.value)
 
     school_year = models.PositiveSmallIntegerField(_("school year"))
     month = models.DateField(_("month"), null=True, blank=True, help_text=_("First day, in Copenhagen."))
@@ -248,6 +248,7 @@ class Encounter(models.Model):
         indexes = [
             models.Index(fields=["school_year", "municipality_code"], name="encounter_year_area"),
             models.Index(fields=["class_id", "school_year", "status"], name="encounter_class"),
+            models.Index(fields=["adoption_id"], condition=Q(adoption_id__isnull=False), name="encounter_adoption"),
         ]
 
     def __str__(self) -> str:

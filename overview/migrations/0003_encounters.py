@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'encounter',
                 'verbose_name_plural': 'encounters',
-                'indexes': [models.Index(fields=['school_year', 'municipality_code'], name='encounter_year_area'), models.Index(fields=['class_id', 'school_year', 'status'], name='encounter_class')],
+                'indexes': [models.Index(fields=['school_year', 'municipality_code'], name='encounter_year_area'), models.Index(fields=['class_id', 'school_year', 'status'], name='encounter_class'), models.Index(condition=models.Q(('adoption_id__isnull', False)), fields=['adoption_id'], name='encounter_adoption')],
             },
         ),
         migrations.RunPython(schedule_create, schedule_remove),
