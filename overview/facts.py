@@ -15,9 +15,13 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    Count,
+    Exists,
     F,
     FilteredRelation,
     IntegerField,
+    Max,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -31,7 +35,8 @@ from django.utils import timezone
 from adoptions.models import Adoption, PlanActivity
 from bookings.models import Booking, Offer, Slot
 from core.dates import school_year_of
-from overview.models import Encounter, FactsRefresh
+from overview.models import ClassReach, Encounter, FactsRefresh
+from schools.models import SchoolClass
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 # What a source query selects, in the summary table's column order.
@@ -175,30 +180,81 @@ def activities_source(school_year: int) -> QuerySet:
     )
 
 
-def _insert_from(queryset: QuerySet) -> int:
-    """INSERT INTO the summary table the rows `queryset` selects; the number of rows."""
+CLASS_COLUMNS = (
+    "school_year",
+    "class_id",
+    "grade",
+    "pupils",
+    "school_id",
+    "school_kind",
+    "municipality_code",
+    "encounters",
+    "reached_pupils",
+    "adopted",
+    "adoption_activities",
+    "target_activities",
+)
+
+
+def classes_source(school_year: int) -> QuerySet:
+    """One row per class of the school year, with what its encounters of the year (already
+    rebuilt) came to: how many held or confirmed, the most pupils of one, how many of them were
+    adoption activities, and its adoption and the annual plan's target, if adopted."""
+    reached = Encounter.objects.filter(
+        class_id=OuterRef("pk"), school_year=school_year, status__in=Encounter.REACHED
+    ).order_by()
+
+    def per_class(encounters: QuerySet, aggregate: object) -> Coalesce:
+        return Coalesce(Subquery(encounters.values("class_id").annotate(v=aggregate).values("v")), 0)
+
+    adoption = Adoption.objects.filter(school_class=OuterRef("pk"), school_year=school_year).order_by("-id")
+    columns = {
+        "school_year": Value(school_year, output_field=IntegerField()),
+        "class_id": F("id"),
+        "grade": F("grade"),
+        "pupils": F("pupils"),
+        "school_id": F("school_id"),
+        "school_kind": F("school__kind"),
+        "municipality_code": F("school__municipality_id"),
+        "encounters": per_class(reached, Count("id")),
+        "reached_pupils": per_class(reached, Max("pupils")),
+        "adopted": Exists(adoption),
+        "adoption_activities": per_class(reached.filter(is_adoption=True), Count("id")),
+        "target_activities": Subquery(adoption.values("plan__target_activities")[:1]),
+    }
+    return (
+        SchoolClass.objects.filter(school_year=school_year)
+        .order_by()
+        .values(**{f"f_{name}": columns[name] for name in CLASS_COLUMNS})
+    )
+
+
+def _insert_from(queryset: QuerySet, *, into: type[Model] = Encounter, columns: tuple[str, ...] = COLUMNS) -> int:
+    """INSERT INTO the summary table `into` the rows `queryset` selects; the number of rows."""
     compiler = queryset.query.get_compiler(using=queryset.db)
     compiler.setup_query()
     selected = [alias for _, _, alias in compiler.select]
-    assert selected == [f"f_{name}" for name in COLUMNS], selected  # the SELECT's order is the INSERT's
+    assert selected == [f"f_{name}" for name in columns], selected  # the SELECT's order is the INSERT's
     sql, params = queryset.query.sql_with_params()
-    table = connection.ops.quote_name(Encounter._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(Encounter._meta.get_field(name).column) for name in COLUMNS)
+    table = connection.ops.quote_name(into._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(into._meta.get_field(name).column) for name in columns)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)
         return cursor.rowcount
 
 
 def facts_refresh(*, school_year: int) -> int:
-    """Rebuild the school year's encounters from bookings and adoption plans, in one
-    transaction (a reader sees the old rows or the new, never half); returns the rows made.
+    """Rebuild the school year's encounters from bookings and adoption plans, then its classes'
+    summary from those encounters, in one transaction (a reader sees the old rows or the new, never half); returns the rows made.
     Refreshes of the same year queue behind one another on the year's FactsRefresh row."""
     started = time.perf_counter()
     FactsRefresh.objects.get_or_create(school_year=school_year, defaults={"refreshed_at": timezone.now()})
     with transaction.atomic():
         FactsRefresh.objects.select_for_update().get(school_year=school_year)
         Encounter.objects.filter(school_year=school_year).delete()
+        ClassReach.objects.filter(school_year=school_year).delete()
         rows = _insert_from(bookings_source(school_year)) + _insert_from(activities_source(school_year))
+        _insert_from(classes_source(school_year), into=ClassReach, columns=CLASS_COLUMNS)
         FactsRefresh.objects.filter(school_year=school_year).update(
             refreshed_at=timezone.now(), rows=rows, seconds=time.perf_counter() - started
         )

@@ -33,21 +33,21 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from adoptions.models import Adoption, AdoptionRound
+from adoptions.models import AdoptionRound
 from bookings.models import Offer
 from companies.models import Company
 from core.dates import school_year_label, school_year_of
 from core.errors import DomainError
 from core.models import Municipality, Sector
 from opendays.models import Application, Host, OpenDay, SurveyResponse
-from overview.models import Encounter, FactsRefresh
+from overview.models import ClassReach, Encounter, FactsRefresh
 from schools.models import Grade, School, SchoolClass
 
 if TYPE_CHECKING:
@@ -174,8 +174,27 @@ def _school_year_of_date(path: str) -> Case:
     )
 
 
+def _classes(scope: Scope) -> QuerySet[ClassReach]:
+    """The scope's classes of the chosen and the previous school year, as the summary holds them."""
+    return ClassReach.objects.filter(school_year__in=_years(scope)).filter(_in_area(scope, "municipality_code"))
+
+
+def _reached_by(scope: Scope, by: str) -> dict[tuple[int, object], tuple[int, int]]:
+    """Classes reached and their pupils by school year and a column of the class: (year,
+    value) → (classes, pupils), a class's pupils the most of one of its encounters."""
+    return {
+        (row["school_year"], row[by]): (row["classes"], row["pupils"])
+        for row in _classes(scope)
+        .filter(encounters__gt=0)
+        .values("school_year", by)
+        .annotate(classes=Count("id"), pupils=Sum("reached_pupils"))
+        .order_by()
+    }
+
+
 def _classes_reached(scope: Scope, by: str) -> dict[tuple[int, object], tuple[int, int]]:
-    """Classes reached and their pupils, by school year and the column `by`: (year, value) →
+    """Classes reached and their pupils, by school year and the encounters' column `by` (one
+    that differs between a class's encounters, as the company's sector does): (year, value) →
     (classes, pupils). A class counts once per value, with its largest booking's pupils. The
     per-class rows are grouped again in the database (a derived table), so nothing but the
     totals comes back."""
@@ -250,13 +269,13 @@ def reach_by_municipality(scope: Scope) -> Table:
         title=_("Classes and pupils reached, by municipality"),
         first=_("Municipality"),
         rows=_municipalities(scope),
-        reached=_classes_reached(scope, "municipality_code"),
+        reached=_reached_by(scope, "municipality_code"),
         chart="grid",
     )
 
 
 def reach_by_grade(scope: Scope) -> Table:
-    reached = _classes_reached(scope, "grade")
+    reached = _reached_by(scope, "grade")
     grades = sorted({grade for _year, grade in reached})
     return _reach_table(
         scope,
@@ -275,7 +294,7 @@ def reach_by_school_kind(scope: Scope) -> Table:
         title=_("Classes and pupils reached, by kind of school"),
         first=_("Kind of school"),
         rows=list(School.Kind.choices),
-        reached=_classes_reached(scope, "school_kind"),
+        reached=_reached_by(scope, "school_kind"),
     )
 
 
@@ -361,28 +380,19 @@ def _outlying_codes() -> QuerySet:
     ).values("pk")
 
 
-def _reached_class() -> Exists:
-    return Exists(
-        Encounter.objects.filter(
-            class_id=OuterRef("pk"), school_year=OuterRef("school_year"), status__in=Encounter.REACHED
-        )
-    )
-
-
 def outlying_beside_aalborg(scope: Scope) -> Table:
     this, last = _years(scope)
     group = Case(
-        When(school__municipality_id=AALBORG, then=Value("aalborg")),
-        When(school__municipality_id__in=_outlying_codes(), then=Value("outlying")),
+        When(municipality_code=AALBORG, then=Value("aalborg")),
+        When(municipality_code__in=_outlying_codes(), then=Value("outlying")),
         default=Value("other"),
         output_field=CharField(),
     )
     found = {
         (row["school_year"], row["group"]): (row["classes"], row["reached"])
-        for row in SchoolClass.objects.filter(school_year__in=(this, last))
-        .filter(_in_area(scope, "school__municipality_id"))
+        for row in _classes(scope)
         .values("school_year", group=group)
-        .annotate(classes=Count("id"), reached=Count("id", filter=Q(_reached_class())))
+        .annotate(classes=Count("id"), reached=Count("id", filter=Q(encounters__gt=0)))
         .order_by()
     }
     groups = (
@@ -437,13 +447,12 @@ ADOPTION_GRADES = (8, 9)
 
 def adopted_share(scope: Scope) -> Table:
     this, last = _years(scope)
-    adopted = Exists(Adoption.objects.filter(school_class=OuterRef("pk"), school_year=OuterRef("school_year")))
     found = {
         (row["school_year"], row["grade"]): (row["classes"], row["adopted"])
-        for row in SchoolClass.objects.filter(school_year__in=(this, last), grade__in=ADOPTION_GRADES)
-        .filter(_in_area(scope, "school__municipality_id"))
+        for row in _classes(scope)
+        .filter(grade__in=ADOPTION_GRADES)
         .values("school_year", "grade")
-        .annotate(classes=Count("id"), adopted=Count("id", filter=Q(adopted)))
+        .annotate(classes=Count("id"), adopted=Count("id", filter=Q(adopted=True)))
         .order_by()
     }
 
@@ -474,24 +483,16 @@ def adopted_share(scope: Scope) -> Table:
 
 def plan_progress(scope: Scope) -> Table:
     this, last = _years(scope)
-    activities = (
-        Encounter.objects.filter(adoption_id=OuterRef("pk"), status__in=Encounter.REACHED)
-        .order_by()
-        .values("adoption_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
     found = {
         row["school_year"]: row
-        for row in Adoption.objects.filter(school_year__in=(this, last))
-        .filter(_in_area(scope, "school_class__school__municipality_id"))
-        .annotate(done=Coalesce(Subquery(activities), 0), target=F("plan__target_activities"))
+        for row in _classes(scope)
+        .filter(adopted=True)
         .values("school_year")
         .annotate(
             classes=Count("id"),
-            activities=Sum("done"),
-            target_mean=Avg("target"),
-            at_target=Count("id", filter=Q(done__gte=F("target"))),
+            activities=Sum("adoption_activities"),
+            target_mean=Avg("target_activities"),
+            at_target=Count("id", filter=Q(adoption_activities__gte=F("target_activities"))),
         )
         .order_by()
     }
@@ -840,11 +841,10 @@ def attendance_tables(scope: Scope) -> list[Table]:
 def unreached_by_municipality(scope: Scope) -> Table:
     this, last = _years(scope)
     found = {
-        (row["school_year"], row["school__municipality_id"]): (row["classes"], row["unreached"])
-        for row in SchoolClass.objects.filter(school_year__in=(this, last))
-        .filter(_in_area(scope, "school__municipality_id"))
-        .values("school_year", "school__municipality_id")
-        .annotate(classes=Count("id"), unreached=Count("id", filter=~Q(_reached_class())))
+        (row["school_year"], row["municipality_code"]): (row["classes"], row["unreached"])
+        for row in _classes(scope)
+        .values("school_year", "municipality_code")
+        .annotate(classes=Count("id"), unreached=Count("id", filter=Q(encounters=0)))
         .order_by()
     }
     municipalities = _municipalities(scope)
@@ -873,24 +873,11 @@ def unreached_by_municipality(scope: Scope) -> Table:
 
 def unreached_classes(scope: Scope) -> Table:
     this, last = _years(scope)
-    last_year = (
-        Encounter.objects.filter(class_id=OuterRef("previous_id"), school_year=last, status__in=Encounter.REACHED)
-        .order_by()
-        .values("class_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
+    last_year = ClassReach.objects.filter(class_id=OuterRef("previous_id"), school_year=last).values("encounters")
+    unreached = _classes(scope).filter(school_year=this, encounters=0).values("class_id")
     classes = (
-        SchoolClass.objects.filter(school_year=this)
-        .filter(_in_area(scope, "school__municipality_id"))
-        .filter(~Q(_reached_class()))
-        .annotate(
-            last_year=Case(
-                When(previous_id__isnull=True, then=Value(None)),
-                default=Coalesce(Subquery(last_year), 0),
-                output_field=IntegerField(),
-            )
-        )
+        SchoolClass.objects.filter(pk__in=unreached)
+        .annotate(last_year=Subquery(last_year[:1]))
         .order_by("school__municipality__name", "school__name", "grade", "name")
         .values_list("school__municipality__name", "school__name", "name", "grade", "last_year")[:NAMED_ROWS]
     )

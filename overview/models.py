@@ -255,6 +255,41 @@ class Encounter(models.Model):
         return f"{self.school_year} {self.kind} {self.status}"
 
 
+class ClassReach(models.Model):
+    """One row per class and school year of the dashboard's summary: the class as the figures
+    group it, and what its encounters of that year (overview.models.Encounter) came to. Rebuilt
+    with the year's encounters; the figures about classes read this small table, not the
+    encounters."""
+
+    school_year = models.PositiveSmallIntegerField(_("school year"))
+    class_id = models.IntegerField(_("class"))
+    grade = models.PositiveSmallIntegerField(_("grade"))
+    pupils = models.PositiveSmallIntegerField(_("pupils"))
+    school_id = models.IntegerField(_("school"))
+    school_kind = models.CharField(_("school kind"), max_length=20)
+    municipality_code = models.PositiveSmallIntegerField(_("municipality code"))
+    encounters = models.PositiveIntegerField(
+        _("encounters"), default=0, help_text=_("Held or confirmed, of the school year.")
+    )
+    reached_pupils = models.PositiveSmallIntegerField(
+        _("pupils reached"), default=0, help_text=_("The most pupils of one of its encounters; 0 if not reached.")
+    )
+    adopted = models.BooleanField(_("adopted"), default=False)
+    adoption_activities = models.PositiveIntegerField(_("adoption activities"), default=0)
+    target_activities = models.PositiveSmallIntegerField(_("target (activities)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("class reached")
+        verbose_name_plural = _("classes reached")
+        indexes = [models.Index(fields=["school_year", "municipality_code"], name="classreach_year_area")]
+        constraints = [
+            models.UniqueConstraint(fields=["school_year", "class_id"], name="classreach_once_a_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_year} {self.class_id}: {self.encounters}"
+
+
 class FactsRefresh(models.Model):
     """When a school year's encounters were last rebuilt, and how many rows that made."""
 
