@@ -203,14 +203,14 @@ def build(args: argparse.Namespace, first_year: int) -> dict[str, int]:
         (
             "booking plan",
             f"""CREATE TEMP TABLE bench_booking AS
-               SELECT g, %(first)s + y AS year, s, offer,
-                   ((y * %(schools)s) + s - 1) * 14 + (g * 31) %% 14 + 1 AS class_id,
+               SELECT g::int AS g, %(first)s + y AS year, s, offer,
+                   ((y * %(schools)s) + s - 1) * 14 + ((g * 31) %% 14)::int + 1 AS class_id,
                    make_timestamptz(%(first)s + y, 8, 20, 9, 0, 0, 'Europe/Copenhagen')
                        + ((g * 13) %% 320) * interval '1 day' AS start,
                    {_h("g")} AS h
-               FROM (SELECT g, g %% %(years)s AS y, 1 + (g * 7919) %% %(schools)s AS s,
-                            1 + (g * 104729) %% %(offers)s AS offer
-                     FROM generate_series(1, %(bookings)s) g) b""",
+               FROM (SELECT g, (g %% %(years)s)::int AS y, (1 + (g * 7919) %% %(schools)s)::int AS s,
+                            (1 + (g * 104729) %% %(offers)s)::int AS offer
+                     FROM generate_series(1::bigint, %(bookings)s) g) b""",
             {"first": first_year, "schools": schools, "years": years, "offers": offers, "bookings": bookings},
         ),
         (
