@@ -222,9 +222,9 @@ def test_the_previous_year_column_reads_the_year_before_the_chosen_one(region):
 
 
 def test_refresh_is_idempotent_and_picks_up_changes(region):
-    """A second refresh makes the same rows; once h1's request is confirmed and refreshed, h1
-    is reached and no longer unreached."""
-    from overview.models import Encounter
+    """A second refresh makes the same rows (7 encounters, 4 classes); once h1's request is
+    confirmed and refreshed, h1 is reached and no longer unreached."""
+    from overview.models import ClassReach, Encounter
 
     def rows() -> list[tuple]:
         return sorted(Encounter.objects.filter(school_year=region.this).values_list("booking_id", "status"), key=str)
@@ -232,6 +232,10 @@ def test_refresh_is_idempotent_and_picks_up_changes(region):
     before = rows()
     assert facts_refresh(school_year=region.this) == len(before) == 7
     assert rows() == before
+    assert sorted(ClassReach.objects.filter(school_year=region.this).values_list("class_id", "encounters")) == sorted(
+        [(c.pk, n) for c, n in ((region.classes["a8"], 2), (region.classes["a9"], 1), (region.classes["t8"], 0))]
+        + [(region.classes["h1"].pk, 0)]
+    )
     booking = region.bookings["b5"]
     booking.status = "confirmed"
     booking.save(update_fields=["status"])
