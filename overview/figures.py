@@ -109,12 +109,12 @@ SECTION_KEYS = ("reach", "adoptions", "open_days", "effect", "attendance", "unre
 
 # The figures ----------------------------------------------------------------------------------
 #
-# Each table is one or two aggregate queries over the summary table (overview.models.Encounter)
-# or the domains' own tables, grouped by school year so the chosen year and the one before come
-# back together: a section costs the same few queries whatever the area's size.
+# Each table is one or two aggregate queries over the summary tables (overview.models.Encounter,
+# one row per activity; ClassReach, one row per class and year) or, for open days, the domain's
+# own small tables, grouped by school year so the chosen year and the one before come back
+# together: a section costs the same few queries whatever the area's size.
 
-ALL = "all"
-AALBORG = 851
+AALBORG = 851  # the region's city, beside which the outlying municipalities are shown
 # The most rows a list of schools, companies or named classes holds (the largest first, or in
 # order): a page stays readable and fast for the whole country; the area's totals are exact.
 RANKED_ROWS = 100
