@@ -316,12 +316,24 @@ def _counted(scope: Scope) -> QuerySet[Encounter]:
     return _encounters(scope).filter(status__in=Encounter.REACHED)
 
 
-def activities_by_month(scope: Scope) -> Table:
-    this, last = _years(scope)
-    counts = {
-        (row["school_year"], row["month"].month): row["n"]
-        for row in _counted(scope).filter(month__isnull=False).values("school_year", "month").annotate(n=Count("id"))
+ActivityCounts = dict[tuple[int, "dt.date | None", str], int]
+
+
+def activity_counts(scope: Scope) -> ActivityCounts:
+    """The counted activities by school year, month and business strength: one scan of the
+    encounters serves both the months' and the strengths' table."""
+    return {
+        (row["school_year"], row["month"], row["strength"]): row["n"]
+        for row in _counted(scope).values("school_year", "month", "strength").annotate(n=Count("id")).order_by()
     }
+
+
+def activities_by_month(scope: Scope, counted: ActivityCounts | None = None) -> Table:
+    this, last = _years(scope)
+    counts: dict[tuple[int, int], int] = {}
+    for (year, month, _strength), n in (activity_counts(scope) if counted is None else counted).items():
+        if month is not None:
+            counts[(year, month.month)] = counts.get((year, month.month), 0) + n
     months = (8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7)
     return Table(
         key="months",
@@ -334,11 +346,11 @@ def activities_by_month(scope: Scope) -> Table:
     )
 
 
-def activities_in_strengths(scope: Scope) -> Table:
+def activities_in_strengths(scope: Scope, counted: ActivityCounts | None = None) -> Table:
     this, last = _years(scope)
     counts: dict[tuple[int, str], int] = {}
-    for row in _counted(scope).values("school_year", "strength").annotate(n=Count("id")):
-        counts[(row["school_year"], row["strength"])] = row["n"]
+    for (year, _month, strength), n in (activity_counts(scope) if counted is None else counted).items():
+        counts[(year, strength)] = counts.get((year, strength), 0) + n
     totals = {year: sum(n for (y, _s), n in counts.items() if y == year) for year in (this, last)}
     in_any = {year: totals[year] - counts.get((year, ""), 0) for year in (this, last)}
 
@@ -429,13 +441,14 @@ def outlying_beside_aalborg(scope: Scope) -> Table:
 
 
 def reach_tables(scope: Scope) -> list[Table]:
+    counted = activity_counts(scope)
     return [
         reach_by_municipality(scope),
         reach_by_grade(scope),
         reach_by_school_kind(scope),
         reach_by_sector(scope),
-        activities_by_month(scope),
-        activities_in_strengths(scope),
+        activities_by_month(scope, counted),
+        activities_in_strengths(scope, counted),
         outlying_beside_aalborg(scope),
     ]
 
