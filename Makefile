@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup demo lint format bench bench-matching bench-openday clean
+.PHONY: run test setup demo lint format bench bench-matching bench-openday bench-overview clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ bench-matching: $(STAMP)
 # Open-day matching at ten times IGEday 2018, from the database to stored placements.
 bench-openday: $(STAMP)
 	$(PY) bench/openday_matching.py
+
+# The coordinator's dashboard on ten years of national history (1,000,000 bookings and adoption
+# activities) in PostgreSQL at TEST_POSTGRES_URL: every section for Denmark and one region.
+bench-overview: $(STAMP)
+	$(PY) bench/overview_dashboard.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

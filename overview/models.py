@@ -193,3 +193,115 @@ class Initiative(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Encounter(models.Model):
+    """One row of the dashboard's summary table: a booking (a company, expert or teacher visit,
+    or an adoption activity booked through bookings) or an adoption activity held without a
+    booking, with everything the figures group and filter by, copied in when the year's facts
+    are refreshed (overview.facts). Plain columns, no foreign keys: the table is rebuilt from
+    the domains, never edited, and a figure reads it without a join."""
+
+    class Status(models.TextChoices):
+        HELD = "held", _("Held")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REQUESTED = "requested", _("Awaiting the host")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("No-show")
+
+    # A class is reached by an encounter that took place or is confirmed to take place.
+    REACHED = (Status.HELD.value, Status.CONFIRMED.value)
+
+    school_year = models.PositiveSmallIntegerField(_("school year"))
+    month = models.DateField(_("month"), null=True, blank=True, help_text=_("First day, in Copenhagen."))
+    kind = models.CharField(_("kind"), max_length=20)
+    is_adoption = models.BooleanField(_("adoption activity"), default=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    booking_id = models.IntegerField(_("booking"), null=True, blank=True)
+    plan_activity_id = models.IntegerField(_("adoption activity"), null=True, blank=True)
+    adoption_id = models.IntegerField(_("adoption"), null=True, blank=True)
+    class_id = models.IntegerField(_("class"), null=True, blank=True)
+    grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
+    pupils = models.PositiveSmallIntegerField(_("pupils"), default=0)
+    school_id = models.IntegerField(_("school"), null=True, blank=True)
+    school_kind = models.CharField(_("school kind"), max_length=20, blank=True)
+    municipality_code = models.PositiveSmallIntegerField(_("municipality code"), null=True, blank=True)
+    company_id = models.IntegerField(_("company"), null=True, blank=True)
+    company_sector = models.CharField(_("company's sector"), max_length=30, blank=True)
+    strength = models.CharField(
+        _("business strength"),
+        max_length=30,
+        blank=True,
+        help_text=_("The first sector the offer names (a private adoption offer names the company's)."),
+    )
+    teacher_rating = models.PositiveSmallIntegerField(_("teacher's rating"), null=True, blank=True)
+    host_rating = models.PositiveSmallIntegerField(_("host's rating"), null=True, blank=True)
+    goals_met = models.CharField(_("met the learning goals"), max_length=6, blank=True)
+    interest_before = models.PositiveSmallIntegerField(_("interest before"), null=True, blank=True)
+    interest_after = models.PositiveSmallIntegerField(_("interest after"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("encounter")
+        verbose_name_plural = _("encounters")
+        indexes = [
+            models.Index(fields=["school_year", "municipality_code"], name="encounter_year_area"),
+            models.Index(fields=["class_id", "school_year", "status"], name="encounter_class"),
+            models.Index(fields=["adoption_id"], condition=Q(adoption_id__isnull=False), name="encounter_adoption"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_year} {self.kind} {self.status}"
+
+
+class ClassReach(models.Model):
+    """One row per class and school year of the dashboard's summary: the class as the figures
+    group it, and what its encounters of that year (overview.models.Encounter) came to. Rebuilt
+    with the year's encounters; the figures about classes read this small table, not the
+    encounters."""
+
+    school_year = models.PositiveSmallIntegerField(_("school year"))
+    class_id = models.IntegerField(_("class"))
+    grade = models.PositiveSmallIntegerField(_("grade"))
+    pupils = models.PositiveSmallIntegerField(_("pupils"))
+    school_id = models.IntegerField(_("school"))
+    school_kind = models.CharField(_("school kind"), max_length=20)
+    municipality_code = models.PositiveSmallIntegerField(_("municipality code"))
+    encounters = models.PositiveIntegerField(
+        _("encounters"), default=0, help_text=_("Held or confirmed, of the school year.")
+    )
+    reached_pupils = models.PositiveSmallIntegerField(
+        _("pupils reached"), default=0, help_text=_("The most pupils of one of its encounters; 0 if not reached.")
+    )
+    adopted = models.BooleanField(_("adopted"), default=False)
+    adoption_activities = models.PositiveIntegerField(_("adoption activities"), default=0)
+    target_activities = models.PositiveSmallIntegerField(_("target (activities)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("class reached")
+        verbose_name_plural = _("classes reached")
+        indexes = [models.Index(fields=["school_year", "municipality_code"], name="classreach_year_area")]
+        constraints = [
+            models.UniqueConstraint(fields=["school_year", "class_id"], name="classreach_once_a_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_year} {self.class_id}: {self.encounters}"
+
+
+class FactsRefresh(models.Model):
+    """When a school year's encounters were last rebuilt, and how many rows that made."""
+
+    school_year = models.PositiveSmallIntegerField(_("school year"), primary_key=True)
+    refreshed_at = models.DateTimeField(_("refreshed"))
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    seconds = models.FloatField(_("seconds"), default=0)
+
+    class Meta:
+        ordering = ["-school_year"]
+        verbose_name = _("facts refresh")
+        verbose_name_plural = _("facts refreshes")
+
+    def __str__(self) -> str:
+        return f"{self.school_year}: {self.refreshed_at:%Y-%m-%d %H:%M}"

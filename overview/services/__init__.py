@@ -3,10 +3,12 @@ stable code and field:
 
 - `feedback`: asking the teacher and the host after an activity, one reminder, expiry,
   answers, and withdrawal when a class did not come;
-- `initiatives`: the catalogue of STEM initiatives and its CSV import.
+- `initiatives`: the catalogue of STEM initiatives and its CSV import;
+- the summary tables the dashboard's figures read are rebuilt by `overview.facts` (`facts_refresh`).
 
 Callers import from here (`from overview import services; services.feedback_answer(...)`)."""
 
+from overview.facts import facts_refresh
 from overview.services.feedback import (
     ASK_WITHIN,
     LINK_LIFETIME,
@@ -35,6 +37,7 @@ __all__ = [
     "Answer",
     "ImportLine",
     "ImportReport",
+    "facts_refresh",
     "feedback_answer",
     "feedback_ask_due",
     "feedback_remind_due",
