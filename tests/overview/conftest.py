@@ -45,6 +45,7 @@ from overview.services import facts_refresh
 from schools.models import School
 from tests import factories
 from tests.opendays.factories import ApplicationFactory, HostFactory, OpenDayFactory
+from tests.overview.fixtures import held_activity, visit  # noqa: F401 (the feedback fixtures)
 
 
 def in_school_year(year: int, month: int, day: int = 10) -> dt.datetime:
@@ -156,8 +157,8 @@ def region(db) -> Region:
         "energy": factories.CompanyFactory(name="Energi A/S", sector_id="energy"),
         "food": factories.CompanyFactory(name="Fødevarer A/S", sector_id="food"),
     }
-    visit = factories.OfferFactory(company=companies["energy"], kind=Offer.Kind.COMPANY_VISIT)
-    visit.sectors.set(["energy"])
+    company_visit = factories.OfferFactory(company=companies["energy"], kind=Offer.Kind.COMPANY_VISIT)
+    company_visit.sectors.set(["energy"])
     expert = factories.OfferFactory(company=companies["food"], kind=Offer.Kind.EXPERT_VISIT)
     teachers = factories.OfferFactory(company=companies["energy"], kind=Offer.Kind.TEACHER_VISIT)
     teacher = factories.TeacherFactory(school=schools["a"])
@@ -167,7 +168,12 @@ def region(db) -> Region:
     c = classes
     bookings = {
         "b1": _booking(
-            visit, school_class=c["a8"], start=in_school_year(this, 9), status=S.COMPLETED, pupils=20, booked_by=by
+            company_visit,
+            school_class=c["a8"],
+            start=in_school_year(this, 9),
+            status=S.COMPLETED,
+            pupils=20,
+            booked_by=by,
         ),
         "b2": _booking(
             expert, school_class=c["a8"], start=in_school_year(this, 10), status=S.CONFIRMED, pupils=18, booked_by=by
@@ -176,10 +182,20 @@ def region(db) -> Region:
             expert, school_class=c["a9"], start=in_school_year(this, 10, 20), status=S.NO_SHOW, pupils=25, booked_by=by
         ),
         "b4": _booking(
-            visit, school_class=c["t8"], start=in_school_year(this, 11), status=S.CANCELLED, pupils=10, booked_by=by
+            company_visit,
+            school_class=c["t8"],
+            start=in_school_year(this, 11),
+            status=S.CANCELLED,
+            pupils=10,
+            booked_by=by,
         ),
         "b5": _booking(
-            visit, school_class=c["h1"], start=in_school_year(this, 9, 20), status=S.REQUESTED, pupils=30, booked_by=by
+            company_visit,
+            school_class=c["h1"],
+            start=in_school_year(this, 9, 20),
+            status=S.REQUESTED,
+            pupils=30,
+            booked_by=by,
         ),
         "b6": _booking(
             teachers,
@@ -190,7 +206,7 @@ def region(db) -> Region:
             booked_by=thisted_teacher.user,
         ),
         "b7": _booking(
-            visit, school_class=a8p, start=in_school_year(last, 3), status=S.COMPLETED, pupils=22, booked_by=by
+            company_visit, school_class=a8p, start=in_school_year(last, 3), status=S.COMPLETED, pupils=22, booked_by=by
         ),
         "b8": _booking(
             expert, school_class=t7p, start=in_school_year(last, 9), status=S.DECLINED, pupils=12, booked_by=by
