@@ -68,3 +68,39 @@ class Section:
 
 
 SECTION_KEYS = ("reach", "adoptions", "open_days", "effect", "attendance", "unreached")
+
+
+# --- Placeholders (branch ov-pages) ----------------------------------------------------------
+# Stand-ins for the functions the figures part provides (issue 12, "Where parts meet"), so that
+# the pages import and run before it is merged. The merge replaces this whole block; the pages'
+# tests supply tables by monkeypatching SECTIONS.
+
+
+def _no_tables(scope: Scope) -> list[Table]:
+    return []
+
+
+SECTIONS: dict[str, Section] = {
+    key: Section(key=key, title=key.replace("_", " ").capitalize(), tables=_no_tables) for key in SECTION_KEYS
+}
+
+
+def section_tables(scope: Scope, key: str) -> list[Table]:
+    return SECTIONS[key].tables(scope)
+
+
+def scope_for(user, *, school_year: int, municipality_codes) -> Scope:
+    area = user.area_municipality_codes()
+    codes = tuple(municipality_codes or ()) or (tuple(area) if area is not None else None)
+    return Scope(school_year=school_year, municipality_codes=codes)
+
+
+def school_years_available() -> list[int]:
+    return []
+
+
+def facts_as_of(school_year: int):
+    return None
+
+
+# --- End of placeholders ---------------------------------------------------------------------
