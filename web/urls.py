@@ -16,6 +16,7 @@ from web.views import (
     openday_runs,
     openday_teachers,
     opendays,
+    overview,
     people,
     plans,
     public,
@@ -98,3 +99,6 @@ urlpatterns += (
     + openday_runs.urlpatterns
     + openday_after.urlpatterns
 )
+
+# The coordinator's overview: the dashboard, its downloads and the annual report.
+urlpatterns += overview.urlpatterns
