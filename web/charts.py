@@ -24,21 +24,21 @@ from overview.figures import Column, Table
 SERIES_COLOURS = ("#0b4f8a", "#8a5a00", "#1d6b35")
 INK, MUTED, LINE = "#1a1a1a", "#4a4a4a", "#c9d1d9"
 
-# Where the 11 municipalities of North Jutland lie on a tile map (column, row), read from their
+# Where the 11 municipalities of North Jutland lie on a tile map (name, column, row), read from their
 # seats' coordinates (shared/data/municipalities.csv): Hjørring and Frederikshavn in the north,
 # Læsø out in the Kattegat, Thisted and Morsø in the west, Mariagerfjord in the south-east.
-NORTH_JUTLAND_TILES: dict[int, tuple[int, int]] = {
-    860: (2, 0),  # Hjørring
-    813: (3, 0),  # Frederikshavn
-    849: (1, 1),  # Jammerbugt
-    810: (2, 1),  # Brønderslev
-    825: (4, 1),  # Læsø
-    787: (0, 2),  # Thisted
-    851: (2, 2),  # Aalborg
-    773: (0, 3),  # Morsø
-    820: (1, 3),  # Vesthimmerland
-    840: (2, 3),  # Rebild
-    846: (3, 3),  # Mariagerfjord
+NORTH_JUTLAND_TILES: dict[int, tuple[str, int, int]] = {
+    860: ("Hjørring", 2, 0),
+    813: ("Frederikshavn", 3, 0),
+    849: ("Jammerbugt", 1, 1),
+    810: ("Brønderslev", 2, 1),
+    825: ("Læsø", 4, 1),
+    787: ("Thisted", 0, 2),
+    851: ("Aalborg", 2, 2),
+    773: ("Morsø", 0, 3),
+    820: ("Vesthimmerland", 1, 3),
+    840: ("Rebild", 2, 3),
+    846: ("Mariagerfjord", 3, 3),
 }
 GRID_COLUMNS = 5
 
@@ -282,15 +282,20 @@ def line(table: Table) -> SafeString:
             )
         )
     every = max(1, -(-len(labels) // 6))  # at most about six labels under the axis
+    # Months cut to their first three letters when full names would run into each other.
+    room = step * every
     for index, label in enumerate(labels):
         if index % every == 0:
+            anchor = "start" if index == 0 else "end" if index == len(labels) - 1 else "middle"
             parts.append(
                 _html(
-                    '<text x="{:.1f}" y="{}" font-size="12" text-anchor="middle" fill="{}" font-family="system-ui, sans-serif">{}</text>',
+                    '<text x="{:.1f}" y="{}" font-size="12" text-anchor="{}" fill="{}" '
+                    'font-family="system-ui, sans-serif">{}</text>',
                     LINE_LEFT + index * step,
                     baseline + 18,
+                    anchor,
                     MUTED,
-                    _shorten(label, 8),
+                    label[:3] if room < 72 else _shorten(label, 10),
                 )
             )
     for number, one in enumerate(series):
@@ -324,6 +329,8 @@ def line(table: Table) -> SafeString:
 # The municipalities' grid --------------------------------------------------------------------
 
 TILE_WIDTH, TILE_HEIGHT, TILE_GAP = 94, 64, 4
+TILE_STEP_X, TILE_STEP_Y = TILE_WIDTH + TILE_GAP, TILE_HEIGHT + TILE_GAP
+GRID_HEADING = 24  # room for the line saying what the shades mean
 
 
 def _tile_colour(value: float | None, top: float) -> tuple[str, str]:
@@ -338,16 +345,60 @@ def _tile_colour(value: float | None, top: float) -> tuple[str, str]:
 
 
 def _tile_places(codes: Sequence[object]) -> list[tuple[int, int]]:
-    """Each row's tile: North Jutland's where they lie, any other municipality in rows below."""
+    """Each row's tile: North Jutland's where they lie, any other municipality in rows below
+    (or from the top when the table has none of North Jutland's)."""
     places, others = [], 0
-    extra_row = 1 + max(row for _column, row in NORTH_JUTLAND_TILES.values())
+    on_map = any(code in NORTH_JUTLAND_TILES for code in codes)
+    extra_row = 1 + max(row for _name, _column, row in NORTH_JUTLAND_TILES.values()) if on_map else 0
     for code in codes:
         if code in NORTH_JUTLAND_TILES:
-            places.append(NORTH_JUTLAND_TILES[code])
+            _name, column, row = NORTH_JUTLAND_TILES[code]
+            places.append((column, row))
         else:
             places.append((others % GRID_COLUMNS, extra_row + others // GRID_COLUMNS))
             others += 1
     return places
+
+
+def _tile(x: float, y: float, *, fill: str, ink: str, name: str, number: str) -> str:
+    return _html(
+        '<g><rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="{}" stroke="{}"/>'
+        '<text x="{}" y="{}" font-size="12" text-anchor="middle" fill="{}" font-family="system-ui, sans-serif">{}</text>'
+        '<text x="{}" y="{}" font-size="18" font-weight="700" text-anchor="middle" fill="{}" '
+        'font-family="system-ui, sans-serif">{}</text></g>',
+        x,
+        y,
+        TILE_WIDTH,
+        TILE_HEIGHT,
+        fill,
+        MUTED,
+        x + TILE_WIDTH / 2,
+        y + 22,
+        ink,
+        _shorten(name, 14),
+        x + TILE_WIDTH / 2,
+        y + 48,
+        ink,
+        number,
+    )
+
+
+def _ghost_tile(x: float, y: float, name: str) -> str:
+    """A North Jutland municipality the table does not cover: an outline with its name, so the
+    map keeps its shape."""
+    return _html(
+        '<g><rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="#ffffff" stroke="{}" stroke-dasharray="4 3"/>'
+        '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="{}" font-family="system-ui, sans-serif">{}</text></g>',
+        x,
+        y,
+        TILE_WIDTH,
+        TILE_HEIGHT,
+        MUTED,
+        x + TILE_WIDTH / 2,
+        y + TILE_HEIGHT / 2 + 4,
+        MUTED,
+        _shorten(name, 15),
+    )
 
 
 def grid(table: Table) -> SafeString:
@@ -359,37 +410,36 @@ def grid(table: Table) -> SafeString:
     kind = series[0].kind if series else "count"
     top = _top(values)
     places = _tile_places(codes)
+    heading = GRID_HEADING
     parts = [_patterns()]
+    if series:
+        key = _("%(column)s: the darker the tile, the higher the number") % {"column": series[0].label}
+        parts.append(
+            _html('<text x="0" y="14" font-size="13" fill="{}" font-family="system-ui, sans-serif">{}</text>', INK, key)
+        )
+    if any(code in NORTH_JUTLAND_TILES for code in codes):
+        for code, (name, column, row) in NORTH_JUTLAND_TILES.items():
+            if code not in codes:
+                parts.append(_ghost_tile(column * TILE_STEP_X, heading + row * TILE_STEP_Y, name))
     for (column, row), label, value in zip(places, labels, values, strict=True):
-        x, y = column * (TILE_WIDTH + TILE_GAP), row * (TILE_HEIGHT + TILE_GAP)
         fill, ink = _tile_colour(value, top)
         parts.append(
-            _html(
-                '<g><rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="{}" stroke="{}"/>'
-                '<text x="{}" y="{}" font-size="12" text-anchor="middle" fill="{}" font-family="system-ui, sans-serif">{}</text>'
-                '<text x="{}" y="{}" font-size="18" font-weight="700" text-anchor="middle" fill="{}" font-family="system-ui, sans-serif">{}</text></g>',
-                x,
-                y,
-                TILE_WIDTH,
-                TILE_HEIGHT,
-                fill,
-                MUTED,
-                x + TILE_WIDTH / 2,
-                y + 22,
-                ink,
-                _shorten(label, 14),
-                x + TILE_WIDTH / 2,
-                y + 48,
-                ink,
-                format_cell(value, kind),
+            _tile(
+                column * TILE_STEP_X,
+                heading + row * TILE_STEP_Y,
+                fill=fill,
+                ink=ink,
+                name=label,
+                number=format_cell(value, kind),
             )
         )
     rows = 1 + max((row for _column, row in places), default=0)
-    columns = max(GRID_COLUMNS, 1 + max((column for column, _row in places), default=0))
+    if any(code in NORTH_JUTLAND_TILES for code in codes):
+        rows = max(rows, 1 + max(row for _name, _column, row in NORTH_JUTLAND_TILES.values()))
     label = _("Map of the municipalities: %(title)s. Its numbers are in the table below.") % {"title": table.title}
     return _svg(
-        width=columns * (TILE_WIDTH + TILE_GAP),
-        height=rows * (TILE_HEIGHT + TILE_GAP),
+        width=GRID_COLUMNS * TILE_STEP_X,
+        height=heading + rows * TILE_STEP_Y,
         label=label,
         body=parts,
         chart="grid",
