@@ -333,15 +333,29 @@ TILE_STEP_X, TILE_STEP_Y = TILE_WIDTH + TILE_GAP, TILE_HEIGHT + TILE_GAP
 GRID_HEADING = 24  # room for the line saying what the shades mean
 
 
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of "#rrggbb"."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
 def _tile_colour(value: float | None, top: float) -> tuple[str, str]:
     """Fill and text colour: from pale to the brand's dark blue by the value's share of the
-    highest; text white on the darker half, dark on the paler (both above 4.5:1)."""
+    highest; the text white or dark, whichever stands out more from that fill (at least 4.5:1
+    all along the scale)."""
     if value is None:
         return "url(#hatch-none)", INK
     share = max(0.0, min(value / top, 1.0))
+    # Mid-blues leave neither white nor dark text 4.5:1, so the scale jumps over them: the lower
+    # half runs up to 60 % of the way to the dark blue, the upper half from 76 %.
+    step = share / 0.5 * 0.6 if share < 0.5 else 0.76 + (share - 0.5) / 0.5 * 0.24
     pale, dark = (232, 240, 248), (11, 79, 138)
-    rgb = tuple(round(pale[i] + (dark[i] - pale[i]) * share) for i in range(3))
-    return "#{:02x}{:02x}{:02x}".format(*rgb), ("#ffffff" if share >= 0.5 else INK)
+    fill = "#{:02x}{:02x}{:02x}".format(*(round(pale[i] + (dark[i] - pale[i]) * step) for i in range(3)))
+    lightness = _luminance(fill)
+    on_white = 1.05 / (lightness + 0.05)
+    on_ink = (lightness + 0.05) / (_luminance(INK) + 0.05)
+    return fill, ("#ffffff" if on_white > on_ink else INK)
 
 
 def _tile_places(codes: Sequence[object]) -> list[tuple[int, int]]:

@@ -105,7 +105,10 @@ def test_a_tables_numbers_are_in_its_html_table_formatted_in_the_pages_language(
     ]
     assert table_cells(effect, "table-effect-scores")[1] == ["Teachers", "4,3", "3,9", "81 %", "48"]
     assert table_cells(english, "table-reach-classes-by-grade")[3] == ["9th grade", "12", "20", "–"]
-    assert '<caption class="visually-hidden" id="figure-reach-classes-by-grade-caption">Classes reached by grade</caption>' in danish
+    assert (
+        '<caption class="visually-hidden" id="figure-reach-classes-by-grade-caption">Classes reached by grade</caption>'
+        in danish
+    )
     assert '<th scope="row">Aalborg</th>' in danish
     assert '<th scope="col">Municipality</th>' in danish
 
