@@ -6,6 +6,7 @@ GET parameter gives a 500."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 
@@ -129,12 +130,21 @@ def test_every_chart_is_an_svg_image_with_a_text_alternative(shown, consultant):
 
 
 def test_the_page_says_when_the_figures_were_computed_in_copenhagen_time(shown, consultant, monkeypatch):
-    moment = timezone.make_aware(timezone.datetime(2026, 3, 29, 1, 30), timezone.get_fixed_timezone(0))
+    """01:30 UTC on the night clocks go forward is 03:30 in Copenhagen."""
+    moment = dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC)
     monkeypatch.setattr(figures, "facts_as_of", lambda school_year: moment)
 
-    html = signed_in(consultant, "en").get("/overview/reach/").content.decode()
+    danish = signed_in(consultant, "da").get("/overview/reach/").content.decode()
+    report = signed_in(consultant, "en").get("/overview/annual-report/").content.decode()
 
-    assert "Figures as of" in html and "3:30" in html.replace("03:30", "3:30")
+    assert "Tal pr. 29. marts 2026 03:30" in danish
+    assert "Figures as of 29 March 2026, 03:30" in report
+
+
+def test_the_page_says_when_there_are_no_figures_yet(shown, consultant):
+    html = signed_in(consultant, "da").get("/overview/reach/").content.decode()
+
+    assert "Tallene er ikke beregnet endnu." in html
 
 
 def test_the_chosen_scope_reaches_the_figures_and_every_download_link(shown, consultant):
