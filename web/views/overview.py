@@ -189,8 +189,9 @@ def _section(key: str) -> figures.Section:
 
 
 def _tables(scope: Scope, key: str) -> list[Table]:
-    """A section's tables for the scope (Section.tables, the interface the figures fill in)."""
-    return list(_section(key).tables(scope))
+    """A section's tables for the scope; a section that does not exist is not found."""
+    _section(key)
+    return list(figures.section_tables(scope, key))
 
 
 def _sections_nav(current: str, query: str) -> list[dict]:
