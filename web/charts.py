@@ -9,6 +9,7 @@ never makes a phone's page scroll sideways."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -260,12 +261,14 @@ def line(table: Table) -> SafeString:
     """Lines over the rows (months, in order): this year solid with round markers, last year
     dashed with square ones; the highest value and zero marked on the axis."""
     series, labels = _series(table), _labels(table)
+    kind = series[0].kind if series else "count"
     top = _top(value for one in series for value in one.values)
+    if kind == "count":
+        top = 2 * math.ceil(top / 2)  # whole numbers at the axis' top and middle
     plot_width = LINE_WIDTH - LINE_LEFT - 10
     plot_height = LINE_HEIGHT - LINE_TOP - LINE_BOTTOM
     step = plot_width / max(len(labels) - 1, 1)
     baseline = LINE_TOP + plot_height
-    kind = series[0].kind if series else "count"
     parts = [*_legend(series, y=0, line=True)]
     for fraction in (0, 0.5, 1):
         y = baseline - plot_height * fraction

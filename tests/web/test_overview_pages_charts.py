@@ -152,3 +152,11 @@ def test_a_tiles_number_keeps_its_contrast_at_every_shade(share):
 def test_the_series_colours_stand_out_from_white():
     for colour in charts.SERIES_COLOURS:
         assert contrast(colour, "#ffffff") >= 4.5
+
+
+def test_a_line_chart_of_counts_marks_whole_numbers_on_its_axis():
+    """With nothing yet (all zero) the axis reads 0, 1, 2, not 0, 1, 1."""
+    svg = str(chart(table("line", [("August", 0, 0), ("September", 0, 0)])))
+
+    ticks = re.findall(r'text-anchor="end" fill="#4a4a4a"[^>]*>([^<]+)</text>', svg)
+    assert ticks[:3] == ["0", "1", "2"]
