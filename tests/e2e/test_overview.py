@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -94,6 +95,11 @@ def test_the_consultant_reads_a_chart_narrows_the_scope_and_downloads_its_table(
     look_at(page, "overview-report-1280", found)
     page.emulate_media(media="print")
     assert not page.locator("header.site-header").is_visible()
+    assert not page.locator("form.overview-chooser").is_visible()
+    # On A4, each section starts a page of its own.
+    pdf = page.pdf(prefer_css_page_size=True)
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) >= 6
+    assert re.search(rb"/MediaBox \[0 0 59[456]\.?\d* 84[12]", pdf), "not A4"
     page.emulate_media(media="screen")
 
     # A municipality outside the area is refused with a message, not figures.
