@@ -331,6 +331,10 @@ class BookingMoveSerializer(NoteSerializer):
     slot = serializers.IntegerField(min_value=1, max_value=MAX_ID, source="slot_id")
 
 
+class BookingAttendanceSerializer(serializers.Serializer):
+    attended = serializers.BooleanField(help_text="True: the class came (completed); false: a no-show.")
+
+
 class BookingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Bookings. Teachers book for their school's classes (and teacher visits for themselves)
     and see their school's bookings; company members see and answer the bookings on their
@@ -389,6 +393,12 @@ class BookingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def move(self, request: Request, pk: str | None = None) -> Response:
         """Move the booking to another slot of the same offer."""
         return self._act(request, services.booking_move, BookingMoveSerializer)
+
+    @extend_schema(request=BookingAttendanceSerializer, responses=BookingSerializer)
+    @action(detail=True, methods=["post"])
+    def attendance(self, request: Request, pk: str | None = None) -> Response:
+        """The host marks, once the slot has started, whether the class came."""
+        return self._act(request, services.booking_attendance_mark, BookingAttendanceSerializer)
 
 
 class WaitlistEntrySerializer(BookingSerializer):

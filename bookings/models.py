@@ -413,6 +413,8 @@ class BookingEvent(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         MOVED = "moved", _("Moved")
         EXPIRED = "expired", _("Expired unanswered")
+        ATTENDED = "attended", _("Marked as attended")
+        NO_SHOW = "no_show", _("Marked as no-show")
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events", verbose_name=_("booking"))
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)

@@ -233,6 +233,8 @@ SPECTACULAR_SETTINGS = {
         "PlanActivityStatusEnum": "adoptions.models.PlanActivity.Status",
         "OpenDayStatusEnum": "opendays.models.OpenDay.Status",
         "GenderFocusEnum": "opendays.models.OpenDay.GenderFocus",
+        "InitiativeGeographyEnum": "overview.models.Initiative.Geography",
+        "InitiativeKindEnum": "overview.models.Initiative.Kind",
     },
 }
 

@@ -12,6 +12,7 @@ from companies.api import CompanyViewSet
 from core.api_views import ping
 from notifications.api import CalendarFeedViewSet
 from opendays.api import register as register_opendays_api
+from overview.api import register as register_overview_api
 from schools.api import SchoolClassViewSet, SchoolViewSet
 
 admin.site.site_header = admin.site.site_title = _("Brobyg administration")
@@ -27,6 +28,7 @@ router.register("waitlist", WaitlistViewSet, basename="waitlist")
 router.register("calendar-feeds", CalendarFeedViewSet, basename="calendar-feed-settings")
 register_adoptions_api(router)
 register_opendays_api(router)
+register_overview_api(router)
 
 # The router's names (booking-detail, plan-detail, …) live in the "api" namespace so they never collide with the
 # web pages' names: a shared name made {% url %} and the API root link to whichever page Django found first.

@@ -16,11 +16,15 @@ from core.dates import school_year_of
 from demo.adoptions import adoptions_create
 from demo.bookings import bookings_create
 from demo.companies import MARKER_CVR, companies_create
+from demo.history import history_create
 from demo.offers import offers_create
 from demo.opendays import opendays_create
 from demo.people import People
 from demo.schools import schools_create
 from opendays.models import Application, Host, OpenDay, SurveyResponse
+from overview.models import Feedback
+from overview.services import initiatives_import
+from overview.services.initiatives import SHIPPED_CSV
 from schools.models import School, SchoolClass
 
 DEMO_SEED = 2026
@@ -63,6 +67,8 @@ def demo_counts() -> dict[str, int]:
         "open-day hosts": Host.objects.count(),
         "open-day applications": Application.objects.count(),
         "open-day survey answers": SurveyResponse.objects.count(),
+        "feedback asked": Feedback.objects.count(),
+        "feedback answered": Feedback.objects.filter(answered_at__isnull=False).count(),
     }
     return counts
 
@@ -78,10 +84,22 @@ def _load(*, rng: random.Random, today: dt.date) -> None:
     bookings_create(offers=offers, schools=schools, rng=rng)
     adoptions_create(companies=companies, schools=schools, school_year=school_year, today=today)
     opendays_create(companies=companies, schools=schools, rng=rng, today=today)
+    _initiatives_import()
+    # The past school years draw from a generator of their own, so that adding history left
+    # this year's demo as it was.
+    history_rng = random.Random(rng.getrandbits(32))
+    history_create(companies=companies, schools=schools, school_year=school_year, rng=history_rng, today=today)
 
 
 def _school_year_of_the_slots() -> int:
     """The classes belong to the school year the slots are in: from late June that is the
     next one, as every slot then lies after the summer holiday."""
-    first_slot = Slot.objects.order_by("start").first()
+    first_slot = Slot.objects.filter(start__gt=timezone.now()).order_by("start").first()
     return school_year_of(timezone.localtime(first_slot.start).date())
+
+
+def _initiatives_import() -> None:
+    """The report's 70 STEM initiatives, through the import a consultant uses (the file shipped
+    with the project); it draws nothing from the random generator."""
+    with open(SHIPPED_CSV, "rb") as file:
+        initiatives_import(actor=None, file=file)

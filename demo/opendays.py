@@ -1,10 +1,11 @@
 """Demo open days on the IGEday model (Introduce a Girl to Engineering Day): the coming spring's
 day for girls across North Jutland, taking applications, with hosts across the region and
-applicants in every state; and last year's day, matched, published and held, with its run and
-report, attendance and survey answers (and, once its retention period has passed, its
-applicants' personal data erased by the daily erasure).
+applicants in every state; and last year's day and the year before's (the region's first, with
+fewer hosts), each matched, published and held, with its run and report, attendance and survey
+answers (and, once its retention period has passed, its applicants' personal data erased by the
+daily erasure).
 
-Both days are written through the open-day services, each given the moment it happened (`now`),
+The days are written through the open-day services, each given the moment it happened (`now`),
 so every row is in the state the services leave. Written through the models, and said so where
 it is done: what no service can make because it lies in the past (last year's day itself: a
 service refuses a date gone by; when rows were created; when last year's run ran; last year's
@@ -136,6 +137,8 @@ HOSTS = (
     ),
 )  # fmt: skip
 LAST_YEARS_HOSTS = ("nordvind", "medtech-nord", "hirtshals-transport", "nordlys", "limfjords-el", "mejeri")
+# The region's first day, the year before: fewer hosts, so fewer girls reached.
+FIRST_YEARS_HOSTS = ("nordvind", "nordlys", "limfjords-el", "mejeri")
 
 # The coming day's applicants: how many in each state.
 COMING_STATES = (
@@ -147,6 +150,7 @@ COMING_STATES = (
 )
 TEACHERS_APPLICANTS = 3  # pupils of the `laerer` login's 9th grade, applied for by the teacher
 LAST_YEARS_APPLICANTS = 75  # more than last year's places, so some were waitlisted
+FIRST_YEARS_APPLICANTS = 50
 LAST_YEARS_WITHDRAWN = 3
 ABSENT_SHARE = 0.1
 SURVEY_ANSWER_SHARE = 0.7
@@ -155,7 +159,8 @@ SURVEY_ANSWER_SHARE = 0.7
 def opendays_create(
     *, companies: dict[str, DemoCompany], schools: dict[str, DemoSchool], rng: random.Random, today: dt.date
 ) -> None:
-    """The coming spring's day taking applications, then last year's day, held."""
+    """The coming spring's day taking applications, then last year's day and the one the year
+    before, held."""
     consultant = User.objects.get(username=CONSULTANT.username)
     coming = _coming_day(spring_day_coming(today), consultant=consultant, opened_by=today - WINDOW_OPEN_FOR)
     coming_hosts = [_host(coming, spec, companies[spec.company]) for spec in HOSTS]
@@ -164,6 +169,17 @@ def opendays_create(
     specs = {spec.company: spec for spec in HOSTS}
     last_hosts = {key: _host(last, specs[key], companies[key]) for key in LAST_YEARS_HOSTS}
     _held(last, hosts=last_hosts, companies=companies, schools=schools, consultant=consultant, rng=rng)
+    first = _past_day(spring_day(last.date.year - 1), consultant=consultant)
+    first_hosts = {key: _host(first, specs[key], companies[key]) for key in FIRST_YEARS_HOSTS}
+    _held(
+        first,
+        hosts=first_hosts,
+        companies=companies,
+        schools=schools,
+        consultant=consultant,
+        rng=rng,
+        applicants=FIRST_YEARS_APPLICANTS,
+    )
 
 
 def spring_day(year: int) -> dt.date:
@@ -355,11 +371,12 @@ def _held(
     schools: dict[str, DemoSchool],
     consultant: User,
     rng: random.Random,
+    applicants: int = LAST_YEARS_APPLICANTS,
 ) -> None:
-    """Last year's day: applied for, matched, published, held, surveyed, closed; its e-mails
+    """A past day: applied for, matched, published, held, surveyed, closed; its e-mails
     sent at the time; erased when due."""
     apply_time = timezone.localtime(open_day.applications_open) + dt.timedelta(days=5)
-    for number in range(1, LAST_YEARS_APPLICANTS + 1):
+    for number in range(1, applicants + 1):
         applied = apply_time + dt.timedelta(days=number % 20, hours=number % 7)
         application = _apply(
             open_day,

@@ -11,7 +11,11 @@ class OverviewConfig(AppConfig):
     verbose_name = _("Overview")
 
     def ready(self) -> None:
-        """Tell notifications how feedback e-mails are delivered; notifications imports no domain."""
+        """Tell notifications how feedback e-mails are delivered (notifications imports no
+        domain), and withdraw feedback asked about a class bookings says did not come."""
+        from bookings.signals import attendance_marked
         from overview import messages
+        from overview.services.feedback import on_attendance_marked
 
         messages.register()
+        attendance_marked.connect(on_attendance_marked, dispatch_uid="overview.feedback.attendance")

@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from adoptions.services import activity_create, adoption_create
 from bookings import services
 from companies.models import CompanyMember
+from overview.services import initiative_create
 from tests import factories
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
@@ -65,6 +66,7 @@ def world(db) -> dict[str, Any]:
     adoption_round = factories.AdoptionRoundFactory(school_year=classes[0].school_year)
     capacity = factories.CompanyCapacityFactory(round=adoption_round, company=host.company)
     wish = factories.WishChoiceFactory(wish__round=adoption_round, wish__school_class=classes[0]).wish
+    initiative = initiative_create(actor=None, name="Coding Pirates", owner="Coding Pirates", geography="national")
     users = {
         "teacher": teacher.user,
         "other_teacher": other_teacher.user,
@@ -90,6 +92,7 @@ def world(db) -> dict[str, Any]:
             "adoption-rounds": [adoption_round.pk],
             "adoption-capacities": [capacity.pk],
             "adoption-wishes": [wish.pk],
+            "initiatives": [initiative.pk],
         },
     }
 

@@ -1480,3 +1480,231 @@ def test_overview_refuses_municipalities_outside_the_consultants_area(overview_w
 
     assert response.status_code == refused_status
     assert shown.scopes == []
+
+
+# The initiative catalogue (issue 12) ----------------------------------------------------------
+
+
+@pytest.fixture
+def initiative_world(world):
+    """`world` plus one initiative, and a consultant whose area is elsewhere (Morsø): the
+    catalogue has no area, so every consultant keeps it."""
+    from overview.services import initiative_create
+
+    initiative = initiative_create(actor=None, name="Coding Pirates", owner="Coding Pirates", geography="national")
+    far = consultant_for("konsulent-mors-initiativer", MORSOE)
+    return world | {"users": world["users"] | {"far_consultant": far}, "initiative": initiative}
+
+
+INITIATIVE_ROLES = [*ROLES, "far_consultant"]
+INITIATIVE_PUBLIC_PAGES = ["/initiatives/", "/initiatives/{initiative}/"]
+INITIATIVE_CONSULTANT_PAGES = [
+    # (method, page, status for a consultant); anyone else signed in gets 404, anonymous goes to sign in
+    ("get", "/initiatives/new/", 200),
+    ("post", "/initiatives/new/", 200),  # the form's errors
+    ("get", "/initiatives/import/", 200),
+    ("post", "/initiatives/import/", 200),  # the form's errors
+    ("get", "/initiatives/{initiative}/edit/", 200),
+    ("post", "/initiatives/{initiative}/edit/", 200),  # the form's errors
+    ("get", "/initiatives/{initiative}/delete/", 200),
+    ("post", "/initiatives/{initiative}/delete/", 302),
+]
+
+
+def _initiative_state() -> list:
+    from overview.models import Initiative
+
+    return list(Initiative.objects.order_by("pk").values_list("pk", "name", "owner", "updated_at"))
+
+
+@pytest.mark.parametrize("role", INITIATIVE_ROLES)
+@pytest.mark.parametrize("page", INITIATIVE_PUBLIC_PAGES)
+def test_initiative_public_pages(initiative_world, page, role):
+    assert web_client_for(initiative_world, role).get(url_for(initiative_world, page)).status_code == 200
+
+
+@pytest.mark.parametrize("role", INITIATIVE_ROLES)
+@pytest.mark.parametrize(("method", "page", "allowed"), INITIATIVE_CONSULTANT_PAGES)
+def test_initiative_consultant_pages(initiative_world, method, page, allowed, role):
+    """Every consultant keeps the catalogue (it has no area); everyone else is turned away and
+    changes nothing."""
+    before = _initiative_state()
+
+    response = getattr(web_client_for(initiative_world, role), method)(url_for(initiative_world, page), {})
+
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+    else:
+        expected = allowed if role in ("consultant", "far_consultant") else 404
+        assert response.status_code == expected, response.content[:300]
+    if role not in ("consultant", "far_consultant"):
+        assert _initiative_state() == before
+
+
+def _initiative_payload(world) -> dict:
+    return {"name": "Robotlab", "owner": "UCN", "geography": "regional", "region": "Nordjylland"}
+
+
+INITIATIVE_API = [
+    # (method, url, payload, status for a consultant); reads are anyone's; writes: anonymous 401, others 403
+    ("get", "/api/v1/initiatives/", None, 200),
+    ("get", "/api/v1/initiatives/{initiative}/", None, 200),
+    ("post", "/api/v1/initiatives/", _initiative_payload, 201),
+    ("patch", "/api/v1/initiatives/{initiative}/", {"owner": "Ny ejer"}, 200),
+    ("put", "/api/v1/initiatives/{initiative}/", _initiative_payload, 200),
+    ("delete", "/api/v1/initiatives/{initiative}/", None, 204),
+]
+
+
+@pytest.mark.parametrize("role", INITIATIVE_ROLES)
+@pytest.mark.parametrize(("method", "url", "payload", "allowed"), INITIATIVE_API)
+def test_initiative_api(initiative_world, method, url, payload, allowed, role):
+    """Anyone, signed in or not, reads the catalogue; only consultants write, and a refused write
+    changes nothing."""
+    before = _initiative_state()
+    data = payload(initiative_world) if callable(payload) else payload
+
+    response = getattr(client(initiative_world, role), method)(url_for(initiative_world, url), data, format="json")
+
+    if method == "get" or role in ("consultant", "far_consultant"):
+        expected = allowed
+    else:
+        expected = 401 if role == "anonymous" else 403
+    assert response.status_code == expected, response.content[:300]
+    if expected >= 400:
+        assert _initiative_state() == before
+
+
+# Feedback after an activity and attendance (issue 12) ---------------------------------------------
+
+
+@pytest.fixture
+def feedback_world(world):
+    """The world's booking is over (the clock stands a day after it) and both sides were asked;
+    a consultant of another area besides."""
+    from overview import services as overview_services
+    from overview.models import Feedback
+    from tests.overview.fixtures import days_after
+
+    booking = world["booking"]
+    far = consultant_for("konsulent-mors-feedback", MORSOE)
+    with days_after(booking.slot.end, 1):
+        overview_services.feedback_ask_due()
+        teacher_feedback = Feedback.objects.get(booking=booking, respondent="teacher")
+        host_feedback = Feedback.objects.get(booking=booking, respondent="host")
+        yield world | {
+            "users": world["users"] | {"far_consultant": far},
+            "fb_teacher": teacher_feedback,
+            "fb_host": host_feedback,
+            "fb_token": teacher_feedback.link_token(),
+        }
+
+
+FEEDBACK_ROLES = [*ROLES, "far_consultant"]
+FEEDBACK_PAGES = [
+    # (page, {role: expected status of a GET}); a role left out answers 404, anonymous goes to sign in
+    ("/feedback/asked/", {"teacher": 200, "other_teacher": 200, "host": 200, "other_host": 200}),
+    ("/feedback/asked/{fb_teacher}/", {"teacher": 200}),
+    ("/feedback/asked/{fb_host}/", {"host": 200}),
+    ("/workspace/feedback/", {"consultant": 200, "far_consultant": 200}),
+]
+
+
+def _fb_url(world, template: str) -> str:
+    values = {key: getattr(value, "pk", value) for key, value in world.items() if key != "users"}
+    return template.format(**values)
+
+
+@pytest.mark.parametrize("role", FEEDBACK_ROLES)
+@pytest.mark.parametrize(("url", "expected"), FEEDBACK_PAGES)
+def test_feedback_pages(feedback_world, url, expected, role):
+    """A teacher or host sees only their own feedback; the consultant the answered feedback of the area."""
+    response = web_client_for(feedback_world, role).get(_fb_url(feedback_world, url))
+
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+    else:
+        assert response.status_code == expected.get(role, 404), response.content[:300]
+
+
+@pytest.mark.parametrize("role", FEEDBACK_ROLES)
+def test_feedback_link_opens_for_whoever_holds_it_and_nothing_else_does(feedback_world, role):
+    web = web_client_for(feedback_world, role)
+
+    assert web.get(_fb_url(feedback_world, "/feedback/{fb_token}/")).status_code == 200
+    assert web.get(f"/feedback/{'0' * 64}/").status_code == 404
+    assert web.post(f"/feedback/{'0' * 64}/", {"rating": "5"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("teacher", 302), ("other_teacher", 404), ("host", 404), ("other_host", 404), ("consultant", 404)],
+)
+def test_feedback_answered_signed_in_only_by_whom_it_was_asked(feedback_world, role, expected):
+    from overview.models import Feedback
+
+    data = {"rating": "4", "goals_met": "yes", "interest_before": "3", "interest_after": "4"}
+    response = web_client_for(feedback_world, role).post(_fb_url(feedback_world, "/feedback/asked/{fb_teacher}/"), data)
+
+    assert response.status_code == expected
+    answered = Feedback.objects.get(pk=feedback_world["fb_teacher"].pk).answered_at is not None
+    assert answered is (expected == 302)
+
+
+def test_the_far_consultant_sees_no_feedback_outside_the_area(feedback_world):
+    from overview import services as overview_services
+
+    overview_services.feedback_answer(
+        feedback=feedback_world["fb_host"], answer=overview_services.Answer(rating=5, goals_met="yes", comment="Top")
+    )
+    near = web_client_for(feedback_world, "consultant").get("/workspace/feedback/").content.decode()
+    far = web_client_for(feedback_world, "far_consultant").get("/workspace/feedback/").content.decode()
+
+    assert "Top" in near and "Top" not in far
+
+
+ATTENDANCE_PAGE = [
+    # role, expected status of the host's attendance button (POST); 302 marks, anything else changes nothing
+    ("teacher", 403),
+    ("other_teacher", 404),
+    ("host", 302),
+    ("other_host", 404),
+    ("consultant", 302),
+]
+
+
+@pytest.mark.parametrize(("role", "expected"), ATTENDANCE_PAGE)
+def test_attendance_page(feedback_world, role, expected):
+    booking = feedback_world["booking"]
+    response = web_client_for(feedback_world, role).post(f"/bookings/{booking.pk}/attendance/", {"attended": "no"})
+
+    assert response.status_code == expected
+    assert (Booking.objects.get(pk=booking.pk).status == Booking.Status.NO_SHOW) is (expected == 302)
+
+
+def test_attendance_page_sends_the_anonymous_to_sign_in(feedback_world):
+    response = Client().post(f"/bookings/{feedback_world['booking'].pk}/attendance/", {"attended": "no"})
+
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+ATTENDANCE_API = [
+    ("anonymous", 401, NOT_SIGNED_IN),
+    ("teacher", 403, "the school's side does not mark attendance"),
+    ("other_teacher", 404, NOT_YOURS),
+    ("host", 200, "the host company marks attendance"),
+    ("other_host", 404, NOT_YOURS),
+    ("consultant", 200, "a consultant may act for the host"),
+]
+
+
+@pytest.mark.parametrize(("role", "expected", "why"), ATTENDANCE_API)
+def test_attendance_api(feedback_world, role, expected, why):
+    booking = feedback_world["booking"]
+    response = client(feedback_world, role).post(
+        f"/api/v1/bookings/{booking.pk}/attendance/", {"attended": False}, format="json"
+    )
+
+    assert response.status_code == expected, why
+    assert (Booking.objects.get(pk=booking.pk).status == Booking.Status.NO_SHOW) is (expected == 200), why

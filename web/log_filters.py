@@ -1,14 +1,16 @@
-"""Keep the open-day link tokens out of the logs: a token opens a pupil's application, so a log
-line such as "Not Found: /open-days/me/<token>/" would hand it to anyone who reads the logs."""
+"""Keep link tokens out of the logs: an open-day token opens a pupil's application and a feedback
+token answers for a teacher or a company, so a log line such as "Not Found: /open-days/me/<token>/"
+would hand it to anyone who reads the logs."""
 
 import logging
 import re
 
-LINK_TOKEN = re.compile(r"(/open-days/(?:me|guardian|offer|survey)/)[^/\s\"'?]+")
+# A feedback link is /feedback/<token>/; /feedback/asked/ (the signed-in list) holds no token.
+LINK_TOKEN = re.compile(r"(/open-days/(?:me|guardian|offer|survey)/|/feedback/(?!asked/))[^/\s\"'?]+")
 
 
 def redact(text: str) -> str:
-    """`text` with every open-day link token replaced by "…"."""
+    """`text` with every open-day and feedback link token replaced by "…"."""
     return LINK_TOKEN.sub(r"\1…", text)
 
 

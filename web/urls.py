@@ -8,8 +8,10 @@ from web.views import (
     calendar,
     company_admin,
     consultant,
+    feedback,
     home,
     host,
+    initiatives,
     openday_after,
     openday_hosts,
     openday_pupils,
@@ -80,6 +82,7 @@ urlpatterns = [
     ),
     path("bookings/<id:booking_id>/confirm/", host.booking_confirm, name="booking-confirm"),
     path("bookings/<id:booking_id>/decline/", host.booking_decline, name="booking-decline"),
+    path("bookings/<id:booking_id>/attendance/", host.booking_attendance, name="booking-attendance"),
     # Consultants
     path("people/invite/", people.person_invite, name="person-invite"),
     # Everyone signed in
@@ -102,3 +105,8 @@ urlpatterns += (
 
 # The coordinator's overview: the dashboard, its downloads and the annual report.
 urlpatterns += overview.urlpatterns
+
+# The catalogue of STEM initiatives: public to read, the consultant's to keep.
+urlpatterns += initiatives.urlpatterns
+# Feedback after an activity: the e-mail's link (public), the teacher's and host's own, the consultant's.
+urlpatterns += feedback.urlpatterns

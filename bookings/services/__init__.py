@@ -4,6 +4,7 @@
 - `eligibility`: whether a class may take a place (slot open, grade, no overlapping booking);
 - `states`: locking a booking and changing its status safely;
 - `bookings`: a booking's life (create, confirm, decline, cancel, move, expire);
+- `attendance`: whether a confirmed class came, once its slot has started;
 - `waitlist`: giving freed places to waitlisted classes in order;
 - `announce`: recording each change and writing what it tells whom;
 - `offers`, `slots`: what hosts offer and when, including series;
@@ -14,6 +15,8 @@ Callers import from here (`from bookings import services; services.booking_creat
 the modules are this package's own business."""
 
 from bookings.services.announce import ANNOUNCE_BATCH, bookings_announce_new, bookings_announce_next_batch
+from bookings.services.attendance import MARKABLE as ATTENDANCE_MARKABLE
+from bookings.services.attendance import booking_attendance_mark
 from bookings.services.bookings import (
     REQUEST_EXPIRED_NOTE,
     booking_cancel,
@@ -25,6 +28,7 @@ from bookings.services.bookings import (
 )
 from bookings.services.errors import (
     ALREADY_BOOKED,
+    ATTENDANCE_BEFORE_START,
     CANCELLATION_DEADLINE_PASSED,
     CAPACITY_BELOW_BOOKED,
     CLASS_BUSY,
@@ -68,6 +72,8 @@ from bookings.services.waitlist import waitlist_promote
 __all__ = [
     "ALREADY_BOOKED",
     "ANNOUNCE_BATCH",
+    "ATTENDANCE_BEFORE_START",
+    "ATTENDANCE_MARKABLE",
     "CANCELLATION_DEADLINE_PASSED",
     "CAPACITY_BELOW_BOOKED",
     "CLASS_BUSY",
@@ -103,6 +109,7 @@ __all__ = [
     "TEACHER_NOT_FOUND",
     "TOO_MANY_PUPILS_FOR_CLASS",
     "WRONG_STATUS",
+    "booking_attendance_mark",
     "booking_cancel",
     "booking_confirm",
     "booking_create",

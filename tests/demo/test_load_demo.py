@@ -12,7 +12,7 @@ import time_machine
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -33,13 +33,18 @@ from core.models import Municipality, Sector
 from demo import DEMO_LOGINS, DEMO_PASSWORD
 from opendays.models import Application, Host, MatchRun, OpenDay, Placement, Preference, SurveyResponse
 from opendays.selectors import application_for_guardian_token, application_for_token
+from overview.models import Feedback
 from schools.models import School, SchoolClass, Teacher
 
 MODELS = (User, Company, CompanyMember, RoleModel, School, Teacher, SchoolClass, Offer, SlotSeries, Slot, Booking,
           BookingEvent, AdoptionRound, CompanyCapacity, ClassWish, WishChoice, Adoption, AnnualPlan, PlanActivity,
-          PlanChange, OpenDay, Host, Application, Preference, MatchRun, Placement, SurveyResponse)  # fmt: skip
+          PlanChange, OpenDay, Host, Application, Preference, MatchRun, Placement, SurveyResponse,
+          Feedback)  # fmt: skip
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+# A slot's places are held by its requested and confirmed bookings and, once its day has come, by
+# those that came or did not: marking attendance gives no place back.
+PLACE_TAKEN = (*Booking.HOLDING_PLACE, Booking.Status.COMPLETED, Booking.Status.NO_SHOW)
 
 
 def load_demo() -> str:
@@ -50,6 +55,16 @@ def load_demo() -> str:
 
 def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def year_start(school_year: int) -> dt.datetime:
+    """1 August of the school year, midnight in Copenhagen."""
+    return dt.datetime(school_year, 8, 1, tzinfo=COPENHAGEN)
+
+
+def demo_school_year() -> int:
+    """The school year of this year's demo: that of its running adoptions."""
+    return Adoption.objects.filter(status=Adoption.Status.ACTIVE).values_list("school_year", flat=True).first()
 
 
 def cvr_checksum_ok(cvr: str) -> bool:
@@ -74,25 +89,46 @@ def test_load_demo_refuses_a_database_that_already_has_a_demo_username(db):
         (dt.date(2027, 6, 15), 2026),
         # Every slot lies after the summer holiday, so the classes are those of 2027/28.
         (dt.date(2027, 6, 20), 2027),
+        # Days into a school year: the two just ended are its history.
+        (dt.date(2026, 8, 3), 2026),
     ],
 )
 def test_load_demo_works_whatever_the_day(db, today, school_year):
     with time_machine.travel(dt.datetime.combine(today, dt.time(23, 30), tzinfo=COPENHAGEN), tick=False):
         load_demo()
 
-        assert all(slot.start > timezone.now() for slot in Slot.objects.all())
+        # This year's slots lie ahead; the earlier ones are the two school years before, gone by.
+        assert all(slot.start > timezone.now() for slot in Slot.objects.filter(start__gte=year_start(school_year)))
+        history = Slot.objects.filter(start__lt=year_start(school_year))
+        years = {school_year_of(timezone.localtime(slot.start).date()) for slot in history}
+        assert years == {school_year - 2, school_year - 1}
+        assert not history.filter(end__gt=timezone.now()).exists()
         # The coming open day takes applications now; last year's was held and its survey closed.
-        coming, last = OpenDay.objects.order_by("-date")
+        coming, last, first = OpenDay.objects.order_by("-date")
         assert coming.applications_open < timezone.now() < coming.applications_close
         assert coming.applications_close.date() < coming.date and coming.date.month == 4
         assert last.survey_closes < today and last.date.month == 4
+        assert (first.date.year, first.status) == (last.date.year - 1, OpenDay.Status.CLOSED)
         assert not coming.applications.filter(created_at__lt=coming.applications_open).exists()
-    # This school year's classes, and next year's 8th grades that wish for a company.
-    assert set(SchoolClass.objects.values_list("school_year", flat=True)) == {school_year, school_year + 1}
-    assert set(Adoption.objects.values_list("school_year", flat=True)) == {school_year}
+    # This school year's classes, next year's 8th grades that wish for a company, and the two
+    # school years of history before.
+    assert set(SchoolClass.objects.values_list("school_year", flat=True)) == {
+        school_year - 2,
+        school_year - 1,
+        school_year,
+        school_year + 1,
+    }
+    assert set(Adoption.objects.values_list("school_year", flat=True)) == {
+        school_year - 2,
+        school_year - 1,
+        school_year,
+    }
+    assert set(Adoption.objects.filter(status=Adoption.Status.ACTIVE).values_list("school_year", flat=True)) == {
+        school_year
+    }
     assert AdoptionRound.objects.get().school_year == school_year + 1
     assert Booking.objects.filter(status=Booking.Status.WAITLISTED).exists()
-    for slot in Slot.objects.annotate(holding=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDING_PLACE))):
+    for slot in Slot.objects.annotate(holding=Count("bookings", filter=Q(bookings__status__in=PLACE_TAKEN))):
         assert slot.booked_classes == slot.holding
 
 
@@ -132,7 +168,9 @@ class TestLoadedDemo:
         assert School.objects.filter(kind=School.Kind.FOLKESKOLE).count() >= 10
         assert all(len(number) == 6 for number in School.objects.values_list("institution_number", flat=True))
 
-        first_slot_day = timezone.localtime(Slot.objects.earliest("start").start).date()
+        first_slot_day = timezone.localtime(
+            Slot.objects.filter(start__gt=timezone.now()).earliest("start").start
+        ).date()
         school_year = school_year_of(first_slot_day)
         assert school_year in {school_year_of(timezone.localdate()), timezone.localdate().year}
         classes = SchoolClass.objects.filter(school_year=school_year)
@@ -154,9 +192,9 @@ class TestLoadedDemo:
             assert school_class.previous.school_year == school_year
             assert school_class.previous.grade == school_class.grade - 1
             assert school_class.name[1:] == school_class.previous.name[1:]
-        assert {a.school_class_id for a in Adoption.objects.all() if a.renewal_confirmed} == set(
-            following.filter(grade=9).values_list("previous_id", flat=True)
-        )
+        assert {
+            a.school_class_id for a in Adoption.objects.filter(school_year=school_year) if a.renewal_confirmed
+        } == set(following.filter(grade=9).values_list("previous_id", flat=True))
 
     def test_offers_of_every_kind_mostly_published(self):
         """The catalogue's offers; the private offers plans book on are not in it."""
@@ -171,8 +209,16 @@ class TestLoadedDemo:
         assert all(o.contact and o.contact.company_id == o.company_id for o in offers)
 
     def test_slots_lie_ahead_on_school_days_within_school_hours(self):
+        """This year's slots lie ahead; the past school years' are gone by (and likewise on
+        school days within school hours)."""
         now = timezone.now()
-        slots = list(Slot.objects.all())
+        this_year = Slot.objects.filter(start__gte=year_start(demo_school_year()))
+        assert not Slot.objects.exclude(pk__in=this_year).filter(end__gt=now).exists()
+        for slot in Slot.objects.exclude(pk__in=this_year):
+            start, end = timezone.localtime(slot.start), timezone.localtime(slot.end)
+            assert start.weekday() < 5 and holiday_name(start.date()) is None
+            assert start.time() >= dt.time(8, 0) and end.time() <= dt.time(15, 0) and start.date() == end.date()
+        slots = list(this_year)
         assert len(slots) >= 60
         assert Slot.objects.filter(series__isnull=False).exists() and Slot.objects.filter(series__isnull=True).exists()
         for slot in slots:
@@ -192,7 +238,7 @@ class TestLoadedDemo:
         assert not Booking.objects.filter(slot__offer__is_published=False, slot__offer__is_private=False).exists()
 
     def test_slot_counters_equal_the_places_held_by_bookings(self):
-        holding = Q(bookings__status__in=Booking.HOLDING_PLACE)
+        holding = Q(bookings__status__in=PLACE_TAKEN)
         slots = Slot.objects.annotate(
             holding_classes=Count("bookings", filter=holding), holding_pupils=Sum("bookings__pupils", filter=holding)
         )
@@ -222,7 +268,9 @@ class TestLoadedDemo:
                     assert a.slot.end <= b.slot.start or b.slot.end <= a.slot.start
 
     def test_demo_teachers_have_booked_teacher_visits_for_themselves(self):
-        visits = Booking.objects.filter(school_class=None, slot__offer__kind=Offer.Kind.TEACHER_VISIT)
+        visits = Booking.objects.filter(
+            school_class=None, slot__offer__kind=Offer.Kind.TEACHER_VISIT, slot__start__gt=timezone.now()
+        )
         assert set(visits.values_list("teacher__user__username", flat=True)) == {"laerer", "laerer2"}
         assert set(visits.values_list("status", flat=True)) == {Booking.Status.CONFIRMED, Booking.Status.REQUESTED}
         assert set(visits.values_list("pupils", flat=True)) == {0}
@@ -251,7 +299,8 @@ class TestLoadedDemo:
         assert laerer.school_id != laerer2.school_id
         for teacher in (laerer, laerer2):
             assert teacher.school.classes.count() >= 6
-            statuses = set(Booking.objects.filter(booked_by=teacher.user).values_list("status", flat=True))
+            coming = Booking.objects.filter(booked_by=teacher.user, slot__start__gt=timezone.now())
+            statuses = set(coming.values_list("status", flat=True))
             assert statuses == {Booking.Status.CONFIRMED, Booking.Status.REQUESTED, Booking.Status.WAITLISTED}
 
     def test_demo_hosts_act_for_different_companies_with_requests_to_answer(self):
@@ -301,7 +350,7 @@ class TestLoadedDemo:
         activity has its three phases, a booked one its class's booking. Every activity has
         a history of who wrote it. A booked activity is booked as plans book: on a private
         slot of the company."""
-        adoptions = Adoption.objects.select_related("school_class", "plan")
+        adoptions = Adoption.objects.filter(school_year=demo_school_year()).select_related("school_class", "plan")
         assert adoptions.count() >= 5
         assert len({adoption.school_class.school.municipality_id for adoption in adoptions}) >= 4
         now = timezone.now()
@@ -369,7 +418,7 @@ class TestLoadedDemo:
         applicant placed within her preferences or waitlisted in order, no host over its places;
         hosts marked attendance; participants who came and every host answered the survey.
         Past the retention period, nothing personal is left and the counts are intact."""
-        day = OpenDay.objects.exclude(status=OpenDay.Status.OPEN).get()
+        day = OpenDay.objects.exclude(status=OpenDay.Status.OPEN).latest("date")
         assert day.status == OpenDay.Status.CLOSED and day.published_at and day.survey_closes < timezone.localdate()
         run = day.runs.get()
         assert run.status == MatchRun.Status.PUBLISHED and run.progress == 100 and run.seed
@@ -404,3 +453,134 @@ class TestLoadedDemo:
             assert not participants.exclude(comment="").exists()
         else:
             assert not day.applications.filter(first_name="").exists()
+
+    # The two school years before this one, which the overview's dashboard compares -----------
+
+    def test_the_two_school_years_before_have_every_schools_classes_linked_to_the_year_after(self):
+        """Each past year has every school's classes; a class continues as the same class a
+        grade on (8.B two years ago → 9.B last year, 1.a last year → 2.a this year), and this
+        year's classes above a school's lowest grade continue last year's."""
+        school_year = demo_school_year()
+        for year in (school_year - 2, school_year - 1):
+            classes = SchoolClass.objects.filter(school_year=year)
+            assert set(classes.values_list("school", flat=True)) == set(School.objects.values_list("pk", flat=True))
+            for school in School.objects.filter(kind=School.Kind.FOLKESKOLE):
+                assert set(school.classes.filter(school_year=year).values_list("grade", flat=True)) == {7, 8, 9}
+        linked = SchoolClass.objects.filter(school_year__gte=school_year - 1, previous__isnull=False)
+        for school_class in linked.select_related("previous"):
+            previous = school_class.previous
+            assert (previous.school_id, previous.school_year) == (school_class.school_id, school_class.school_year - 1)
+            assert previous.grade == school_class.grade - 1 and abs(previous.pupils - school_class.pupils) <= 1
+        this_year = SchoolClass.objects.filter(school_year=school_year)
+        assert not this_year.filter(grade__in=(8, 9, 12, 13), previous__isnull=True).exists()
+        assert not this_year.filter(grade__in=(7, 10, 11), previous__isnull=False).exists()
+        nine_b = this_year.get(school__name="Vestbjerg Skole", name="9.B")
+        assert (nine_b.previous.name, nine_b.previous.previous.name) == ("8.B", "7.B")
+        assert nine_b.previous.previous.school_year == school_year - 2
+        assert this_year.get(school__name="Aalborg Katedralskole", name="2.a").previous.name == "1.a"
+
+    def test_past_bookings_end_in_every_state_and_the_later_year_reaches_more_classes_further_out(self):
+        """Each past year's company visits, expert visits and teacher visits ended attended,
+        no-show, cancelled or declined (none still open), across several sectors; last year
+        reached more classes than the year before, more of them outside Aalborg; each year
+        some classes met no company at all."""
+        school_year = demo_school_year()
+        reached = {}
+        for year in (school_year - 2, school_year - 1):
+            bookings = Booking.objects.filter(
+                slot__start__gte=year_start(year), slot__start__lt=year_start(year + 1)
+            ).exclude(slot__offer__is_private=True)
+            by_status = dict(bookings.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+            assert set(by_status) == {"completed", "no_show", "cancelled", "declined"}, by_status
+            assert by_status["completed"] > by_status["no_show"] + by_status["cancelled"] + by_status["declined"]
+            completed = bookings.filter(status=Booking.Status.COMPLETED)
+            assert set(completed.values_list("slot__offer__kind", flat=True)) == set(Offer.Kind.values)
+            assert completed.values("slot__offer__company__sector").distinct().count() >= 5
+            assert not bookings.exclude(created_at__lt=F("slot__start")).exists()
+            classes = SchoolClass.objects.filter(school_year=year)
+            met = classes.filter(bookings__status=Booking.Status.COMPLETED).distinct()
+            reached[year] = (met.count(), met.exclude(school__municipality=851).count())
+            assert 0 < met.count() < classes.count()
+        assert reached[school_year - 1][0] > reached[school_year - 2][0]
+        assert reached[school_year - 1][1] > reached[school_year - 2][1]
+
+    def test_past_adoptions_ended_with_plans_done_at_the_company_and_at_school(self):
+        """Each past year adopted 8th grades (last year more, and 9th grades that went on with
+        their company from the year before, the same class a grade on); each plan ended with
+        activities done within its year, some booked with the company (the booking attended),
+        some held at school without a booking, and an idea left."""
+        school_year = demo_school_year()
+        for year in (school_year - 2, school_year - 1):
+            adoptions = Adoption.objects.filter(school_year=year).select_related("school_class__school", "plan")
+            assert not adoptions.exclude(status=Adoption.Status.ENDED).exists()
+            assert len({a.school_class.school.municipality_id for a in adoptions}) >= 3
+            for adoption in adoptions:
+                assert adoption.ended_at < timezone.now() and adoption.plan.goals_note
+                done = adoption.plan.activities.filter(status=PlanActivity.Status.DONE)
+                assert 2 <= done.count() < adoption.plan.target_activities
+                assert adoption.plan.activities.filter(status=PlanActivity.Status.IDEA).exists()
+                for activity in done:
+                    assert year_start(year) <= activity.starts_at < activity.ends_at < year_start(year + 1)
+                    if activity.booking:
+                        assert activity.booking.status == Booking.Status.COMPLETED
+                        assert activity.booking.school_class_id == adoption.school_class_id
+                        assert activity.booking.slot.offer.is_private
+            done = PlanActivity.objects.filter(plan__adoption__in=adoptions, status=PlanActivity.Status.DONE)
+            assert done.filter(booking__isnull=False).exists() and done.filter(booking__isnull=True).exists()
+        before, last = (Adoption.objects.filter(school_year=year) for year in (school_year - 2, school_year - 1))
+        assert set(before.values_list("school_class__grade", flat=True)) == {8}
+        assert set(last.values_list("school_class__grade", flat=True)) == {8, 9}
+        assert last.filter(school_class__grade=8).count() > before.count()
+        for renewal in last.filter(school_class__grade=9).select_related("renewal_of", "school_class"):
+            assert renewal.renewal_of.renewal_confirmed and renewal.renewal_of.company_id == renewal.company_id
+            assert renewal.school_class.previous_id == renewal.renewal_of.school_class_id
+
+    def test_past_activities_have_teachers_and_hosts_feedback_mostly_answered(self):
+        """Every attended past visit, and every adoption activity held without a booking, asked
+        its teacher and its host for feedback the day after; nothing else did. Most answered
+        within the link's life, with ratings, and teachers with goals met and the pupils'
+        interest before and after; the rest expired unanswered after one reminder. Last year's
+        visits went better than the year before's."""
+        school_year = demo_school_year()
+        past = Booking.objects.filter(slot__start__lt=year_start(school_year))
+        completed = past.filter(status=Booking.Status.COMPLETED)
+        assert not Feedback.objects.filter(booking__in=past.exclude(status=Booking.Status.COMPLETED)).exists()
+        for respondent in Feedback.Respondent.values:
+            asked = Feedback.objects.filter(booking__isnull=False, respondent=respondent)
+            assert asked.count() == completed.count()
+        held_at_school = PlanActivity.objects.filter(status=PlanActivity.Status.DONE, booking__isnull=True)
+        past_at_school = held_at_school.filter(plan__adoption__school_year__lt=school_year)
+        assert Feedback.objects.filter(plan_activity__isnull=False).count() == 2 * past_at_school.count() > 0
+        answered = Feedback.objects.filter(answered_at__isnull=False)
+        assert answered.count() > 0.6 * Feedback.objects.count()
+        for row in Feedback.objects.select_related("booking__slot", "plan_activity"):
+            ended = row.booking.slot.end if row.booking else row.plan_activity.ends_at
+            assert ended < row.sent_at < row.expires_at and row.recipient_id
+            if row.answered_at:
+                assert row.sent_at < row.answered_at < min(row.expires_at, timezone.now())
+                assert 1 <= row.rating <= 5
+            if row.respondent == Feedback.Respondent.TEACHER and row.answered_at:
+                assert row.goals_met
+            if row.interest_before:
+                assert row.respondent == Feedback.Respondent.TEACHER
+                assert row.interest_before <= row.interest_after
+        expired = Feedback.objects.filter(answered_at__isnull=True, expires_at__lt=timezone.now())
+        assert expired.exists() and not expired.filter(reminded_at__isnull=True).exists()
+        assert answered.filter(interest_before__isnull=False).count() >= 50
+        ratings = [
+            answered.filter(
+                booking__slot__start__gte=year_start(year), booking__slot__start__lt=year_start(year + 1)
+            ).aggregate(average=Avg("rating"))["average"]
+            for year in (school_year - 2, school_year - 1)
+        ]
+        assert ratings[0] < ratings[1]
+
+    def test_the_region_held_an_open_day_each_of_the_two_springs_before_more_girls_the_later(self):
+        """The year before last's day was held like last year's, with fewer hosts and fewer
+        girls who came."""
+        first, last = OpenDay.objects.filter(status=OpenDay.Status.CLOSED).order_by("date")
+        assert first.date.year == last.date.year - 1
+        assert first.hosts.count() < last.hosts.count()
+        came = [day.applications.filter(attended=True).count() for day in (first, last)]
+        assert 0 < came[0] < came[1]
+        assert first.survey_responses.exists()

@@ -29,3 +29,21 @@ def test_every_link_kind_is_redacted(kind):
     assert redact(f'"GET /open-days/{kind}/{TOKEN}/confirm/ HTTP/1.1" 404') == (
         f'"GET /open-days/{kind}/…/confirm/ HTTP/1.1" 404'
     )
+
+
+def test_a_feedback_link_is_redacted_but_the_signed_in_list_is_not():
+    from web.log_filters import redact
+
+    token = "a" * 64
+    assert redact(f'"POST /feedback/{token}/ HTTP/1.1" 200') == '"POST /feedback/…/ HTTP/1.1" 200'
+    assert redact('"GET /feedback/asked/12/ HTTP/1.1" 200') == '"GET /feedback/asked/12/ HTTP/1.1" 200'
+
+
+def test_a_not_found_feedback_link_is_logged_without_its_token(caplog):
+    caplog.handler.filters = [each for handler in logging.getLogger().handlers for each in handler.filters]
+    token = "b" * 64
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = Client().get(f"/feedback/{token}/")
+
+    assert response.status_code == 404
+    assert "/feedback/…/" in caplog.text and token not in caplog.text

@@ -63,6 +63,10 @@ def _offer(request: HttpRequest, offer_id: int) -> Offer:
     return get_object_or_404(selectors.offer_list_editable_by(request.user).select_related("company"), pk=offer_id)
 
 
+# How far back the host's home lists visits still to be marked as attended or not.
+ATTENDANCE_LOOKBACK = dt.timedelta(days=30)
+
+
 def _host_bookings(request: HttpRequest):
     return selectors.booking_list_for_user(request.user).filter(
         slot__offer__in=selectors.offer_list_editable_by(request.user)
@@ -73,10 +77,15 @@ def _host_bookings(request: HttpRequest):
 
 
 def host_home(request: HttpRequest) -> HttpResponse:
-    """Requests awaiting an answer, then the coming bookings day by day."""
+    """Requests awaiting an answer, visits that have begun and still wait to be marked (did the
+    class come?), then the coming bookings day by day."""
     bookings = _host_bookings(request)
     requests = bookings.filter(status=Booking.Status.REQUESTED).order_by("slot__start", "created_at")
-    coming = bookings.filter(status=Booking.Status.CONFIRMED, slot__end__gte=timezone.now()).order_by(
+    now = timezone.now()
+    to_mark = bookings.filter(
+        status=Booking.Status.CONFIRMED, slot__start__lte=now, slot__start__gte=now - ATTENDANCE_LOOKBACK
+    ).order_by("slot__start", "id")
+    coming = bookings.filter(status=Booking.Status.CONFIRMED, slot__end__gte=now).order_by(
         "slot__start", "school_class__name"
     )
     days: dict[dt.date, list[Booking]] = {}
@@ -85,7 +94,7 @@ def host_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/host/home.html",
-        {"requests": requests, "days": list(days.items())},
+        {"requests": requests, "to_mark": to_mark, "days": list(days.items())},
     )
 
 
@@ -119,6 +128,32 @@ def booking_confirm(request: HttpRequest, booking_id: int) -> HttpResponse:
 @require_POST
 def booking_decline(request: HttpRequest, booking_id: int) -> HttpResponse:
     return _answer(request, booking_id, services.booking_decline, _("The request from %(school_class)s is declined."))
+
+
+@login_required
+@require_POST
+def booking_attendance(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """Whether a class came, from the host's home or the offer's slots; back to that page."""
+    booking = booking_of(request, booking_id)
+    if not is_company_side(request.user, booking):
+        raise PermissionDenied
+    default = f"{reverse('host-offer', args=[booking.slot.offer_id])}#slot-{booking.slot_id}"
+    attended = {"yes": True, "no": False}.get(request.POST.get("attended", ""))
+    if attended is None:
+        messages.error(request, _("Choose whether the class came."))
+        return back(request, default)
+    try:
+        services.booking_attendance_mark(booking=booking, actor=request.user, attended=attended)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        done = (
+            _("%(school_class)s is marked as having come.")
+            if attended
+            else _("%(school_class)s is marked as a no-show.")
+        )
+        messages.success(request, done % {"school_class": booking.participant})
+    return back(request, default)
 
 
 # Offers ------------------------------------------------------------------------------------
@@ -207,6 +242,8 @@ def _offer_page(
         "series_form": series_form,
         "open_status": Slot.Status.OPEN,
         "for_teachers": offer.kind == Offer.Kind.TEACHER_VISIT,
+        "now": timezone.now(),
+        "markable": services.ATTENDANCE_MARKABLE,
     }
     return render(request, "web/host/offer_manage.html", context)
 
