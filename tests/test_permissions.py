@@ -16,6 +16,7 @@ from tests import factories
 from tests.adoptions.round_fixtures import HJORRING, MORSOE, consultant_for
 from tests.conftest import client_for
 from tests.dates import at, school_day, today
+from tests.web.overview_tables import shown_sections  # noqa: F401 (a fixture)
 
 ROLES = ["anonymous", "teacher", "other_teacher", "host", "other_host", "consultant"]
 
@@ -1431,6 +1432,54 @@ def test_openday_teacher_withdraw_page(openday_apply_world, role, expected):
     assert response.status_code == expected
     status = Application.objects.get(pk=openday_apply_world["od_app"].pk).status
     assert (status == Application.Status.WITHDRAWN) is (expected == 302)
+
+
+# The coordinator's overview (issue 12, pages): the dashboard, its downloads, the annual report -------
+
+OVERVIEW_PAGES = [
+    # (page, status for a consultant); everyone else 404, anonymous goes to sign in
+    ("/overview/", 200),
+    ("/overview/reach/", 200),
+    ("/overview/effect/", 200),
+    ("/overview/annual-report/", 200),
+    ("/overview/reach/classes-by-grade.csv", 200),
+    ("/overview/reach/classes-by-grade.xlsx", 200),
+    ("/overview/reach.xlsx", 200),
+]
+
+
+@pytest.fixture
+def overview_world(world, shown):
+    """`world`, the overview's sections showing hand-made tables, and a consultant for Morsø."""
+    return world | {"users": world["users"] | {"far_consultant": consultant_for("konsulent-mors-overblik", MORSOE)}}
+
+
+@pytest.mark.parametrize("role", [*ROLES, "far_consultant"])
+@pytest.mark.parametrize(("page", "consultant_status"), OVERVIEW_PAGES)
+def test_overview_pages(overview_world, shown, page, consultant_status, role):
+    """The overview is the consultants' (each within their area); anyone else gets 404 and the
+    figures are not even asked for."""
+    response = web_client_for(overview_world, role).get(page)
+
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+    elif role in ("consultant", "far_consultant"):
+        assert response.status_code == consultant_status
+    else:
+        assert response.status_code == 404
+    if role not in ("consultant", "far_consultant"):
+        assert shown.scopes == []
+
+
+@pytest.mark.parametrize(
+    ("page", "refused_status"), [(page, 400 if "." in page else 200) for page, _ok in OVERVIEW_PAGES]
+)
+def test_overview_refuses_municipalities_outside_the_consultants_area(overview_world, shown, page, refused_status):
+    """A consultant for Morsø asking for Aalborg's figures gets a message (a download: 400), no figures."""
+    response = web_client_for(overview_world, "far_consultant").get(f"{page}?municipality=851")
+
+    assert response.status_code == refused_status
+    assert shown.scopes == []
 
 
 # The initiative catalogue (issue 12) ----------------------------------------------------------

@@ -18,6 +18,7 @@ from web.views import (
     openday_runs,
     openday_teachers,
     opendays,
+    overview,
     people,
     plans,
     public,
@@ -101,6 +102,9 @@ urlpatterns += (
     + openday_runs.urlpatterns
     + openday_after.urlpatterns
 )
+
+# The coordinator's overview: the dashboard, its downloads and the annual report.
+urlpatterns += overview.urlpatterns
 
 # The catalogue of STEM initiatives: public to read, the consultant's to keep.
 urlpatterns += initiatives.urlpatterns
