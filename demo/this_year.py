@@ -39,11 +39,13 @@ from notifications.registry import subject_key
 from overview import services as overview_services
 from overview.messages import SUBJECT_TYPE
 from overview.models import Feedback
+from overview.services.feedback import HELD
 
 CONFIRMED = Booking.Status.CONFIRMED
 ROUND_AT = "09:00"  # when the daily feedback round runs (overview/migrations/0004)
 UNMARKED_DAYS = 2  # the last school days, of which hosts have marked attendance only in part
 UNMARKED_SHARE = 0.5
+REMINDER_ROUND = overview_services.REMIND_AFTER
 THIS_YEAR = YEARS[-1]  # this year goes as last year did
 
 
@@ -195,23 +197,13 @@ def _some_unmarked(writer: Writer, *, last_days: set[dt.date]) -> None:
 
 
 def _daily_rounds(school_year: int, *, rng: random.Random, answered: set[int], unanswered: set[int]) -> None:
-    """The daily feedback round, each day from the school year's start (or the first adoption
-    activity done, if that was earlier) to now, at its hour, with the answers given in between
-    at their time. The requests about the demo logins' fixed visits are answered or left open
-    as those say."""
+    """The daily feedback round at its hour, from the first activity of the school year that
+    ended, to now, with the answers given in between at their time. The requests about the
+    demo logins' fixed visits are answered or left open as those say."""
     now = timezone.now()
-    first_done = (
-        PlanActivity.objects.filter(plan__adoption__school_year=school_year, status=PlanActivity.Status.DONE)
-        .order_by("ends_at")
-        .values_list("ends_at", flat=True)
-        .first()
-    )
-    day = dt.date(school_year, 8, 1)
-    if first_done is not None:  # loaded early in the school year, its first activities lie weeks back
-        day = min(day, timezone.localtime(first_done).date())
     since = Feedback.objects.aggregate(last=Max("pk"))["last"] or 0
     answers: list[tuple[dt.datetime, int]] = []
-    while (round_at := at(day, ROUND_AT)) <= now:
+    for round_at in _round_times(school_year, now=now):
         answers = _answer_until(round_at, answers, rng=rng)
         before = Feedback.objects.aggregate(last=Max("pk"))["last"] or 0
         overview_services.feedback_ask_due(now=round_at)
@@ -220,12 +212,41 @@ def _daily_rounds(school_year: int, *, rng: random.Random, answered: set[int], u
             when = _answer_time(row, rng=rng, now=now, answered=answered, unanswered=unanswered)
             if when is not None:
                 answers.append((when, row.pk))
-        day += dt.timedelta(days=1)
     _answer_until(now, answers, rng=rng)
     asked = Feedback.objects.filter(pk__gt=since)
     # The service stamps a request with the clock's time; it was written when it was sent.
     asked.update(created_at=F("sent_at"))
     _sent_at_the_time(asked)
+
+
+def _round_times(school_year: int, *, now: dt.datetime) -> list[dt.datetime]:
+    """The daily rounds before now that had something to do: the first after an activity of
+    this school year ended (a held visit, or an adoption activity done without a booking; the
+    earliest of these, loaded early in the school year, lie weeks before it), and a week after
+    that, when it reminds (a day later too, as a week after can fall an hour short across a
+    change to summer time). The rounds of the other days asked and reminded nothing."""
+    visits = Booking.objects.filter(
+        status__in=HELD, school_class__school_year=school_year, slot__end__lte=now
+    ).values_list("slot__end", flat=True)
+    teacher_visits = Booking.objects.filter(
+        status__in=HELD,
+        school_class__isnull=True,
+        slot__start__gte=at(dt.date(school_year, 8, 1), "00:00"),
+        slot__end__lte=now,
+    ).values_list("slot__end", flat=True)
+    activities = PlanActivity.objects.filter(
+        plan__adoption__school_year=school_year,
+        status=PlanActivity.Status.DONE,
+        booking__isnull=True,
+        ends_at__lte=now,
+    ).values_list("ends_at", flat=True)
+    days = set()
+    for ended in [*visits, *teacher_visits, *activities]:
+        first = timezone.localtime(ended).date()
+        if at(first, ROUND_AT) < ended:
+            first += dt.timedelta(days=1)
+        days |= {first, first + REMINDER_ROUND, first + REMINDER_ROUND + dt.timedelta(days=1)}
+    return [at(day, ROUND_AT) for day in sorted(days) if at(day, ROUND_AT) <= now]
 
 
 def _answer_time(
