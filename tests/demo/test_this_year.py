@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -107,7 +108,7 @@ class TestTheSchoolYearSoFar:
             by_class.setdefault(booking.school_class_id, []).append(booking)
         for bookings in by_class.values():
             bookings.sort(key=lambda b: b.slot.start)
-            for a, b in zip(bookings, bookings[1:], strict=False):
+            for a, b in pairwise(bookings):
                 assert a.slot.end <= b.slot.start
         taken = Q(bookings__status__in=(*Booking.HOLDING_PLACE, "completed", "no_show"))
         for slot in Slot.objects.filter(start__lt=timezone.now()).annotate(holding=Count("bookings", filter=taken)):
