@@ -9,8 +9,8 @@ on the last school day and waits for the host to say whether the class came.
 
 Slots and bookings lie in the past, which bookings' services refuse: they are written directly,
 as demo/history.py writes them. Feedback goes through the overview's services: the daily round
-(`feedback_ask_due`, `feedback_remind_due`) is run for every day from the school year's start,
-at the hour its schedule runs, and answers go through `feedback_answer` at their time, so the
+(`feedback_ask_due`, `feedback_remind_due`) is run at its hour on each day gone by on which
+it had something to do, and answers go through `feedback_answer` at their time, so the
 requests still open have their links and their e-mails. The e-mails of the days gone by are
 marked sent when they were due (written directly, as demo/opendays.py does for last year's);
 the last e-mail of each request still open waits in the outbox, for the demo's delivery to
@@ -128,14 +128,15 @@ def teaching_days(school_year: int, *, until: dt.date | None = None) -> list[dt.
 
 
 def _so_far(share: float) -> YearSpec:
-    """Last year's spec, with the chance of meeting a company cut to the share of the year gone
-    by: by Christmas about half the classes a whole year reaches."""
+    """Last year's spec, with the chance of meeting a company, and the teacher visits' days,
+    cut to the share of the school days gone by (by Christmas about two fifths)."""
     return dataclasses.replace(
         THIS_YEAR,
         years_back=0,
         reach=THIS_YEAR.reach * share,
         reach_outside=THIS_YEAR.reach_outside * share,
         more=THIS_YEAR.more * share,
+        teacher_visit_slots=round(THIS_YEAR.teacher_visit_slots * share),
     )
 
 
