@@ -161,7 +161,7 @@ HOST_COMMENTS = (
 
 
 @dataclass
-class _Year:
+class Year:
     """One past school year as it is written: its classes and what they did."""
 
     spec: YearSpec
@@ -182,7 +182,7 @@ def history_create(
 ) -> None:
     """The two school years before `school_year` (the demo's), the older first."""
     years = [
-        _Year(
+        Year(
             spec=spec,
             school_year=school_year - spec.years_back,
             days=_school_days(school_year - spec.years_back, today),
@@ -196,14 +196,14 @@ def history_create(
         .order_by("pk")
     )
     teachers = {school.school.pk: school.teacher for school in schools.values()}
-    writer = _Writer(rng=rng, today=today)
+    writer = Writer(rng=rng, today=today)
     for year in years:
         year.classes = [school_class for key, school_class in classes.items() if key[1] == year.school_year]
         _adoptions(year, companies=companies, schools=schools, classes=classes, writer=writer)
         visits = [offer for offer in offers if offer.kind != Offer.Kind.TEACHER_VISIT]
-        _encounters(year, offers=visits, teachers=teachers, writer=writer)
-        teacher_visits = [offer for offer in offers if offer.kind == Offer.Kind.TEACHER_VISIT]
-        _teacher_visits(year, offers=teacher_visits, teachers=list(teachers.values()), writer=writer)
+        encounters(year, offers=visits, teachers=teachers, writer=writer)
+        for_teachers = [offer for offer in offers if offer.kind == Offer.Kind.TEACHER_VISIT]
+        teacher_visits(year, offers=for_teachers, teachers=list(teachers.values()), writer=writer)
         writer.flush()
         adoption_services.school_year_roll_over(school_year=year.school_year)
     _adoptions_dated(school_year - max(spec.years_back for spec in YEARS), school_year - 1)
@@ -213,7 +213,7 @@ def history_create(
 
 
 def _classes(
-    schools: dict[str, DemoSchool], *, years: list[_Year], school_year: int, rng: random.Random
+    schools: dict[str, DemoSchool], *, years: list[Year], school_year: int, rng: random.Random
 ) -> dict[tuple[str, int, str], SchoolClass]:
     """Every school's classes of the past years by (school key, school year, name), each linked
     to the class it was the year before. A class keeps its pupils give or take one."""
@@ -289,14 +289,16 @@ def _school_days(school_year: int, today: dt.date) -> list[dt.date]:
 # Bookings ---------------------------------------------------------------------------------------
 
 
-class _Writer:
+class Writer:
     """Collects the past slots, bookings, their events and feedback, and writes them in bulk:
     bookings' services refuse the past, so these rows are written directly, each with the
-    times it would have had."""
+    times it would have had. A writer of this school year asks no feedback itself: the daily
+    round asks it (demo/this_year.py)."""
 
-    def __init__(self, *, rng: random.Random, today: dt.date) -> None:
+    def __init__(self, *, rng: random.Random, today: dt.date, asks_feedback: bool = True) -> None:
         self.rng = rng
         self.now = at(today, "00:00")
+        self.asks_feedback = asks_feedback
         self.slots: list[Slot] = []
         self.bookings: list[Booking] = []
         self.events: list[BookingEvent] = []
@@ -389,6 +391,8 @@ class _Writer:
     ) -> None:
         """The teacher's and the host's feedback, asked the day after; most answered, some after
         the reminder, the rest expired (or, for the last weeks, still open)."""
+        if not self.asks_feedback:
+            return
         for respondent, recipient in ((Feedback.Respondent.TEACHER, teacher), (Feedback.Respondent.HOST, host)):
             sent = at(ended.date() + dt.timedelta(days=1), "16:00")
             row = Feedback(
@@ -409,7 +413,7 @@ class _Writer:
         row.rating = rng.choice(spec.ratings)
         row.comment = rng.choice(TEACHER_COMMENTS if teacher else HOST_COMMENTS)
         if teacher:
-            row.goals_met = _weighted(rng, spec.goals_met)
+            row.goals_met = weighted(rng, spec.goals_met)
         if teacher and pupils:
             row.interest_before = rng.randint(1, 4)
             row.interest_after = min(5, row.interest_before + rng.choice(spec.interest_gain))
@@ -441,11 +445,11 @@ def _create_dated(model: type[Model], rows: list[Model], stamps: tuple[str, ...]
     model.objects.bulk_update(rows, list(stamps), batch_size=500)
 
 
-def _weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
+def weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
     return rng.choices([value for value, _ in choices], weights=[weight for _, weight in choices])[0]
 
 
-def _encounters(year: _Year, *, offers: list[Offer], teachers: dict[int, User], writer: _Writer) -> None:
+def encounters(year: Year, *, offers: list[Offer], teachers: dict[int, User], writer: Writer) -> None:
     """Each class meets a company a few times, or (less often outside Aalborg in the earlier
     year) not at all; nearby companies are likelier, more so the earlier year."""
     rng, spec = writer.rng, year.spec
@@ -462,7 +466,7 @@ def _encounters(year: _Year, *, offers: list[Offer], teachers: dict[int, User], 
             slot = _slot_for(year, offer, school_class, writer=writer)
             if slot is None:
                 continue
-            status = _weighted(rng, spec.statuses)
+            status = weighted(rng, spec.statuses)
             if status == DECLINED and offer.auto_confirm:
                 status = CANCELLED  # an offer that confirms by itself declines nobody
             teacher = teachers[school.pk]
@@ -484,7 +488,7 @@ def _nearness(offer: Offer, school: School, *, travel_km: float) -> float:
     return 1 / (1 + km / travel_km) ** 2
 
 
-def _slot_for(year: _Year, offer: Offer, school_class: SchoolClass, *, writer: _Writer) -> Slot | None:
+def _slot_for(year: Year, offer: Offer, school_class: SchoolClass, *, writer: Writer) -> Slot | None:
     """A slot of the offer the class fits on: often one already there with room (a second class
     joins), else a new one on a day the class is free."""
     rng = writer.rng
@@ -525,7 +529,7 @@ def _start_time(rng: random.Random, minutes: int) -> str:
     return rng.choice(fitting)
 
 
-def _teacher_visits(year: _Year, *, offers: list[Offer], teachers: list[User], writer: _Writer) -> None:
+def teacher_visits(year: Year, *, offers: list[Offer], teachers: list[User], writer: Writer) -> None:
     """Each teacher-visit offer's days that year, taken by teachers of the region's schools."""
     rng, spec = writer.rng, year.spec
     for offer in offers:
@@ -537,7 +541,7 @@ def _teacher_visits(year: _Year, *, offers: list[Offer], teachers: list[User], w
                 capacity=(offer.default_capacity_classes, offer.default_capacity_pupils),
             )
             for teacher in rng.sample(teachers, rng.randint(1, offer.default_capacity_classes)):
-                status = _weighted(rng, spec.statuses)
+                status = weighted(rng, spec.statuses)
                 if status == DECLINED and offer.auto_confirm:
                     status = CANCELLED
                 booking = writer.booking(
@@ -553,12 +557,12 @@ def _teacher_visits(year: _Year, *, offers: list[Offer], teachers: list[User], w
 
 
 def _adoptions(
-    year: _Year,
+    year: Year,
     *,
     companies: dict[str, DemoCompany],
     schools: dict[str, DemoSchool],
     classes: dict[tuple[str, int, str], SchoolClass],
-    writer: _Writer,
+    writer: Writer,
 ) -> None:
     """The year's adoptions through adoptions' services: the 8th grades adopted that year, and
     (made by the year before's roll-over) the 9th grades that went on; each plan's activities
@@ -586,7 +590,7 @@ def _adoptions(
             Adoption.objects.filter(pk=adoption.pk).update(school_wants_renewal=True, company_wants_renewal=renewed)
 
 
-def _plan(year: _Year, adoption: Adoption, *, company: DemoCompany, school: DemoSchool, writer: _Writer) -> None:
+def _plan(year: Year, adoption: Adoption, *, company: DemoCompany, school: DemoSchool, writer: Writer) -> None:
     rng = writer.rng
     name = company.company.name
     plan = adoption_services.plan_update(
@@ -639,7 +643,7 @@ def _private_booking(
     *,
     company: DemoCompany,
     school: DemoSchool,
-    writer: _Writer,
+    writer: Writer,
 ) -> Booking:
     """The activity's booking on the company's private offer, as activity_book makes it, written
     directly (the booking service refuses the past) and linked to the activity."""
@@ -660,7 +664,7 @@ def _private_booking(
     return booking
 
 
-def _free_day(year: _Year, school_class: SchoolClass, *, share: float) -> dt.date:
+def _free_day(year: Year, school_class: SchoolClass, *, share: float) -> dt.date:
     """The school day about `share` of the way through the year on which the class is free."""
     index = min(int(share * len(year.days)), len(year.days) - 1)
     for day in year.days[index:] + year.days[index::-1]:

@@ -21,6 +21,7 @@ from demo.offers import offers_create
 from demo.opendays import opendays_create
 from demo.people import People
 from demo.schools import schools_create
+from demo.this_year import this_year_create
 from opendays.models import Application, Host, OpenDay, SurveyResponse
 from overview.models import Feedback
 from overview.services import initiatives_import
@@ -89,6 +90,9 @@ def _load(*, rng: random.Random, today: dt.date) -> None:
     # this year's demo as it was.
     history_rng = random.Random(rng.getrandbits(32))
     history_create(companies=companies, schools=schools, school_year=school_year, rng=history_rng, today=today)
+    # This school year's days gone by draw from one more, for the same reason.
+    this_year_rng = random.Random(rng.getrandbits(32))
+    this_year_create(offers=offers, schools=schools, school_year=school_year, rng=this_year_rng, today=today)
 
 
 def _school_year_of_the_slots() -> int:

@@ -97,8 +97,12 @@ def test_load_demo_works_whatever_the_day(db, today, school_year):
     with time_machine.travel(dt.datetime.combine(today, dt.time(23, 30), tzinfo=COPENHAGEN), tick=False):
         load_demo()
 
-        # This year's slots lie ahead; the earlier ones are the two school years before, gone by.
-        assert all(slot.start > timezone.now() for slot in Slot.objects.filter(start__gte=year_start(school_year)))
+        # This year's slots from today on lie ahead, those of the year so far ended before today;
+        # the earlier ones are the two school years before, gone by.
+        midnight = timezone.make_aware(dt.datetime.combine(today, dt.time()))
+        assert all(slot.start > timezone.now() for slot in Slot.objects.filter(start__gte=midnight))
+        so_far = Slot.objects.filter(start__gte=year_start(school_year), start__lt=midnight)
+        assert not so_far.filter(end__gt=midnight).exists()
         history = Slot.objects.filter(start__lt=year_start(school_year))
         years = {school_year_of(timezone.localtime(slot.start).date()) for slot in history}
         assert years == {school_year - 2, school_year - 1}
@@ -209,10 +213,11 @@ class TestLoadedDemo:
         assert all(o.contact and o.contact.company_id == o.company_id for o in offers)
 
     def test_slots_lie_ahead_on_school_days_within_school_hours(self):
-        """This year's slots lie ahead; the past school years' are gone by (and likewise on
-        school days within school hours)."""
+        """This year's slots from today on lie ahead; those of the year so far and of the past
+        school years are gone by (and likewise on school days within school hours)."""
         now = timezone.now()
-        this_year = Slot.objects.filter(start__gte=year_start(demo_school_year()))
+        midnight = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time()))
+        this_year = Slot.objects.filter(start__gte=max(year_start(demo_school_year()), midnight))
         assert not Slot.objects.exclude(pk__in=this_year).filter(end__gt=now).exists()
         for slot in Slot.objects.exclude(pk__in=this_year):
             start, end = timezone.localtime(slot.start), timezone.localtime(slot.end)
@@ -544,16 +549,17 @@ class TestLoadedDemo:
         school_year = demo_school_year()
         past = Booking.objects.filter(slot__start__lt=year_start(school_year))
         completed = past.filter(status=Booking.Status.COMPLETED)
-        assert not Feedback.objects.filter(booking__in=past.exclude(status=Booking.Status.COMPLETED)).exists()
-        for respondent in Feedback.Respondent.values:
-            asked = Feedback.objects.filter(booking__isnull=False, respondent=respondent)
-            assert asked.count() == completed.count()
         held_at_school = PlanActivity.objects.filter(status=PlanActivity.Status.DONE, booking__isnull=True)
         past_at_school = held_at_school.filter(plan__adoption__school_year__lt=school_year)
-        assert Feedback.objects.filter(plan_activity__isnull=False).count() == 2 * past_at_school.count() > 0
-        answered = Feedback.objects.filter(answered_at__isnull=False)
-        assert answered.count() > 0.6 * Feedback.objects.count()
-        for row in Feedback.objects.select_related("booking__slot", "plan_activity"):
+        history = Feedback.objects.filter(Q(booking__in=past) | Q(plan_activity__in=past_at_school))
+        assert not history.filter(booking__in=past.exclude(status=Booking.Status.COMPLETED)).exists()
+        for respondent in Feedback.Respondent.values:
+            asked = history.filter(booking__isnull=False, respondent=respondent)
+            assert asked.count() == completed.count()
+        assert history.filter(plan_activity__isnull=False).count() == 2 * past_at_school.count() > 0
+        answered = history.filter(answered_at__isnull=False)
+        assert answered.count() > 0.6 * history.count()
+        for row in history.select_related("booking__slot", "plan_activity"):
             ended = row.booking.slot.end if row.booking else row.plan_activity.ends_at
             assert ended < row.sent_at < row.expires_at and row.recipient_id
             if row.answered_at:
@@ -564,7 +570,7 @@ class TestLoadedDemo:
             if row.interest_before:
                 assert row.respondent == Feedback.Respondent.TEACHER
                 assert row.interest_before <= row.interest_after
-        expired = Feedback.objects.filter(answered_at__isnull=True, expires_at__lt=timezone.now())
+        expired = history.filter(answered_at__isnull=True, expires_at__lt=timezone.now())
         assert expired.exists() and not expired.filter(reminded_at__isnull=True).exists()
         assert answered.filter(interest_before__isnull=False).count() >= 50
         ratings = [
