@@ -33,7 +33,7 @@ from core.models import Municipality, Sector
 from demo import DEMO_LOGINS, DEMO_PASSWORD
 from opendays.models import Application, Host, MatchRun, OpenDay, Placement, Preference, SurveyResponse
 from opendays.selectors import application_for_guardian_token, application_for_token
-from overview.models import Feedback
+from overview.models import Encounter, FactsRefresh, Feedback
 from schools.models import School, SchoolClass, Teacher
 
 MODELS = (User, Company, CompanyMember, RoleModel, School, Teacher, SchoolClass, Offer, SlotSeries, Slot, Booking,
@@ -279,6 +279,18 @@ class TestLoadedDemo:
         assert set(visits.values_list("teacher__user__username", flat=True)) == {"laerer", "laerer2"}
         assert set(visits.values_list("status", flat=True)) == {Booking.Status.CONFIRMED, Booking.Status.REQUESTED}
         assert set(visits.values_list("pupils", flat=True)) == {0}
+
+    def test_the_dashboard_has_figures_for_every_school_year_at_once(self):
+        """The consultant sees the demo's three school years on the dashboard without waiting for
+        the 15-minute refresh: each year's summary rows are the bookings and done activities of
+        that year."""
+        this_year = school_year_of(timezone.localdate())
+        refreshed = set(FactsRefresh.objects.values_list("school_year", flat=True))
+        assert {this_year - 2, this_year - 1, this_year} <= refreshed
+        for year in (this_year - 2, this_year - 1, this_year):
+            start, end = year_start(year), year_start(year + 1)
+            bookings = Booking.objects.filter(slot__start__gte=start, slot__start__lt=end).count()
+            assert Encounter.objects.filter(school_year=year, booking_id__isnull=False).count() == bookings
 
     def test_a_second_load_creates_nothing(self):
         before = counts()
