@@ -359,3 +359,25 @@ def test_the_consultants_menu_and_workspace_lead_to_the_overview(shown, consulta
     assert workspace.count('href="/overview/"') == 2  # the menu and the workspace's button
     assert '<a href="/overview/" aria-current="page">Overview</a>' in overview
     assert 'href="/overview/"' not in signed_in(teacher.user).get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_each_sections_text_names_what_its_own_tables_hold():
+    """The business strengths' share is a table of the reach section, so the reach page's text
+    mentions it and the effect page's (feedback and the open days' survey) does not."""
+    from django.utils import translation
+
+    from web.views.overview import SECTION_TEXTS
+
+    strengths = {key for key, table in _tables_by_section().items() if "strengths" in table}
+    assert strengths == {"reach"}
+    with translation.override("en"):
+        assert "business strengths" in str(SECTION_TEXTS["reach"])
+        assert "business strengths" not in str(SECTION_TEXTS["effect"])
+        assert "open days' participants" in str(SECTION_TEXTS["effect"])
+
+
+def _tables_by_section() -> dict[str, str]:
+    """The keys of each real section's tables on an empty database, joined."""
+    scope = figures.Scope(school_year=this_year(), municipality_codes=None)
+    return {key: " ".join(t.key for t in figures.section_tables(scope, key)) for key in figures.SECTION_KEYS}

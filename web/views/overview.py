@@ -35,7 +35,9 @@ from web.views.people import consultant_required
 # What each section is for, printed above its tables in the annual report and on its page.
 SECTION_TEXTS = {
     "reach": gettext_lazy(
-        "Classes and pupils who met a company this school year, by municipality, grade, school kind and sector."
+        "Classes and pupils who met a company this school year, by municipality, grade, school kind and sector; "
+        "activities per month, the share in the region's eight business strengths, and the outlying "
+        "municipalities beside Aalborg."
     ),
     "adoptions": gettext_lazy(
         "How many 8th and 9th grade classes are adopted by a company, and how many activities each adopted class "
@@ -44,8 +46,7 @@ SECTION_TEXTS = {
     "open_days": gettext_lazy("Open-day places offered and filled, and how many girls the open days reached."),
     "effect": gettext_lazy(
         "What teachers and hosts answered after each activity: how it went, whether it met its learning goals, "
-        "and the pupils' interest before and after; and the share of activities in the region's eight business "
-        "strengths."
+        "and the pupils' interest before and after; and what the open days' participants answered."
     ),
     "attendance": gettext_lazy("Bookings that ended in a no-show or a cancellation, by school and by company."),
     "unreached": gettext_lazy(
