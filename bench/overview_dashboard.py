@@ -2,7 +2,7 @@
 and adoption activities, then every section's figures for the whole country and for one region.
 
     .venv/bin/python bench/overview_dashboard.py [--activities 1000000] [--years 10]
-        [--schools 2500] [--companies 3000] [--repeat 5] [--reuse] [--keep]
+        [--schools 2500] [--companies 3000] [--repeat 5] [--reuse [--refresh]] [--keep]
 
 Makes the database `bench_overview` on TEST_POSTGRES_URL (an admin connection; default the CI
 URL postgres://postgres:postgres@127.0.0.1:5432/postgres), migrates it and fills it in bulk with
@@ -15,8 +15,14 @@ other 10 %), answered feedback on a third of what was held, and ten open days a 
 applicants and survey answers. It refreshes every year's summary table (overview.facts) and times
 that, then runs each dashboard section's `section_tables` --repeat times for the whole country and
 for Nordjylland, and prints the median and the slowest run beside a trivial query (SELECT 1)
-measured in the same run, with the queries each section makes. Floor: every section under 1 s.
---reuse measures an existing database without rebuilding it; --keep leaves it for another run
+measured in the same run, with the queries each section makes. Then it asks for the pages as a
+browser would, through Django's test client signed in as a consultant with the whole country and
+as one with Nordjylland as their area: every section's page, the annual report, the workbook of
+the section with the largest table and that table's CSV, each beside /api/v1/ping/ in the same
+run, with the SQL statements of each page (the same for both areas: they do not grow with the
+data). Floor: every page under 1 s.
+--reuse measures an existing database without rebuilding it (it migrates it, so new indexes are
+there; --refresh also rebuilds and times its summary tables); --keep leaves it for another run
 (by default it is dropped). Nothing is asserted.
 """
 
@@ -49,6 +55,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--companies", type=int, default=3000, help="companies (default 3000)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each section (default 5)")
     parser.add_argument("--reuse", action="store_true", help="measure the existing database, do not rebuild")
+    parser.add_argument("--refresh", action="store_true", help="with --reuse: refresh and time every year again")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--postgres-url", default=os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL)
     args = parser.parse_args(argv)
@@ -421,6 +428,93 @@ def trivial_query() -> None:
         cursor.fetchone()
 
 
+# The pages, as a consultant's browser asks for them -------------------------------------------------
+
+
+def consultant(username: str, area: tuple[int, ...] | None):
+    """A consultant with the whole country (no area) or the given municipalities as their area."""
+    from accounts.models import User
+
+    user, _ = User.objects.get_or_create(username=username, defaults={"is_consultant": True})
+    user.area.set(area or ())
+    return user
+
+
+def timed_get(client, url: str, repeat: int) -> tuple[float, float, int, int]:
+    """Median and slowest of `repeat` GETs after one warm-up, in seconds, the queries of the
+    warm-up and the size of the answer; an answer other than 200 stops the benchmark."""
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    reset_queries()  # as each request does: the capture counts from an empty log
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    statements = len(queries)  # now: the capture reads the connection's log, which the next request empties
+    if response.status_code != 200:
+        raise SystemExit(f"GET {url}: {response.status_code}")
+    size = len(response.content)
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        len(client.get(url).content)  # a streamed answer is made only as it is read
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs), max(runs), statements, size
+
+
+def largest_table(this_year: int) -> tuple[str, str, int]:
+    """The section and key of the national table with the most rows (the one whose CSV is timed)."""
+    from overview.figures import SECTION_KEYS, Scope, section_tables
+
+    scope = Scope(this_year, None)
+    return max(
+        ((key, table.key, len(table.rows)) for key in SECTION_KEYS for table in section_tables(scope, key)),
+        key=lambda found: found[2],
+    )
+
+
+def measure_pages(this_year: int, region: tuple[int, ...], repeat: int) -> float:
+    """Time every dashboard page, the annual report, a workbook and the largest CSV through
+    Django's test client for a national and a regional consultant; returns the slowest run."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from overview.figures import SECTION_KEYS
+
+    section, table, rows = largest_table(this_year)
+    pages = [(key, reverse("overview-section", args=[key])) for key in SECTION_KEYS]
+    pages += [
+        ("annual report", reverse("overview-report")),
+        (f"{section}.xlsx", reverse("overview-section-xlsx", args=[section])),
+        (f"{table}.csv", reverse("overview-table-csv", args=[section, table])),
+    ]
+    print(f"\npages through Django's test client (the CSV: {section}/{table}, {rows:,} rows nationally)")
+    print(f"{'page':<22} {'consultant':<12} {'median':>9} {'slowest':>9} {'queries':>8} {'size':>9} {'× ping':>7}")
+    worst = 0.0
+    counts: dict[str, list[int]] = {}
+    for name, area in (("Denmark", None), (REGION, region)):
+        client = Client()
+        client.force_login(consultant(f"bench-konsulent-{name.lower()}", area))
+        ping_median, ping_max, _, _ = timed_get(client, "/api/v1/ping/", max(repeat, 20))
+        print(f"{'ping':<22} {name:<12} {ping_median * 1000:>7.1f}ms {ping_max * 1000:>7.1f}ms")
+        for page, url in pages:
+            median, slowest, queries, size = timed_get(client, url, repeat)
+            worst = max(worst, slowest)
+            counts.setdefault(page, []).append(queries)
+            print(
+                f"{page:<22} {name:<12} {median * 1000:>7.0f}ms {slowest * 1000:>7.0f}ms {queries:>8} "
+                f"{size / 1024:>7.0f}kB {median / ping_median:>7,.0f}"
+            )
+    # A regional consultant's scope is named on the page and on each sheet (one lookup of the
+    # area's names each); beyond that, nine times the data in scope must add no statement.
+    extra = {page: max(seen) - min(seen) for page, seen in counts.items()}
+    print(
+        "statements per page, the region's beside the country's: "
+        + ", ".join(f"{page} +{n}" for page, n in extra.items())
+        + " (the area's names, once a page or sheet)"
+    )
+    return worst
+
+
 def main() -> None:
     use_project_interpreter(__file__)
     args = parse_args(sys.argv[1:])
@@ -457,6 +551,9 @@ def main() -> None:
             build(args, first_year)
             analyze()
             print(f"built in {time.perf_counter() - started:.1f} s", flush=True)
+        else:
+            call_command("migrate", verbosity=0, interactive=False)
+        if rebuild or args.refresh:
             refreshes = []
             for year in range(first_year, this_year + 1):
                 began = time.perf_counter()
@@ -490,6 +587,9 @@ def main() -> None:
                 )
         verdict = "under" if worst < FLOOR_SECONDS else "OVER"
         print(f"\nslowest section run: {worst * 1000:.0f} ms, {verdict} the floor of {FLOOR_SECONDS * 1000:.0f} ms")
+        worst_page = measure_pages(this_year, region, args.repeat)
+        verdict = "under" if worst_page < FLOOR_SECONDS else "OVER"
+        print(f"slowest page run: {worst_page * 1000:.0f} ms, {verdict} the floor of {FLOOR_SECONDS * 1000:.0f} ms")
     finally:
         connection.close()
         if not args.keep:

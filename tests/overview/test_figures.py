@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -261,3 +262,32 @@ def test_query_count_of_every_section_does_not_grow_with_the_data(region):
         factories.SchoolClassFactory(school=school, school_year=region.this)
     facts_refresh(school_year=region.this)
     assert {key: _queries(scope, key) for key in SECTION_KEYS} == counts
+
+
+def _page_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_query_count_of_every_page_and_download_does_not_grow_with_the_data(region, consultant):
+    """The pages, the annual report and the downloads make as many statements with five more
+    schools and their unreached classes (rows of the named list) as before: nothing is looked up
+    row by row while a table is shown, charted or written out."""
+    client = Client()
+    client.force_login(consultant)
+    urls = [f"/overview/{key}/" for key in SECTION_KEYS] + [
+        "/overview/annual-report/",
+        "/overview/unreached.xlsx",
+        "/overview/unreached/classes.csv",
+    ]
+    counts = {url: _page_queries(client, url) for url in urls}
+    named = len(client.get("/overview/unreached/classes.csv").content.splitlines())
+    for number in range(5):
+        school = factories.SchoolFactory(name=f"Ny Skole {number}")
+        factories.SchoolClassFactory(school=school, school_year=region.this)
+    facts_refresh(school_year=region.this)
+
+    assert len(client.get("/overview/unreached/classes.csv").content.splitlines()) == named + 5
+    assert {url: _page_queries(client, url) for url in urls} == counts

@@ -17,8 +17,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -159,6 +160,26 @@ class Figure:
     rows: list[list[Cell]]
     csv_url: str
     xlsx_url: str
+
+    @property
+    def body(self) -> SafeString:
+        """The table's rows as HTML: made here rather than by a template loop over every cell,
+        which took a third of a second for the 2,000 named classes of a national page."""
+        return mark_safe("\n".join(_row_html(row) for row in self.rows))
+
+
+def _row_html(row: list[Cell]) -> str:
+    """A row heading (th scope=row) for a first cell that is not a number, numbers right-aligned."""
+    cells = []
+    for index, cell in enumerate(row):
+        text = conditional_escape(cell.text)
+        if index == 0 and not cell.numeric:
+            cells.append(f'<th scope="row">{text}</th>')
+        elif cell.numeric:
+            cells.append(f'<td class="num">{text}</td>')
+        else:
+            cells.append(f"<td>{text}</td>")
+    return f"<tr>{''.join(cells)}</tr>"
 
 
 def _figure(section: str, table: Table, query: str) -> Figure:
