@@ -57,6 +57,28 @@ def choose(page, *, year: int | None = None, municipalities: tuple[int, ...] = (
         chooser.locator("button[type=submit]").click()
 
 
+def cut_off(page) -> list[str]:
+    """What a desktop would not show whole: figure tables of up to nine columns wider than their
+    box (their last columns behind a scroll; wider tables, such as the feedback's thirteen
+    columns, scroll in their box by design), and names in the municipalities' grid wider than
+    their tile."""
+    return page.evaluate(
+        """() => [
+            ...[...document.querySelectorAll('.table-wrap:has(table.figures)')]
+                .filter(box => box.querySelectorAll('thead th').length <= 9)
+                .filter(box => box.scrollWidth > box.clientWidth + 1)
+                .map(box => 'table ' + box.querySelector('table').id),
+            ...[...document.querySelectorAll('svg.chart-grid g')].flatMap(tile => {
+                const rect = tile.querySelector('rect'), name = tile.querySelector('text');
+                if (!rect || !name) return [];
+                const inner = rect.getBBox(), text = name.getBBox();
+                return text.x < inner.x + 4 || text.x + text.width > inner.x + inner.width - 4
+                    ? ['tile ' + name.textContent] : [];
+            }),
+        ]"""
+    )
+
+
 def downloaded_csv(page, link) -> list[list[str]]:
     with page.expect_download() as download:
         link.click()
@@ -74,6 +96,7 @@ def test_the_consultant_reads_the_real_figures_changes_the_scope_and_downloads_t
     page.locator("nav.site-nav a[href='/overview/']").click()
     page.wait_for_url("**/overview/")
     look_at(page, "overview-reach-1280", found)
+    assert cut_off(page) == []
 
     # The grid chart is an image with a name, and its numbers are in the table under it.
     grid = page.locator("#figure-reach-municipalities svg[role=img]")
@@ -120,6 +143,7 @@ def test_the_consultant_reads_the_real_figures_changes_the_scope_and_downloads_t
         page.wait_for_url(f"**/overview/{section}/**")
         assert f"municipality={AALBORG}" in page.url
         assert page.locator("table.figures").count() >= 1
+        assert cut_off(page) == [], section
         look_at(page, name, found)
 
     # The annual report: every section, no menu when printed.
