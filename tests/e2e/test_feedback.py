@@ -21,6 +21,23 @@ pytestmark = E2E_MARKS
 
 FEEDBACK_LINK = r"/feedback/[^/\s]+/"
 
+# What a table hides or breaks: itself wider than its box (its last columns behind a scroll),
+# and every word of its cells that is split over two lines.
+TABLE_FITS_WITH_WHOLE_WORDS = """selector => {
+    const table = document.querySelector(selector), box = table.parentElement, found = [];
+    if (box.scrollWidth > box.clientWidth + 1) found.push(`wider than its box: ${box.scrollWidth}px`);
+    const walker = document.createTreeWalker(table.tBodies[0], NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const match of node.data.matchAll(/\\S+/g)) {
+            const range = document.createRange();
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + match[0].length);
+            if (range.getClientRects().length > 1) found.push(`split: ${match[0]}`);
+        }
+    }
+    return found;
+}"""
+
 
 @pytest.fixture
 def ended_visits(world):
@@ -142,6 +159,7 @@ def test_the_teacher_answers_by_the_link_and_the_host_marks_who_came(
     login(office, site, consultant.username)
     office.goto(f"{site}/workspace/feedback/")
     assert "Eleverne talte om vindmøller hele vejen hjem." in office.locator("main").inner_text()
+    assert office.evaluate(TABLE_FITS_WITH_WHOLE_WORDS, "table.feedback-answers") == []
     look_at(office, "consultant-feedback-1280", found)
 
     assert found == {}

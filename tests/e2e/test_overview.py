@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 
 from core.dates import school_year_label
-from tests.e2e.conftest import E2E_MARKS, MOBILE, login
+from tests.e2e.conftest import DESKTOP, E2E_MARKS, MOBILE, login
 from tests.e2e.test_opendays import look_at
 
 pytestmark = E2E_MARKS
@@ -181,6 +181,24 @@ def test_the_overview_on_a_phone(new_page, site, region):
     ]:
         page.goto(f"{site}{path}")
         assert page.locator("table.figures").count() >= 1
+        look_at(page, name, found)
+
+    assert found == {}
+
+
+def test_the_public_initiative_catalogue_holds_the_reports_seventy(new_page, site, transactional_db):
+    """The shipped catalogue of the report, imported as the consultant would: anyone sees the 70
+    initiatives, on a desktop and on a phone."""
+    from overview.services import initiatives_import
+    from overview.services.initiatives import SHIPPED_CSV
+
+    with open(SHIPPED_CSV, "rb") as file:
+        initiatives_import(actor=None, file=file)
+    found: dict[str, list[str]] = {}
+    for viewport, name in [(DESKTOP, "initiatives-1280"), (MOBILE, "initiatives-390")]:
+        page = new_page(viewport)
+        page.goto(f"{site}/initiatives/")
+        assert page.locator("main [role=status]").inner_text().strip() == "70 initiativer"
         look_at(page, name, found)
 
     assert found == {}
