@@ -60,14 +60,17 @@ def choose(page, *, year: int | None = None, municipalities: tuple[int, ...] = (
 def cut_off(page) -> list[str]:
     """What a desktop would not show whole: figure tables of up to nine columns wider than their
     box (their last columns behind a scroll; wider tables, such as the feedback's thirteen
-    columns, scroll in their box by design), and names in the municipalities' grid wider than
-    their tile."""
+    columns, scroll in their box by design), a chart whose legend touches the description
+    above it, and names in the municipalities' grid wider than their tile."""
     return page.evaluate(
         """() => [
             ...[...document.querySelectorAll('.table-wrap:has(table.figures)')]
                 .filter(box => box.querySelectorAll('thead th').length <= 9)
                 .filter(box => box.scrollWidth > box.clientWidth + 1)
                 .map(box => 'table ' + box.querySelector('table').id),
+            ...[...document.querySelectorAll('.figure > p.meta + .chart-box')]
+                .filter(box => box.getBoundingClientRect().top - box.previousElementSibling.getBoundingClientRect().bottom < 8)
+                .map(box => 'chart against its description ' + box.closest('.figure').id),
             ...[...document.querySelectorAll('svg.chart-grid g')].flatMap(tile => {
                 const rect = tile.querySelector('rect'), name = tile.querySelector('text');
                 if (!rect || !name) return [];
