@@ -377,10 +377,22 @@ def _tile_places(codes: Sequence[object]) -> list[tuple[int, int]]:
     return places
 
 
+# A tile's name may be this many characters at full size; a system sans-serif's letters average
+# about 0.6 em, and the name keeps a few pixels from the tile's edges.
+TILE_NAME_ROOM = TILE_WIDTH - 10
+
+
+def _name_size(name: str, size: int) -> float:
+    """The font size at which `name` fits its tile: `size`, or smaller for a long name
+    ("Vesthimmerland" touched both edges at 12 px)."""
+    fits = TILE_NAME_ROOM / (0.6 * max(len(name), 1))
+    return round(min(size, fits), 1)
+
+
 def _tile(x: float, y: float, *, fill: str, ink: str, name: str, number: str) -> str:
     return _html(
         '<g><rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="{}" stroke="{}"/>'
-        '<text x="{}" y="{}" font-size="12" text-anchor="middle" fill="{}" font-family="system-ui, sans-serif">{}</text>'
+        '<text x="{}" y="{}" font-size="{}" text-anchor="middle" fill="{}" font-family="system-ui, sans-serif">{}</text>'
         '<text x="{}" y="{}" font-size="18" font-weight="700" text-anchor="middle" fill="{}" '
         'font-family="system-ui, sans-serif">{}</text></g>',
         x,
@@ -391,8 +403,9 @@ def _tile(x: float, y: float, *, fill: str, ink: str, name: str, number: str) ->
         MUTED,
         x + TILE_WIDTH / 2,
         y + 22,
+        _name_size(name, 12),
         ink,
-        _shorten(name, 14),
+        _shorten(name, 16),
         x + TILE_WIDTH / 2,
         y + 48,
         ink,
@@ -405,7 +418,7 @@ def _ghost_tile(x: float, y: float, name: str) -> str:
     map keeps its shape."""
     return _html(
         '<g><rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="#ffffff" stroke="{}" stroke-dasharray="4 3"/>'
-        '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="{}" font-family="system-ui, sans-serif">{}</text></g>',
+        '<text x="{}" y="{}" font-size="{}" text-anchor="middle" fill="{}" font-family="system-ui, sans-serif">{}</text></g>',
         x,
         y,
         TILE_WIDTH,
@@ -413,8 +426,9 @@ def _ghost_tile(x: float, y: float, name: str) -> str:
         MUTED,
         x + TILE_WIDTH / 2,
         y + TILE_HEIGHT / 2 + 4,
+        _name_size(name, 11),
         MUTED,
-        _shorten(name, 15),
+        _shorten(name, 16),
     )
 
 

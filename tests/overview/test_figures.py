@@ -117,6 +117,16 @@ def test_outlying_municipalities_beside_aalborg(region):
     assert rows["Other municipalities"] == (1, 0, 0.0, None, None, None)
 
 
+def test_the_outlying_table_names_them_as_the_rounds_and_open_days_do_in_danish(region):
+    """Danish calls them «udkantskommuner» where a consultant marks them (rounds, open days);
+    the overview's title, description and row say the same word."""
+    with translation.override("da"):
+        t = table(region, "reach", "outlying")
+        words = f"{t.title} {t.description} {' '.join(str(row[0]) for row in t.rows)}".lower()
+    assert "udkantskommuner" in words
+    assert "yderkommune" not in words
+
+
 def test_share_of_8th_and_9th_grade_classes_adopted(region):
     """Y: 8th a8, t8 (none adopted), 9th a9 (adopted) → 1 of 3. P: 8th a8p adopted, no 9th
     grade (share empty, not 0); t7p is 7th grade and not counted."""
