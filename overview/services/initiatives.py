@@ -64,6 +64,12 @@ FILE_COLUMNS_UNKNOWN = _("The file has columns the catalogue does not know: %(co
 FILE_COLUMN_TWICE = _("The column %(column)s appears twice.")
 NAME_TWICE = _("The name appears already on line %(line)s of the file.")
 ROW_CONFLICT = _("The line conflicts with another initiative.")
+CELLS_TOO_MANY = _(
+    "The line has more cells than the first line has columns: a cell that holds a comma or a semicolon "
+    "must be in quotes."
+)
+# The key under which a row of a file names its last column when the line had cells beyond it.
+EXTRA_CELLS = "\x00extra"
 
 # Words for a geography, in Danish and English, lower case. A region's name also means regional.
 NATIONAL_WORDS = {"national", "nationalt", "nationwide", "landsdækkende", "landsdaekkende", "hele landet"}
@@ -446,7 +452,11 @@ def _rows_of_file(file: IO[bytes] | bytes) -> Iterator[tuple[int, dict[str, str]
                 if len(rows) >= MAX_IMPORT_ROWS:
                     raise _file_error(FILE_TOO_MANY_ROWS, max=MAX_IMPORT_ROWS)
                 cells = [*record, *[""] * (len(columns) - len(record))]
-                rows.append((start, dict(zip(columns, cells, strict=False))))
+                row = dict(zip(columns, cells, strict=False))
+                if any(cell.strip() for cell in record[len(columns) :]):
+                    # An unquoted separator in a cell: the cells no longer line up with their columns.
+                    row[EXTRA_CELLS] = columns[-1]
+                rows.append((start, row))
             start = reader.line_num + 1
     except csv.Error as error:
         raise _file_error(FILE_UNREADABLE, reason=str(error)) from None
@@ -503,6 +513,9 @@ def _values_of_row(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]
                 values[FIELD_OF[column]] = date_of(row[column] or "")
             except ValueError:
                 problems[column] = str(DATE_INVALID)
+    if EXTRA_CELLS in row:
+        # Said last, over any problem of the column's own: the misplaced cells are the cause.
+        problems[row[EXTRA_CELLS]] = str(CELLS_TOO_MANY)
     return values, problems
 
 

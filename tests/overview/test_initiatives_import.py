@@ -243,3 +243,14 @@ def test_a_line_is_all_or_nothing_even_when_only_its_target_groups_are_wrong():
     assert set(refusal(report, 2)) == {"target_groups"}
     known.refresh_from_db()
     assert known.owner == "Gammel" and not known.target_groups.exists()
+
+
+def test_a_line_with_more_cells_than_columns_is_refused_not_cut_short():
+    """An unquoted separator inside a cell (Grundskole;Lærere in a semicolon file) gives the line
+    more cells than the first line has columns: the line is refused and says so, instead of
+    being imported without the cells that did not fit."""
+    report = imported("navn;ejer;geografi;målgrupper\nA;B;national;Grundskole;Lærere\nC;D;national;Grundskole\n")
+
+    assert list(refusal(report, 2)) == ["target_groups"]
+    assert [entry.name for entry in report.imported] == ["C"]
+    assert not Initiative.objects.filter(name="A").exists()
