@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,13 +205,14 @@ def kind_of(text: str) -> str | None:
 
 
 def target_groups_of(text: str) -> list[TargetGroup]:
-    """Target groups written as codes or Danish or English names, separated by ";" or "|"."""
+    """Target groups written as codes or Danish or English names, separated by ";", "|" or ","
+    (no group's name holds one; a Danish list is written with commas)."""
     known: dict[str, TargetGroup] = {}
     for group in TargetGroup.objects.all():
         for key in (group.code, group.name_da, group.name_en):
             known[key.casefold()] = group
     groups: list[TargetGroup] = []
-    for part in text.replace("|", ";").split(";"):
+    for part in re.split(r"[;|,]", text):
         word = " ".join(part.split()).casefold()
         if not word:
             continue

@@ -254,3 +254,14 @@ def test_a_line_with_more_cells_than_columns_is_refused_not_cut_short():
     assert list(refusal(report, 2)) == ["target_groups"]
     assert [entry.name for entry in report.imported] == ["C"]
     assert not Initiative.objects.filter(name="A").exists()
+
+
+def test_target_groups_may_be_separated_by_commas():
+    """Danes list with commas: "Grundskole, Lærere" names two target groups."""
+    report = imported('navn;ejer;geografi;målgrupper\nA;B;national;"Grundskole, Lærere"\n')
+
+    assert not report.refused
+    assert set(Initiative.objects.get(name="A").target_groups.values_list("code", flat=True)) == {
+        "primary_school",
+        "teachers",
+    }
