@@ -60,6 +60,12 @@ FILE_TOO_BIG = _("The file is larger than %(max)s bytes; split it into smaller f
 FILE_TOO_MANY_ROWS = _("The file has more than %(max)s lines; split it into smaller files.")
 FILE_EMPTY = _("The file is empty: the first line must name the columns.")
 FILE_UNREADABLE = _("The file cannot be read as CSV: %(reason)s.")
+FILE_NOT_CSV = _(
+    "The file is not a CSV file but perhaps an Excel workbook: in Excel, choose Save as, "
+    "CSV (semicolon separated), and upload that file."
+)
+# How workbooks begin: a zip archive (.xlsx, .ods) or an OLE2 compound file (.xls).
+WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 FILE_COLUMNS_MISSING = _("The file lacks the columns: %(columns)s.")
 FILE_COLUMNS_UNKNOWN = _("The file has columns the catalogue does not know: %(columns)s.")
 FILE_COLUMN_TWICE = _("The column %(column)s appears twice.")
@@ -409,6 +415,9 @@ def _file_error(message, **params: object) -> DomainError:
 def _decoded(data: bytes) -> str:
     if len(data) > MAX_IMPORT_BYTES:
         raise _file_error(FILE_TOO_BIG, max=MAX_IMPORT_BYTES)
+    if data.startswith(WORKBOOK_SIGNATURES):
+        # Read as text, a workbook's bytes would come back as "unknown columns" of garbage.
+        raise _file_error(FILE_NOT_CSV)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -4,7 +4,9 @@ nothing, and the report's 70 initiatives import cleanly, once."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.utils import translation
@@ -265,3 +267,18 @@ def test_target_groups_may_be_separated_by_commas():
         "primary_school",
         "teachers",
     }
+
+
+def test_an_excel_workbook_is_refused_with_a_hint_to_save_it_as_csv():
+    """An .xlsx uploaded by mistake was reported as unknown columns made of binary garbage."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["name", "owner", "geography"])
+    workbook.active.append(["A", "B", "national"])
+    data = io.BytesIO()
+    workbook.save(data)
+
+    with translation.override("en"), pytest.raises(DomainError, match="not a CSV file") as refused:
+        initiatives_import(actor=None, file=data.getvalue())
+
+    assert refused.value.code == "import_file"
+    assert "PK" not in refused.value.message
