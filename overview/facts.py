@@ -39,6 +39,9 @@ from overview.models import ClassReach, Encounter, FactsRefresh
 from schools.models import SchoolClass
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+# How often the schedule made by migration 0003 recomputes the figures; the dashboard says so,
+# as an answer or an attendance mark reaches the figures only then.
+REFRESH_MINUTES = 15
 # What a source query selects, in the summary table's column order.
 COLUMNS = (
     "school_year",

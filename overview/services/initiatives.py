@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,11 +60,23 @@ FILE_TOO_BIG = _("The file is larger than %(max)s bytes; split it into smaller f
 FILE_TOO_MANY_ROWS = _("The file has more than %(max)s lines; split it into smaller files.")
 FILE_EMPTY = _("The file is empty: the first line must name the columns.")
 FILE_UNREADABLE = _("The file cannot be read as CSV: %(reason)s.")
+FILE_NOT_CSV = _(
+    "The file is not a CSV file but perhaps an Excel workbook: in Excel, choose Save as, "
+    "CSV (semicolon separated), and upload that file."
+)
+# How workbooks begin: a zip archive (.xlsx, .ods) or an OLE2 compound file (.xls).
+WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 FILE_COLUMNS_MISSING = _("The file lacks the columns: %(columns)s.")
 FILE_COLUMNS_UNKNOWN = _("The file has columns the catalogue does not know: %(columns)s.")
 FILE_COLUMN_TWICE = _("The column %(column)s appears twice.")
 NAME_TWICE = _("The name appears already on line %(line)s of the file.")
 ROW_CONFLICT = _("The line conflicts with another initiative.")
+CELLS_TOO_MANY = _(
+    "The line has more cells than the first line has columns: a cell that holds a comma or a semicolon "
+    "must be in quotes."
+)
+# The key under which a row of a file names its last column when the line had cells beyond it.
+EXTRA_CELLS = "\x00extra"
 
 # Words for a geography, in Danish and English, lower case. A region's name also means regional.
 NATIONAL_WORDS = {"national", "nationalt", "nationwide", "landsdækkende", "landsdaekkende", "hele landet"}
@@ -198,13 +211,14 @@ def kind_of(text: str) -> str | None:
 
 
 def target_groups_of(text: str) -> list[TargetGroup]:
-    """Target groups written as codes or Danish or English names, separated by ";" or "|"."""
+    """Target groups written as codes or Danish or English names, separated by ";", "|" or ","
+    (no group's name holds one; a Danish list is written with commas)."""
     known: dict[str, TargetGroup] = {}
     for group in TargetGroup.objects.all():
         for key in (group.code, group.name_da, group.name_en):
             known[key.casefold()] = group
     groups: list[TargetGroup] = []
-    for part in text.replace("|", ";").split(";"):
+    for part in re.split(r"[;|,]", text):
         word = " ".join(part.split()).casefold()
         if not word:
             continue
@@ -401,6 +415,9 @@ def _file_error(message, **params: object) -> DomainError:
 def _decoded(data: bytes) -> str:
     if len(data) > MAX_IMPORT_BYTES:
         raise _file_error(FILE_TOO_BIG, max=MAX_IMPORT_BYTES)
+    if data.startswith(WORKBOOK_SIGNATURES):
+        # Read as text, a workbook's bytes would come back as "unknown columns" of garbage.
+        raise _file_error(FILE_NOT_CSV)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -446,7 +463,11 @@ def _rows_of_file(file: IO[bytes] | bytes) -> Iterator[tuple[int, dict[str, str]
                 if len(rows) >= MAX_IMPORT_ROWS:
                     raise _file_error(FILE_TOO_MANY_ROWS, max=MAX_IMPORT_ROWS)
                 cells = [*record, *[""] * (len(columns) - len(record))]
-                rows.append((start, dict(zip(columns, cells, strict=False))))
+                row = dict(zip(columns, cells, strict=False))
+                if any(cell.strip() for cell in record[len(columns) :]):
+                    # An unquoted separator in a cell: the cells no longer line up with their columns.
+                    row[EXTRA_CELLS] = columns[-1]
+                rows.append((start, row))
             start = reader.line_num + 1
     except csv.Error as error:
         raise _file_error(FILE_UNREADABLE, reason=str(error)) from None
@@ -503,6 +524,9 @@ def _values_of_row(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]
                 values[FIELD_OF[column]] = date_of(row[column] or "")
             except ValueError:
                 problems[column] = str(DATE_INVALID)
+    if EXTRA_CELLS in row:
+        # Said last, over any problem of the column's own: the misplaced cells are the cause.
+        problems[row[EXTRA_CELLS]] = str(CELLS_TOO_MANY)
     return values, problems
 
 

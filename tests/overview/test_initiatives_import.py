@@ -4,7 +4,9 @@ nothing, and the report's 70 initiatives import cleanly, once."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.utils import translation
@@ -243,3 +245,40 @@ def test_a_line_is_all_or_nothing_even_when_only_its_target_groups_are_wrong():
     assert set(refusal(report, 2)) == {"target_groups"}
     known.refresh_from_db()
     assert known.owner == "Gammel" and not known.target_groups.exists()
+
+
+def test_a_line_with_more_cells_than_columns_is_refused_not_cut_short():
+    """An unquoted separator inside a cell (Grundskole;Lærere in a semicolon file) gives the line
+    more cells than the first line has columns: the line is refused and says so, instead of
+    being imported without the cells that did not fit."""
+    report = imported("navn;ejer;geografi;målgrupper\nA;B;national;Grundskole;Lærere\nC;D;national;Grundskole\n")
+
+    assert list(refusal(report, 2)) == ["target_groups"]
+    assert [entry.name for entry in report.imported] == ["C"]
+    assert not Initiative.objects.filter(name="A").exists()
+
+
+def test_target_groups_may_be_separated_by_commas():
+    """Danes list with commas: "Grundskole, Lærere" names two target groups."""
+    report = imported('navn;ejer;geografi;målgrupper\nA;B;national;"Grundskole, Lærere"\n')
+
+    assert not report.refused
+    assert set(Initiative.objects.get(name="A").target_groups.values_list("code", flat=True)) == {
+        "primary_school",
+        "teachers",
+    }
+
+
+def test_an_excel_workbook_is_refused_with_a_hint_to_save_it_as_csv():
+    """An .xlsx uploaded by mistake was reported as unknown columns made of binary garbage."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["name", "owner", "geography"])
+    workbook.active.append(["A", "B", "national"])
+    data = io.BytesIO()
+    workbook.save(data)
+
+    with translation.override("en"), pytest.raises(DomainError, match="not a CSV file") as refused:
+        initiatives_import(actor=None, file=data.getvalue())
+
+    assert refused.value.code == "import_file"
+    assert "PK" not in refused.value.message

@@ -47,3 +47,28 @@ def test_a_not_found_feedback_link_is_logged_without_its_token(caplog):
 
     assert response.status_code == 404
     assert "/feedback/…/" in caplog.text and token not in caplog.text
+
+
+def _handlers_reached(name: str) -> list[logging.Handler]:
+    """Every handler a record logged on `name` reaches, up the loggers it propagates to."""
+    handlers: list[logging.Handler] = []
+    logger: logging.Logger | None = logging.getLogger(name)
+    while logger is not None:
+        # pytest's own capturing handlers are not the installation's.
+        handlers += [each for each in logger.handlers if not type(each).__module__.startswith("_pytest")]
+        logger = logger.parent if logger.propagate else None
+    return handlers
+
+
+@pytest.mark.parametrize("name", ["django.request", "django.server", "django.security.csrf"])
+def test_every_handler_a_django_record_reaches_redacts_link_tokens(name):
+    """With DEBUG on (make run), Django's own console handler printed "Not Found:
+    /feedback/<token>/" beside the redacted line, and runserver printed every request line with
+    its token: each handler such a record reaches must carry the redacting filter."""
+    from web.log_filters import RedactLinkTokens
+
+    handlers = _handlers_reached(name)
+
+    assert handlers
+    for handler in handlers:
+        assert any(isinstance(each, RedactLinkTokens) for each in handler.filters), handler

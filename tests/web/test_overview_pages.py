@@ -144,6 +144,16 @@ def test_the_page_says_when_the_figures_were_computed_in_copenhagen_time(shown, 
     assert "Figures as of 29 March 2026, 03:30" in report
 
 
+def test_the_page_says_that_answers_and_attendance_show_after_the_next_recomputation(shown, consultant):
+    """A feedback answer or an attendance mark reaches the figures only when they are next
+    recomputed (a schedule); the consultant who just saw one given is told so, not left wondering."""
+    danish = signed_in(consultant, "da").get("/overview/reach/").content.decode()
+    english = signed_in(consultant, "en").get("/overview/effect/").content.decode()
+
+    assert "Tallene genberegnes hvert 15. minut" in danish
+    assert "The figures are recomputed every 15 minutes" in english
+
+
 def test_the_page_says_when_there_are_no_figures_yet(shown, consultant):
     html = signed_in(consultant, "da").get("/overview/reach/").content.decode()
 

@@ -28,6 +28,7 @@ from core.dates import school_year_label, school_year_of
 from core.errors import DomainError
 from core.models import Municipality
 from overview import figures
+from overview.facts import REFRESH_MINUTES
 from overview.figures import Scope, Table
 from web.charts import chart, format_cell, spreadsheet_text
 from web.exports import Sheet, csv_response, xlsx_response
@@ -258,6 +259,7 @@ def section_page(request: HttpRequest, section: str) -> HttpResponse:
         "figures": [_figure(section, table, chosen.query) for table in tables],
         "scope_text": scope_text(chosen.scope) if chosen.scope else "",
         "as_of": _as_of(chosen.scope),
+        "refresh_minutes": REFRESH_MINUTES,
         "workbook_url": reverse("overview-section-xlsx", args=[section]) + suffix,
         "report_url": reverse("overview-report") + suffix,
     }
