@@ -429,3 +429,15 @@ def test_a_tables_rows_have_the_markup_the_template_gave_with_every_text_escaped
     assert rows.startswith('<tr><th scope="row">&lt;b&gt;Skole&lt;/b&gt; &amp; &quot;Co&quot;</th><td>8.A</td>')
     assert '<td class="num">1.234</td><td class="num">50 %</td></tr>' in rows
     assert '<td>&lt;i&gt;9.x&lt;/i&gt;</td><td class="num">–</td>' in rows
+
+
+@pytest.mark.parametrize("suffix", ["reach/", "reach/classes-by-grade.csv"])
+def test_a_refused_value_of_100000_characters_is_not_echoed_whole(shown, consultant, suffix):
+    """The message names what was refused, cut short: neither the page nor the download's 400
+    repeats a 100,000-character value."""
+    response = signed_in(consultant).get(f"/overview/{suffix}", {"municipality": "x" * 100_000})
+
+    assert response.status_code in (200, 400)
+    # A page keeps its own address once, for the language switch to come back to.
+    echoes_of_the_address = 1 if response.status_code == 200 else 0
+    assert response.content.count(b"x" * 60_000) == echoes_of_the_address

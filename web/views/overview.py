@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -109,6 +110,10 @@ class Chosen:
     error: str = ""
 
 
+# A refusal names the value refused; one of 100,000 characters is cut, not echoed whole.
+MAX_ERROR_CHARS = 300
+
+
 def chosen_scope(request: HttpRequest) -> Chosen:
     """The scope of the request's GET parameters. A refusal (a value that is not a choice, or
     figures' own refusal of a municipality outside the area) leaves no scope and says why."""
@@ -117,7 +122,7 @@ def chosen_scope(request: HttpRequest) -> Chosen:
     form = ScopeForm(request.GET if bound else None, user=request.user, current_year=current_year)
     if bound and not form.is_valid():
         messages = [str(error) for errors in form.errors.values() for error in errors]
-        return Chosen(form, None, "", " ".join(messages))
+        return Chosen(form, None, "", Truncator(" ".join(messages)).chars(MAX_ERROR_CHARS))
     year = form.chosen_year() if bound else current_year
     codes = tuple(form.cleaned_data.get("municipality") or ()) if bound else ()
     try:
