@@ -26,6 +26,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -35,7 +36,15 @@ from django.utils import timezone
 from adoptions.models import Adoption, PlanActivity
 from bookings.models import Booking, Offer, Slot
 from core.dates import school_year_of
-from overview.models import ClassReach, Encounter, FactsRefresh
+from overview.models import (
+    ActivityTotal,
+    BookingTotal,
+    ClassReach,
+    Encounter,
+    FactsRefresh,
+    FeedbackTotal,
+    SectorReach,
+)
 from schools.models import SchoolClass
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -232,11 +241,102 @@ def classes_source(school_year: int) -> QuerySet:
     )
 
 
-def _insert_from(queryset: QuerySet, *, into: type[Model] = Encounter, columns: tuple[str, ...] = COLUMNS) -> int:
-    """INSERT INTO the summary table `into` the rows `queryset` selects; the number of rows."""
+def _grouped(school_year: int, by: tuple[str, ...], totals: dict[str, object], **where: object) -> QuerySet:
+    """The school year's encounters (those matching `where`) grouped by the columns `by`, with
+    the aggregates `totals`, as a source for _insert_from (names prefixed f_)."""
+    return (
+        Encounter.objects.filter(school_year=school_year, **where)
+        .values(**{f"f_{name}": F(name) for name in by})
+        .annotate(**{f"f_{name}": total for name, total in totals.items()})
+        .order_by()
+    )
+
+
+def _attendance() -> dict[str, object]:
+    """All bookings, the no-shows and the cancellations."""
+    return {
+        "bookings": Count("id"),
+        "no_shows": Count("id", filter=Q(status=Encounter.Status.NO_SHOW)),
+        "cancelled": Count("id", filter=Q(status=Encounter.Status.CANCELLED)),
+    }
+
+
+def activity_totals_source(school_year: int) -> QuerySet:
+    """The counted activities per municipality, month and business strength."""
+    return _grouped(
+        school_year,
+        ("school_year", "municipality_code", "month", "strength"),
+        {"activities": Count("id")},
+        status__in=Encounter.REACHED,
+    )
+
+
+def feedback_totals_source(school_year: int) -> QuerySet:
+    """The answered feedback's counts and sums per municipality and kind of activity."""
+    return _grouped(
+        school_year,
+        ("school_year", "municipality_code", "kind", "is_adoption"),
+        {
+            "answers": Count("teacher_rating"),
+            "teacher_sum": Sum("teacher_rating"),
+            "host_n": Count("host_rating"),
+            "host_sum": Sum("host_rating"),
+            "goals_n": Count("id", filter=~Q(goals_met="")),
+            "goals_yes": Count("id", filter=Q(goals_met="yes")),
+            "before_n": Count("interest_before"),
+            "before_sum": Sum("interest_before"),
+            "after_n": Count("interest_after"),
+            "after_sum": Sum("interest_after"),
+        },
+    )
+
+
+def booking_totals_sources(school_year: int) -> list[QuerySet]:
+    """Each school's bookings, then each company's bookings per municipality of the schools."""
+    return [
+        _grouped(school_year, ("school_year", "municipality_code", by), _attendance(), **where)
+        for by, where in (
+            ("school_id", {"booking_id__isnull": False, "school_id__isnull": False}),
+            ("company_id", {"booking_id__isnull": False, "company_id__isnull": False}),
+        )
+    ]
+
+
+SECTOR_COLUMNS = ("school_year", "municipality_code", "company_sector", "classes", "pupils")
+
+
+def _sector_reach_insert(school_year: int) -> None:
+    """The classes reached per municipality and company sector, and their pupils: the reached
+    encounters grouped per class first (its largest encounter's pupils), then again, in one
+    INSERT … SELECT over a derived table."""
+    per_class = (
+        Encounter.objects.filter(school_year=school_year, status__in=Encounter.REACHED, class_id__isnull=False)
+        .values("municipality_code", "company_sector", "class_id")
+        .annotate(class_pupils=Max("pupils"))
+        .order_by()
+    )
+    sql, params = per_class.query.sql_with_params()
+    quote = connection.ops.quote_name
+    table = quote(SectorReach._meta.db_table)
+    names = ", ".join(quote(SectorReach._meta.get_field(name).column) for name in SECTOR_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT %s, municipality_code, company_sector, COUNT(*), "
+            f"SUM(class_pupils) FROM ({sql}) reached GROUP BY municipality_code, company_sector",
+            (school_year, *params),
+        )
+
+
+def _insert_from(
+    queryset: QuerySet, *, into: type[Model] = Encounter, columns: tuple[str, ...] | None = COLUMNS
+) -> int:
+    """INSERT INTO the summary table `into` the rows `queryset` selects; the number of rows.
+    `columns` None: the columns the query selects, named f_<column>, in its order."""
     compiler = queryset.query.get_compiler(using=queryset.db)
     compiler.setup_query()
     selected = [alias for _, _, alias in compiler.select]
+    if columns is None:
+        columns = tuple(alias.removeprefix("f_") for alias in selected)
     assert selected == [f"f_{name}" for name in columns], selected  # the SELECT's order is the INSERT's
     sql, params = queryset.query.sql_with_params()
     table = connection.ops.quote_name(into._meta.db_table)
@@ -256,20 +356,34 @@ def _analyze(model: type[Model]) -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
+TOTALS = (ActivityTotal, FeedbackTotal, SectorReach, BookingTotal)
+
+
+def _totals_insert(school_year: int) -> None:
+    """The encounters' totals of the school year (its encounters already rebuilt)."""
+    _insert_from(activity_totals_source(school_year), into=ActivityTotal, columns=None)
+    _insert_from(feedback_totals_source(school_year), into=FeedbackTotal, columns=None)
+    for source in booking_totals_sources(school_year):
+        _insert_from(source, into=BookingTotal, columns=None)
+    _sector_reach_insert(school_year)
+
+
 def facts_refresh(*, school_year: int) -> int:
     """Rebuild the school year's encounters from bookings and adoption plans, then its classes'
-    summary from those encounters, in one transaction (a reader sees the old rows or the new, never half); returns the rows made.
+    summary and the encounters' totals from those encounters, in one transaction (a reader sees the old rows or the new, never half); returns the rows made.
     Refreshes of the same year queue behind one another on the year's FactsRefresh row."""
     started = time.perf_counter()
     FactsRefresh.objects.get_or_create(school_year=school_year, defaults={"refreshed_at": timezone.now()})
     with transaction.atomic():
         FactsRefresh.objects.select_for_update().get(school_year=school_year)
         Encounter.objects.filter(school_year=school_year).delete()
-        ClassReach.objects.filter(school_year=school_year).delete()
+        for summary in (ClassReach, *TOTALS):
+            summary.objects.filter(school_year=school_year).delete()
         rows = _insert_from(bookings_source(school_year)) + _insert_from(activities_source(school_year))
         _analyze(Encounter)
         _insert_from(classes_source(school_year), into=ClassReach, columns=CLASS_COLUMNS)
         _analyze(ClassReach)
+        _totals_insert(school_year)
         FactsRefresh.objects.filter(school_year=school_year).update(
             refreshed_at=timezone.now(), rows=rows, seconds=time.perf_counter() - started
         )

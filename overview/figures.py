@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -24,7 +23,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Max,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -33,7 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.functional import Promise
@@ -47,7 +46,14 @@ from core.dates import school_year_label, school_year_of
 from core.errors import DomainError
 from core.models import Municipality, Sector
 from opendays.models import Application, Host, OpenDay, SurveyResponse
-from overview.models import ClassReach, Encounter, FactsRefresh
+from overview.models import (
+    ActivityTotal,
+    BookingTotal,
+    ClassReach,
+    FactsRefresh,
+    FeedbackTotal,
+    SectorReach,
+)
 from schools.models import Grade, School, SchoolClass
 
 if TYPE_CHECKING:
@@ -109,8 +115,8 @@ SECTION_KEYS = ("reach", "adoptions", "open_days", "effect", "attendance", "unre
 
 # The figures ----------------------------------------------------------------------------------
 #
-# Each table is one or two aggregate queries over the summary tables (overview.models.Encounter,
-# one row per activity; ClassReach, one row per class and year) or, for open days, the domain's
+# Each table is one or two aggregate queries over the summary tables (overview.models: ClassReach,
+# one row per class and year, and the encounters' totals per municipality) or, for open days, the domain's
 # own small tables, grouped by school year so the chosen year and the one before come back
 # together: a section costs the same few queries whatever the area's size.
 
@@ -142,9 +148,9 @@ def _in_area(scope: Scope, path: str) -> Q:
     return Q() if scope.municipality_codes is None else Q(**{f"{path}__in": scope.municipality_codes})
 
 
-def _encounters(scope: Scope) -> QuerySet[Encounter]:
-    """The scope's encounters of the chosen and the previous school year."""
-    return Encounter.objects.filter(school_year__in=_years(scope)).filter(_in_area(scope, "municipality_code"))
+def _summary(scope: Scope, model: type[Model]) -> QuerySet:
+    """The scope's rows of the summary table `model` of the chosen and the previous school year."""
+    return model.objects.filter(school_year__in=_years(scope)).filter(_in_area(scope, "municipality_code"))
 
 
 def _year_column(key: str, label: str | Promise, kind: ColumnKind, year: int) -> Column:
@@ -192,28 +198,16 @@ def _reached_by(scope: Scope, by: str) -> dict[tuple[int, object], tuple[int, in
     }
 
 
-def _classes_reached(scope: Scope, by: str) -> dict[tuple[int, object], tuple[int, int]]:
-    """Classes reached and their pupils, by school year and the encounters' column `by` (one
-    that differs between a class's encounters, as the company's sector does): (year, value) →
-    (classes, pupils). A class counts once per value, with its largest booking's pupils. The
-    per-class rows are grouped again in the database (a derived table), so nothing but the
-    totals comes back."""
-    per_class = (
-        _encounters(scope)
-        .filter(status__in=Encounter.REACHED, class_id__isnull=False)
-        .values("school_year", by, "class_id")
-        .annotate(class_pupils=Max("pupils"))
+def _sectors_reached(scope: Scope) -> dict[tuple[int, str], tuple[int, int]]:
+    """Classes reached and their pupils by school year and the company's sector: (year, sector)
+    → (classes, pupils). A class counts once per sector, with its largest encounter's pupils."""
+    return {
+        (row["school_year"], row["company_sector"]): (row["classes"], row["pupils"])
+        for row in _summary(scope, SectorReach)
+        .values("school_year", "company_sector")
+        .annotate(classes=Sum("classes"), pupils=Sum("pupils"))
         .order_by()
-    )
-    sql, params = per_class.query.sql_with_params()
-    column = connection.ops.quote_name(Encounter._meta.get_field(by).column)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT school_year, {column}, COUNT(*), SUM(class_pupils) FROM ({sql}) reached "
-            f"GROUP BY school_year, {column}",
-            params,
-        )
-        return {(year, value): (classes, pupils) for year, value, classes, pupils in cursor.fetchall()}
+    }
 
 
 def _reach_table(
@@ -305,15 +299,10 @@ def reach_by_sector(scope: Scope) -> Table:
         title=_("Classes and pupils reached, by the company's sector"),
         first=_("Sector"),
         rows=_sectors(),
-        reached=_classes_reached(scope, "company_sector"),
+        reached=_sectors_reached(scope),
     )
     note = _("A class that met companies of several sectors counts in each.")
     return replace(table, description=format_lazy("{} {}", REACHED_DEFINITION, note))
-
-
-def _counted(scope: Scope) -> QuerySet[Encounter]:
-    """The scope's activities that count: held or confirmed."""
-    return _encounters(scope).filter(status__in=Encounter.REACHED)
 
 
 ActivityCounts = dict[tuple[int, "dt.date | None", str], int]
@@ -324,7 +313,10 @@ def activity_counts(scope: Scope) -> ActivityCounts:
     encounters serves both the months' and the strengths' table."""
     return {
         (row["school_year"], row["month"], row["strength"]): row["n"]
-        for row in _counted(scope).values("school_year", "month", "strength").annotate(n=Count("id")).order_by()
+        for row in _summary(scope, ActivityTotal)
+        .values("school_year", "month", "strength")
+        .annotate(n=Sum("activities"))
+        .order_by()
     }
 
 
@@ -650,34 +642,26 @@ def _kind_labels() -> dict[str, str | Promise]:
     return {**dict(Offer.Kind.choices), "adoption": _("Adoption activity")}
 
 
+# FeedbackTotal's counts and sums, each summed over the municipalities and kinds a cell covers.
+FEEDBACK_SUMS = ("answers", "teacher_sum", "host_n", "host_sum", "goals_n", "goals_yes")
+FEEDBACK_SUMS += ("before_n", "before_sum", "after_n", "after_sum")
+
+
 def feedback_by_kind(scope: Scope) -> Table:
     this, last = _years(scope)
     kind = Case(When(is_adoption=True, then=Value("adoption")), default=F("kind"), output_field=CharField())
     sums = {}
     for row in (
-        _encounters(scope)
+        _summary(scope, FeedbackTotal)
         .values("school_year", group=kind)
-        .annotate(
-            answers=Count("teacher_rating"),
-            teacher_sum=Sum("teacher_rating"),
-            host_n=Count("host_rating"),
-            host_sum=Sum("host_rating"),
-            goals_n=Count("id", filter=~Q(goals_met="")),
-            goals_yes=Count("id", filter=Q(goals_met="yes")),
-            before_n=Count("interest_before"),
-            before_sum=Sum("interest_before"),
-            after_n=Count("interest_after"),
-            after_sum=Sum("interest_after"),
-        )
+        .annotate(**{name: Sum(name) for name in FEEDBACK_SUMS})
         .order_by()
     ):
         sums[(row["school_year"], row["group"])] = row
-    fields = ("answers", "teacher_sum", "host_n", "host_sum", "goals_n", "goals_yes")
-    fields += ("before_n", "before_sum", "after_n", "after_sum")
 
     def total(year: int, kinds: list[str]) -> dict[str, int]:
         found = [sums[(year, name)] for name in kinds if (year, name) in sums]
-        return {field: sum(row[field] or 0 for row in found) for field in fields}
+        return {field: sum(row[field] or 0 for row in found) for field in FEEDBACK_SUMS}
 
     def cells(year: int, kinds: list[str]) -> dict[str, object]:
         t = total(year, kinds)
@@ -769,28 +753,23 @@ def effect_tables(scope: Scope) -> list[Table]:
 
 def _attendance_table(scope: Scope, *, by: str, model: type, key: str, title, first) -> Table:
     this, last = _years(scope)
-    status = Encounter.Status
 
-    def of(year: int, *statuses: str) -> Count:
-        return Count("id", filter=Q(school_year=year, status__in=statuses))
+    def of(year: int, total: str) -> Coalesce:
+        return Coalesce(Sum(total, filter=Q(school_year=year)), 0)
 
+    # Named apart from BookingTotal's columns, which they sum.
+    totals = ("bookings", "no_shows", "cancelled")
     found = (
-        _encounters(scope)
-        .filter(booking_id__isnull=False, **{f"{by}__isnull": False})
+        _summary(scope, BookingTotal)
+        .filter(**{f"{by}__isnull": False})
         .values(by)
-        .annotate(
-            bookings=of(this, *status.values),
-            no_shows=of(this, status.NO_SHOW),
-            cancelled=of(this, status.CANCELLED),
-            bookings_previous=of(last, *status.values),
-            no_shows_previous=of(last, status.NO_SHOW),
-            cancelled_previous=of(last, status.CANCELLED),
-        )
-        .filter(Q(no_shows__gt=0) | Q(cancelled__gt=0) | Q(no_shows_previous__gt=0) | Q(cancelled_previous__gt=0))
+        .annotate(**{f"{total}_now": of(this, total) for total in totals})
+        .annotate(**{f"{total}_before": of(last, total) for total in totals})
+        .filter(Q(no_shows_now__gt=0) | Q(cancelled_now__gt=0) | Q(no_shows_before__gt=0) | Q(cancelled_before__gt=0))
         .annotate(name=Subquery(model.objects.filter(pk=OuterRef(by)).values("name")[:1]))
         .order_by(
-            (F("no_shows") + F("cancelled")).desc(),
-            (F("no_shows_previous") + F("cancelled_previous")).desc(),
+            (F("no_shows_now") + F("cancelled_now")).desc(),
+            (F("no_shows_before") + F("cancelled_before")).desc(),
             "name",
         )[:RANKED_ROWS]
     )
@@ -804,16 +783,7 @@ def _attendance_table(scope: Scope, *, by: str, model: type, key: str, title, fi
             *_pair("cancelled", _("Cancellations"), "count", scope),
         ),
         rows=tuple(
-            (
-                row["name"],
-                row["bookings"],
-                row["bookings_previous"],
-                row["no_shows"],
-                row["no_shows_previous"],
-                row["cancelled"],
-                row["cancelled_previous"],
-            )
-            for row in found
+            (row["name"], *(row[f"{total}_{year}"] for total in totals for year in ("now", "before"))) for row in found
         ),
         chart="bars",
         chart_columns=("no_shows", "cancelled"),

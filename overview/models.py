@@ -305,3 +305,99 @@ class FactsRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_year}: {self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+# The encounters' totals ----------------------------------------------------------------------
+#
+# Rebuilt with the year's encounters (overview.facts), each at the coarsest grain a figure groups
+# by, within the municipality (every area is a set of municipalities): a figure sums a few
+# thousand of these rows instead of aggregating the year's hundred thousand encounters. They
+# hold sums and counts, never averages, so every average a figure shows stays exact.
+
+
+class ActivityTotal(models.Model):
+    """The activities that count (held or confirmed) of a municipality, month and business
+    strength in a school year."""
+
+    school_year = models.PositiveSmallIntegerField(_("school year"))
+    municipality_code = models.PositiveSmallIntegerField(_("municipality code"), null=True, blank=True)
+    month = models.DateField(_("month"), null=True, blank=True)
+    strength = models.CharField(_("business strength"), max_length=30, blank=True)
+    activities = models.PositiveIntegerField(_("activities"))
+
+    class Meta:
+        verbose_name = _("activities total")
+        verbose_name_plural = _("activities totals")
+        indexes = [models.Index(fields=["school_year", "municipality_code"], name="activitytotal_year_area")]
+
+    def __str__(self) -> str:
+        return f"{self.school_year} {self.municipality_code} {self.month} {self.strength}: {self.activities}"
+
+
+class FeedbackTotal(models.Model):
+    """The answered feedback on a municipality's encounters of a kind in a school year, as
+    counts and sums (an average is a sum over a count)."""
+
+    school_year = models.PositiveSmallIntegerField(_("school year"))
+    municipality_code = models.PositiveSmallIntegerField(_("municipality code"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20)
+    is_adoption = models.BooleanField(_("adoption activity"), default=False)
+    answers = models.PositiveIntegerField(_("teachers' ratings"))
+    teacher_sum = models.PositiveIntegerField(_("sum of the teachers' ratings"), null=True)
+    host_n = models.PositiveIntegerField(_("hosts' ratings"))
+    host_sum = models.PositiveIntegerField(_("sum of the hosts' ratings"), null=True)
+    goals_n = models.PositiveIntegerField(_("answers on the learning goals"))
+    goals_yes = models.PositiveIntegerField(_("learning goals met"))
+    before_n = models.PositiveIntegerField(_("answers on interest before"))
+    before_sum = models.PositiveIntegerField(_("sum of interest before"), null=True)
+    after_n = models.PositiveIntegerField(_("answers on interest after"))
+    after_sum = models.PositiveIntegerField(_("sum of interest after"), null=True)
+
+    class Meta:
+        verbose_name = _("feedback total")
+        verbose_name_plural = _("feedback totals")
+        indexes = [models.Index(fields=["school_year", "municipality_code"], name="feedbacktotal_year_area")]
+
+    def __str__(self) -> str:
+        return f"{self.school_year} {self.municipality_code} {self.kind}: {self.answers}"
+
+
+class SectorReach(models.Model):
+    """The classes of a municipality reached by companies of a sector in a school year, and their
+    pupils (each class's largest encounter with the sector). A class belongs to one school, so
+    one municipality: summed over municipalities, a class still counts once per sector."""
+
+    school_year = models.PositiveSmallIntegerField(_("school year"))
+    municipality_code = models.PositiveSmallIntegerField(_("municipality code"), null=True, blank=True)
+    company_sector = models.CharField(_("company's sector"), max_length=30, blank=True)
+    classes = models.PositiveIntegerField(_("classes"))
+    pupils = models.PositiveIntegerField(_("pupils"))
+
+    class Meta:
+        verbose_name = _("sector reach")
+        verbose_name_plural = _("sector reach")
+        indexes = [models.Index(fields=["school_year", "municipality_code"], name="sectorreach_year_area")]
+
+    def __str__(self) -> str:
+        return f"{self.school_year} {self.municipality_code} {self.company_sector}: {self.classes}"
+
+
+class BookingTotal(models.Model):
+    """A school's bookings in a school year (company_id empty), or a company's bookings with the
+    schools of a municipality (school_id empty): all of them, the no-shows and the cancellations."""
+
+    school_year = models.PositiveSmallIntegerField(_("school year"))
+    municipality_code = models.PositiveSmallIntegerField(_("municipality code"), null=True, blank=True)
+    school_id = models.IntegerField(_("school"), null=True, blank=True)
+    company_id = models.IntegerField(_("company"), null=True, blank=True)
+    bookings = models.PositiveIntegerField(_("bookings"))
+    no_shows = models.PositiveIntegerField(_("no-shows"))
+    cancelled = models.PositiveIntegerField(_("cancellations"))
+
+    class Meta:
+        verbose_name = _("bookings total")
+        verbose_name_plural = _("bookings totals")
+        indexes = [models.Index(fields=["school_year", "municipality_code"], name="bookingtotal_year_area")]
+
+    def __str__(self) -> str:
+        return f"{self.school_year} {self.municipality_code} {self.school_id or self.company_id}: {self.bookings}"

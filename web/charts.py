@@ -14,9 +14,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.formats import number_format
+from django.conf import settings
+from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from overview.figures import Column, Table
@@ -47,11 +49,37 @@ GRID_COLUMNS = 5
 # Numbers as people read them -----------------------------------------------------------------
 
 
+def _separators() -> tuple[str, str, int]:
+    """The page's language's decimal separator, thousand separator and digits per group, looked
+    up once a language: Django's number_format looks them up again for every number, which was
+    most of the time a national annual report of 13,000 cells took to write out."""
+    language = get_language() or settings.LANGUAGE_CODE
+    found = _SEPARATORS.get(language)
+    if found is None:
+        found = _SEPARATORS[language] = (
+            get_format("DECIMAL_SEPARATOR", use_l10n=True),
+            get_format("THOUSAND_SEPARATOR", use_l10n=True),
+            get_format("NUMBER_GROUPING", use_l10n=True),
+        )
+    return found
+
+
+_SEPARATORS: dict[str, tuple[str, str, int]] = {}
+
+
 def _number(value: object, places: int, *, grouping: bool = False) -> str:
     """A number rounded half up to `places` decimals in the page's language (Django's
-    number_format cuts off the digits it does not show, so 45.6 % would read 45 %)."""
+    number_format cuts off the digits it does not show, so 45.6 % would read 45 %), written as
+    number_format writes it (tests/web/test_overview_charts.py compares the two)."""
     rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return number_format(rounded, places, use_l10n=True, force_grouping=grouping)
+    decimal_separator, thousand_separator, group = _separators()
+    text = f"{abs(rounded) if rounded.is_zero() else rounded:f}"  # number_format writes -0 as 0
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _point, fraction = digits.partition(".")
+    if (grouping or settings.USE_THOUSAND_SEPARATOR) and group > 0 and len(whole) > group:
+        head = len(whole) % group or group
+        whole = thousand_separator.join([whole[:head], *(whole[i : i + group] for i in range(head, len(whole), group))])
+    return f"{sign}{whole}{decimal_separator}{fraction}" if fraction else f"{sign}{whole}"
 
 
 def format_cell(value: object, kind: str) -> str:

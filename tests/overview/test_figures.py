@@ -256,6 +256,75 @@ def test_refresh_is_idempotent_and_picks_up_changes(region):
     assert rows_by_label(table(region, "reach", "municipalities"))["Hjørring"] == (1, None, 30, None)
 
 
+def test_the_encounters_totals_agree_with_the_encounters_after_a_refresh(region):
+    """After a refresh (a second one too: it replaces the year's totals, never adds to them), each
+    total of the year equals the same count or sum worked out in Python from the year's
+    encounters: the counted activities per municipality, month and strength; the feedback's
+    counts and sums per municipality and kind; each school's and each company's bookings,
+    no-shows and cancellations; the classes reached per sector and their pupils."""
+    from collections import Counter, defaultdict
+
+    from overview.models import ActivityTotal, BookingTotal, Encounter, FeedbackTotal, SectorReach
+
+    facts_refresh(school_year=region.this)
+    year = region.this
+    encounters = list(Encounter.objects.filter(school_year=year))
+    assert encounters
+
+    reached = [e for e in encounters if e.status in Encounter.REACHED]
+    assert Counter(
+        {
+            (row.municipality_code, row.month, row.strength): row.activities
+            for row in ActivityTotal.objects.filter(school_year=year)
+        }
+    ) == Counter((e.municipality_code, e.month, e.strength) for e in reached)
+
+    feedback = defaultdict(lambda: [0] * 10)
+    for e in encounters:
+        sums = feedback[(e.municipality_code, e.kind, e.is_adoption)]
+        for i, value in enumerate((e.teacher_rating, e.host_rating, e.interest_before, e.interest_after)):
+            if value is not None:
+                sums[2 * i] += 1
+                sums[2 * i + 1] += value
+        sums[8] += e.goals_met != ""
+        sums[9] += e.goals_met == "yes"
+    fields = ("answers", "teacher_sum", "host_n", "host_sum", "before_n", "before_sum", "after_n", "after_sum")
+    assert {
+        (row["municipality_code"], row["kind"], row["is_adoption"]): [row[f] or 0 for f in fields]
+        + [row["goals_n"], row["goals_yes"]]
+        for row in FeedbackTotal.objects.filter(school_year=year).values()
+    } == dict(feedback)
+    assert sum(row[0] for row in feedback.values()) > 0
+
+    for by in ("school_id", "company_id"):
+        booked = [e for e in encounters if e.booking_id is not None and getattr(e, by) is not None]
+        expected = Counter()
+        for e in booked:
+            key = (e.municipality_code, getattr(e, by))
+            expected[(*key, "bookings")] += 1
+            expected[(*key, "no_shows")] += e.status == Encounter.Status.NO_SHOW
+            expected[(*key, "cancelled")] += e.status == Encounter.Status.CANCELLED
+        found = Counter()
+        for row in BookingTotal.objects.filter(school_year=year, **{f"{by}__isnull": False}).values():
+            for total in ("bookings", "no_shows", "cancelled"):
+                found[(row["municipality_code"], row[by], total)] = row[total]
+        assert +found == +expected and expected, by
+
+    per_class: dict[tuple, int] = {}
+    for e in reached:
+        if e.class_id is not None:
+            key = (e.municipality_code, e.company_sector, e.class_id)
+            per_class[key] = max(per_class.get(key, 0), e.pupils)
+    classes, pupils = Counter(), Counter()
+    for (code, sector, _class), most in per_class.items():
+        classes[(code, sector)] += 1
+        pupils[(code, sector)] += most
+    assert {
+        (row.municipality_code, row.company_sector): (row.classes, row.pupils)
+        for row in SectorReach.objects.filter(school_year=year)
+    } == {key: (classes[key], pupils[key]) for key in classes}
+
+
 def _queries(scope: Scope, key: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         section_tables(scope, key)

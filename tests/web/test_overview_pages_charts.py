@@ -62,6 +62,25 @@ def test_cells_are_written_as_people_read_them_in_either_language(value, kind, d
         assert format_cell(value, kind) == english
 
 
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_numbers_are_written_exactly_as_djangos_number_format_writes_them(language):
+    """The page's own number writing (separators looked up once a language) gives the same text
+    as Django's number_format for whole, grouped, decimal, negative and rounded-to-zero numbers."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.utils.formats import number_format
+
+    values = [0, 1, 7, 12, 999, 1000, 1234, 99999, 123456, 1234567, 98765432, -5, -1234, -0.04, 0.05]
+    values += [0.4567, 3.25, 4.95, 12.3456, 1234.56, 0.999, 1 / 3, 2 / 3, 100, 45.6]
+    with translation.override(language):
+        for value in values:
+            for places in (0, 1):
+                for grouping in (False, True):
+                    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+                    expected = number_format(rounded, places, use_l10n=True, force_grouping=grouping)
+                    assert charts._number(value, places, grouping=grouping) == expected, (value, places, grouping)
+
+
 def test_spreadsheet_cells_keep_counts_whole_and_shares_with_a_decimal():
     with translation.override("da"):
         assert spreadsheet_text(1234, "count") == 1234
