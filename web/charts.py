@@ -124,12 +124,14 @@ def _top(values: Iterable[float | None]) -> float:
 
 
 def _svg(*, width: int, height: int, label: str, body: Iterable[str], chart: str) -> SafeString:
-    """The outer SVG: an image whose name says what it shows and where its numbers are."""
+    """The outer SVG: an image whose name says what it shows and where its numbers are. Its
+    width in pixels is its natural size, which a phone keeps so that its words stay readable."""
     opening = _html(
-        '<svg class="chart chart-{}" role="img" aria-label="{}" viewBox="0 0 {} {}" '
+        '<svg class="chart chart-{}" role="img" aria-label="{}" width="{}" viewBox="0 0 {} {}" '
         'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg"><title>{}</title>',
         chart,
         label,
+        width,
         width,
         height,
         label,

@@ -125,3 +125,17 @@ def test_the_overview_on_a_phone(new_page, site, shown, consultant):
         look_at(page, name, found)
 
     assert found == {}
+
+
+def test_a_chart_on_a_phone_keeps_its_labels_readable(new_page, site, shown, consultant):
+    """At 390 px a chart's words are drawn at least 11 px high (shrunk to the screen they were
+    7–9 px, too small to read); a chart wider than the screen scrolls in its own box."""
+    page = new_page(MOBILE)
+    login(page, site, consultant.username)
+    page.goto(f"{site}/overview/")
+    heights = page.eval_on_selector_all(
+        "svg.chart text", "texts => texts.map(text => text.getBoundingClientRect().height)"
+    )
+    assert heights
+    assert min(heights) >= 11
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
