@@ -203,6 +203,9 @@ def _legend(series: Sequence[Series], *, y: int, line: bool = False) -> list[str
 # Bars ----------------------------------------------------------------------------------------
 
 BAR_WIDTH, BAR_LABELS, BAR_VALUES, BAR_HEIGHT, BAR_GAP = 480, 150, 60, 14, 10
+# What the label column (BAR_LABELS less its margin) holds of 13 px text, about 7.5 units a
+# character: a longer name would run off the chart's left edge.
+BAR_LABEL_CHARACTERS = 19
 
 
 def bars(table: Table) -> SafeString:
@@ -221,7 +224,7 @@ def bars(table: Table) -> SafeString:
                 BAR_LABELS - 6,
                 y + group / 2,
                 INK,
-                _shorten(label, 22),
+                _shorten(label, BAR_LABEL_CHARACTERS),
             )
         )
         for index, one in enumerate(series):

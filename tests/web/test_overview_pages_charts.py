@@ -160,3 +160,14 @@ def test_a_line_chart_of_counts_marks_whole_numbers_on_its_axis():
 
     ticks = re.findall(r'text-anchor="end" fill="#4a4a4a"[^>]*>([^<]+)</text>', svg)
     assert ticks[:3] == ["0", "1", "2"]
+
+
+def test_a_long_row_name_is_shortened_to_fit_the_bars_label_column():
+    """A school's long name is cut to what 144 units of 13 px text hold (about 19 characters,
+    the last an ellipsis): at 22 characters the start of the name fell off the chart's left
+    edge ("0. Klassecenter Fred…", "ech College Aalborg,…")."""
+    names = ["10. Klassecenter Frederikshavn", "Tech College Aalborg, HTX", "Hjørring Gymnasium"]
+    svg = str(chart(table("bars", [(name, 1, 0) for name in names])))
+
+    drawn = re.findall(r'text-anchor="end"[^>]*>([^<]+)</text>', svg)
+    assert drawn == ["10. Klassecenter F…", "Tech College Aalbo…", "Hjørring Gymnasium"]
