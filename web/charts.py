@@ -472,9 +472,12 @@ CHARTS = {"bars": bars, "line": line, "grid": grid}
 
 
 def chart(table: Table) -> SafeString | None:
-    """The table's chart as SVG, or None when it has none or no rows to draw."""
+    """The table's chart as SVG, or None when it has none, no rows, or not one value to plot
+    (an empty frame says nothing the table under it does not)."""
     draw = CHARTS.get(table.chart or "")
     if draw is None or not table.rows:
+        return None
+    if all(value is None for series in _series(table) for value in series.values):
         return None
     return draw(table)
 

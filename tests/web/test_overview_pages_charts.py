@@ -87,6 +87,14 @@ def test_a_chart_of_no_rows_or_no_kind_is_not_drawn():
     assert chart(table(None, [("Aalborg", 1, 2)])) is None
 
 
+@pytest.mark.parametrize("kind", ["bars", "line"])
+def test_a_chart_with_no_value_to_plot_is_not_drawn(kind):
+    """Before this year's open day its survey has no answers: the chart was an empty frame of
+    dashes; now only the table (with last year's numbers) is shown."""
+    assert chart(table(kind, [("Deltager", None, None), ("Vært", None, None)])) is None
+    assert chart(table(kind, [("Deltager", None, 0), ("Vært", None, None)])) is not None
+
+
 def test_bars_write_each_value_at_its_bar_and_hatch_last_year():
     svg = str(chart(table("bars", [("Aalborg", 40, 20)])))
 
