@@ -16,8 +16,10 @@ import re
 import openpyxl
 import pytest
 
+from overview.figures import Column, Table
 from tests.e2e.conftest import E2E_MARKS, MOBILE, login
 from tests.e2e.test_opendays import look_at
+from tests.web import overview_tables
 from tests.web.overview_tables import AALBORG, BRONDERSLEV, HJORRING, shown_sections  # noqa: F401 (a fixture)
 
 pytestmark = E2E_MARKS
@@ -139,3 +141,35 @@ def test_a_chart_on_a_phone_keeps_its_labels_readable(new_page, site, shown, con
     assert heights
     assert min(heights) >= 11
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+# The real adoption table's columns, in Danish as the page shows them.
+ADOPTED_BY_GRADE = Table(
+    key="adopted-by-grade",
+    title="Klasser adopteret, efter klassetrin",
+    columns=(
+        Column("grade", "Klassetrin", "label"),
+        Column("classes", "Klasser 2026/27", "count"),
+        Column("adopted", "Adopteret 2026/27", "count"),
+        Column("share", "Andel adopteret 2026/27", "share"),
+        Column("classes_before", "Klasser 2025/26", "count"),
+        Column("adopted_before", "Adopteret 2025/26", "count"),
+        Column("share_before", "Andel adopteret 2025/26", "share"),
+    ),
+    rows=(("8. klasse", 26, 6, 0.23, 26, 8, 0.31), ("8.–9. klasse", 52, 6, 0.12, 52, 11, 0.21)),
+)
+
+
+def test_every_figure_table_fits_a_desktop_page(page, site, shown, consultant, monkeypatch):
+    """At 1280 px each table shows all its columns, last year's among them, without scrolling in
+    its box: its headings wrap between words (on one line each, a table of seven columns ran
+    past the page's edge and hid last year's share)."""
+    monkeypatch.setitem(overview_tables.TABLES, "adoptions", [ADOPTED_BY_GRADE])
+    login(page, site, consultant.username)
+    for path in ["/overview/", "/overview/adoptions/", "/overview/effect/", "/overview/annual-report/"]:
+        page.goto(f"{site}{path}")
+        hidden = page.eval_on_selector_all(
+            ".figure .table-wrap",
+            "boxes => boxes.filter(box => box.scrollWidth > box.clientWidth).map(box => box.parentElement.id)",
+        )
+        assert hidden == [], path
