@@ -152,12 +152,14 @@ def _top(values: Iterable[float | None]) -> float:
 
 
 def _svg(*, width: int, height: int, label: str, body: Iterable[str], chart: str) -> SafeString:
-    """The outer SVG: an image whose name says what it shows and where its numbers are."""
+    """The outer SVG: an image whose name says what it shows and where its numbers are. Its
+    width in pixels is its natural size, which a phone keeps so that its words stay readable."""
     opening = _html(
-        '<svg class="chart chart-{}" role="img" aria-label="{}" viewBox="0 0 {} {}" '
+        '<svg class="chart chart-{}" role="img" aria-label="{}" width="{}" viewBox="0 0 {} {}" '
         'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg"><title>{}</title>',
         chart,
         label,
+        width,
         width,
         height,
         label,
@@ -229,6 +231,9 @@ def _legend(series: Sequence[Series], *, y: int, line: bool = False) -> list[str
 # Bars ----------------------------------------------------------------------------------------
 
 BAR_WIDTH, BAR_LABELS, BAR_VALUES, BAR_HEIGHT, BAR_GAP = 480, 150, 60, 14, 10
+# What the label column (BAR_LABELS less its margin) holds of 13 px text, about 7.5 units a
+# character: a longer name would run off the chart's left edge.
+BAR_LABEL_CHARACTERS = 19
 
 
 def bars(table: Table) -> SafeString:
@@ -247,7 +252,7 @@ def bars(table: Table) -> SafeString:
                 BAR_LABELS - 6,
                 y + group / 2,
                 INK,
-                _shorten(label, 22),
+                _shorten(label, BAR_LABEL_CHARACTERS),
             )
         )
         for index, one in enumerate(series):
@@ -509,9 +514,12 @@ CHARTS = {"bars": bars, "line": line, "grid": grid}
 
 
 def chart(table: Table) -> SafeString | None:
-    """The table's chart as SVG, or None when it has none or no rows to draw."""
+    """The table's chart as SVG, or None when it has none, no rows, or not one value to plot
+    (an empty frame says nothing the table under it does not)."""
     draw = CHARTS.get(table.chart or "")
     if draw is None or not table.rows:
+        return None
+    if all(value is None for series in _series(table) for value in series.values):
         return None
     return draw(table)
 

@@ -173,7 +173,7 @@ def test_the_consultant_reads_the_real_figures_changes_the_scope_and_downloads_t
 
 
 def test_the_overview_on_a_phone(new_page, site, region):
-    """At 390 px the page does not scroll sideways: charts shrink, wide tables scroll in their box."""
+    """At 390 px the page does not scroll sideways: charts and wide tables scroll in their box."""
     found: dict[str, list[str]] = {}
     page = new_page(MOBILE)
     login(page, site, region.consultant.username)
@@ -187,6 +187,20 @@ def test_the_overview_on_a_phone(new_page, site, region):
         look_at(page, name, found)
 
     assert found == {}
+
+
+def test_a_chart_on_a_phone_keeps_its_labels_readable(new_page, site, region):
+    """At 390 px a chart's words are drawn at least 11 px high (shrunk to the screen they were
+    7–9 px, too small to read); a chart wider than the screen scrolls in its own box."""
+    page = new_page(MOBILE)
+    login(page, site, region.consultant.username)
+    page.goto(f"{site}/overview/")
+    heights = page.eval_on_selector_all(
+        "svg.chart text", "texts => texts.map(text => text.getBoundingClientRect().height)"
+    )
+    assert heights
+    assert min(heights) >= 11
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_the_public_initiative_catalogue_holds_the_reports_seventy(new_page, site, transactional_db):

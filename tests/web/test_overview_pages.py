@@ -160,6 +160,17 @@ def test_the_page_says_when_there_are_no_figures_yet(shown, consultant):
     assert "Tallene er ikke beregnet endnu." in html
 
 
+def test_a_consultant_of_the_whole_region_reads_all_municipalities_as_the_scope(shown):
+    """In Danish the scope is "alle kommuner", as on the consultant's workspace (it read "hele
+    installationen", a word for the software, not for a place)."""
+    everywhere = factories.UserFactory(username="konsulent-alle", is_consultant=True)
+
+    html = signed_in(everywhere, "da").get("/overview/reach/").content.decode()
+
+    assert " · alle kommuner" in html
+    assert "installation" not in html
+
+
 def test_the_chosen_scope_reaches_the_figures_and_every_download_link(shown, consultant):
     year = this_year()
 

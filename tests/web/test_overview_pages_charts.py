@@ -106,6 +106,14 @@ def test_a_chart_of_no_rows_or_no_kind_is_not_drawn():
     assert chart(table(None, [("Aalborg", 1, 2)])) is None
 
 
+@pytest.mark.parametrize("kind", ["bars", "line"])
+def test_a_chart_with_no_value_to_plot_is_not_drawn(kind):
+    """Before this year's open day its survey has no answers: the chart was an empty frame of
+    dashes; now only the table (with last year's numbers) is shown."""
+    assert chart(table(kind, [("Deltager", None, None), ("Vært", None, None)])) is None
+    assert chart(table(kind, [("Deltager", None, 0), ("Vært", None, None)])) is not None
+
+
 def test_bars_write_each_value_at_its_bar_and_hatch_last_year():
     svg = str(chart(table("bars", [("Aalborg", 40, 20)])))
 
@@ -179,3 +187,14 @@ def test_a_line_chart_of_counts_marks_whole_numbers_on_its_axis():
 
     ticks = re.findall(r'text-anchor="end" fill="#4a4a4a"[^>]*>([^<]+)</text>', svg)
     assert ticks[:3] == ["0", "1", "2"]
+
+
+def test_a_long_row_name_is_shortened_to_fit_the_bars_label_column():
+    """A school's long name is cut to what 144 units of 13 px text hold (about 19 characters,
+    the last an ellipsis): at 22 characters the start of the name fell off the chart's left
+    edge ("0. Klassecenter Fred…", "ech College Aalborg,…")."""
+    names = ["10. Klassecenter Frederikshavn", "Tech College Aalborg, HTX", "Hjørring Gymnasium"]
+    svg = str(chart(table("bars", [(name, 1, 0) for name in names])))
+
+    drawn = re.findall(r'text-anchor="end"[^>]*>([^<]+)</text>', svg)
+    assert drawn == ["10. Klassecenter F…", "Tech College Aalbo…", "Hjørring Gymnasium"]
