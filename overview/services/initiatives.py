@@ -578,6 +578,8 @@ def initiatives_import(
         try:
             if key and key in seen:
                 raise _Problems({"name": str(NAME_TWICE % {"line": seen[key]})})
+            if "\x00" in name:  # PostgreSQL cannot even compare it: refused before any lookup
+                raise _Problems({"name": str(NULL_CHARACTER)})
             existing = Initiative.objects.filter(name__iexact=name).first() if name else None
             outcome = _import_row(row, existing)
         except _Problems as error:

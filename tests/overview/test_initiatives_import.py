@@ -237,6 +237,15 @@ def test_a_null_character_is_refused_not_stored():
     assert not Initiative.objects.exists()
 
 
+def test_a_null_character_in_a_name_is_refused_before_the_name_is_looked_up():
+    """PostgreSQL cannot even compare such a name with the existing ones (the lookup raised and
+    the import page answered 500); the line is refused naming its column, the next one imports."""
+    report = imported("name,owner,geography\nA\x00,B,national\nC,D,national\n")
+
+    assert list(refusal(report, 2)) == ["name"]
+    assert list(Initiative.objects.values_list("name", flat=True)) == ["C"]
+
+
 def test_a_line_is_all_or_nothing_even_when_only_its_target_groups_are_wrong():
     known = factories_initiative(name="Kendt", owner="Gammel")
 
