@@ -7,7 +7,6 @@ An application holds the least that works (first name, age, grade, school, a con
 ranked preferences). Erasure blanks the personal fields and keeps what the anonymous counts need
 (age, grade, the school's municipality, status, host, attendance, survey answers)."""
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, RoleModel
 from core.models import AddressMixin, MatchingRun, Municipality, TimeStampedModel
+from core.tokens import token_hash
 from core.validators import validate_date_in_range
 from schools.models import Grade, School
 
@@ -35,11 +35,6 @@ MAX_WEIGHT = 10  # a priority's bonus, in preference ranks it outweighs
 MAX_RETENTION_DAYS = 3650
 DEFAULT_RETENTION_DAYS = 90
 MAX_FIRST_NAME = 50
-
-
-def token_hash(token: str) -> str:
-    """What is looked up of a link token: its SHA-256."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class LinkPurpose(models.TextChoices):

@@ -5,7 +5,6 @@ expires. A row is both the request and its answer."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -16,14 +15,10 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BilingualNameMixin, TimeStampedModel
+from core.tokens import token_hash
 
 SCALE = (MinValueValidator(1), MaxValueValidator(5))
 MAX_COMMENT = 2000
-
-
-def token_hash(token: str) -> str:
-    """What is looked up of a link token: its SHA-256."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Feedback(TimeStampedModel):
