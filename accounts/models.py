@@ -49,3 +49,39 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class AuditEntry(models.Model):
+    """One state change or one refused authorisation, written in the same transaction as what it
+    records. Rows are only ever added; erasing a person blanks `actor` and their details, leaving
+    the anonymous fact that something happened (docs/privacy.md)."""
+
+    class Outcome(models.TextChoices):
+        DONE = "done", _("done")
+        REFUSED = "refused", _("refused")
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    # What happened, as "<app>.<entity>.<verb>", e.g. "bookings.booking.create".
+    action = models.CharField(_("action"), max_length=80)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices, default=Outcome.DONE)
+    # What it happened to: "<app_label>.<model>" and its primary key (no foreign key: the audit
+    # outlives what it records).
+    target_type = models.CharField(_("target type"), max_length=80, blank=True)
+    target_id = models.BigIntegerField(_("target id"), null=True, blank=True)
+    # Facts needed to read the entry later; never free text a person typed, never a pupil's data.
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target"),
+            models.Index(fields=["actor", "at"], name="audit_actor_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.outcome}"

@@ -87,6 +87,28 @@ def _cached_postgres_unreachable_reason() -> str | None:
     return postgres_unreachable_reason()
 
 
+REDIS_URL_VARIABLE = "TEST_REDIS_URL"
+REDIS_SKIP_REASON = "Redis not reachable at TEST_REDIS_URL; .ci/run starts it"
+
+
+def redis_url() -> str:
+    return os.environ.get(REDIS_URL_VARIABLE, "")
+
+
+def redis_unreachable_reason(url: str | None = None, *, timeout: int = 3) -> str | None:
+    """None if Redis answers at TEST_REDIS_URL, else why not (for pytest.skip)."""
+    url = redis_url() if url is None else url
+    if not url:
+        return f"{REDIS_SKIP_REASON} (TEST_REDIS_URL is not set)"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout).ping()
+    except Exception as error:
+        return f"{REDIS_SKIP_REASON} ({type(error).__name__}: {str(error).strip()[:200]})"
+    return None
+
+
 def skip_unless_available(backend: str) -> None:
     """In a pytest test: skip when the backend's server is not there (PostgreSQL without a
     reachable TEST_POSTGRES_URL). SQLite is always there. Reachability is probed once."""
