@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import AuditEntry, User
 
 
 @admin.register(User)
@@ -13,3 +14,32 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (_("Brobyg"), {"fields": ["language", "phone", "is_consultant"]}),
     ]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log, read-only and for administrators only: it records what everyone did,
+    including refused attempts, so staff who are not administrators do not see it."""
+
+    list_display = ["at", "action", "outcome", "actor", "target_type", "target_id"]
+    list_filter = ["outcome", ("actor", admin.RelatedOnlyFieldListFilter), "action", "at"]
+    search_fields = ["action", "actor__username", "actor__email", "target_type"]
+    date_hierarchy = "at"
+    list_select_related = ["actor"]
+    readonly_fields = ["at", "action", "outcome", "actor", "target_type", "target_id", "details"]
+    show_full_result_count = False
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False

@@ -51,6 +51,28 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+AUDIT_APPEND_ONLY = "The audit log is append-only: entries are never changed or deleted, only blanked by erasure."
+
+
+class AuditLogAppendOnly(Exception):
+    """Something tried to change or delete an audit entry."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """Refuses bulk updates and deletes; the one change allowed is erasure's blanking of who
+    did it and the details, which leaves the anonymous fact that it happened."""
+
+    def update(self, **kwargs: object) -> int:
+        raise AuditLogAppendOnly(AUDIT_APPEND_ONLY)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogAppendOnly(AUDIT_APPEND_ONLY)
+
+    def blank_for_erasure(self) -> int:
+        """Forget who did it and the details (erasure, docs/privacy.md)."""
+        return super().update(actor=None, details={})
+
+
 class AuditEntry(models.Model):
     """One state change or one refused authorisation, written in the same transaction as what it
     records. Rows are only ever added; erasing a person blanks `actor` and their details, leaving
@@ -74,6 +96,8 @@ class AuditEntry(models.Model):
     # Facts needed to read the entry later; never free text a person typed, never a pupil's data.
     details = models.JSONField(_("details"), default=dict, blank=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
@@ -85,3 +109,11 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.outcome}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AuditLogAppendOnly(AUDIT_APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AuditLogAppendOnly(AUDIT_APPEND_ONLY)

@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts import emails
+from accounts.audit import audited
 from accounts.models import User
 from core.errors import DomainError
 
@@ -23,6 +24,7 @@ EMAIL_NOT_A_USERNAME = _("This e-mail address cannot be used as a user name; ask
 
 
 @transaction.atomic
+@audited("accounts.user.invite")
 def user_invite(*, email: str, first_name: str, last_name: str, language: str) -> User:
     """The account of an invited e-mail address: the existing one if the address has one,
     else a new account without a usable password (the invitation's link sets it).

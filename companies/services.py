@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audited
 from accounts.models import User
 from accounts.services import user_invitation_send, user_invite
 from companies.models import Company, CompanyMember, RoleModel
@@ -35,6 +36,7 @@ ROLE_MODEL_FIELDS = frozenset({"name", "job_title", "education_path", "is_young_
 
 
 @transaction.atomic
+@audited("companies.company.create")
 def company_create(
     *,
     name: str,
@@ -74,6 +76,7 @@ def company_create(
 
 
 @transaction.atomic
+@audited("companies.company.update", target="company", fields=True)
 def company_update(*, company: Company, clusters: Iterable[Cluster] | None = None, **fields: Any) -> Company:
     """Change the given fields (any of COMPANY_FIELDS) and, if given, the clusters."""
     assign_fields(company, COMPANY_FIELDS, fields)
@@ -85,6 +88,7 @@ def company_update(*, company: Company, clusters: Iterable[Cluster] | None = Non
 
 
 @transaction.atomic
+@audited("companies.member.add")
 def company_member_add(
     *, company: Company, user: User, role: str = CompanyMember.Role.HOST, job_title: str = ""
 ) -> CompanyMember:
@@ -98,6 +102,7 @@ def company_member_add(
 
 
 @transaction.atomic
+@audited("companies.member.update", target="member", fields=True)
 def company_member_update(*, member: CompanyMember, **fields: Any) -> CompanyMember:
     """Change a member's role or job title (MEMBER_FIELDS); who and for whom stay. No rule
     about administrators: this is the Django admin's way to repair a company; pages call
@@ -126,6 +131,7 @@ def _check_keeps_an_admin(member: CompanyMember) -> None:
 
 
 @transaction.atomic
+@audited("companies.member.invite")
 def company_member_invite(
     *,
     actor: User,
@@ -149,6 +155,7 @@ def company_member_invite(
 
 
 @transaction.atomic
+@audited("companies.member.set_role", target="member")
 def company_member_set_role(*, actor: User, member: CompanyMember, role: str) -> CompanyMember:
     """Make a colleague an administrator or a host; the last administrator stays one."""
     _check_manages_people(actor, member.company)
@@ -158,6 +165,7 @@ def company_member_set_role(*, actor: User, member: CompanyMember, role: str) ->
 
 
 @transaction.atomic
+@audited("companies.member.remove", target="member")
 def company_member_remove(*, actor: User, member: CompanyMember) -> None:
     """Stop a person acting for the company (their account stays, and offers they were the
     contact for keep going without one). The last administrator cannot leave."""
@@ -168,6 +176,7 @@ def company_member_remove(*, actor: User, member: CompanyMember) -> None:
 
 
 @transaction.atomic
+@audited("companies.role_model.create")
 def role_model_create(
     *,
     company: Company,
@@ -196,6 +205,7 @@ def role_model_create(
 
 
 @transaction.atomic
+@audited("companies.role_model.update", target="role_model", fields=True)
 def role_model_update(*, role_model: RoleModel, actor: User | None = None, **fields: Any) -> RoleModel:
     """Change the given fields (any of ROLE_MODEL_FIELDS); a role model stays with its company.
     With an `actor`, only the company's administrators may change it."""

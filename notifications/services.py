@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audit_record, audited
 from accounts.models import User
 from core.errors import DomainError
 from notifications.models import CalendarFeed, CalendarSubscription, OutgoingMessage, feed_token_hash, new_feed_token
@@ -118,6 +119,7 @@ def messages_enqueue(
         _insert(subject_key, messages, now=now)
 
 
+@audited("notifications.message.retry_now")
 def messages_retry_now(*, message_ids: Iterable[int], now: dt.datetime | None = None) -> int:
     """Send the given failed messages, and those waiting to be retried, at the next delivery
     pass, with their attempts counted afresh. A message not tried yet keeps its time: a reminder
@@ -155,4 +157,10 @@ def calendar_subscription_issue(*, feed: CalendarFeed, holder: User, stop_shared
             raise DomainError(SUBSCRIPTION_REFUSED, code="calendar_subscription_refused")
         if stop_shared_address and feed.is_shared:
             CalendarSubscription.objects.filter(feed=feed, holder__isnull=True).delete()
+        audit_record(
+            actor=holder,
+            action="notifications.calendar_subscription.issue",
+            target=feed,
+            details={"stop_shared_address": stop_shared_address},
+        )
     return token

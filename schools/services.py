@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audited
 from accounts.models import User
 from accounts.services import user_invitation_send, user_invite
 from core.errors import DomainError
@@ -32,6 +33,7 @@ CLASS_FIELDS = frozenset({"name", "grade", "school_year", "pupils"})
 
 
 @transaction.atomic
+@audited("schools.school.create")
 def school_create(
     *,
     name: str,
@@ -61,6 +63,7 @@ def school_create(
 
 
 @transaction.atomic
+@audited("schools.school.update", target="school", fields=True)
 def school_update(*, school: School, **fields: Any) -> School:
     """Change the given fields (any of SCHOOL_FIELDS)."""
     assign_fields(school, SCHOOL_FIELDS, fields)
@@ -70,6 +73,7 @@ def school_update(*, school: School, **fields: Any) -> School:
 
 
 @transaction.atomic
+@audited("schools.teacher.add")
 def teacher_add(*, school: School, user: User) -> Teacher:
     """Make a user a teacher at a school. A user teaches at one school only: the school
     scopes every class and booking the teacher sees."""
@@ -82,6 +86,7 @@ def teacher_add(*, school: School, user: User) -> Teacher:
 
 
 @transaction.atomic
+@audited("schools.teacher.invite")
 def teacher_invite(
     *, actor: User, school: School, email: str, first_name: str, last_name: str, language: str
 ) -> Teacher:
@@ -97,6 +102,7 @@ def teacher_invite(
 
 
 @transaction.atomic
+@audited("schools.teacher.move", target="teacher")
 def teacher_move(*, teacher: Teacher, school: School) -> Teacher:
     """Move a teacher to another school (their classes stay with the old one)."""
     teacher.school = school
@@ -136,6 +142,7 @@ def _check_may_write_classes(actor: User | None, school: School) -> None:
 
 
 @transaction.atomic
+@audited("schools.class.create")
 def school_class_create(
     *,
     actor: User | None,
@@ -160,6 +167,7 @@ def school_class_create(
 
 
 @transaction.atomic
+@audited("schools.class.update", target="school_class", fields=True)
 def school_class_update(*, actor: User | None, school_class: SchoolClass, **fields: Any) -> SchoolClass:
     """Change the given fields (any of CLASS_FIELDS); a class stays with its school."""
     _check_may_write_classes(actor, school_class.school)
@@ -171,6 +179,7 @@ def school_class_update(*, actor: User | None, school_class: SchoolClass, **fiel
 
 
 @transaction.atomic
+@audited("schools.class.delete", target="school_class")
 def school_class_delete(*, actor: User | None, school_class: SchoolClass) -> None:
     """Delete a class nobody booked for; its calendar feed goes with it. A booking keeps its
     class (the visit's history and the host's list name it), so a booked class stays.

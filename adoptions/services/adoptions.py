@@ -3,12 +3,14 @@ from an accepted matching run, a renewal into 9th grade, or the retired adoption
 
 from django.db import transaction
 
+from accounts.audit import audited
 from adoptions.models import Adoption, AdoptionRound, AnnualPlan
 from companies.models import Company
 from schools.models import SchoolClass
 
 
 @transaction.atomic
+@audited("adoptions.adoption.create")
 def adoption_create(
     *,
     school_class: SchoolClass,

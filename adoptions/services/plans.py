@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audited
 from accounts.models import User
 from adoptions.models import MAX_TARGET_ACTIVITIES, Adoption, AnnualPlan, CompanyCapacity, PlanActivity, PlanChange
 from adoptions.permissions import can_edit_plan
@@ -251,6 +252,7 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
 
 
 @transaction.atomic
+@audited("adoptions.plan.update", target="plan")
 def plan_update(*, actor: User, plan: AnnualPlan, target_activities: int, goals_note: str = "") -> AnnualPlan:
     """Set the plan's target (1–30 activities) and the note on the class's learning goals."""
     _check_may_edit(actor, plan)
@@ -345,6 +347,7 @@ def _apply(activity: PlanActivity, cleaned: dict[str, Any]) -> dict[str, list]:
 
 
 @transaction.atomic
+@audited("adoptions.activity.create")
 def activity_create(
     *,
     actor: User,
@@ -388,6 +391,7 @@ def activity_create(
 
 
 @transaction.atomic
+@audited("adoptions.activity.update", target="activity", fields=True)
 def activity_update(*, actor: User, activity: PlanActivity, **fields: Any) -> PlanActivity:
     """Change an activity's fields (any of ACTIVITY_FIELDS); a booked activity keeps its time."""
     plan = activity.plan
@@ -420,6 +424,7 @@ def activity_update(*, actor: User, activity: PlanActivity, **fields: Any) -> Pl
 
 
 @transaction.atomic
+@audited("adoptions.activity.delete", target="activity")
 def activity_delete(*, actor: User, activity: PlanActivity) -> None:
     """Remove an activity that holds no active booking; the history keeps its title."""
     plan = activity.plan
@@ -437,6 +442,7 @@ def activity_delete(*, actor: User, activity: PlanActivity) -> None:
 
 
 @transaction.atomic
+@audited("adoptions.activity.set_status", target="activity")
 def activity_set_status(*, actor: User, activity: PlanActivity, status: str) -> PlanActivity:
     """Move an activity between idea, planned and done: planned needs a month or date, done
     needs its date (or month) to have come. Booked is reached by booking it (activity_book);
@@ -479,6 +485,7 @@ def _date_has_come(activity: PlanActivity, now: dt.datetime | None = None) -> bo
 
 
 @transaction.atomic
+@audited("adoptions.activity.book", target="activity")
 def activity_book(
     *,
     actor: User,

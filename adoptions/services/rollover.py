@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audited
 from accounts.models import User
 from adoptions.models import Adoption, AdoptionRound, CompanyCapacity, PlanChange
 from adoptions.permissions import COMPANY, CONSULTANT, SCHOOL, adoption_side
@@ -38,6 +39,7 @@ def renewal_asked(adoption: Adoption) -> bool:
 
 
 @transaction.atomic
+@audited("adoptions.adoption.renewal_answer", target="adoption")
 def renewal_answer(*, actor: User, adoption: Adoption, wants: bool, side: str | None = None) -> Adoption:
     """Record whether the actor's side wants the adoption to continue into 9th grade. A
     teacher answers for the school, a company member for the company; a consultant names the
@@ -168,6 +170,7 @@ class RollOver:
 
 
 @transaction.atomic
+@audited("adoptions.school_year.roll_over")
 def school_year_roll_over(*, school_year: int) -> RollOver:
     """End the school year's running adoptions; those of 8th-grade classes that both sides
     confirmed continue with next year's row of the class and a new, empty plan. Running it

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audited
 from accounts.models import User
 from adoptions.models import (
     MAX_ACTIVITIES_PER_MONTH,
@@ -186,6 +187,7 @@ def _round_municipality_codes(round: AdoptionRound) -> set[int]:
 
 
 @transaction.atomic
+@audited("adoptions.round.open")
 def round_open(
     *,
     actor: User,
@@ -218,6 +220,7 @@ def round_open(
 
 
 @transaction.atomic
+@audited("adoptions.round.update", target="round", fields=True)
 def round_update(
     *,
     round: AdoptionRound,
@@ -261,6 +264,7 @@ def _checked_status(old: str, new: str) -> str:
 
 
 @transaction.atomic
+@audited("adoptions.round.set_priorities", target="round")
 def round_set_priorities(
     *,
     round: AdoptionRound,
@@ -343,6 +347,7 @@ def _checked_weekdays(weekdays: Iterable[int]) -> list[int]:
 
 
 @transaction.atomic
+@audited("adoptions.capacity.set")
 def capacity_set(
     *,
     actor: User,
@@ -409,6 +414,7 @@ def round_up(km: float) -> int:
 
 
 @transaction.atomic
+@audited("adoptions.capacity.withdraw", target="capacity")
 def capacity_withdraw(*, actor: User, capacity: CompanyCapacity) -> None:
     """Take the company's capacity out of a collecting round."""
     if not can_state_capacity(actor, capacity.round, capacity.company):
@@ -450,6 +456,7 @@ def _check_choices(choices: Sequence[Company | Sector], round: AdoptionRound) ->
 
 
 @transaction.atomic
+@audited("adoptions.wish.set")
 def wish_set(
     *,
     actor: User,
@@ -489,6 +496,7 @@ def wish_set(
 
 
 @transaction.atomic
+@audited("adoptions.wish.withdraw", target="wish")
 def wish_withdraw(*, actor: User, wish: ClassWish) -> None:
     """Take the class's wishes out of a collecting round."""
     if not can_state_wishes(actor, wish.round, wish.school_class):

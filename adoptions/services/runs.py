@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audit_record, audited
 from accounts.models import User
 from adoptions import matching
 from adoptions.messages import adoption_messages_enqueue, people_of, unplaced_messages_enqueue
@@ -115,6 +116,7 @@ def run_start(*, actor: User, round: AdoptionRound, seed: int | None = None) -> 
             started_by=actor,
             stage="queued",
         )
+        audit_record(actor=actor, action="adoptions.match_run.start", target=run)
         transaction.on_commit(lambda: _enqueue(run.pk))
     return run
 
@@ -427,6 +429,7 @@ def _check_pair(round: AdoptionRound, school_class: SchoolClass, company: Compan
 
 
 @transaction.atomic
+@audited("adoptions.pair_rule.lock")
 def pair_lock(
     *, actor: User, round: AdoptionRound, school_class: SchoolClass, company: Company, reason: str
 ) -> PairRule:
@@ -464,6 +467,7 @@ def pair_lock(
 
 
 @transaction.atomic
+@audited("adoptions.pair_rule.forbid")
 def pair_forbid(
     *, actor: User, round: AdoptionRound, school_class: SchoolClass, company: Company, reason: str
 ) -> PairRule:
@@ -483,6 +487,7 @@ def pair_forbid(
 
 
 @transaction.atomic
+@audited("adoptions.pair_rule.remove", target="rule")
 def pair_rule_remove(*, actor: User, rule: PairRule) -> None:
     _require_consultant(actor, rule.round)
     _require_open(rule.round)
@@ -506,6 +511,7 @@ def _require_rules_kept(run: MatchRun, pairs: list[ProposedPair], rules: list[Pa
 
 
 @transaction.atomic
+@audited("adoptions.match_run.accept", target="run")
 def run_accept(*, actor: User, run: MatchRun) -> list[Adoption]:
     """Make the proposal real: an adoption (and its empty plan) for every proposed pair, the
     run and its round marked accepted, and an e-mail to the class's teachers and the

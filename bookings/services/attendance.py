@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audited
 from accounts.models import User
 from bookings.models import Booking, BookingEvent
 from bookings.permissions import is_company_side
@@ -21,6 +22,7 @@ MARKABLE = (Booking.Status.CONFIRMED, Booking.Status.COMPLETED, Booking.Status.N
 
 
 @transaction.atomic
+@audited("bookings.booking.attendance_mark", target="booking")
 def booking_attendance_mark(*, booking: Booking, actor: User, attended: bool) -> Booking:
     """Mark a booking as completed (the class came) or a no-show, by a member of the host
     company or someone who sees everything, once the slot has started. Marking it as it is

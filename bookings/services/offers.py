@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from accounts.audit import audited
 from accounts.models import User
 from bookings.models import Offer
 from bookings.permissions import can_manage_offer
@@ -45,6 +46,7 @@ def _check_offer(offer: Offer) -> None:
 
 
 @transaction.atomic
+@audited("bookings.offer.create")
 def offer_create(*, actor: User, subjects: list | None = None, sectors: list | None = None, **fields: Any) -> Offer:
     """Create an offer for a company the actor manages; its sectors default to the company's."""
     offer = Offer(**fields)
@@ -58,6 +60,7 @@ def offer_create(*, actor: User, subjects: list | None = None, sectors: list | N
 
 
 @transaction.atomic
+@audited("bookings.offer.update", target="offer", fields=True)
 def offer_update(
     *, offer: Offer, actor: User, subjects: list | None = None, sectors: list | None = None, **fields: Any
 ) -> Offer:

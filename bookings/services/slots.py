@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from accounts.audit import audit_record, audited
 from accounts.models import User
 from bookings.messages import Change, Recipient, Role
 from bookings.models import MAX_CLASSES_PER_SLOT, MAX_PUPILS_PER_SLOT, Booking, Offer, Slot, SlotSeries
@@ -72,6 +73,7 @@ def _check_times(start: dt.datetime, end: dt.datetime) -> None:
 
 
 @transaction.atomic
+@audited("bookings.slot.create")
 def slot_create(
     *,
     actor: User,
@@ -107,6 +109,7 @@ def slot_create(
 
 
 @transaction.atomic
+@audited("bookings.slot.update", target="slot", fields=True)
 def slot_update(*, slot: Slot, actor: User, role_models: list[RoleModel] | None = None, **fields: Any) -> Slot:
     """Change a slot's time, capacity, deadline or role models, on an offer the actor manages.
     Only an open slot changes: a closed or cancelled slot's bookings are over. Capacity is set
@@ -209,6 +212,7 @@ def _reschedule_bookings(slot: Slot, *, dropped_role_models: set = frozenset(), 
 
 
 @transaction.atomic
+@audited("bookings.slot.cancel", target="slot")
 def slot_cancel(*, slot: Slot, actor: User, note: str = "") -> Slot:
     """Cancel a slot: it takes no more bookings and every active booking on it is cancelled."""
     check_may_manage(actor, slot.offer)
@@ -294,10 +298,12 @@ def slot_series_create(
         for slot in slots:
             slot.series = series
         Slot.objects.bulk_create(slots)
+        audit_record(actor=actor, action="bookings.slot_series.create", target=series, details={"count": len(slots)})
     return series
 
 
 @transaction.atomic
+@audited("bookings.slot.delete", target="slot")
 def slot_delete(*, slot: Slot, actor: User) -> None:
     """Delete a slot nobody has booked, for a time added by mistake. A booking in any status,
     cancelled ones included, keeps the slot: its history and messages refer to it, and the

@@ -17,6 +17,7 @@ from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audited
 from accounts.models import User
 from core.errors import DomainError
 from notifications.models import OutgoingMessage
@@ -131,6 +132,7 @@ def _comment(comment: str) -> str:
 
 
 @transaction.atomic
+@audited("opendays.survey.answer", target="application")
 def survey_answer(
     *,
     application: Application,
@@ -165,6 +167,7 @@ def survey_answer(
 
 
 @transaction.atomic
+@audited("opendays.host_survey.answer", target="host", actor_arg="user")
 def host_survey_answer(
     *, user: User, host: Host, rating: int, comment: str = "", now: dt.datetime | None = None
 ) -> SurveyResponse:
@@ -232,6 +235,7 @@ def _erase(applications: QuerySet[Application], now: dt.datetime) -> int:
 
 
 @transaction.atomic
+@audited("opendays.application.erase", target="application")
 def application_erase(*, application: Application, now: dt.datetime | None = None) -> Application:
     """Erase one applicant's personal data on request, at any time. Before the day, an
     application that still counts is withdrawn too, and a place she held goes to the waiting

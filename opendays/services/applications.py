@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from accounts.audit import audited
 from accounts.models import User
 from core.errors import DomainError
 from core.models import Municipality
@@ -224,6 +225,7 @@ def _validate(
 
 
 @transaction.atomic
+@audited("opendays.application.submit")
 def application_submit(
     *,
     open_day: OpenDay,
@@ -289,6 +291,7 @@ def application_submit(
 
 
 @transaction.atomic
+@audited("opendays.application.submit_for_pupils", target="open_day", actor_arg="user")
 def applications_submit_for_pupils(
     *, open_day: OpenDay, user: User, pupils: Sequence[Pupil], now: dt.datetime | None = None
 ) -> list[Application]:
@@ -379,6 +382,7 @@ def _counts_from(application: Application, *, now: dt.datetime, language: str) -
 
 
 @transaction.atomic
+@audited("opendays.application.email_confirm", target="application")
 def email_confirm(*, application: Application, language: str = "da", now: dt.datetime | None = None) -> Application:
     """The applicant opened her link: her e-mail works. Over 15 the application now counts; under
     15 it waits for her guardian, who gets a link only now (so a form cannot make Brobyg write to
@@ -399,6 +403,7 @@ def email_confirm(*, application: Application, language: str = "da", now: dt.dat
 
 
 @transaction.atomic
+@audited("opendays.application.guardian_consent", target="application")
 def guardian_consent(
     *, application: Application, consent: bool, language: str = "da", now: dt.datetime | None = None
 ) -> Application:
@@ -421,6 +426,7 @@ def guardian_consent(
 
 
 @transaction.atomic
+@audited("opendays.application.change", target="application")
 def application_change(
     *, application: Application, host_ids: Sequence[int], now: dt.datetime | None = None
 ) -> Application:
@@ -440,6 +446,7 @@ def application_change(
 
 
 @transaction.atomic
+@audited("opendays.application.withdraw", target="application")
 def application_withdraw(
     *, application: Application, language: str = "da", now: dt.datetime | None = None
 ) -> Application:

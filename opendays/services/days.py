@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audited
 from accounts.models import User
 from core.models import Municipality
 from core.validators import validate_date_in_range
@@ -245,6 +246,7 @@ def _write(open_day: OpenDay, terms: _Terms) -> OpenDay:
 
 
 @transaction.atomic
+@audited("opendays.open_day.create")
 def open_day_create(
     *,
     actor: User,
@@ -316,6 +318,7 @@ def _locked(open_day: OpenDay) -> OpenDay:
 
 
 @transaction.atomic
+@audited("opendays.open_day.update", target="open_day", fields=True)
 def open_day_update(
     *,
     actor: User,
@@ -372,6 +375,7 @@ CLOSABLE = {OpenDay.Status.OPEN, OpenDay.Status.PUBLISHED}
 
 
 @transaction.atomic
+@audited("opendays.open_day.close", target="open_day")
 def open_day_close(*, actor: User, open_day: OpenDay) -> OpenDay:
     """Close a day: called off while open, or done after publication. Nothing changes after."""
     if not can_manage_open_day(actor, open_day):

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audited
 from accounts.models import User
 from companies.models import Company, RoleModel
 from opendays.models import MAX_AGE, MAX_HOST_PLACES, MIN_AGE, Application, Host, OpenDay
@@ -107,6 +108,7 @@ def _locked_day(open_day: OpenDay) -> OpenDay:
 
 
 @transaction.atomic
+@audited("opendays.host.register")
 def host_register(
     *,
     actor: User,
@@ -171,6 +173,7 @@ def _check_host(host: Host, role_models: list[RoleModel]) -> None:
 
 
 @transaction.atomic
+@audited("opendays.host.update", target="host", fields=True)
 def host_update(
     *,
     actor: User,
@@ -223,6 +226,7 @@ def host_update(
 
 
 @transaction.atomic
+@audited("opendays.application.attendance_mark", target="application")
 def attendance_mark(*, actor: User, host: Host, application: Application, attended: bool | None) -> Application:
     """Mark whether a pupil placed with the host came (None: not marked). From the day on,
     once the day is published; the survey goes to those not marked absent."""
@@ -242,6 +246,7 @@ def attendance_mark(*, actor: User, host: Host, application: Application, attend
 
 
 @transaction.atomic
+@audited("opendays.host.attendance_mark_all", target="host")
 def attendance_mark_all(*, actor: User, host: Host, marks: dict[int, bool | None]) -> int:
     """Mark several participants at once (application id → came, did not come, not marked): all of
     them, or, when one is refused, none. Returns how many were marked."""

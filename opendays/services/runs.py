@@ -19,6 +19,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audit_record, audited
 from accounts.models import User
 from core.errors import DomainError
 from opendays import matching
@@ -96,6 +97,7 @@ def run_start(*, actor: User, open_day: OpenDay, seed: int | None = None, now: d
             started_by=actor,
             stage="queued",
         )
+        audit_record(actor=actor, action="opendays.match_run.start", target=run)
         transaction.on_commit(lambda: _enqueue(run.pk))
     return run
 
@@ -278,6 +280,7 @@ def _locked(placement: Placement) -> Placement:
 
 
 @transaction.atomic
+@audited("opendays.placement.move", target="placement")
 def placement_move(*, actor: User, placement: Placement, host: Host, reason: str) -> Placement:
     """Place the applicant with `host` instead (or at all, if she waited), with a reason. Refused
     for a host of another day, a full host or one whose age limit she is under."""
@@ -316,6 +319,7 @@ def placement_move(*, actor: User, placement: Placement, host: Host, reason: str
 
 
 @transaction.atomic
+@audited("opendays.placement.remove", target="placement")
 def placement_remove(*, actor: User, placement: Placement, reason: str) -> Placement:
     """Take the applicant out of her place, with a reason; she goes to the end of the waiting list."""
     placement = _locked(placement)
@@ -345,6 +349,7 @@ def run_adjusted_counts(run: MatchRun) -> dict:
 
 
 @transaction.atomic
+@audited("opendays.match_run.publish", target="run")
 def run_publish(*, actor: User, run: MatchRun, now: dt.datetime | None = None) -> int:
     """Make the run the day's result: each application still confirmed gets its outcome (placed
     with a host and the preference met, or waitlisted with its position), the day becomes

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audited
 from core.errors import DomainError
 from opendays.messages.after import offer_message_enqueue
 from opendays.messages.publication import participants_changed_enqueue, placement_messages_enqueue
@@ -59,6 +60,7 @@ def next_waitlisted(host: Host) -> tuple[Application, int] | None:
 
 
 @transaction.atomic
+@audited("opendays.host.places_freed", target="host")
 def places_freed(*, host: Host, now: dt.datetime | None = None) -> list[Application]:
     """Call after a change that may have freed places at `host` (a placed applicant withdrew or
     was erased, an offer was declined or lapsed, the host added places): offers each free place
@@ -97,6 +99,7 @@ def _locked_offer(application: Application, now: dt.datetime) -> Application:
 
 
 @transaction.atomic
+@audited("opendays.application.offer_accept", target="application")
 def offer_accept(*, application: Application, now: dt.datetime | None = None) -> Application:
     """She takes the offered place: placed with the host, off the waiting list."""
     now = now or timezone.now()
@@ -126,6 +129,7 @@ def _leave_waitlist(application: Application, outcome: str) -> Host:
 
 
 @transaction.atomic
+@audited("opendays.application.offer_decline", target="application")
 def offer_decline(*, application: Application, now: dt.datetime | None = None) -> Application:
     """She says no: she leaves the waiting list and the place goes to the next who named the host."""
     now = now or timezone.now()

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audited
 from accounts.models import User
 from adoptions.models import PlanActivity, PlanChange
 from bookings.models import Booking
@@ -270,6 +271,7 @@ def _clean(feedback: Feedback, answer: Answer) -> dict:
     return fields
 
 
+@audited("overview.feedback.answer", target="feedback")
 def feedback_answer(*, feedback: Feedback, answer: Answer, now: dt.datetime | None = None) -> Feedback:
     """Answer a request once, through its link or signed in. The answer is saved with a
     conditional UPDATE, so of two members of a host company answering at once the first

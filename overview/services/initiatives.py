@@ -33,6 +33,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audited
 from accounts.models import User
 from core.errors import DomainError
 from core.validators import validate_date_in_range
@@ -335,6 +336,7 @@ def _write(initiative: Initiative, values: dict[str, Any]) -> bool:
 
 
 @transaction.atomic
+@audited("overview.initiative.create")
 def initiative_create(
     *,
     actor: User | None,
@@ -378,6 +380,7 @@ def initiative_create(
 
 
 @transaction.atomic
+@audited("overview.initiative.update", target="initiative", fields=True)
 def initiative_update(*, actor: User | None, initiative: Initiative, **changes: Any) -> Initiative:
     """Change an initiative; fields left out keep their value. `target_groups` replaces them all."""
     _check_actor(actor)
@@ -398,6 +401,7 @@ def initiative_update(*, actor: User | None, initiative: Initiative, **changes: 
 
 
 @transaction.atomic
+@audited("overview.initiative.delete", target="initiative")
 def initiative_delete(*, actor: User | None, initiative: Initiative) -> None:
     """Remove an initiative from the catalogue. An ended one is better kept with what it learnt;
     deleting is for mistakes and duplicates."""
@@ -557,6 +561,7 @@ def _import_row(row: dict[str, str], existing: Initiative | None) -> str:
 
 
 @transaction.atomic
+@audited("overview.initiative.import")
 def initiatives_import(
     *,
     actor: User | None,
