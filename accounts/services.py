@@ -1,20 +1,24 @@
-"""Writes for user accounts: inviting a person by e-mail.
+"""Writes for user accounts: inviting a person by e-mail, and erasing a person everywhere.
 
 Who a person is invited as (teacher, host, company administrator) belongs to schools and
 companies, whose services call these; accounts knows nothing of them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts import emails
-from accounts.audit import audited
-from accounts.models import User
+from accounts.audit import audit_record, audited
+from accounts.models import AuditEntry, User
+from accounts.signals import person_erasing
 from core.errors import DomainError
 
 SEVERAL_ACCOUNTS = _("Several accounts use this e-mail address; ask an administrator to merge them first.")
@@ -65,3 +69,92 @@ def user_invitation_send(*, user: User, intro: Promise | str, params: dict[str, 
     transaction.on_commit(
         partial(emails.invitation_send, user_id=user.pk, intro=intro, params=dict(params)), robust=True
     )
+
+
+ERASED_NAME = "erased-{pk}"
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    """What an erasure changed: accounts blanked and, per app, how many rows of what."""
+
+    accounts: int
+    changed: dict[str, int]
+
+
+def person_erase(*, email: str, actor: User | None = None) -> ErasureReport:
+    """Erase one person everywhere, on request (GDPR art. 17), leaving anonymous counts.
+
+    Every app erases what it holds about the address or its accounts (accounts.signals.
+    person_erasing: outbox messages, calendar feeds, profiles, free text they wrote, a pupil's
+    open-day applications); then every nullable link to their accounts ("created by", "by") is
+    emptied, their audit entries lose who and the details, their API tokens and sessions stop
+    working, and each account is kept but blanked and deactivated, since bookings they made
+    must still count. One transaction: all of it or nothing. docs/privacy.md lists each datum."""
+    address = User.objects.normalize_email(email.strip()).lower()
+    if not address:
+        raise DomainError(_("Give the e-mail address of the person to erase."), code="email_missing", field="email")
+    with transaction.atomic():
+        users = list(
+            User.objects.select_for_update()
+            .filter(Q(email__iexact=address) | Q(username__iexact=address))
+            .order_by("pk")
+        )
+        changed: dict[str, int] = {}
+        for _receiver, counts in person_erasing.send(sender=None, users=users, email=address):
+            for what, count in (counts or {}).items():
+                changed[what] = changed.get(what, 0) + count
+        if users:
+            changed |= _accounts_erase(users)
+        audit_record(
+            actor=actor,
+            action="accounts.person.erase",
+            target=users[0] if len(users) == 1 else None,
+            details={"accounts": len(users), "changed": changed},
+        )
+    return ErasureReport(accounts=len(users), changed=changed)
+
+
+def _accounts_erase(users: list[User]) -> dict[str, int]:
+    """Empty every nullable link to the accounts, blank their audit entries, stop their tokens,
+    admin history and sessions, and blank the accounts themselves."""
+    ids = [user.pk for user in users]
+    changed = {"links emptied": _links_empty(ids)}
+    changed["audit entries blanked"] = AuditEntry.objects.filter(actor_id__in=ids).blank_for_erasure()
+    if apps.is_installed("rest_framework.authtoken"):
+        changed["api tokens deleted"] = apps.get_model("authtoken", "Token").objects.filter(user_id__in=ids).delete()[0]
+    if apps.is_installed("django.contrib.admin"):
+        from django.contrib.admin.models import LogEntry
+        from django.contrib.contenttypes.models import ContentType
+
+        about = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(User), object_id__in=[str(pk) for pk in ids]
+        )
+        changed["admin history blanked"] = about.update(object_repr="", change_message="")
+        changed["admin history blanked"] += LogEntry.objects.filter(user_id__in=ids).update(change_message="")
+    for user in users:
+        user.username = ERASED_NAME.format(pk=user.pk)
+        user.email = user.first_name = user.last_name = user.phone = ""
+        user.is_active = user.is_staff = user.is_superuser = user.is_consultant = False
+        user.last_login = None
+        # A new unusable password also ends the sessions: Django checks a session against it.
+        user.set_unusable_password()
+        user.save()
+        user.area.clear()
+        user.groups.clear()
+        user.user_permissions.clear()
+    return changed
+
+
+def _links_empty(user_ids: list[int]) -> int:
+    """Set every nullable foreign key to these accounts to NULL, in every app: who opened a
+    round, created a slot, changed a plan. What was done stays; who did it is forgotten.
+    The audit log is left to its own blanking (its rows are append-only)."""
+    emptied = 0
+    for model in apps.get_models():
+        if model is AuditEntry:
+            continue
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is User and field.null:
+                emptied += model._base_manager.filter(**{f"{field.name}__in": user_ids}).update(**{field.name: None})
+    return emptied

@@ -27,3 +27,8 @@ class BookingsConfig(AppConfig):
         registry.register_feed_source(
             registry.FeedSource(name="bookings", events=feeds.feed_events, version=feeds.feed_version_of)
         )
+
+        from accounts.signals import person_erasing
+        from bookings.services.erasure import person_booking_texts_erase
+
+        person_erasing.connect(person_booking_texts_erase, dispatch_uid="bookings.person_erase")

@@ -215,3 +215,23 @@ def role_model_update(*, role_model: RoleModel, actor: User | None = None, **fie
     role_model.full_clean()
     role_model.save()
     return role_model
+
+
+ERASED_ROLE_MODEL = "—"
+
+
+def person_company_data_erase(sender: object, *, users: list[User], email: str, **kwargs: object) -> dict[str, int]:
+    """Erasure (accounts.services.person_erase): the person no longer acts for any company (an
+    offer they were the contact of keeps no contact), a role model with their address keeps
+    neither name nor address (the slots they were on keep the row, for the counts), and a
+    company whose contact address is theirs loses it."""
+    memberships = CompanyMember.objects.filter(user__in=users).delete()[0] if users else 0
+    role_models = RoleModel.objects.filter(email__iexact=email).update(
+        name=ERASED_ROLE_MODEL, email="", education_path=""
+    )
+    companies = Company.objects.filter(email__iexact=email).update(email="")
+    return {
+        "company memberships removed": memberships,
+        "role models blanked": role_models,
+        "company addresses blanked": companies,
+    }

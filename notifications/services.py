@@ -164,3 +164,22 @@ def calendar_subscription_issue(*, feed: CalendarFeed, holder: User, stop_shared
             details={"stop_shared_address": stop_shared_address},
         )
     return token
+
+
+def person_messages_erase(sender: object, *, users: list[User], email: str, **kwargs: object) -> dict[str, int]:
+    """Erasure (accounts.services.person_erase): messages to the address are withdrawn if not
+    yet sent and keep no address, name, subject line, context or error (an SMTP error quotes
+    the address); the person's own calendar feeds and feed addresses are deleted. Messages to
+    others name nobody: their text is rendered when they are sent."""
+    to_them = OutgoingMessage.objects.filter(recipient_email__iexact=email)
+    withdrawn = to_them.filter(status=OutgoingMessage.Status.PENDING).update(status=OutgoingMessage.Status.WITHDRAWN)
+    blanked = to_them.update(recipient_email="", recipient_name="", subject="", context={}, last_error="")
+    ids = [user.pk for user in users]
+    addresses = CalendarSubscription.objects.filter(holder_id__in=ids).delete()[0]
+    feeds = CalendarFeed.objects.filter(user_id__in=ids).delete()[0]
+    return {
+        "messages withdrawn": withdrawn,
+        "messages blanked": blanked,
+        "calendar addresses deleted": addresses,
+        "calendar feeds deleted": feeds,
+    }

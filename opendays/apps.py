@@ -11,3 +11,8 @@ class OpendaysConfig(AppConfig):
         from opendays import messages
 
         messages.register()
+
+        from accounts.signals import person_erasing
+        from opendays.services.after import person_applications_erase
+
+        person_erasing.connect(person_applications_erase, dispatch_uid="opendays.person_erase")

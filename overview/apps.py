@@ -19,3 +19,8 @@ class OverviewConfig(AppConfig):
 
         messages.register()
         attendance_marked.connect(on_attendance_marked, dispatch_uid="overview.feedback.attendance")
+
+        from accounts.signals import person_erasing
+        from overview.services.erasure import person_overview_erase
+
+        person_erasing.connect(person_overview_erase, dispatch_uid="overview.person_erase")

@@ -326,3 +326,18 @@ def open_day_counts(open_day: OpenDay) -> dict[str, Any]:
         "host_answers": host_answers.count(),
         "host_rating": host_answers.aggregate(value=Avg("rating"))["value"],
     }
+
+
+def person_applications_erase(sender: object, *, users: list[User], email: str, **kwargs: object) -> dict[str, int]:
+    """Erasure (accounts.services.person_erase): a pupil's applications (hers, or her guardian's
+    address) are erased as on her own request; applications a teacher made for pupils lose the
+    teacher's contact address, but stay the pupils'."""
+    mine = Application.objects.filter(applied_by__isnull=True, erased_at__isnull=True).filter(
+        Q(email__iexact=email) | Q(guardian_email__iexact=email)
+    )
+    erased = 0
+    for application in mine:
+        application_erase(application=application)
+        erased += 1
+    contacts = Application.objects.filter(email__iexact=email).update(email="")
+    return {"open-day applications erased": erased, "open-day contact addresses blanked": contacts}

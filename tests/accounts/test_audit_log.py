@@ -1,0 +1,184 @@
+"""The audit log: state changes are recorded in their own transaction, refused authorisations
+after the answer, the log is append-only, and only administrators read it in the admin."""
+
+import pytest
+from django.db import connection
+from django.http import HttpResponse
+from django.urls import reverse
+
+from accounts.audit import AuditMiddleware
+from accounts.models import AuditEntry, AuditLogAppendOnly
+from schools import services as school_services
+from tests import factories
+from tests.conftest import client_for
+
+
+def entries(action: str) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(action=action))
+
+
+@pytest.mark.django_db
+def test_a_service_records_its_change_with_actor_and_target(teacher, school_class):
+    school_services.school_class_update(actor=teacher.user, school_class=school_class, name="8.Z", pupils=20)
+    [entry] = entries("schools.class.update")
+    assert (entry.actor, entry.target_type, entry.target_id, entry.outcome) == (
+        teacher.user,
+        "schools.schoolclass",
+        school_class.pk,
+        AuditEntry.Outcome.DONE,
+    )
+    assert entry.details == {"fields": ["name", "pupils"]}
+
+
+@pytest.mark.django_db
+def test_a_deletion_names_what_it_deleted(teacher, school_class):
+    school_class_id = school_class.pk
+    school_services.school_class_delete(actor=teacher.user, school_class=school_class)
+    [entry] = entries("schools.class.delete")
+    assert (entry.target_type, entry.target_id) == ("schools.schoolclass", school_class_id)
+
+
+@pytest.mark.django_db
+def test_a_refused_change_leaves_no_done_entry(teacher, other_class):
+    """Another school's class: the service refuses, nothing is recorded as done."""
+    with pytest.raises(Exception):  # noqa: B017 - whichever refusal, nothing may be recorded as done
+        school_services.school_class_update(actor=teacher.user, school_class=other_class, name="8.Z")
+    assert not AuditEntry.objects.filter(outcome=AuditEntry.Outcome.DONE).exists()
+
+
+@pytest.mark.django_db
+def test_a_service_without_an_actor_names_the_user_of_the_request(rf, school):
+    """school_update takes no actor; called while a request is served, its entry names the
+    request's user."""
+    consultant = factories.UserFactory(is_consultant=True)
+    request = rf.post("/")
+    request.user = consultant
+
+    def view(request):
+        school_services.school_update(school=school, name="Ny skole")
+        return HttpResponse("ok")
+
+    assert AuditMiddleware(view)(request).status_code == 200
+    [entry] = entries("schools.school.update")
+    assert entry.actor == consultant
+
+
+@pytest.mark.django_db
+def test_a_scoped_404_is_recorded_as_refused(teacher, other_class):
+    response = client_for(teacher.user).get(f"/api/v1/classes/{other_class.pk}/")
+    assert response.status_code == 404
+    [entry] = AuditEntry.objects.filter(outcome=AuditEntry.Outcome.REFUSED)
+    assert entry.actor == teacher.user
+    assert entry.details["status"] == 404
+    assert entry.details["object_id"] == other_class.pk
+
+
+@pytest.mark.django_db
+def test_a_403_is_recorded_as_refused_even_though_the_request_was_rolled_back(teacher, school_class, other_teacher):
+    response = client_for(other_teacher.user).delete(f"/api/v1/classes/{school_class.pk}/")
+    assert response.status_code in (403, 404)
+    [entry] = AuditEntry.objects.filter(outcome=AuditEntry.Outcome.REFUSED)
+    assert entry.actor == other_teacher.user
+
+
+@pytest.mark.django_db
+def test_an_unknown_address_is_not_a_refusal(teacher):
+    assert client_for(teacher.user).get("/api/v1/no-such-thing/").status_code == 404
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_anonymous_api_request_is_recorded_as_refused(api_client):
+    assert api_client.get("/api/v1/classes/").status_code in (401, 403)
+    [entry] = AuditEntry.objects.filter(outcome=AuditEntry.Outcome.REFUSED)
+    assert entry.actor is None
+
+
+@pytest.mark.django_db
+def test_a_refused_web_sign_in_names_the_account_but_not_what_was_typed(client):
+    user = factories.UserFactory(username="lene@skole.dk", email="lene@skole.dk")
+    response = client.post(reverse("login"), {"username": "Lene@skole.dk", "password": "wrong"})
+    assert response.status_code == 200
+    [entry] = entries("accounts.sign_in.refuse")
+    assert (entry.actor, entry.outcome) == (user, AuditEntry.Outcome.REFUSED)
+    assert "wrong" not in str(entry.details) and "lene" not in str(entry.details).lower()
+
+
+@pytest.mark.django_db
+def test_a_refused_token_request_for_an_unknown_name_records_no_name(api_client):
+    response = api_client.post("/api/v1/auth/token/", {"username": "nobody@x.dk", "password": "x"}, format="json")
+    assert response.status_code == 400
+    [entry] = entries("accounts.sign_in.refuse")
+    assert entry.actor is None
+    assert entry.details["account_known"] is False
+    assert "nobody" not in str(entry.details)
+
+
+@pytest.mark.django_db
+def test_an_entry_cannot_be_changed_or_deleted(teacher, school_class):
+    school_services.school_class_update(actor=teacher.user, school_class=school_class, name="8.Z")
+    entry = AuditEntry.objects.get()
+    entry.action = "something.else"
+    with pytest.raises(AuditLogAppendOnly):
+        entry.save()
+    with pytest.raises(AuditLogAppendOnly):
+        entry.delete()
+    with pytest.raises(AuditLogAppendOnly):
+        AuditEntry.objects.update(action="x")
+    with pytest.raises(AuditLogAppendOnly):
+        AuditEntry.objects.all().delete()
+    assert AuditEntry.objects.get().action == "schools.class.update"
+
+
+@pytest.mark.django_db
+def test_erasure_may_blank_who_and_the_details_only(teacher, school_class):
+    school_services.school_class_update(actor=teacher.user, school_class=school_class, name="8.Z")
+    AuditEntry.objects.filter(actor=teacher.user).blank_for_erasure()
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.details, entry.action, entry.target_id) == (
+        None,
+        {},
+        "schools.class.update",
+        school_class.pk,
+    )
+
+
+@pytest.mark.django_db
+def test_deleting_a_user_keeps_their_entries_without_them(teacher, school_class):
+    school_services.school_class_update(actor=teacher.user, school_class=school_class, name="8.Z")
+    user = factories.UserFactory()
+    AuditEntry.objects.create(at=school_class.created_at, actor=user, action="x.y.z")
+    user.delete()
+    assert AuditEntry.objects.filter(action="x.y.z", actor__isnull=True).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+def test_postgresql_refuses_a_raw_change_or_deletion(teacher, school_class):
+    from django.db import DatabaseError, transaction
+
+    school_services.school_class_update(actor=teacher.user, school_class=school_class, name="8.Z")
+    table = AuditEntry._meta.db_table
+    for statement in (f"UPDATE {table} SET action = 'x'", f"DELETE FROM {table}"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET actor_id = NULL, details = '{{}}'::jsonb")
+    assert AuditEntry.objects.get().actor is None
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_the_log_read_only_to_administrators_only(client, teacher, school_class):
+    school_services.school_class_update(actor=teacher.user, school_class=school_class, name="8.Z")
+    entry = AuditEntry.objects.get()
+    staff = factories.UserFactory(is_staff=True)
+    client.force_login(staff)
+    assert client.get(reverse("admin:accounts_auditentry_changelist")).status_code == 403
+    admin_user = factories.UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:accounts_auditentry_changelist"), {"outcome__exact": "done"})
+    assert page.status_code == 200
+    assert "schools.class.update" in page.content.decode()
+    assert client.get(reverse("admin:accounts_auditentry_change", args=[entry.pk])).status_code == 200
+    assert client.post(reverse("admin:accounts_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
