@@ -5,13 +5,16 @@ companies, whose services call these; accounts knows nothing of them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import partial
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -158,3 +161,12 @@ def _links_empty(user_ids: list[int]) -> int:
             if field.is_relation and field.related_model is User and field.null:
                 emptied += model._base_manager.filter(**{f"{field.name}__in": user_ids}).update(**{field.name: None})
     return emptied
+
+
+def audit_entries_blank_old(*, now: dt.datetime | None = None) -> int:
+    """Retention: entries older than AUDIT_RETENTION_DAYS keep what happened, to what and
+    when, but no longer who did it or the details. Returns how many were blanked."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    old = AuditEntry.objects.filter(at__lt=cutoff).filter(Q(actor__isnull=False) | ~Q(details={}))
+    return old.blank_for_erasure()

@@ -184,6 +184,11 @@ else:
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # A message claimed by a worker that died is sent again after this many seconds.
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=300)
+# Retention (docs/privacy.md): after this many days a message sent (or given up) keeps no
+# address, name, subject or context, and an audit entry no actor or details; the daily round
+# notifications.tasks.retention_daily does it.
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=180)
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Brobyg <brobyg@localhost>")
 # The ORGANIZER of every calendar invite. When a teacher or host presses Accept or Decline,
 # their calendar sends its METHOD:REPLY to this mailbox; Brobyg does not read replies yet,

@@ -37,3 +37,10 @@ def deliver_due_messages(run_seconds: float | None = None) -> int:
         if time.monotonic() >= stop:
             return sent
         time.sleep(POLL_SECONDS)
+
+
+def retention_daily() -> dict[str, int]:
+    """Run by the django-q2 schedule "Personal data: the daily retention round"."""
+    from notifications.retention import retention_round
+
+    return retention_round()
