@@ -246,3 +246,26 @@ def sign_in_refused(
         match = getattr(request, "resolver_match", None)
         details["view"] = match.view_name if match is not None else ""
     refusal_record(actor=account, action=SIGN_IN_REFUSAL_ACTION, details=details)
+
+
+ADMIN_VERBS = {1: "add", 2: "change", 3: "delete"}
+
+
+def admin_change_recorded(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    """`post_save` of the admin's LogEntry: a change made in the Django admin, recorded in the
+    admin's own transaction. Most admin forms call the domain's services, which record the
+    change themselves; this also covers models the admin edits directly (accounts, schools)."""
+    if not created:
+        return
+    content_type = instance.content_type
+    label = f"{content_type.app_label}.{content_type.model}" if content_type is not None else ""
+    object_id = str(instance.object_id or "")
+    AuditEntry.objects.create(
+        at=timezone.now(),
+        actor=instance.user,
+        action=f"admin.{label}.{ADMIN_VERBS.get(instance.action_flag, 'change')}",
+        outcome=AuditEntry.Outcome.DONE,
+        target_type=label,
+        target_id=int(object_id) if object_id.isdigit() else None,
+        details={"via": "admin"},
+    )

@@ -182,3 +182,25 @@ def test_the_admin_shows_the_log_read_only_to_administrators_only(client, teache
     assert client.get(reverse("admin:accounts_auditentry_change", args=[entry.pk])).status_code == 200
     assert client.post(reverse("admin:accounts_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_change_in_the_admin_is_recorded(client, school):
+    admin_user = factories.UserFactory(is_staff=True, is_superuser=True)
+    teacher_user = factories.UserFactory(first_name="Old")
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:accounts_user_change", args=[teacher_user.pk]))
+    form = page.context["adminform"].form
+    data = {key: value for key, value in form.initial.items() if value is not None and not isinstance(value, list)}
+    data |= {
+        "first_name": "New",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "10:00",
+        "last_login_0": "",
+        "last_login_1": "",
+    }
+    client.post(reverse("admin:accounts_user_change", args=[teacher_user.pk]), data)
+    teacher_user.refresh_from_db()
+    assert teacher_user.first_name == "New"
+    [entry] = entries("admin.accounts.user.change")
+    assert (entry.actor, entry.target_type, entry.target_id) == (admin_user, "accounts.user", teacher_user.pk)
