@@ -1,5 +1,5 @@
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality
@@ -49,6 +49,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        """A new password on an existing account (a reset link, an invitation, the admin) is a
+        state change of its own: it is recorded in the audit log in the same transaction."""
+        if self._password is None or self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        from accounts.audit import audit_record, current_actor
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            audit_record(actor=current_actor() or self, action="accounts.user.password_set", target=self)
 
 
 AUDIT_APPEND_ONLY = "The audit log is append-only: entries are never changed or deleted, only blanked by erasure."

@@ -204,3 +204,14 @@ def test_a_change_in_the_admin_is_recorded(client, school):
     assert teacher_user.first_name == "New"
     [entry] = entries("admin.accounts.user.change")
     assert (entry.actor, entry.target_type, entry.target_id) == (admin_user, "accounts.user", teacher_user.pk)
+
+
+@pytest.mark.django_db
+def test_a_new_password_is_recorded_but_a_new_account_is_not():
+    user = factories.UserFactory()
+    assert not entries("accounts.user.password_set")
+    user.set_password("a new secret 123")
+    user.save()
+    [entry] = entries("accounts.user.password_set")
+    assert (entry.actor, entry.target_id) == (user, user.pk)
+    assert "secret" not in str(entry.details)
