@@ -157,7 +157,9 @@ def refusal_record(
     details: dict[str, Any] | None = None,
 ) -> None:
     """Note a refused authorisation. During a request it is written after the answer, when
-    the refused work has been rolled back; elsewhere (a command, a task) at once."""
+    the refused work has been rolled back; elsewhere (a command, a task) at once, so there a
+    refusal inside a transaction that then rolls back is lost with it (the operator sees the
+    error itself)."""
     if actor is None or not getattr(actor, "pk", None):
         actor = current_actor()
     entry = {
@@ -196,9 +198,10 @@ def _refused_request(request: HttpRequest, response: HttpResponse) -> dict[str, 
     details: dict[str, Any] = {"status": response.status_code, "method": request.method}
     if match is not None:
         details["view"] = match.view_name
-        object_id = match.kwargs.get("pk")
-        if isinstance(object_id, int) or (isinstance(object_id, str) and object_id.isdigit()):
-            details["object_id"] = int(object_id)
+        # The ids in the address (pk, offer_id…), never a token: a token is not all digits.
+        ids = {name: int(value) for name, value in match.kwargs.items() if str(value).isdigit()}
+        if ids:
+            details["ids"] = ids
     return {"actor": current_actor(), "action": REFUSAL_ACTION, "target": None, "details": details}
 
 

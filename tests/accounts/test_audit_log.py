@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from accounts.audit import AuditMiddleware
 from accounts.models import AuditEntry, AuditLogAppendOnly
+from bookings.services import offer_update
+from core.errors import DomainError
 from schools import services as school_services
 from tests import factories
 from tests.conftest import client_for
@@ -70,7 +72,7 @@ def test_a_scoped_404_is_recorded_as_refused(teacher, other_class):
     [entry] = AuditEntry.objects.filter(outcome=AuditEntry.Outcome.REFUSED)
     assert entry.actor == teacher.user
     assert entry.details["status"] == 404
-    assert entry.details["object_id"] == other_class.pk
+    assert entry.details["ids"] == {"pk": other_class.pk}
 
 
 @pytest.mark.django_db
@@ -215,3 +217,49 @@ def test_a_new_password_is_recorded_but_a_new_account_is_not():
     [entry] = entries("accounts.user.password_set")
     assert (entry.actor, entry.target_id) == (user, user.pk)
     assert "secret" not in str(entry.details)
+
+
+@pytest.mark.django_db
+def test_a_services_refusal_is_written_after_the_rollback_naming_action_and_target(rf, host, other_host):
+    """A service refuses (not_allowed) inside its transaction, which rolls back; the middleware
+    writes the refusal once the request has been answered."""
+    offer = factories.OfferFactory(company=other_host.company)
+    request = rf.post("/")
+    request.user = host.user
+
+    def view(request):
+        try:
+            offer_update(offer=offer, actor=host.user, title="Mit nu")
+        except DomainError as error:
+            return HttpResponse(status=403 if error.code == "not_allowed" else 400)
+        return HttpResponse("ok")
+
+    assert AuditMiddleware(view)(request).status_code == 403
+    [entry] = AuditEntry.objects.all()
+    assert (entry.actor, entry.outcome, entry.action, entry.target_type, entry.target_id) == (
+        host.user,
+        AuditEntry.Outcome.REFUSED,
+        "bookings.offer.update",
+        "bookings.offer",
+        offer.pk,
+    )
+
+
+@pytest.mark.django_db
+def test_a_page_of_another_companys_offer_is_recorded_as_refused(client, host, other_host):
+    offer = factories.OfferFactory(company=other_host.company)
+    client.force_login(host.user)
+    response = client.get(reverse("host-offer", args=[offer.pk]))
+    assert response.status_code in (403, 404)
+    [entry] = AuditEntry.objects.filter(outcome=AuditEntry.Outcome.REFUSED)
+    assert entry.actor == host.user
+    assert entry.details["view"] == "host-offer"
+    assert entry.details["ids"] == {"offer_id": offer.pk}
+
+
+@pytest.mark.django_db
+def test_a_personal_links_token_is_not_kept_when_refused(client):
+    response = client.get("/feedback/not-a-real-token-123/")
+    refused = AuditEntry.objects.filter(outcome=AuditEntry.Outcome.REFUSED)
+    assert all("not-a-real-token" not in str(entry.details) for entry in refused)
+    assert response.status_code < 500
