@@ -17,7 +17,7 @@ from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import audited
+from accounts.audit import audit_record, audited
 from accounts.models import User
 from core.errors import DomainError
 from notifications.models import OutgoingMessage
@@ -286,7 +286,8 @@ def erase_due(*, now: dt.datetime | None = None) -> int:
             day = OpenDay.objects.select_for_update().get(pk=day.pk)
             if day.erased_at is not None:
                 continue
-            _erase(day.applications.select_for_update(), now)
+            count = _erase(day.applications.select_for_update(), now)
+            audit_record(actor=None, action="opendays.open_day.erase_due", target=day, details={"count": count})
             day.erased_at = now
             day.save(update_fields=["erased_at", "updated_at"])
             erased += 1

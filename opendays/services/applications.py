@@ -492,6 +492,7 @@ def application_withdraw(
     return application
 
 
+@audited("opendays.application.expire_unconfirmed")
 def expire_unconfirmed(*, now: dt.datetime | None = None) -> int:
     """Unconfirmed applications past their deadline no longer wait (the daily schedule calls
     this); returns how many expired."""

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import audited
+from accounts.audit import audit_record, audited
 from core.errors import DomainError
 from opendays.messages.after import offer_message_enqueue
 from opendays.messages.publication import participants_changed_enqueue, placement_messages_enqueue
@@ -152,6 +152,7 @@ def expire_offers(*, now: dt.datetime | None = None) -> int:
             if application.offer_expires_at is None or application.offer_expires_at > now:
                 continue
             host = _leave_waitlist(application, Application.Outcome.LAPSED)
+            audit_record(actor=None, action="opendays.application.offer_lapse", target=application)
             places_freed(host=host, now=now)
             lapsed += 1
     return lapsed
