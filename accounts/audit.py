@@ -61,15 +61,27 @@ def audit_record(
     """Add one entry. Call it inside the transaction of the change it records, so that the
     change and its entry are saved together or not at all. Without an actor, the entry names
     the user of the request being served, if any."""
-    if actor is None or not actor.pk:
+    return _write(actor, action, outcome, _reference(target), details)
+
+
+def _write(
+    actor: User | None,
+    action: str,
+    outcome: str,
+    reference: tuple[str, int | None] | None,
+    details: dict[str, Any] | None,
+) -> AuditEntry:
+    """The one INSERT every kind of entry goes through."""
+    if actor is None or not getattr(actor, "pk", None):
         actor = current_actor()
+    target_type, target_id = reference or ("", None)
     return AuditEntry.objects.create(
         at=timezone.now(),
-        actor=actor if actor is not None and actor.pk else None,
+        actor=actor,
         action=action,
         outcome=outcome,
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=target.pk if target is not None else None,
+        target_type=target_type,
+        target_id=target_id,
         details=details or {},
     )
 
@@ -135,18 +147,7 @@ def _record_call(
         details = {**(details or {}), "count": len(result)}
     if reference is None and isinstance(result, models.Model):
         reference = _reference(result)
-    target_type, target_id = reference or ("", None)
-    if actor is None or not getattr(actor, "pk", None):
-        actor = current_actor()
-    AuditEntry.objects.create(
-        at=timezone.now(),
-        actor=actor,
-        action=action,
-        outcome=AuditEntry.Outcome.DONE,
-        target_type=target_type,
-        target_id=target_id,
-        details=details or {},
-    )
+    _write(actor, action, AuditEntry.Outcome.DONE, reference, details)
 
 
 def refusal_record(
@@ -160,10 +161,8 @@ def refusal_record(
     the refused work has been rolled back; elsewhere (a command, a task) at once, so there a
     refusal inside a transaction that then rolls back is lost with it (the operator sees the
     error itself)."""
-    if actor is None or not getattr(actor, "pk", None):
-        actor = current_actor()
     entry = {
-        "actor": actor if actor is not None and actor.pk else None,
+        "actor": actor if actor is not None and actor.pk else current_actor(),
         "action": action,
         "target": _reference(target),
         "details": details or {},
@@ -176,16 +175,7 @@ def refusal_record(
 
 
 def _write_refusal(entry: dict[str, Any]) -> None:
-    target_type, target_id = entry["target"] or ("", None)
-    AuditEntry.objects.create(
-        at=timezone.now(),
-        actor=entry["actor"],
-        action=entry["action"],
-        outcome=AuditEntry.Outcome.REFUSED,
-        target_type=target_type,
-        target_id=target_id,
-        details=entry["details"],
-    )
+    _write(entry["actor"], entry["action"], AuditEntry.Outcome.REFUSED, entry["target"], entry["details"])
 
 
 def _refused_request(request: HttpRequest, response: HttpResponse) -> dict[str, Any] | None:
@@ -263,12 +253,10 @@ def admin_change_recorded(sender: Any, instance: Any, created: bool, **kwargs: A
     content_type = instance.content_type
     label = f"{content_type.app_label}.{content_type.model}" if content_type is not None else ""
     object_id = str(instance.object_id or "")
-    AuditEntry.objects.create(
-        at=timezone.now(),
-        actor=instance.user,
-        action=f"admin.{label}.{ADMIN_VERBS.get(instance.action_flag, 'change')}",
-        outcome=AuditEntry.Outcome.DONE,
-        target_type=label,
-        target_id=int(object_id) if object_id.isdigit() else None,
-        details={"via": "admin"},
+    _write(
+        instance.user,
+        f"admin.{label}.{ADMIN_VERBS.get(instance.action_flag, 'change')}",
+        AuditEntry.Outcome.DONE,
+        (label, int(object_id) if object_id.isdigit() else None),
+        {"via": "admin"},
     )
