@@ -13,7 +13,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import SET_NULL, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -150,15 +150,16 @@ def _accounts_erase(users: list[User]) -> dict[str, int]:
 
 
 def _links_empty(user_ids: list[int]) -> int:
-    """Set every nullable foreign key to these accounts to NULL, in every app: who opened a
-    round, created a slot, changed a plan. What was done stays; who did it is forgotten.
+    """Set every foreign key to these accounts that Django would empty on deleting them
+    (SET_NULL) to NULL, in every app: who opened a round, created a slot, changed a plan.
+    What was done stays; who did it is forgotten.
     The audit log is left to its own blanking (its rows are append-only)."""
     emptied = 0
     for model in apps.get_models():
         if model is AuditEntry:
             continue
         for field in model._meta.concrete_fields:
-            if field.is_relation and field.related_model is User and field.null:
+            if field.is_relation and field.related_model is User and field.remote_field.on_delete is SET_NULL:
                 emptied += model._base_manager.filter(**{f"{field.name}__in": user_ids}).update(**{field.name: None})
     return emptied
 
