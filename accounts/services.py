@@ -107,6 +107,7 @@ def person_erase(*, email: str, actor: User | None = None) -> ErasureReport:
         for _receiver, counts in person_erasing.send(sender=None, users=users, email=address):
             for what, count in (counts or {}).items():
                 changed[what] = changed.get(what, 0) + count
+        changed |= _sign_in_attempts_erase({address, *(user.username.lower() for user in users)})
         if users:
             changed |= _accounts_erase(users)
         audit_record(
@@ -116,6 +117,19 @@ def person_erase(*, email: str, actor: User | None = None) -> ErasureReport:
             details={"accounts": len(users), "changed": changed},
         )
     return ErasureReport(accounts=len(users), changed=changed)
+
+
+def _sign_in_attempts_erase(names: set[str]) -> dict[str, int]:
+    """django-axes' records of sign-in attempts under the person's names (address, user
+    name, IP address, browser), when axes is installed (docs/security.md)."""
+    if not apps.is_installed("axes"):
+        return {}
+    deleted = 0
+    for model_name in ("AccessAttempt", "AccessLog", "AccessFailureLog"):
+        model = apps.get_model("axes", model_name)
+        for name in names:
+            deleted += model.objects.filter(username__iexact=name).delete()[0]
+    return {"sign-in attempts deleted": deleted}
 
 
 def _accounts_erase(users: list[User]) -> dict[str, int]:

@@ -184,3 +184,34 @@ def test_erase_person_with_an_unknown_address_changes_nothing_but_says_so(db):
 def test_erase_person_refuses_an_empty_address(db):
     with pytest.raises(CommandError):
         call_command("erase_person", "  ", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_erase_person_deletes_django_axes_sign_in_attempts_when_axes_is_installed(person, monkeypatch):
+    """django-axes is not installed on this branch: a stand-in for its three models shows that
+    each is asked to delete the attempts under the address and the user name."""
+    asked: list[tuple[str, str]] = []
+
+    class Attempts:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def filter(self, *, username__iexact: str):
+            asked.append((self.name, username__iexact))
+            return self
+
+        def delete(self) -> tuple[int, dict]:
+            return 1, {}
+
+    class Model:
+        def __init__(self, name: str) -> None:
+            self.objects = Attempts(name)
+
+    is_installed = apps.is_installed
+    get_model = apps.get_model
+    monkeypatch.setattr(apps, "is_installed", lambda name: name == "axes" or is_installed(name))
+    monkeypatch.setattr(
+        apps, "get_model", lambda label, name=None: Model(name) if label == "axes" else get_model(label, name)
+    )
+    call_command("erase_person", ADDRESS, stdout=StringIO())
+    assert sorted(asked) == sorted((model, ADDRESS) for model in ("AccessAttempt", "AccessLog", "AccessFailureLog"))
