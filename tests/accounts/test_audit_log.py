@@ -76,7 +76,7 @@ def test_a_scoped_404_is_recorded_as_refused(teacher, other_class):
 
 
 @pytest.mark.django_db
-def test_a_403_is_recorded_as_refused_even_though_the_request_was_rolled_back(teacher, school_class, other_teacher):
+def test_another_schools_deletion_attempt_is_recorded_as_refused(teacher, school_class, other_teacher):
     response = client_for(other_teacher.user).delete(f"/api/v1/classes/{school_class.pk}/")
     assert response.status_code in (403, 404)
     [entry] = AuditEntry.objects.filter(outcome=AuditEntry.Outcome.REFUSED)
