@@ -50,6 +50,15 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def save(self, *args, **kwargs) -> None:
+        """Saves, and revokes every API token when the password was just set or the account is
+        inactive. Here rather than in a service because every way of changing a password (reset
+        link, invitation, admin, `changepassword`) ends in set_password and save."""
+        password_changed = self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed or not self.is_active:
+            ApiToken.objects.filter(user=self).delete()
+
 
 class AuditEntry(models.Model):
     """One state change or one refused authorisation, written in the same transaction as what it
@@ -85,3 +94,23 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.outcome}"
+
+
+class ApiToken(models.Model):
+    """A key for the API, issued at the token endpoint (accounts.services.api_token_issue).
+    Only its SHA-256 is stored (core.tokens.token_hash): a copy of the database opens nothing.
+    It expires settings.API_TOKEN_DAYS after it was issued and is deleted when its owner's
+    password changes or the account is deactivated (User.save)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    created = models.DateTimeField(_("created"))
+    expires = models.DateTimeField(_("expires"))
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "expires"], name="api_token_user_expires")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created:%Y-%m-%d})"

@@ -5,16 +5,22 @@ companies, whose services call these; accounts knows nothing of them."""
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts import emails
-from accounts.models import User
+from accounts.audit import audit_record
+from accounts.models import ApiToken, User
 from core.errors import DomainError
+from core.tokens import token_hash
 
 SEVERAL_ACCOUNTS = _("Several accounts use this e-mail address; ask an administrator to merge them first.")
 ACCOUNT_INACTIVE = _("The account with this e-mail address is deactivated; ask an administrator.")
@@ -63,3 +69,27 @@ def user_invitation_send(*, user: User, intro: Promise | str, params: dict[str, 
     transaction.on_commit(
         partial(emails.invitation_send, user_id=user.pk, intro=intro, params=dict(params)), robust=True
     )
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> str:
+    """A new API key for `user`, valid for settings.API_TOKEN_DAYS. Returns the key itself, which
+    is shown this once: only its hash is kept. The user's expired keys go at the same time, so
+    the table holds no more than the keys that still work."""
+    now = timezone.now()
+    ApiToken.objects.filter(user=user, expires__lte=now).delete()
+    key = secrets.token_hex(20)
+    token = ApiToken.objects.create(
+        user=user, key_hash=token_hash(key), created=now, expires=now + timedelta(days=settings.API_TOKEN_DAYS)
+    )
+    audit_record(actor=user, action="accounts.api_token.issue", target=token)
+    return key
+
+
+@transaction.atomic
+def api_tokens_revoke(*, user: User, actor: User | None = None) -> int:
+    """Deletes every API key of `user` (signing out every script and integration of theirs);
+    returns how many there were."""
+    count, _deleted = ApiToken.objects.filter(user=user).delete()
+    audit_record(actor=actor or user, action="accounts.api_token.revoke", target=user, details={"tokens": count})
+    return count

@@ -3,6 +3,9 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret")
+# The test client speaks plain HTTP; tests of the HTTPS defaults start manage.py with their own
+# environment (tests/core/test_production_settings.py).
+os.environ.setdefault("HTTPS", "0")
 
 from config.settings import *  # noqa: F403
 from config.settings import Q_CLUSTER
