@@ -1,7 +1,15 @@
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: sign-in failures, throttles and the open-day form's
+    counts of one test must not lock out the next."""
+    cache.clear()
 
 
 @pytest.fixture
