@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from accounts.lockout import SignInLockout, failure_keys
 from tests import factories
-from tests.live import redis_unreachable_reason, redis_url
+from tests.live import redis_unreachable_reason
+from tests.security.shared_cache import redis_location
 
 PASSWORD = "Fjordhest-2031"
 SCHOOL_ADDRESS = "10.20.30.40"
@@ -143,13 +144,13 @@ def test_counts_are_shared_through_redis_between_hosts(db, settings):
     if reason := redis_unreachable_reason():
         pytest.skip(reason)
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_db(3)},
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_location()},
     }
     caches["default"].clear()
     try:
         first, second = SignInLockout(), SignInLockout()
         # The second host's own connection, not the first one's cache object.
-        second.cache = RedisCache(_redis_db(3), {})
+        second.cache = RedisCache(redis_location(), {})
         request = _request()
         for _ in range(4):
             first.user_login_failed(None, {"username": "lene"}, request)
@@ -159,11 +160,6 @@ def test_counts_are_shared_through_redis_between_hosts(db, settings):
         assert not SignInLockout().is_locked(_request(address="192.0.2.7"), {"username": "lene"})
     finally:
         caches["default"].clear()
-
-
-def _redis_db(number: int) -> str:
-    base = redis_url().rsplit("/", 1)[0] if redis_url().count("/") > 2 else redis_url()
-    return f"{base}/{number}"
 
 
 def _request(address: str = SCHOOL_ADDRESS):
