@@ -345,6 +345,8 @@ AXES_LOCKOUT_CALLABLE = "web.views.lockout.locked_out"
 # Brobyg does not need.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+# Axes' admin pages list its database tables, which the cache-based handler leaves empty.
+AXES_ENABLE_ADMIN = False
 
 # API tokens: stored as their SHA-256, valid this many days after they were issued
 # (accounts.models.ApiToken), revoked when their owner's password changes or the account is

@@ -29,6 +29,8 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         ALLOWED_HOSTS="brobyg.example.dk",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         EMAIL_FILE_PATH=str(tmp_path / "mail"),
+        # Not contacted by the checks; its presence puts the cache, and so the lockouts, in Redis.
+        REDIS_URL="redis://127.0.0.1:6390/3",
     )
     env.update(extra)
     return env
@@ -106,3 +108,14 @@ def test_plain_http_trial_turns_the_https_defaults_off(tmp_path):
     assert seen["plain_status"] == 200
     assert seen["hsts_seconds"] == 0 and seen["session_cookie_secure"] is False
     assert seen["csrf_cookie_secure"] is False
+
+
+def test_deploy_checklist_warns_about_a_per_process_cache(tmp_path):
+    """Without REDIS_URL each gunicorn worker counts sign-in failures and throttles on its own:
+    the deployment check says so."""
+    env = production_env(tmp_path)
+    del env["REDIS_URL"]
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode != 0
+    assert "brobyg.W001" in result.stderr + result.stdout
