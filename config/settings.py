@@ -298,6 +298,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SESSION_COOKIE_HTTPONLY = True
+# Over HTTPS the session cookie carries the __Host- prefix: browsers then accept it only with
+# Secure, for the whole site and from this host itself, never set by a sibling subdomain. The
+# CSRF cookie keeps its name: the browsable API's script reads it by that name.
+SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
 # Signed-in sessions end after two weeks of inactivity or when the browser asks so.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 60 * 60)
 X_FRAME_OPTIONS = "DENY"

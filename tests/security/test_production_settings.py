@@ -61,6 +61,7 @@ print(json.dumps({
     "ping_status": ping.status_code,
     "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
     "hsts_seconds": settings.SECURE_HSTS_SECONDS,
+    "session_cookie_name": settings.SESSION_COOKIE_NAME,
 }))
 """
 
@@ -98,6 +99,7 @@ def test_production_redirects_plain_http_and_sends_hsts_and_secure_cookies(tmp_p
     assert seen["hsts"] == "max-age=31536000; includeSubDomains"
     assert "script-src 'self'" in seen["csp"]
     assert seen["csrf_cookie_secure"] is True and seen["session_cookie_secure"] is True
+    assert seen["session_cookie_name"] == "__Host-sessionid"
     assert seen["ping_status"] == 200
 
 
