@@ -51,6 +51,8 @@ client = Client(HTTP_HOST="brobyg.example.dk")
 plain = client.get("/login/")
 proxied = client.get("/login/", HTTP_X_FORWARDED_PROTO="https")
 ping = client.get("/api/v1/ping/")
+plain_api = client.get("/api/v1/", HTTP_ACCEPT="application/json")
+proxied_api = client.get("/api/v1/", HTTP_ACCEPT="application/json", HTTP_X_FORWARDED_PROTO="https")
 print(json.dumps({
     "plain_status": plain.status_code,
     "plain_location": plain.get("Location", ""),
@@ -59,6 +61,8 @@ print(json.dumps({
     "csp": proxied.get("Content-Security-Policy", ""),
     "csrf_cookie_secure": bool(proxied.cookies["csrftoken"]["secure"]) if "csrftoken" in proxied.cookies else None,
     "ping_status": ping.status_code,
+    "plain_api_status": plain_api.status_code,
+    "proxied_api_status": proxied_api.status_code,
     "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
     "hsts_seconds": settings.SECURE_HSTS_SECONDS,
     "session_cookie_name": settings.SESSION_COOKIE_NAME,
@@ -67,6 +71,8 @@ print(json.dumps({
 
 
 def probe(env: dict[str, str]) -> dict:
+    # The throttles' counts in local memory: the probe must not depend on a Redis server.
+    env = {key: value for key, value in env.items() if key != "REDIS_URL"}
     result = manage(env, "shell", "-c", PROBE)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -101,6 +107,15 @@ def test_production_redirects_plain_http_and_sends_hsts_and_secure_cookies(tmp_p
     assert seen["csrf_cookie_secure"] is True and seen["session_cookie_secure"] is True
     assert seen["session_cookie_name"] == "__Host-sessionid"
     assert seen["ping_status"] == 200
+
+
+def test_api_refuses_plain_http_instead_of_redirecting(tmp_path):
+    """An API request over plain HTTP answers 403 (a redirect would hide that the token travelled
+    in the clear); over HTTPS it is served; the health check stays reachable."""
+    seen = probe(production_env(tmp_path))
+
+    assert seen["plain_api_status"] == 403
+    assert seen["proxied_api_status"] == 200 and seen["ping_status"] == 200
 
 
 def test_plain_http_trial_turns_the_https_defaults_off(tmp_path):
