@@ -344,6 +344,8 @@ AXES_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=5)
 SIGNIN_ACCOUNT_FAILURE_LIMIT = env.int("SIGNIN_ACCOUNT_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.int("SIGNIN_COOLOFF_MINUTES", default=15) / 60  # hours
 AXES_RESET_ON_SUCCESS = True
+# What the handler counts by, for axes' own checks and commands; accounts/lockout.py builds the
+# keys, each with its own limit.
 AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "web.views.lockout.locked_out"
 # Successful sign-ins are not logged with their address: a row per sign-in is personal data
