@@ -303,7 +303,8 @@ SESSION_COOKIE_HTTPONLY = True
 # Secure, for the whole site and from this host itself, never set by a sibling subdomain. The
 # CSRF cookie keeps its name: the browsable API's script reads it by that name.
 SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
-# Signed-in sessions end after two weeks of inactivity or when the browser asks so.
+# A sign-in lasts two weeks from its session's last change (Django renews the expiry whenever the
+# session is saved: signing in, a message shown).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 60 * 60)
 X_FRAME_OPTIONS = "DENY"
 # Proxies in front of gunicorn that append to X-Forwarded-For; 0 means REMOTE_ADDR is the client
