@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AuditEntry, User
+from accounts.models import ApiToken, AuditEntry, User
 
 
 @admin.register(User)
@@ -42,4 +42,22 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Who holds API keys and until when. The keys themselves are nowhere to be shown: only their
+    hashes are stored. Deleting a row (or changing the owner's password) revokes the key."""
+
+    list_display = ["user", "created", "expires"]
+    list_filter = ["expires"]
+    search_fields = ["user__username", "user__email"]
+    fields = ["user", "created", "expires"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -51,16 +51,23 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     def save(self, *args: object, **kwargs: object) -> None:
-        """A new password on an existing account (a reset link, an invitation, the admin) is a
-        state change of its own: it is recorded in the audit log in the same transaction."""
-        if self._password is None or self._state.adding:
+        """Saves; a new password on an existing account (a reset link, an invitation, the admin,
+        `changepassword`) is recorded in the audit log in the same transaction, and a new password
+        or a deactivation revokes every API token. Here rather than in a service because every way
+        of changing a password ends in set_password and save (a hash upgrade at sign-in does not
+        pass through set_password's flag, so it is neither recorded nor revoking)."""
+        password_changed = self._password is not None
+        if not password_changed and self.is_active:
             super().save(*args, **kwargs)
             return
         from accounts.audit import audit_record, current_actor
 
+        existing_account = not self._state.adding
         with transaction.atomic():
             super().save(*args, **kwargs)
-            audit_record(actor=current_actor() or self, action="accounts.user.password_set", target=self)
+            if password_changed and existing_account:
+                audit_record(actor=current_actor() or self, action="accounts.user.password_set", target=self)
+            ApiToken.objects.filter(user=self).delete()
 
 
 AUDIT_APPEND_ONLY = "The audit log is append-only: entries are never changed or deleted, only blanked by erasure."
@@ -129,3 +136,23 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AuditLogAppendOnly(AUDIT_APPEND_ONLY)
+
+
+class ApiToken(models.Model):
+    """A key for the API, issued at the token endpoint (accounts.services.api_token_issue).
+    Only its SHA-256 is stored (core.tokens.token_hash): a copy of the database opens nothing.
+    It expires settings.API_TOKEN_DAYS after it was issued and is deleted when its owner's
+    password changes or the account is deactivated (User.save)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    created = models.DateTimeField(_("created"))
+    expires = models.DateTimeField(_("expires"))
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "expires"], name="api_token_user_expires")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created:%Y-%m-%d})"

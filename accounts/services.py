@@ -6,6 +6,7 @@ companies, whose services call these; accounts knows nothing of them."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from functools import partial
 
@@ -20,9 +21,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import emails
 from accounts.audit import audit_record, audited
-from accounts.models import AuditEntry, User
+from accounts.models import ApiToken, AuditEntry, User
 from accounts.signals import person_erasing
 from core.errors import DomainError
+from core.tokens import token_hash
 
 SEVERAL_ACCOUNTS = _("Several accounts use this e-mail address; ask an administrator to merge them first.")
 ACCOUNT_INACTIVE = _("The account with this e-mail address is deactivated; ask an administrator.")
@@ -138,8 +140,7 @@ def _accounts_erase(users: list[User]) -> dict[str, int]:
     ids = [user.pk for user in users]
     changed = {"links emptied": _links_empty(ids)}
     changed["audit entries blanked"] = AuditEntry.objects.filter(actor_id__in=ids).blank_for_erasure()
-    if apps.is_installed("rest_framework.authtoken"):
-        changed["api tokens deleted"] = apps.get_model("authtoken", "Token").objects.filter(user_id__in=ids).delete()[0]
+    changed["api tokens deleted"] = ApiToken.objects.filter(user_id__in=ids).delete()[0]
     if apps.is_installed("django.contrib.admin"):
         from django.contrib.admin.models import LogEntry
         from django.contrib.contenttypes.models import ContentType
@@ -185,3 +186,27 @@ def audit_entries_blank_old(*, now: dt.datetime | None = None) -> int:
     cutoff = now - dt.timedelta(days=settings.AUDIT_RETENTION_DAYS)
     old = AuditEntry.objects.filter(at__lt=cutoff).filter(Q(actor__isnull=False) | ~Q(details={}))
     return old.blank_for_erasure()
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> str:
+    """A new API key for `user`, valid for settings.API_TOKEN_DAYS. Returns the key itself, which
+    is shown this once: only its hash is kept. The user's expired keys go at the same time, so
+    the table holds no more than the keys that still work."""
+    now = timezone.now()
+    ApiToken.objects.filter(user=user, expires__lte=now).delete()
+    key = secrets.token_hex(20)
+    token = ApiToken.objects.create(
+        user=user, key_hash=token_hash(key), created=now, expires=now + dt.timedelta(days=settings.API_TOKEN_DAYS)
+    )
+    audit_record(actor=user, action="accounts.api_token.issue", target=token)
+    return key
+
+
+@transaction.atomic
+def api_tokens_revoke(*, user: User, actor: User | None = None) -> int:
+    """Deletes every API key of `user` (signing out every script and integration of theirs);
+    returns how many there were."""
+    count, _deleted = ApiToken.objects.filter(user=user).delete()
+    audit_record(actor=actor or user, action="accounts.api_token.revoke", target=user, details={"tokens": count})
+    return count

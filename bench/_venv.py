@@ -27,6 +27,7 @@ def setup_django_on_fresh_sqlite(workdir: Path, database: str) -> None:
         DATABASE_URL=f"sqlite:///{workdir / database}",
         SECRET_KEY="bench-only",
         DEBUG="0",
+        HTTPS="0",
         ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
         SITE_URL="https://brobyg.example.dk",
         EMAIL_FILE_PATH=str(workdir / "mail"),

@@ -92,6 +92,7 @@ def setup_django(url: str) -> None:
         DATABASE_URL=url,
         SECRET_KEY="bench-only",
         DEBUG="0",
+        HTTPS="0",
         ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
         SITE_URL="https://brobyg.example.dk",
     )

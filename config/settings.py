@@ -42,10 +42,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "django_q",
+    "csp",
+    "axes",
     "core",
     "accounts",
     "companies",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RefusePlainHttpApi",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,6 +73,16 @@ MIDDLEWARE = [
     "accounts.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, so that it turns a lockout flagged by the sign-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes counts failed sign-ins before the password is checked (accounts/lockout.py).
+# https://django-axes.readthedocs.io/en/latest/2_installation.html
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 # Each message once, however often the form behind it was sent before its page was shown.
@@ -269,6 +281,103 @@ LOGGING = {
     },
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Security ------------------------------------------------------------------------------------
+# docs/security.md maps each of these to the OWASP ASVS item it serves.
+# https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
+
+# HTTPS is the default whenever DEBUG is off; HTTPS=0 serves a trial over plain HTTP (cookies
+# without the Secure flag, no redirect, no HSTS), as the test suite, benchmarks and live
+# tests on this machine do.
+HTTPS = env.bool("HTTPS", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+# A load balancer's health check asks over plain HTTP inside the network; a redirect would fail it.
+SECURE_REDIRECT_EXEMPT = env.list("SECURE_REDIRECT_EXEMPT", default=[r"^api/v1/ping/$"])
+# The TLS-terminating proxy in front of gunicorn says the original scheme in this header and
+# must overwrite whatever a client sent in it (docs/deploy.md). Empty: no proxy.
+PROXY_SSL_HEADER = env.str("PROXY_SSL_HEADER", default="HTTP_X_FORWARDED_PROTO" if HTTPS else "")
+SECURE_PROXY_SSL_HEADER = (PROXY_SSL_HEADER, "https") if PROXY_SSL_HEADER else None
+# A year of HSTS, subdomains included, once HTTPS works; shorter while trying it out.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preloading is a commitment made by submitting the domain to the browsers' list, and a region
+# usually runs Brobyg on a subdomain it does not own the parent of: opt in with
+# SECURE_HSTS_PRELOAD=1. Until then Django's reminder (W021) is silenced.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SESSION_COOKIE_HTTPONLY = True
+# Over HTTPS the session cookie carries the __Host- prefix: browsers then accept it only with
+# Secure, for the whole site and from this host itself, never set by a sibling subdomain. The
+# CSRF cookie keeps its name: the browsable API's script reads it by that name.
+SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
+# A sign-in lasts two weeks from its session's last change (Django renews the expiry whenever the
+# session is saved: signing in, a message shown).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 60 * 60)
+X_FRAME_OPTIONS = "DENY"
+# Proxies in front of gunicorn that append to X-Forwarded-For; 0 means REMOTE_ADDR is the client
+# (core/clients.py). Sign-in lockouts, throttles and the open-day form's limit count by it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PROXY_SSL_HEADER else 0)
+
+# Content Security Policy on every response: scripts and styles only from Brobyg's own static
+# files (no inline script anywhere: web/static/web/brobyg.js), nothing framed, no plugins.
+# Style attributes stay allowed (`style-src-attr`): the plans' progress bars, the admin's and
+# the browsable API's templates set widths with them; an attribute cannot load anything, since
+# images and fonts come from 'self' only.
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Failed sign-ins (web and the API's token endpoint) are counted in the default cache by account
+# and by account and address, never by address alone: a school's teachers share one address.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AXES_HANDLER = "accounts.lockout.SignInLockout"
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_address"
+# Failures in a row from one address that lock that account from that address for the cool-off.
+AXES_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=5)
+# Failures from any addresses that lock the account everywhere for the cool-off: a guess spread
+# over many addresses.
+SIGNIN_ACCOUNT_FAILURE_LIMIT = env.int("SIGNIN_ACCOUNT_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = env.int("SIGNIN_COOLOFF_MINUTES", default=15) / 60  # hours
+AXES_RESET_ON_SUCCESS = True
+# What the handler counts by, for axes' own checks and commands; accounts/lockout.py builds the
+# keys, each with its own limit.
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "web.views.lockout.locked_out"
+# Successful sign-ins are not logged with their address: a row per sign-in is personal data
+# Brobyg does not need.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Axes' admin pages list its database tables, which the cache-based handler leaves empty.
+AXES_ENABLE_ADMIN = False
+
+# API tokens: stored as their SHA-256, valid this many days after they were issued
+# (accounts.models.ApiToken), revoked when their owner's password changes or the account is
+# deactivated.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+
+# Throttles count in the default cache, which is Redis in production, so a limit holds across
+# every worker and host. The token endpoint is throttled per account it names.
+# https://www.django-rest-framework.org/api-guide/throttling/
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "rest_framework.throttling.AnonRateThrottle",
+    "rest_framework.throttling.UserRateThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "anon": env.str("THROTTLE_ANON", default="300/minute"),
+    "user": env.str("THROTTLE_USER", default="1200/minute"),
+    "token": env.str("THROTTLE_TOKEN", default="10/minute"),
+}
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT

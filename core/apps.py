@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from core import checks  # noqa: F401 (registers the deployment check)
         from core.sqlite import install_unicode_like
 
         connection_created.connect(install_unicode_like, dispatch_uid="core.sqlite.install_unicode_like")

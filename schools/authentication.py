@@ -2,33 +2,39 @@
 not accounts, because it reads schools' Teacher: accounts knows nothing of schools."""
 
 from django.db import connection
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
-from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import ApiToken, User
+from core.tokens import token_hash
 from schools.models import Teacher
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's token authentication in one plain SQL statement that also reads the user's
     teacher profile, so that scoping a request costs no further round trip. Every API call
-    passes through here, which is why it skips the ORM's statement building."""
+    passes through here, which is why it skips the ORM's statement building.
+
+    The key is looked up by its SHA-256 (accounts.models.ApiToken) and must not have expired;
+    an expired key answers like an unknown one."""
 
     @cached_property
     def _sql(self) -> str:
         user_columns = ", ".join(f'u."{field.column}"' for field in User._meta.concrete_fields)
         teacher_columns = ", ".join(f'p."{field.column}"' for field in Teacher._meta.concrete_fields)
         return (
-            f'SELECT {user_columns}, {teacher_columns} FROM "{Token._meta.db_table}" t '
+            f'SELECT {user_columns}, {teacher_columns} FROM "{ApiToken._meta.db_table}" t '
             f'JOIN "{User._meta.db_table}" u ON u."id" = t."user_id" '
-            f'LEFT JOIN "{Teacher._meta.db_table}" p ON p."user_id" = u."id" WHERE t."key" = %s'
+            f'LEFT JOIN "{Teacher._meta.db_table}" p ON p."user_id" = u."id" '
+            f'WHERE t."key_hash" = %s AND t."expires" > %s'
         )
 
     def authenticate_credentials(self, key: str) -> tuple[User, str]:
         with connection.cursor() as cursor:
-            cursor.execute(self._sql, [key])
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            cursor.execute(self._sql, [token_hash(key), now])
             row = cursor.fetchone()
         if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))

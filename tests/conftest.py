@@ -1,8 +1,15 @@
 import pytest
-from rest_framework.authtoken.models import Token
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: sign-in failures, throttles and the open-day form's
+    counts of one test must not lock out the next."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -12,8 +19,7 @@ def api_client() -> APIClient:
 
 def client_for(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_key_for(user)}")
     return client
 
 

@@ -51,7 +51,7 @@ POSTGRES_URL_VARIABLE = "TEST_POSTGRES_URL"
 POSTGRES_SKIP_REASON = "PostgreSQL not reachable at TEST_POSTGRES_URL; .ci/run starts it"
 
 # Environment variables of the calling process that must not leak into the server.
-_SCRUBBED = ("DATABASE_URL", "SECRET_KEY", "DEBUG", "REDIS_URL", "EMAIL_URL", "ALLOWED_HOSTS", "CONN_MAX_AGE")
+_SCRUBBED = ("DATABASE_URL", "SECRET_KEY", "DEBUG", "HTTPS", "REDIS_URL", "EMAIL_URL", "ALLOWED_HOSTS", "CONN_MAX_AGE")
 
 
 def venv_python() -> str:
@@ -185,6 +185,8 @@ class LiveDatabase:
             DATABASE_URL=self.url,
             SECRET_KEY="x",
             DEBUG="0",
+            # Plain HTTP on this machine: no redirect to HTTPS, cookies without the Secure flag.
+            HTTPS="0",
             EMAIL_FILE_PATH=str(self.workdir / "mail"),
             PYTHONUNBUFFERED="1",
         )
@@ -640,12 +642,12 @@ def _command_scenario(options: dict[str, Any]) -> dict[str, Any]:
 
     from django.db import transaction
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
-    from accounts.models import User
+    from accounts.models import ApiToken, User
     from bookings.models import Slot
     from companies.models import Company
     from core.dates import school_year_of
+    from core.tokens import token_hash
     from schools.models import School, SchoolClass, Teacher
     from tests import factories
 
@@ -697,7 +699,14 @@ def _command_scenario(options: dict[str, Any]) -> dict[str, Any]:
             ]
         )
         Teacher.objects.bulk_create([Teacher(user=user, school=school) for user in users])
-        tokens = Token.objects.bulk_create([Token(user=user, key=Token.generate_key()) for user in users])
+        tokens = [secrets.token_hex(20) for _user in users]
+        expires = timezone.now() + dt.timedelta(days=30)
+        ApiToken.objects.bulk_create(
+            [
+                ApiToken(user=user, key_hash=token_hash(key), created=timezone.now(), expires=expires)
+                for user, key in zip(users, tokens, strict=True)
+            ]
+        )
         school_classes = SchoolClass.objects.bulk_create(
             [
                 SchoolClass(
@@ -710,14 +719,13 @@ def _command_scenario(options: dict[str, Any]) -> dict[str, Any]:
                 for index in range(count)
             ]
         )
-        host_token = Token.objects.create(user=host.user, key=Token.generate_key())
+        host_token = factories.api_key_for(host.user)
     return {
         "offer": offer.pk,
-        "host_token": host_token.key,
+        "host_token": host_token,
         "slots": [slot.pk for slot in slots],
         "classes": [
-            {"id": school_class.pk, "token": token.key}
-            for school_class, token in zip(school_classes, tokens, strict=True)
+            {"id": school_class.pk, "token": token} for school_class, token in zip(school_classes, tokens, strict=True)
         ],
     }
 

@@ -12,10 +12,10 @@ from collections import Counter
 import pytest
 import time_machine
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from bookings.models import Booking, Slot
 from tests import test_api_schema_fuzz as schema_fuzz
+from tests.factories import api_key_for
 
 # The whole-API run's fixtures, used as they are.
 world = schema_fuzz.world
@@ -31,8 +31,7 @@ def test_attendance_answers_within_its_schema_after_the_visit_began(
 ):
     """No server error and no response outside the schema, for any generated request, while the
     bookings are markable (the visits have begun)."""
-    token, _ = Token.objects.get_or_create(user=world["users"][role])
-    headers = {"Authorization": f"Token {token.key}"}
+    headers = {"Authorization": f"Token {api_key_for(world['users'][role])}"}
     bookings = world["ids"]["bookings"]
     started = Slot.objects.filter(bookings__pk__in=bookings).order_by("-start").values_list("start", flat=True)[0]
     statuses: Counter[int] = Counter()

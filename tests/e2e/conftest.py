@@ -92,10 +92,30 @@ def site(live_server, settings) -> str:
     return live_server.url
 
 
+# What Chromium wrote to the console about the Content Security Policy, per open page: a page that
+# needs something the policy forbids (an inline script, an injected style) fails its test.
+CSP_VIOLATIONS: list[str] = []
+
+
+def _note_csp_violation(message) -> None:
+    if "Content Security Policy" in message.text:
+        CSP_VIOLATIONS.append(f"{message.location.get('url', '')}: {message.text}")
+
+
 def _new_page(browser, viewport):
     context = browser.new_context(viewport=viewport, locale="da-DK", timezone_id="Europe/Copenhagen")
     context.set_default_timeout(10_000)
-    return context, context.new_page()
+    page = context.new_page()
+    page.on("console", _note_csp_violation)
+    return context, page
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations():
+    """No page of the test broke the Content Security Policy."""
+    CSP_VIOLATIONS.clear()
+    yield
+    assert not CSP_VIOLATIONS, CSP_VIOLATIONS
 
 
 @pytest.fixture

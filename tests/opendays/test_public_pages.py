@@ -73,6 +73,22 @@ def test_one_address_is_stopped_after_the_hourly_limit(client, open_day, hosts, 
     assert Application.objects.count() == 2
 
 
+def test_limit_counts_the_pupils_address_behind_the_proxy(client, open_day, hosts, monkeypatch, settings):
+    """Behind a proxy every request comes from the proxy's address: the limit counts the address the
+    proxy forwarded, so pupils of two schools do not share one allowance."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    monkeypatch.setattr("web.views.openday_pupils.APPLY_LIMIT_PER_HOUR", 2)
+    url = reverse("openday-apply", args=[open_day.pk])
+    for n in range(2):
+        client.post(url, form_data(hosts, email=f"pige{n}@example.dk"), HTTP_X_FORWARDED_FOR="192.0.2.1")
+
+    other_school = client.post(url, form_data(hosts, email="pige8@example.dk"), HTTP_X_FORWARDED_FOR="192.0.2.2")
+    same_school = client.post(url, form_data(hosts, email="pige9@example.dk"), HTTP_X_FORWARDED_FOR="192.0.2.1")
+
+    assert other_school.status_code == 302
+    assert same_school.status_code == 429
+
+
 def test_garbage_input_never_gives_a_500(client, open_day, hosts):
     url = reverse("openday-apply", args=[open_day.pk])
     response = client.post(url, {"age": "x" * 500, "choice_1": "999999999999", "email": "@"})

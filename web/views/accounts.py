@@ -45,6 +45,9 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     template_name = "web/accounts/password_set.html"
     token_generator = invitation_token_generator
     post_reset_login = True
+    # Two backends are configured (django-axes' lockout check before Django's own): the session
+    # names the one that signs people in.
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("home")
     extra_context = {"title": gettext_lazy("Welcome to Brobyg"), "invitation": True}
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.clients import client_address
 from core.errors import DomainError
 from core.sites import site_url
 from notifications.calendar import build_calendar
@@ -46,7 +47,10 @@ def _language() -> str:
 
 
 def _rate_key(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
+    # The client's address behind the proxies (core.clients): REMOTE_ADDR alone would be the
+    # proxy's, shared by every pupil in the country. The count lives in the default cache, Redis
+    # in production, so it holds across workers and hosts.
+    address = client_address(request)
     return "openday-apply:" + hashlib.sha256(address.encode()).hexdigest()[:32]
 
 
