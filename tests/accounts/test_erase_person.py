@@ -14,9 +14,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
-from accounts.models import AuditEntry, User
+from accounts import services as account_services
+from accounts.models import ApiToken, AuditEntry, User
 from bookings import services as booking_services
 from bookings.models import Booking
 from notifications.models import CalendarFeed, CalendarSubscription, OutgoingMessage
@@ -81,7 +81,7 @@ def person(db, client):
     factories.RoleModelFactory(company=company, name=f"Mette {SURNAME}", email=ADDRESS)
     feed = CalendarFeed.objects.create(kind=CalendarFeed.Kind.TEACHER, user=user)
     calendar_subscription_issue(feed=feed, holder=user)
-    Token.objects.create(user=user)
+    account_services.api_token_issue(user=user)
     Feedback.objects.create(
         booking=booking,
         respondent=Feedback.Respondent.TEACHER,
@@ -142,7 +142,7 @@ def test_erase_person_shuts_every_door_of_the_account(person, client):
         "",
         "",
     )
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
     assert not CalendarSubscription.objects.filter(holder=user).exists()
     assert not user.company_memberships.exists()
     assert not AuditEntry.objects.filter(actor=user).exists()
