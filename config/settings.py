@@ -180,8 +180,9 @@ else:
 # socket operation; the delivery task claims messages for Q_CLUSTER["timeout"] less this and a
 # margin (notifications/tasks.py), so keep it well below that timeout.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
-# A message claimed by a worker that died is sent again after this many seconds.
-OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=300)
+# A message claimed by a worker that died is sent again after this many seconds. A live worker
+# renews its claim every third of this while it sends (notifications/delivery.py).
+OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Brobyg <brobyg@localhost>")
 # The ORGANIZER of every calendar invite. When a teacher or host presses Accept or Decline,
 # their calendar sends its METHOD:REPLY to this mailbox; Brobyg does not read replies yet,

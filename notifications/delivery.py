@@ -1,11 +1,16 @@
 """Delivering the outbox: claim a due row, render it, send it, record the outcome.
 
 A row is claimed with a conditional UPDATE (pending → sending), so two workers never send the
-same row. Sending happens outside any transaction. A worker killed mid-send leaves its row
-"sending"; once the claim is older than the claim timeout (settings.OUTBOX_CLAIM_TIMEOUT_SECONDS,
-300 s by default) the row is pending again and is sent by the next run. The one gap no sender
-can close is a crash after the mail server accepted a message but before the row was marked
-sent: that message goes out twice, with the same Message-ID, so the receiving side can tell.
+same row. Sending happens outside any transaction. The claim is a lease: while the worker
+renders and sends, a thread renews it every third of the claim timeout
+(settings.OUTBOX_CLAIM_TIMEOUT_SECONDS, 30 s by default), so a slow send keeps its row however
+long it takes. A worker killed mid-send (SIGKILL, out of memory, a lost host; with the Redis
+broker the task dies with it) stops renewing: once the claim is older than the claim timeout,
+the row is pending again and is sent by the next run. The one gap no sender can close is a
+crash after the mail server accepted a message but before the row was marked sent: that
+message goes out twice, with the same Message-ID, so the receiving side can tell.
+bench/outbox_sigkill.py kills workers mid-delivery to show that nothing else is lost or
+doubled.
 
 What a row says is its domain's business: the domain registered for the row's subject type
 (notifications/registry.py) loads the subject, says whether the message is still current
@@ -21,6 +26,7 @@ import socket
 import threading
 import time
 
+from django import db
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db.models import F
@@ -32,7 +38,7 @@ from notifications.registry import message_source, message_sources, split_subjec
 logger = logging.getLogger(__name__)
 Status = OutgoingMessage.Status
 
-CLAIM_TIMEOUT = dt.timedelta(minutes=5)  # the default of settings.OUTBOX_CLAIM_TIMEOUT_SECONDS
+CLAIM_TIMEOUT = dt.timedelta(seconds=30)  # the default of settings.OUTBOX_CLAIM_TIMEOUT_SECONDS
 MAX_ATTEMPTS = 10
 FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_RETRY = dt.timedelta(hours=2)
@@ -44,9 +50,10 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 
 def claim_timeout() -> dt.timedelta:
-    """How long a claim holds: settings.OUTBOX_CLAIM_TIMEOUT_SECONDS, read at each call (tests
-    use a few seconds). Keep it above the task timeout (Q_CLUSTER["timeout"]), so that a row
-    is never released while the worker that claimed it may still be sending it."""
+    """How long a claim holds unless renewed: settings.OUTBOX_CLAIM_TIMEOUT_SECONDS, read at
+    each call (tests use a few seconds). It is how long a message waits after its worker died,
+    and it must outlast two missed renewals (a worker starved of CPU, a slow database), or a
+    live worker's row could be released and sent a second time by another."""
     seconds = getattr(settings, "OUTBOX_CLAIM_TIMEOUT_SECONDS", None)
     return CLAIM_TIMEOUT if seconds is None else dt.timedelta(seconds=float(seconds))
 
@@ -80,6 +87,47 @@ def _claim(message_id: int, now: dt.datetime) -> bool:
     )
 
 
+def renewal_interval() -> float:
+    """Seconds between renewals of a claim: a third of the claim timeout, so a claim lapses
+    only after two renewals in a row did not happen."""
+    return claim_timeout().total_seconds() / 3
+
+
+LOST_CLAIM = "Outbox message %s: its claim was released while it was being sent; it may go out twice."
+
+
+def _renew_claim(message_id: int, stop: threading.Event, interval: float) -> None:
+    """Renew the claim every `interval` seconds until `stop` is set. Runs in a thread of its
+    own, with a database connection of its own, closed at the end."""
+    try:
+        while not stop.wait(interval):
+            renewed = OutgoingMessage.objects.filter(pk=message_id, status=Status.SENDING).update(
+                claimed_at=timezone.now()
+            )
+            if not renewed:
+                logger.error(LOST_CLAIM, message_id)
+                return
+    except Exception:
+        logger.exception("Renewing the claim of outbox message %s failed", message_id)
+    finally:
+        db.connection.close()
+
+
+@contextlib.contextmanager
+def _claim_held(message_id: int):
+    """Keep the claim of a message alive while the block runs (rendering and sending it)."""
+    stop = threading.Event()
+    renewer = threading.Thread(
+        target=_renew_claim, args=(message_id, stop, renewal_interval()), name=f"claim-{message_id}", daemon=True
+    )
+    renewer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        renewer.join()
+
+
 def _finish(message_id: int, **fields) -> None:
     OutgoingMessage.objects.filter(pk=message_id, status=Status.SENDING).update(**fields)
 
@@ -95,14 +143,14 @@ def deliver_one(message_id: int, *, connection=None) -> str | None:
         _finish(message_id, status=Status.FAILED, last_error=f"No domain renders {message.subject_key!r}.")
         return Status.FAILED
     try:
-        # Loading and checking the subject are the domain's code too: a failure there is this
-        # message's, recorded and retried like a failed send, and never stops the pass.
-        subject = source.load(split_subject_key(message.subject_key)[1]) if source else None
-        if subject is None or not source.is_current(message, subject):
-            _finish(message_id, status=Status.WITHDRAWN, last_error="superseded")
-            return Status.WITHDRAWN
-        email = source.render(message, subject)
-        (connection or get_connection()).send_messages([email])
+        with _claim_held(message_id):
+            # Loading and checking the subject are the domain's code too: a failure there is this
+            # message's, recorded and retried like a failed send, and never stops the pass.
+            subject = source.load(split_subject_key(message.subject_key)[1]) if source else None
+            current = subject is not None and source.is_current(message, subject)
+            if current:
+                email = source.render(message, subject)
+                (connection or get_connection()).send_messages([email])
     except Exception as error:
         logger.warning("Sending outbox message %s failed: %s", message_id, error)
         failed = message.attempts >= MAX_ATTEMPTS
@@ -113,6 +161,9 @@ def deliver_one(message_id: int, *, connection=None) -> str | None:
             last_error=f"{type(error).__name__}: {error}"[:2000],
         )
         return Status.FAILED if failed else Status.PENDING
+    if not current:
+        _finish(message_id, status=Status.WITHDRAWN, last_error="superseded")
+        return Status.WITHDRAWN
     _finish(message_id, status=Status.SENT, sent_at=timezone.now(), subject=email.subject[:300], last_error="")
     return Status.SENT
 
