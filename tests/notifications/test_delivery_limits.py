@@ -129,7 +129,7 @@ def test_settings_leave_room_for_a_send_inside_the_task_timeout(settings):
     assert delivery.renewal_interval() >= 5
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_send_longer_than_the_claim_timeout_keeps_its_claim(visit, monkeypatch, settings):
     """The claim is a lease renewed while the message is sent: a send that takes twice the
     claim timeout (a slow mail server) is not released to another worker in the meantime,
