@@ -18,8 +18,8 @@ so the process that owns the SMTP server never opens the database through Django
 Subprocess entry points (`python -m tests.notifications.cluster_harness COMMAND '<json>'`):
 `qcluster` runs `manage.py qcluster` with settings overrides taken from the environment
 variable BROBYG_SETTINGS_OVERRIDES (JSON; a dict value is merged into the setting's dict);
-`bookings`, `kick`, `enqueue`, `state`, `reset` and `deliver` are described at their
-functions. Only loopback addresses are used. Every wait is bounded in count and in time.
+`bookings`, `kick`, `enqueue`, `state`, `reset`, `deliver`, `claims`, `hold_schedule` and
+`serve` (several commands in one process, see `Served`) are described at their functions. Only loopback addresses are used. Every wait is bounded in count and in time.
 """
 
 from __future__ import annotations
@@ -294,6 +294,7 @@ class Cluster:
     overrides: dict[str, Any] = field(default_factory=dict)
     name: str = "cluster"
     queue: str | None = None  # Q_CLUSTER_NAME: a queue of its own, which takes no schedules
+    env: dict[str, str] = field(default_factory=dict)  # more environment, e.g. REDIS_URL for its broker
     process: subprocess.Popen | None = None
     log_path: Path | None = None
 
@@ -305,6 +306,7 @@ class Cluster:
             LOG_LEVEL="INFO",
             **{OVERRIDES_VARIABLE: json.dumps(self.overrides)},
             **({"Q_CLUSTER_NAME": self.queue} if self.queue else {}),
+            **self.env,
         )
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
@@ -562,6 +564,70 @@ def _command_deliver(options: dict[str, Any]) -> None:
     print(json.dumps({"sent": sent, "started": started, "finished": time.time()}), flush=True)
 
 
+def _command_claims(options: dict[str, Any]) -> dict[str, Any]:
+    """The rows claimed now ("sending"), with when each was claimed: what a worker killed at
+    this moment was sending, and the claims of workers killed earlier that have not lapsed."""
+    from notifications.models import OutgoingMessage
+
+    sending = OutgoingMessage.objects.filter(status=OutgoingMessage.Status.SENDING)
+    return {"sending": {str(pk): claimed.timestamp() for pk, claimed in sending.values_list("id", "claimed_at")}}
+
+
+def _command_hold_schedule(options: dict[str, Any]) -> dict[str, Any]:
+    """Move the delivery schedule's next run a day on, so that only the caller's tasks deliver
+    (one at a time, so a killed worker's claim is the only one)."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_q.models import Schedule
+
+    held = Schedule.objects.filter(name=DELIVERY_SCHEDULE).update(next_run=timezone.now() + dt.timedelta(days=1))
+    return {"held": held}
+
+
+def _command_serve(options: dict[str, Any]) -> None:
+    """Answer commands read from stdin, one JSON object {"command": …, "options": {…}} a line,
+    each with one JSON line, until stdin ends: a caller that asks many times (a benchmark's
+    rounds) pays Django's start-up once."""
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        if request["command"] not in _SERVED:
+            raise ValueError(f"not served: {request['command']!r}")
+        print(json.dumps(_COMMANDS[request["command"]](request.get("options", {}))), flush=True)
+
+
+class Served:
+    """A `serve` subprocess: call(command, **options) returns its JSON answer."""
+
+    def __init__(self, database: LiveDatabase, **env: str) -> None:
+        self.process = subprocess.Popen(
+            [venv_python(), "-m", MODULE, "serve", "{}"],
+            cwd=ROOT,
+            env=database.env(**env),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+
+    def call(self, command: str, **options: Any) -> Any:
+        self.process.stdin.write(json.dumps({"command": command, "options": options}) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the serve process ended (exit {self.process.poll()}) on {command!r}")
+        return json.loads(line)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=10)
+        kill_group(self.process)
+
+
 _COMMANDS = {
     "qcluster": _command_qcluster,
     "bookings": _command_bookings,
@@ -570,7 +636,11 @@ _COMMANDS = {
     "state": _command_state,
     "reset": _command_reset,
     "deliver": _command_deliver,
+    "claims": _command_claims,
+    "hold_schedule": _command_hold_schedule,
+    "serve": _command_serve,
 }
+_SERVED = {"kick", "enqueue", "state", "reset", "claims", "hold_schedule"}
 
 
 def main(argv: list[str]) -> int:
