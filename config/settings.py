@@ -184,6 +184,10 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # renews its claim every third of this while it sends (notifications/delivery.py).
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Brobyg <brobyg@localhost>")
+# Who hears of what needs an operator (the hourly slot counter check): comma-separated e-mail
+# addresses. https://docs.djangoproject.com/en/5.2/ref/settings/#admins
+ADMINS = [(address, address) for address in env.list("ADMINS", default=[])]
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # The ORGANIZER of every calendar invite. When a teacher or host presses Accept or Decline,
 # their calendar sends its METHOD:REPLY to this mailbox; Brobyg does not read replies yet,
 # so point it at a mailbox a person (or a later import) watches.
