@@ -35,38 +35,21 @@ claim timeout is the installation's default unless --claim-timeout is given.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import platform
 import random
 import shutil
-import signal
 import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from _venv import use_project_interpreter
 
 DEFAULT_POSTGRES_URL = "postgres://postgres:postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6390/2"
-TASK_SECONDS = 40.0  # each enqueued task polls the outbox this long (within Q_CLUSTER timeout 60)
-ROUND_TIMEOUT = 60.0
 DRAIN_TIMEOUT = 240.0
-
-
-@dataclass
-class Round:
-    number: int
-    whole_cluster: bool
-    pid: int | None = None
-    accepted_in_round: int = 0
-    killed_at: float = 0.0  # time.time()
-    in_flight: list[int] = field(default_factory=list)
-    accepted_before_kill: list[int] = field(default_factory=list)  # of in_flight
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -83,107 +66,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if not 1 <= args.rounds <= 500:
         parser.error("--rounds must be between 1 and 500")
     return args
-
-
-# Finding the worker that is sending ---------------------------------------------------------
-
-
-def _socket_inodes_to(port: int) -> set[str]:
-    """Inodes of established TCP connections whose remote end is loopback `port`."""
-    inodes: set[str] = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with contextlib.suppress(OSError), open(table) as lines:
-            next(lines)
-            for line in lines:
-                fields = line.split()
-                remote_port = int(fields[2].rsplit(":", 1)[1], 16)
-                if remote_port == port and fields[3] == "01":  # 01: ESTABLISHED
-                    inodes.add(fields[9])
-    return inodes
-
-
-def sending_pids(pgid: int, smtp_port: int) -> list[int]:
-    """Processes of the cluster's process group holding a connection to the SMTP server: the
-    worker running the delivery task, in the middle of a pass."""
-    inodes = _socket_inodes_to(smtp_port)
-    if not inodes:
-        return []
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        pid = int(entry)
-        try:
-            if os.getpgid(pid) != pgid:
-                continue
-            links = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
-        except OSError:  # gone, or not ours
-            continue
-        if any(f"socket:[{inode}]" in links for inode in inodes):
-            found.append(pid)
-    return found
-
-
-# The run -------------------------------------------------------------------------------------
-
-
-def wait_until(predicate, *, timeout: float, step: float = 0.005) -> bool:
-    deadline = time.monotonic() + timeout
-    for _ in range(int(timeout / step) + 1):
-        if predicate():
-            return True
-        if time.monotonic() > deadline:
-            break
-        time.sleep(step)
-    return predicate()
-
-
-def run_round(number: int, *, whole_cluster: bool, cluster, served, smtp, harness, rng, delay: float) -> Round:
-    result = Round(number, whole_cluster)
-    before = len(smtp.deliveries())
-    left_claimed = served.call("claims")["sending"]  # by workers killed in earlier rounds
-    served.call("enqueue", tasks=1, run_seconds=TASK_SECONDS)
-    target = before + rng.randint(1, 4)
-    if not wait_until(lambda: len(smtp.deliveries()) >= target, timeout=ROUND_TIMEOUT):
-        raise RuntimeError(f"round {number}: nothing delivered within {ROUND_TIMEOUT} s\n{cluster.log_tail()}")
-    time.sleep(rng.uniform(0, 2 * delay))
-    pgid = cluster.process.pid
-    pids: list[int] = []
-    wait_until(lambda: bool(pids.extend(sending_pids(pgid, smtp.port)) or pids), timeout=10, step=0.002)
-    if not pids:
-        raise RuntimeError(f"round {number}: no worker holds an SMTP connection\n{cluster.log_tail()}")
-    result.pid = pids[0]
-    if whole_cluster:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pgid, signal.SIGKILL)
-    else:
-        os.kill(result.pid, signal.SIGKILL)
-    result.killed_at = time.time()
-    time.sleep(0.2)  # the server finishes a DATA whose client just died, or drops it
-    claimed = served.call("claims")["sending"]
-    result.in_flight = sorted(int(row) for row, at in claimed.items() if left_claimed.get(row) != at)
-    accepted = {harness.row_id_of(delivery.message_id) for delivery in smtp.deliveries()}
-    result.accepted_before_kill = [row for row in result.in_flight if row in accepted]
-    result.accepted_in_round = len(smtp.deliveries()) - before
-    return result
-
-
-def drain(served, smtp, due: set[int], harness) -> dict:
-    """Enqueue delivery tasks until every due row is sent; bounded by DRAIN_TIMEOUT."""
-    deadline = time.monotonic() + DRAIN_TIMEOUT
-    state: dict = {}
-    next_task = 0.0
-    while time.monotonic() < deadline:
-        if time.monotonic() >= next_task:
-            served.call("enqueue", tasks=1, run_seconds=TASK_SECONDS)
-            next_task = time.monotonic() + TASK_SECONDS
-        state = served.call("state")
-        sent = {row["id"] for row in state["rows"] if row["status"] == "sent"}
-        if due <= sent:
-            time.sleep(1.5)  # tasks poll each second: room for a late duplicate to show
-            return served.call("state")
-        time.sleep(1.0)
-    return state
 
 
 def main(argv: list[str]) -> int:
@@ -204,7 +86,7 @@ def main(argv: list[str]) -> int:
     import redis
 
     broker = redis.Redis.from_url(args.redis_url)
-    broker.delete("django_q:brobyg:q")  # what an earlier run that was stopped left on this database
+    queue = f"brobyg-sigkill-{os.getpid()}"  # a task list of this run's own on the broker
 
     started = time.perf_counter()
     print(
@@ -213,18 +95,18 @@ def main(argv: list[str]) -> int:
     )
     workdir = Path(tempfile.mkdtemp(prefix="brobyg-sigkill-bench-"))
     database = cluster = served = None
-    rounds: list[Round] = []
-    overrides: dict = {}
+    rounds: list = []
+    # ALT_CLUSTERS: django-q2 requires the key when Q_CLUSTER_NAME names a queue of its own.
+    overrides: dict = {"Q_CLUSTER": {"ALT_CLUSTERS": {}}}
     if args.claim_timeout is not None:
         overrides["OUTBOX_CLAIM_TIMEOUT_SECONDS"] = args.claim_timeout
     try:
         database = harness.fresh_database(args.backend, workdir)
-        bookings = max(20, 3 * args.rounds)  # ~2.5 messages go per round; the rest in the drain
+        bookings = max(20, 3 * args.rounds)  # 2–3 messages go per round; the rest in the drain
         due = set(harness.make_bookings(database, bookings=bookings))
         served = harness.Served(database, REDIS_URL=args.redis_url)
         served.call("hold_schedule")
-        delay = args.smtp_delay_ms / 1000
-        with harness.RecordingSmtp(harness.RecordingHandler(delay=delay)) as smtp:
+        with harness.RecordingSmtp(harness.RecordingHandler(delay=args.smtp_delay_ms / 1000)) as smtp:
 
             def new_cluster(number: int):
                 made = harness.Cluster(
@@ -233,6 +115,7 @@ def main(argv: list[str]) -> int:
                     workers=2,
                     overrides=overrides,
                     name=f"cluster{number}",
+                    queue=queue,
                     env={"REDIS_URL": args.redis_url},
                 )
                 made.start().wait_until_running()
@@ -242,27 +125,20 @@ def main(argv: list[str]) -> int:
                 f"db: {database.server_version()}; broker: Redis {broker.info()['redis_version']} "
                 f"({args.redis_url}); {len(due)} due invites; SMTP: aiosmtpd in this process, "
                 f"{args.smtp_delay_ms:g} ms per DATA; claim timeout "
-                f"{args.claim_timeout if args.claim_timeout is not None else 'the default'}; "
+                f"{'the default' if args.claim_timeout is None else args.claim_timeout}; "
                 f"setup {time.perf_counter() - started:.1f} s"
             )
             clusters = 1
             cluster = new_cluster(clusters)
             for number in range(1, args.rounds + 1):
                 whole = args.new_cluster_every > 0 and number % args.new_cluster_every == 0
-                result = run_round(
-                    number,
-                    whole_cluster=whole,
-                    cluster=cluster,
-                    served=served,
-                    smtp=smtp,
-                    harness=harness,
-                    rng=rng,
-                    delay=delay,
+                result = harness.kill_round(
+                    number, cluster=cluster, served=served, smtp=smtp, rng=rng, whole_cluster=whole
                 )
                 rounds.append(result)
                 print(
                     f"round {number:3d}  killed {'the cluster' if whole else 'worker'} {result.pid} after "
-                    f"{result.accepted_in_round} messages; in flight {result.in_flight or '-'}"
+                    f"{result.accepted_in_round} messages of the round; in flight {result.in_flight or '-'}"
                     f"{' (accepted by the server before the kill)' if result.accepted_before_kill else ''}",
                     flush=True,
                 )
@@ -270,64 +146,54 @@ def main(argv: list[str]) -> int:
                     cluster.kill()
                     clusters += 1
                     cluster = new_cluster(clusters)
-            killed_rounds_done = time.perf_counter()
-            state = drain(served, smtp, due, harness)
-            drained = time.perf_counter() - killed_rounds_done
-            counts = Counter(harness.row_id_of(delivery.message_id) for delivery in smtp.deliveries())
+            rounds_done = time.perf_counter()
+            state = harness.drain(served, due, timeout=DRAIN_TIMEOUT, queue=queue)
+            drained = time.perf_counter() - rounds_done
+            verdict = harness.kill_verdict(rounds, due, smtp, state)
+            accepted = len(smtp.deliveries())
+            distinct = len(smtp.counts())
             reincarnated = sum(
-                log.count("reincarnated worker")
-                for log in (path.read_text(errors="replace") for path in workdir.glob("cluster*.log"))
+                path.read_text(errors="replace").count("reincarnated worker") for path in workdir.glob("cluster*.log")
             )
     finally:
         if cluster is not None:
             cluster.kill()
         if served is not None:
             served.close()
-        broker.delete("django_q:brobyg:q")
+        broker.delete(f"django_q:{queue}:q")
         if database is not None:
             database.drop()
         shutil.rmtree(workdir, ignore_errors=True)
 
-    rows = {row["id"]: row for row in state["rows"]}
-    expected_twice = {row for result in rounds for row in result.accepted_before_kill}
-    lost = sorted(due - set(counts))
-    twice = {row: times for row, times in counts.items() if times > 1}
-    unexplained = sorted(set(twice) - expected_twice)
-    not_doubled = sorted(expected_twice - set(twice))
-    not_sent = sorted(row for row in due if rows.get(row, {}).get("status") != "sent")
-    kills = {result.killed_at: result.in_flight for result in rounds}
-    resent_after = [
-        rows[row]["sent_at"] - killed_at
-        for killed_at, flight in kills.items()
-        for row in flight
-        if rows.get(row, {}).get("sent_at")
-    ]
-
+    workers = sum(not r.whole_cluster for r in rounds)
     print()
     print(
-        f"rounds {len(rounds)}: {sum(not r.whole_cluster for r in rounds)} workers killed (reincarnated by the "
-        f"sentinel: {reincarnated} logged), {sum(r.whole_cluster for r in rounds)} whole clusters killed and "
-        "replaced"
+        f"rounds {len(rounds)}: {workers} workers killed (reincarnated by the sentinel: {reincarnated} logged), "
+        f"{len(rounds) - workers} whole clusters killed and replaced"
     )
     print(
         f"kills with a message in flight: {sum(bool(r.in_flight) for r in rounds)}; of those, accepted by the "
-        f"server before the kill: {len(expected_twice)}"
+        f"server before the kill: {len(verdict.expected_twice)}"
     )
-    print(f"due {len(due)}, accepted by the server {sum(counts.values())}, distinct {len(counts)}")
-    print(f"lost (never accepted): {len(lost)} {lost or ''}")
-    print(f"rows not marked sent: {len(not_sent)} {not_sent or ''}")
-    print(f"sent twice: {len(twice)} {sorted(twice) or ''}; more than twice: {sum(t > 2 for t in twice.values())}")
-    print(f"sent twice but not in flight when a worker died: {len(unexplained)} {unexplained or ''}")
-    print(f"in flight, accepted before the kill, yet sent once: {len(not_doubled)} {not_doubled or ''}")
-    if resent_after:
+    print(f"due {len(due)}, accepted by the server {accepted}, distinct {distinct}")
+    print(f"lost (never accepted): {len(verdict.lost)} {verdict.lost or ''}")
+    print(f"rows not marked sent: {len(verdict.not_sent)} {verdict.not_sent or ''}")
+    print(
+        f"sent twice: {len(verdict.twice)} {sorted(verdict.twice) or ''}; "
+        f"more than twice: {sum(n > 2 for n in verdict.twice.values())}"
+    )
+    print(
+        f"sent twice but not in flight and accepted at a kill: {len(verdict.unexplained)} {verdict.unexplained or ''}"
+    )
+    print(f"in flight and accepted at a kill, yet sent once: {len(set(verdict.expected_twice) - set(verdict.twice))}")
+    if verdict.resent_after:
         print(
-            f"in-flight messages sent again {min(resent_after):.1f}–{max(resent_after):.1f} s after the kill "
-            f"(median {statistics.median(resent_after):.1f} s)"
+            f"in-flight messages sent again {min(verdict.resent_after):.1f}–{max(verdict.resent_after):.1f} s after "
+            f"the kill (median {statistics.median(verdict.resent_after):.1f} s)"
         )
     print(f"drain after the last round {drained:.1f} s; total run {time.perf_counter() - started:.1f} s")
-    holds = not lost and not not_sent and not unexplained and all(t <= 2 for t in twice.values())
-    print("HOLDS: nothing lost, nothing but an in-flight message sent twice" if holds else "DOES NOT HOLD")
-    return 0 if holds else 1
+    print("HOLDS: nothing lost, nothing but in-flight messages sent twice" if verdict.holds else "DOES NOT HOLD")
+    return 0 if verdict.holds else 1
 
 
 if __name__ == "__main__":
