@@ -13,7 +13,8 @@ Setup: a fresh PostgreSQL database (or SQLite file) migrated as in production, b
 through bookings.services whose invites fill the outbox (two a booking, real invites with
 calendar parts), an aiosmtpd server in this process that records every Message-ID it accepts
 (a Message-ID names its outbox row), and `manage.py qcluster` with REDIS_URL as its broker
-(TEST_REDIS_URL; database 2 by default) and Q_WORKERS=2. The delivery schedule is held back
+(TEST_REDIS_URL; database 2 by default; a queue of this run's own, Q_CLUSTER_NAME) and
+Q_WORKERS=2. The delivery schedule is held back
 a day: this script plays its part, putting one delivery task on the broker per round, so one
 worker sends at a time and the row it had claimed when it died is known exactly.
 
@@ -29,7 +30,9 @@ After the rounds, tasks are enqueued until every due message is sent (the last i
 one waits for its claim to lapse). Prints each round and the totals: messages due and
 accepted, lost (must be 0), sent twice, and whether the twice-sent ones are exactly the
 in-flight messages the server had already accepted when their worker died (must be). The
-claim timeout is the installation's default unless --claim-timeout is given.
+claim timeout is the installation's default unless --claim-timeout is given. The rounds are
+tests/notifications/cluster_harness.py's `kill_round`, which the six-round live test
+tests/notifications/test_delivery_sigkill.py shares.
 """
 
 from __future__ import annotations
