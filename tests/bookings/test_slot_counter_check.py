@@ -106,7 +106,7 @@ def test_administrators_are_told_in_danish_by_default(booked_slot, admins):
 
     services.slot_counters_check()
 
-    assert "1 tids tællere stemmer ikke med dens bookinger" in mail.outbox[0].subject
+    assert mail.outbox[0].subject == "[Brobyg] 1 tids tællere stemmer ikke med dens bookinger"
     assert f"Tid {booked_slot.pk}: bookede klasser 1, holdt af bookinger 2" in mail.outbox[0].body
 
 
