@@ -2,7 +2,7 @@
 
 A row is claimed with a conditional UPDATE (pending → sending), so two workers never send the
 same row. Sending happens outside any transaction. The claim is a lease: while the worker
-renders and sends, a thread renews it every third of the claim timeout
+renders and sends, a thread of the delivery pass renews it every third of the claim timeout
 (settings.OUTBOX_CLAIM_TIMEOUT_SECONDS, 30 s by default), so a slow send keeps its row however
 long it takes. A worker killed mid-send (SIGKILL, out of memory, a lost host; with the Redis
 broker the task dies with it) stops renewing: once the claim is older than the claim timeout,
@@ -96,44 +96,74 @@ def renewal_interval() -> float:
 LOST_CLAIM = "Outbox message %s: its claim was released while it was being sent; it may go out twice."
 
 
-def _renew_claim(message_id: int, stop: threading.Event, interval: float) -> None:
-    """Renew the claim every `interval` seconds until `stop` is set. Runs in a thread of its
-    own, with a database connection of its own, closed at the end."""
-    try:
-        while not stop.wait(interval):
+class ClaimRenewer:
+    """Renews the claim of the message being sent, every renewal_interval() seconds, from a
+    thread of its own with a database connection of its own. One per delivery pass, so a pass
+    pays for one thread, not one per message; `holding(id)` names the message being sent.
+
+    The lock keeps a renewal and the end of a hold apart: once `holding` has returned, no
+    renewal of that message is under way, and the row can be marked sent without a renewal
+    finding it no longer claimed and crying wolf."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._current: int | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> ClaimRenewer:
+        self._thread = threading.Thread(target=self._run, args=(renewal_interval(),), name="claims", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    @contextlib.contextmanager
+    def holding(self, message_id: int):
+        with self._lock:
+            self._current = message_id
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._current = None
+
+    def _run(self, interval: float) -> None:
+        try:
+            while not self._stop.wait(interval):
+                with self._lock:
+                    if self._current is not None:
+                        self._renew(self._current)
+        finally:
+            db.connection.close()
+
+    @staticmethod
+    def _renew(message_id: int) -> None:
+        try:
             renewed = OutgoingMessage.objects.filter(pk=message_id, status=Status.SENDING).update(
                 claimed_at=timezone.now()
             )
-            if not renewed:
-                logger.error(LOST_CLAIM, message_id)
-                return
-    except Exception:
-        logger.exception("Renewing the claim of outbox message %s failed", message_id)
-    finally:
-        db.connection.close()
-
-
-@contextlib.contextmanager
-def _claim_held(message_id: int):
-    """Keep the claim of a message alive while the block runs (rendering and sending it)."""
-    stop = threading.Event()
-    renewer = threading.Thread(
-        target=_renew_claim, args=(message_id, stop, renewal_interval()), name=f"claim-{message_id}", daemon=True
-    )
-    renewer.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        renewer.join()
+        except Exception:
+            logger.exception("Renewing the claim of outbox message %s failed", message_id)
+            return
+        if not renewed:
+            logger.error(LOST_CLAIM, message_id)
 
 
 def _finish(message_id: int, **fields) -> None:
     OutgoingMessage.objects.filter(pk=message_id, status=Status.SENDING).update(**fields)
 
 
-def deliver_one(message_id: int, *, connection=None) -> str | None:
-    """Send one due message if this worker wins the claim. Returns the row's new status."""
+def deliver_one(message_id: int, *, connection=None, renewer: ClaimRenewer | None = None) -> str | None:
+    """Send one due message if this worker wins the claim. Returns the row's new status.
+    `renewer` keeps the claim while it is sent: a delivery pass passes its own; without one,
+    this call runs one."""
+    if renewer is None:
+        with ClaimRenewer() as renewer:
+            return deliver_one(message_id, connection=connection, renewer=renewer)
     now = timezone.now()
     if not _claim(message_id, now):
         return None
@@ -143,7 +173,7 @@ def deliver_one(message_id: int, *, connection=None) -> str | None:
         _finish(message_id, status=Status.FAILED, last_error=f"No domain renders {message.subject_key!r}.")
         return Status.FAILED
     try:
-        with _claim_held(message_id):
+        with renewer.holding(message_id):
             # Loading and checking the subject are the domain's code too: a failure there is this
             # message's, recorded and retried like a failed send, and never stops the pass.
             subject = source.load(split_subject_key(message.subject_key)[1]) if source else None
@@ -241,7 +271,7 @@ def deliver_due(*, limit: int = 500, deadline: float | None = None, cutoff: floa
 
     sent = 0
     connection = get_connection()
-    with _cut_off(connection, cutoff):
+    with _cut_off(connection, cutoff), ClaimRenewer() as renewer:
         try:
             connection.open()
         except Exception as error:
@@ -250,7 +280,7 @@ def deliver_due(*, limit: int = 500, deadline: float | None = None, cutoff: floa
             for message_id in ids:
                 if out_of_time():
                     break
-                status = deliver_one(message_id, connection=connection)
+                status = deliver_one(message_id, connection=connection, renewer=renewer)
                 if status == Status.SENT:
                     sent += 1
                 elif status in (Status.PENDING, Status.FAILED) and not out_of_time():
