@@ -8,11 +8,14 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from bookings import services
-from bookings.models import Booking, BookingEvent, Offer, Slot, SlotSeries
+from bookings import selectors, services
+from bookings.models import Booking, BookingEvent, Offer, Slot, SlotCounterCheck, SlotSeries
 from core.admin import ReadOnlyInline, ServiceAdmin, adopt
 from core.errors import DomainError
 
@@ -71,6 +74,40 @@ class SlotSeriesAdmin(admin.ModelAdmin):
         return False
 
 
+class CountersFilter(admin.SimpleListFilter):
+    """Slots whose counters disagree with their bookings, as the hourly check finds them, but
+    computed now (bookings.selectors.slots_with_disagreeing_counters)."""
+
+    title = _("counters")
+    parameter_name = "counters"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("disagree", _("counters disagree with bookings"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Slot]) -> QuerySet[Slot]:
+        if self.value() == "disagree":
+            return queryset.filter(pk__in=selectors.slots_with_disagreeing_counters().values("pk"))
+        return queryset
+
+
+def last_counter_check_note() -> tuple[int, str] | None:
+    """The last counter check's result for the slot list, with its message level; None before
+    the first run."""
+    check = SlotCounterCheck.objects.first()
+    if check is None:
+        return None
+    when = date_format(timezone.localtime(check.checked_at), "SHORT_DATETIME_FORMAT")
+    if not check.disagreeing:
+        return messages.INFO, gettext("Last counter check %(when)s: every slot's counters agree with its bookings.") % {
+            "when": when
+        }
+    return messages.ERROR, ngettext(
+        "Last counter check %(when)s: %(count)d slot's counters disagreed with its bookings (slot %(slots)s).",
+        "Last counter check %(when)s: %(count)d slots' counters disagreed with their bookings (slots %(slots)s).",
+        check.disagreeing,
+    ) % {"when": when, "count": check.disagreeing, "slots": ", ".join(str(row["slot"]) for row in check.details)}
+
+
 @admin.register(Slot)
 class SlotAdmin(ServiceAdmin):
     """Time, capacity and role models are saved by the services, which tell every booking what
@@ -79,13 +116,19 @@ class SlotAdmin(ServiceAdmin):
     booked is a form error. A slot with bookings cannot be deleted (they protect it)."""
 
     list_display = ["offer", "start", "end", "capacity_classes", "booked_classes", "booked_pupils", "status"]
-    list_filter = ["status", "offer__kind", "offer__company"]
+    list_filter = ["status", "offer__kind", "offer__company", CountersFilter]
     search_fields = ["offer__title", "offer__company__name"]
     date_hierarchy = "start"
     fields = ["offer", "series", *SLOT_TIMES_AND_CAPACITY, "booked_classes", "booked_pupils", "status", "role_models"]
     filter_horizontal = ["role_models"]
     autocomplete_fields = ["offer"]
     actions = ["cancel_slots"]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
+        """The list, headed by the last counter check's result."""
+        if note := last_counter_check_note():
+            self.message_user(request, note[1], note[0])
+        return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Slot | None = None) -> list[str]:
         always = ["series", "booked_classes", "booked_pupils", "status"]
@@ -242,4 +285,23 @@ class BookingEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: BookingEvent | None = None) -> bool:
+        return False
+
+
+@admin.register(SlotCounterCheck)
+class SlotCounterCheckAdmin(admin.ModelAdmin):
+    """The runs of the hourly counter check, as it recorded them; nobody edits them."""
+
+    list_display = ["checked_at", "disagreeing"]
+    list_filter = ["checked_at"]
+    fields = ["checked_at", "disagreeing", "details"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: SlotCounterCheck | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: SlotCounterCheck | None = None) -> bool:
         return False

@@ -438,3 +438,29 @@ class BookingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {date_format(timezone.localtime(self.at), 'SHORT_DATETIME_FORMAT')}"
+
+
+class SlotCounterCheck(models.Model):
+    """One run of the periodic check that every slot's counters (booked classes and pupils)
+    equal what its requested and confirmed bookings add up to (bookings.services.
+    slot_counters_check, hourly). The counters are kept by conditional UPDATEs beside each
+    booking change; a disagreement means a change went around the services (a hand-made SQL
+    fix, a restored backup, a bug) and the slot may be offered over or under its capacity.
+    Runs are kept for a month; the admin shows the last one on the slot list."""
+
+    checked_at = models.DateTimeField(_("checked"), default=timezone.now)
+    disagreeing = models.PositiveIntegerField(_("slots whose counters disagree"))
+    details = models.JSONField(
+        _("details"),
+        default=list,
+        blank=True,
+        help_text=_("Each disagreeing slot: its counters and what its bookings add up to."),
+    )
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        verbose_name = _("slot counter check")
+        verbose_name_plural = _("slot counter checks")
+
+    def __str__(self) -> str:
+        return date_format(timezone.localtime(self.checked_at), "SHORT_DATETIME_FORMAT")

@@ -1,7 +1,7 @@
 """Reads of offers, slots and bookings, scoped to what the user may see.
 Something the user may not see looks exactly like something that does not exist."""
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -107,3 +107,20 @@ def with_waitlist_position(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
         .values("n")
     )
     return bookings.filter(status=Booking.Status.WAITLISTED).annotate(position=Coalesce(Subquery(ahead), 0))
+
+
+def slots_with_disagreeing_counters() -> QuerySet[Slot]:
+    """Slots whose counters differ from what their requested and confirmed bookings add up to,
+    annotated with those sums (`held_classes`, `held_pupils`). One aggregate statement: it
+    reads counters and bookings in one snapshot, and a booking changes both in one
+    transaction, so a booking made while the check runs is never a false alarm. Every slot,
+    not scoped to a user: for the periodic check and the administrators' slot list."""
+    holding = Q(bookings__status__in=Booking.HOLDING_PLACE)
+    return (
+        Slot.objects.annotate(
+            held_classes=Count("bookings", filter=holding),
+            held_pupils=Coalesce(Sum("bookings__pupils", filter=holding), 0),
+        )
+        .filter(~Q(booked_classes=F("held_classes")) | ~Q(booked_pupils=F("held_pupils")))
+        .order_by("pk")
+    )

@@ -6,3 +6,10 @@ def expire_unanswered_requests() -> int:
     from bookings.services import requests_expire
 
     return len(requests_expire())
+
+
+def check_slot_counters() -> int:
+    """Hourly: report slots whose counters disagree with their bookings. Returns how many."""
+    from bookings.services import slot_counters_check
+
+    return slot_counters_check().disagreeing

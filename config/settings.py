@@ -194,14 +194,20 @@ else:
 # socket operation; the delivery task claims messages for Q_CLUSTER["timeout"] less this and a
 # margin (notifications/tasks.py), so keep it well below that timeout.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
-# A message claimed by a worker that died is sent again after this many seconds.
-OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=300)
+# A message claimed by a worker that died is sent again after this many seconds. A live worker
+# renews its claim every third of this while it sends (notifications/delivery.py).
+OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=30)
 # Retention (docs/privacy.md): after this many days a message sent (or given up) keeps no
 # address, name, subject or context, and an audit entry no actor or details; the daily round
 # notifications.tasks.retention_daily does it.
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=180)
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Brobyg <brobyg@localhost>")
+# Who hears of what needs an operator (the hourly slot counter check): comma-separated e-mail
+# addresses. https://docs.djangoproject.com/en/5.2/ref/settings/#admins
+ADMINS = [(address, address) for address in env.list("ADMINS", default=[])]
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = "[Brobyg] "
 # The ORGANIZER of every calendar invite. When a teacher or host presses Accept or Decline,
 # their calendar sends its METHOD:REPLY to this mailbox; Brobyg does not read replies yet,
 # so point it at a mailbox a person (or a later import) watches.

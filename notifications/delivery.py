@@ -1,11 +1,16 @@
 """Delivering the outbox: claim a due row, render it, send it, record the outcome.
 
 A row is claimed with a conditional UPDATE (pending → sending), so two workers never send the
-same row. Sending happens outside any transaction. A worker killed mid-send leaves its row
-"sending"; once the claim is older than the claim timeout (settings.OUTBOX_CLAIM_TIMEOUT_SECONDS,
-300 s by default) the row is pending again and is sent by the next run. The one gap no sender
-can close is a crash after the mail server accepted a message but before the row was marked
-sent: that message goes out twice, with the same Message-ID, so the receiving side can tell.
+same row. Sending happens outside any transaction. The claim is a lease: while the worker
+renders and sends, a thread of the delivery pass renews it every third of the claim timeout
+(settings.OUTBOX_CLAIM_TIMEOUT_SECONDS, 30 s by default), so a slow send keeps its row however
+long it takes. A worker killed mid-send (SIGKILL, out of memory, a lost host; with the Redis
+broker the task dies with it) stops renewing: once the claim is older than the claim timeout,
+the row is pending again and is sent by the next run. The one gap no sender can close is a
+crash after the mail server accepted a message but before the row was marked sent: that
+message goes out twice, with the same Message-ID, so the receiving side can tell.
+bench/outbox_sigkill.py kills workers mid-delivery to show that nothing else is lost or
+doubled.
 
 What a row says is its domain's business: the domain registered for the row's subject type
 (notifications/registry.py) loads the subject, says whether the message is still current
@@ -21,6 +26,7 @@ import socket
 import threading
 import time
 
+from django import db
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db.models import F
@@ -32,7 +38,7 @@ from notifications.registry import message_source, message_sources, split_subjec
 logger = logging.getLogger(__name__)
 Status = OutgoingMessage.Status
 
-CLAIM_TIMEOUT = dt.timedelta(minutes=5)  # the default of settings.OUTBOX_CLAIM_TIMEOUT_SECONDS
+CLAIM_TIMEOUT = dt.timedelta(seconds=30)  # the default of settings.OUTBOX_CLAIM_TIMEOUT_SECONDS
 MAX_ATTEMPTS = 10
 FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_RETRY = dt.timedelta(hours=2)
@@ -44,9 +50,10 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 
 def claim_timeout() -> dt.timedelta:
-    """How long a claim holds: settings.OUTBOX_CLAIM_TIMEOUT_SECONDS, read at each call (tests
-    use a few seconds). Keep it above the task timeout (Q_CLUSTER["timeout"]), so that a row
-    is never released while the worker that claimed it may still be sending it."""
+    """How long a claim holds unless renewed: settings.OUTBOX_CLAIM_TIMEOUT_SECONDS, read at
+    each call (tests use a few seconds). It is how long a message waits after its worker died,
+    and it must outlast two missed renewals (a worker starved of CPU, a slow database), or a
+    live worker's row could be released and sent a second time by another."""
     seconds = getattr(settings, "OUTBOX_CLAIM_TIMEOUT_SECONDS", None)
     return CLAIM_TIMEOUT if seconds is None else dt.timedelta(seconds=float(seconds))
 
@@ -80,12 +87,83 @@ def _claim(message_id: int, now: dt.datetime) -> bool:
     )
 
 
+def renewal_interval() -> float:
+    """Seconds between renewals of a claim: a third of the claim timeout, so a claim lapses
+    only after two renewals in a row did not happen."""
+    return claim_timeout().total_seconds() / 3
+
+
+LOST_CLAIM = "Outbox message %s: its claim was released while it was being sent; it may go out twice."
+
+
+class ClaimRenewer:
+    """Renews the claim of the message being sent, every renewal_interval() seconds, from a
+    thread of its own with a database connection of its own. One per delivery pass, so a pass
+    pays for one thread, not one per message; `holding(id)` names the message being sent.
+
+    The lock keeps a renewal and the end of a hold apart: once `holding` has returned, no
+    renewal of that message is under way, and the row can be marked sent without a renewal
+    finding it no longer claimed and crying wolf."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._current: int | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> ClaimRenewer:
+        self._thread = threading.Thread(target=self._run, args=(renewal_interval(),), name="claims", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    @contextlib.contextmanager
+    def holding(self, message_id: int):
+        with self._lock:
+            self._current = message_id
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._current = None
+
+    def _run(self, interval: float) -> None:
+        try:
+            while not self._stop.wait(interval):
+                with self._lock:
+                    if self._current is not None:
+                        self._renew(self._current)
+        finally:
+            db.connection.close()
+
+    @staticmethod
+    def _renew(message_id: int) -> None:
+        try:
+            renewed = OutgoingMessage.objects.filter(pk=message_id, status=Status.SENDING).update(
+                claimed_at=timezone.now()
+            )
+        except Exception:
+            logger.exception("Renewing the claim of outbox message %s failed", message_id)
+            return
+        if not renewed:
+            logger.error(LOST_CLAIM, message_id)
+
+
 def _finish(message_id: int, **fields) -> None:
     OutgoingMessage.objects.filter(pk=message_id, status=Status.SENDING).update(**fields)
 
 
-def deliver_one(message_id: int, *, connection=None) -> str | None:
-    """Send one due message if this worker wins the claim. Returns the row's new status."""
+def deliver_one(message_id: int, *, connection=None, renewer: ClaimRenewer | None = None) -> str | None:
+    """Send one due message if this worker wins the claim. Returns the row's new status.
+    `renewer` keeps the claim while it is sent: a delivery pass passes its own; without one,
+    this call runs one."""
+    if renewer is None:
+        with ClaimRenewer() as renewer:
+            return deliver_one(message_id, connection=connection, renewer=renewer)
     now = timezone.now()
     if not _claim(message_id, now):
         return None
@@ -95,14 +173,14 @@ def deliver_one(message_id: int, *, connection=None) -> str | None:
         _finish(message_id, status=Status.FAILED, last_error=f"No domain renders {message.subject_key!r}.")
         return Status.FAILED
     try:
-        # Loading and checking the subject are the domain's code too: a failure there is this
-        # message's, recorded and retried like a failed send, and never stops the pass.
-        subject = source.load(split_subject_key(message.subject_key)[1]) if source else None
-        if subject is None or not source.is_current(message, subject):
-            _finish(message_id, status=Status.WITHDRAWN, last_error="superseded")
-            return Status.WITHDRAWN
-        email = source.render(message, subject)
-        (connection or get_connection()).send_messages([email])
+        with renewer.holding(message_id):
+            # Loading and checking the subject are the domain's code too: a failure there is this
+            # message's, recorded and retried like a failed send, and never stops the pass.
+            subject = source.load(split_subject_key(message.subject_key)[1]) if source else None
+            current = subject is not None and source.is_current(message, subject)
+            if current:
+                email = source.render(message, subject)
+                (connection or get_connection()).send_messages([email])
     except Exception as error:
         logger.warning("Sending outbox message %s failed: %s", message_id, error)
         failed = message.attempts >= MAX_ATTEMPTS
@@ -113,6 +191,9 @@ def deliver_one(message_id: int, *, connection=None) -> str | None:
             last_error=f"{type(error).__name__}: {error}"[:2000],
         )
         return Status.FAILED if failed else Status.PENDING
+    if not current:
+        _finish(message_id, status=Status.WITHDRAWN, last_error="superseded")
+        return Status.WITHDRAWN
     _finish(message_id, status=Status.SENT, sent_at=timezone.now(), subject=email.subject[:300], last_error="")
     return Status.SENT
 
@@ -190,7 +271,7 @@ def deliver_due(*, limit: int = 500, deadline: float | None = None, cutoff: floa
 
     sent = 0
     connection = get_connection()
-    with _cut_off(connection, cutoff):
+    with _cut_off(connection, cutoff), ClaimRenewer() as renewer:
         try:
             connection.open()
         except Exception as error:
@@ -199,7 +280,7 @@ def deliver_due(*, limit: int = 500, deadline: float | None = None, cutoff: floa
             for message_id in ids:
                 if out_of_time():
                     break
-                status = deliver_one(message_id, connection=connection)
+                status = deliver_one(message_id, connection=connection, renewer=renewer)
                 if status == Status.SENT:
                     sent += 1
                 elif status in (Status.PENDING, Status.FAILED) and not out_of_time():

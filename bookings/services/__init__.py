@@ -7,6 +7,7 @@
 - `attendance`: whether a confirmed class came, once its slot has started;
 - `waitlist`: giving freed places to waitlisted classes in order;
 - `announce`: recording each change and writing what it tells whom;
+- `consistency`: the periodic check that slots' counters equal their bookings;
 - `offers`, `slots`: what hosts offer and when, including series;
 - `private`: a class adoption's activity booked on a private one-class slot;
 - `errors`: the messages of refusals.
@@ -26,6 +27,7 @@ from bookings.services.bookings import (
     booking_move,
     requests_expire,
 )
+from bookings.services.consistency import slot_counters_check
 from bookings.services.errors import (
     ALREADY_BOOKED,
     ATTENDANCE_BEFORE_START,
@@ -123,6 +125,7 @@ __all__ = [
     "private_offer_of",
     "requests_expire",
     "slot_cancel",
+    "slot_counters_check",
     "slot_create",
     "slot_delete",
     "slot_series_create",

@@ -18,8 +18,8 @@ so the process that owns the SMTP server never opens the database through Django
 Subprocess entry points (`python -m tests.notifications.cluster_harness COMMAND '<json>'`):
 `qcluster` runs `manage.py qcluster` with settings overrides taken from the environment
 variable BROBYG_SETTINGS_OVERRIDES (JSON; a dict value is merged into the setting's dict);
-`bookings`, `kick`, `enqueue`, `state`, `reset` and `deliver` are described at their
-functions. Only loopback addresses are used. Every wait is bounded in count and in time.
+`bookings`, `kick`, `enqueue`, `state`, `reset`, `deliver`, `claims`, `hold_schedule` and
+`serve` (several commands in one process, see `Served`) are described at their functions. Only loopback addresses are used. Every wait is bounded in count and in time.
 """
 
 from __future__ import annotations
@@ -294,6 +294,7 @@ class Cluster:
     overrides: dict[str, Any] = field(default_factory=dict)
     name: str = "cluster"
     queue: str | None = None  # Q_CLUSTER_NAME: a queue of its own, which takes no schedules
+    env: dict[str, str] = field(default_factory=dict)  # more environment, e.g. REDIS_URL for its broker
     process: subprocess.Popen | None = None
     log_path: Path | None = None
 
@@ -305,6 +306,7 @@ class Cluster:
             LOG_LEVEL="INFO",
             **{OVERRIDES_VARIABLE: json.dumps(self.overrides)},
             **({"Q_CLUSTER_NAME": self.queue} if self.queue else {}),
+            **self.env,
         )
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
@@ -352,6 +354,161 @@ def kill_clusters(clusters: list[Cluster]) -> None:
                 os.killpg(cluster.process.pid, signal.SIGKILL)
     for cluster in clusters:
         cluster.kill()
+
+
+# Killing the worker that is sending ----------------------------------------------------------
+# bench/outbox_sigkill.py and tests/notifications/test_delivery_sigkill.py: round after round,
+# one delivery task is put on the broker and the worker running it is SIGKILLed mid-delivery.
+
+KILL_TASK_SECONDS = 40.0  # each task polls the outbox this long (inside Q_CLUSTER["timeout"], 60)
+KILL_ROUND_TIMEOUT = 60.0
+
+
+@dataclass
+class KillRound:
+    """One kill: which process, after how many messages of the round, and the rows it had
+    claimed (in flight), of which those the SMTP server had accepted before it died."""
+
+    number: int
+    whole_cluster: bool
+    pid: int = 0
+    accepted_in_round: int = 0
+    killed_at: float = 0.0  # time.time(), comparable with the rows' sent_at
+    in_flight: list[int] = field(default_factory=list)
+    accepted_before_kill: list[int] = field(default_factory=list)
+
+
+def _socket_inodes_to(port: int) -> set[str]:
+    """Inodes of established TCP connections to `port` (from /proc/net/tcp and tcp6)."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as lines:
+            next(lines)
+            for line in lines:
+                fields = line.split()
+                if int(fields[2].rsplit(":", 1)[1], 16) == port and fields[3] == "01":  # 01: ESTABLISHED
+                    inodes.add(fields[9])
+    return inodes
+
+
+def sending_pids(pgid: int, smtp_port: int) -> list[int]:
+    """Processes of a cluster's process group holding a connection to the SMTP server: the
+    worker in the middle of a delivery pass (a pass opens its connection only when something
+    is due and closes it at its end)."""
+    sockets = {f"socket:[{inode}]" for inode in _socket_inodes_to(smtp_port)}
+    found = []
+    for entry in os.listdir("/proc") if sockets else []:
+        if not entry.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry)) != pgid:
+                continue
+            links = {os.readlink(f"/proc/{entry}/fd/{fd}") for fd in os.listdir(f"/proc/{entry}/fd")}
+        except OSError:  # gone in the meantime, or not ours
+            continue
+        if links & sockets:
+            found.append(int(entry))
+    return found
+
+
+def wait_until(predicate, *, timeout: float, step: float = 0.005) -> bool:
+    """Poll `predicate` every `step` seconds until it holds; bounded by `timeout`."""
+    deadline = time.monotonic() + timeout
+    for _ in range(int(timeout / step) + 1):
+        if predicate() or time.monotonic() > deadline:
+            break
+        time.sleep(step)
+    return bool(predicate())
+
+
+def kill_round(
+    number: int, *, cluster: Cluster, served: Served, smtp: RecordingSmtp, rng, whole_cluster: bool = False
+) -> KillRound:
+    """Enqueue one delivery task; once the server has accepted 1–4 messages of it, and after
+    a random 0–(2 × the server's DATA delay) more so the kill lands anywhere in a send, SIGKILL
+    the worker holding the SMTP connection (or, with `whole_cluster`, the cluster's whole
+    process group). The rows claimed since the round began are its in-flight messages."""
+    result = KillRound(number, whole_cluster)
+    before = len(smtp.deliveries())
+    left_claimed = served.call("claims")["sending"]  # by workers killed in earlier rounds
+    served.call("enqueue", tasks=1, run_seconds=KILL_TASK_SECONDS, queue=cluster.queue)
+    target = before + rng.randint(1, 4)
+    if not wait_until(lambda: len(smtp.deliveries()) >= target, timeout=KILL_ROUND_TIMEOUT):
+        raise RuntimeError(f"round {number}: nothing delivered in {KILL_ROUND_TIMEOUT} s\n{cluster.log_tail()}")
+    time.sleep(rng.uniform(0, 2 * smtp.handler.delay))
+    pgid = cluster.process.pid
+    pids: list[int] = []
+    wait_until(lambda: pids.extend(sending_pids(pgid, smtp.port)) or pids, timeout=10, step=0.002)
+    if not pids:
+        raise RuntimeError(f"round {number}: no worker holds an SMTP connection\n{cluster.log_tail()}")
+    result.pid = pids[0]
+    with contextlib.suppress(ProcessLookupError):
+        if whole_cluster:
+            os.killpg(pgid, signal.SIGKILL)
+        else:
+            os.kill(result.pid, signal.SIGKILL)
+    result.killed_at = time.time()
+    time.sleep(0.2)  # the server finishes, or drops, a DATA whose client just died
+    claimed = served.call("claims")["sending"]
+    result.in_flight = sorted(int(row) for row, at in claimed.items() if left_claimed.get(row) != at)
+    accepted = {row_id_of(delivery.message_id) for delivery in smtp.deliveries()}
+    result.accepted_before_kill = [row for row in result.in_flight if row in accepted]
+    result.accepted_in_round = len(smtp.deliveries()) - before
+    return result
+
+
+def drain(served: Served, due: set[int], *, timeout: float, queue: str | None = None) -> dict[str, Any]:
+    """Enqueue delivery tasks (one at a time) until every due row is sent; bounded by
+    `timeout`. Returns the outbox state (see `_command_state`)."""
+    deadline = time.monotonic() + timeout
+    state: dict[str, Any] = {}
+    next_task = 0.0
+    while time.monotonic() < deadline:
+        if time.monotonic() >= next_task:
+            served.call("enqueue", tasks=1, run_seconds=KILL_TASK_SECONDS, queue=queue)
+            next_task = time.monotonic() + KILL_TASK_SECONDS
+        state = served.call("state")
+        if due <= {row["id"] for row in state["rows"] if row["status"] == "sent"}:
+            time.sleep(1.5)  # tasks poll each second: room for a late duplicate to show
+            return served.call("state")
+        time.sleep(1.0)
+    return state
+
+
+@dataclass
+class KillVerdict:
+    """What the SMTP server received against the due rows and the kills' in-flight rows."""
+
+    lost: list[int]  # due, never accepted
+    not_sent: list[int]  # due, not marked sent
+    twice: dict[int, int]  # row: times accepted, for rows accepted more than once
+    unexplained: list[int]  # accepted more than once without being in flight, accepted, at a kill
+    expected_twice: list[int]  # in flight and accepted by the server when their worker died
+    resent_after: list[float]  # seconds from a kill to the sending of its in-flight row
+
+    @property
+    def holds(self) -> bool:
+        return not (self.lost or self.not_sent or self.unexplained) and all(n <= 2 for n in self.twice.values())
+
+
+def kill_verdict(rounds: list[KillRound], due: set[int], smtp: RecordingSmtp, state: dict[str, Any]) -> KillVerdict:
+    counts = Counter(row_id_of(delivery.message_id) for delivery in smtp.deliveries())
+    rows = {row["id"]: row for row in state["rows"]}
+    expected_twice = {row for result in rounds for row in result.accepted_before_kill}
+    twice = {row: times for row, times in counts.items() if times > 1}
+    return KillVerdict(
+        lost=sorted(due - set(counts)),
+        not_sent=sorted(row for row in due if rows.get(row, {}).get("status") != "sent"),
+        twice=twice,
+        unexplained=sorted(set(twice) - expected_twice),
+        expected_twice=sorted(expected_twice),
+        resent_after=[
+            rows[row]["sent_at"] - result.killed_at
+            for result in rounds
+            for row in result.in_flight
+            if rows.get(row, {}).get("sent_at")
+        ],
+    )
 
 
 # Subprocess commands (run with the project's interpreter, cwd = project root) --------------
@@ -562,6 +719,70 @@ def _command_deliver(options: dict[str, Any]) -> None:
     print(json.dumps({"sent": sent, "started": started, "finished": time.time()}), flush=True)
 
 
+def _command_claims(options: dict[str, Any]) -> dict[str, Any]:
+    """The rows claimed now ("sending"), with when each was claimed: what a worker killed at
+    this moment was sending, and the claims of workers killed earlier that have not lapsed."""
+    from notifications.models import OutgoingMessage
+
+    sending = OutgoingMessage.objects.filter(status=OutgoingMessage.Status.SENDING)
+    return {"sending": {str(pk): claimed.timestamp() for pk, claimed in sending.values_list("id", "claimed_at")}}
+
+
+def _command_hold_schedule(options: dict[str, Any]) -> dict[str, Any]:
+    """Move the delivery schedule's next run a day on, so that only the caller's tasks deliver
+    (one at a time, so a killed worker's claim is the only one)."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_q.models import Schedule
+
+    held = Schedule.objects.filter(name=DELIVERY_SCHEDULE).update(next_run=timezone.now() + dt.timedelta(days=1))
+    return {"held": held}
+
+
+def _command_serve(options: dict[str, Any]) -> None:
+    """Answer commands read from stdin, one JSON object {"command": …, "options": {…}} a line,
+    each with one JSON line, until stdin ends: a caller that asks many times (a benchmark's
+    rounds) pays Django's start-up once."""
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        if request["command"] not in _SERVED:
+            raise ValueError(f"not served: {request['command']!r}")
+        print(json.dumps(_COMMANDS[request["command"]](request.get("options", {}))), flush=True)
+
+
+class Served:
+    """A `serve` subprocess: call(command, **options) returns its JSON answer."""
+
+    def __init__(self, database: LiveDatabase, **env: str) -> None:
+        self.process = subprocess.Popen(
+            [venv_python(), "-m", MODULE, "serve", "{}"],
+            cwd=ROOT,
+            env=database.env(**env),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+
+    def call(self, command: str, **options: Any) -> Any:
+        self.process.stdin.write(json.dumps({"command": command, "options": options}) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the serve process ended (exit {self.process.poll()}) on {command!r}")
+        return json.loads(line)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=10)
+        kill_group(self.process)
+
+
 _COMMANDS = {
     "qcluster": _command_qcluster,
     "bookings": _command_bookings,
@@ -570,7 +791,11 @@ _COMMANDS = {
     "state": _command_state,
     "reset": _command_reset,
     "deliver": _command_deliver,
+    "claims": _command_claims,
+    "hold_schedule": _command_hold_schedule,
+    "serve": _command_serve,
 }
+_SERVED = {"kick", "enqueue", "state", "reset", "claims", "hold_schedule"}
 
 
 def main(argv: list[str]) -> int:

@@ -7,6 +7,7 @@ import datetime as dt
 import time
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from bookings import services
@@ -118,12 +119,41 @@ def test_delivery_task_ends_inside_the_task_timeout_when_the_mail_server_hangs(v
 
 
 def test_settings_leave_room_for_a_send_inside_the_task_timeout(settings):
-    """The installation's settings: the claim window of the task is positive and a claim
-    outlives the task, so a worker still sending never has its row released."""
+    """The installation's settings: the claim window of the task is positive, and a message
+    whose worker died waits at most a minute for its claim to lapse, while a claim survives
+    two missed renewals of several seconds each."""
     window = tasks.claim_seconds()
     assert window > 0
     assert window + settings.EMAIL_TIMEOUT + tasks.MARGIN_SECONDS <= settings.Q_CLUSTER["timeout"]
-    assert settings.Q_CLUSTER["timeout"] < settings.OUTBOX_CLAIM_TIMEOUT_SECONDS
+    assert 15 <= settings.OUTBOX_CLAIM_TIMEOUT_SECONDS <= 60
+    assert delivery.renewal_interval() >= 5
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_send_longer_than_the_claim_timeout_keeps_its_claim(visit, monkeypatch, settings):
+    """The claim is a lease renewed while the message is sent: a send that takes twice the
+    claim timeout (a slow mail server) is not released to another worker in the meantime,
+    so it goes out once. Another worker's pass releasing stale claims runs in the middle of
+    the send here."""
+    settings.OUTBOX_CLAIM_TIMEOUT_SECONDS = 0.6
+    booking = visit.book()
+    row = _invites(booking).first()
+    released_during_send: list[int] = []
+    backend = type(mail.get_connection())
+    original = backend.send_messages
+
+    def slow_send(self, messages):
+        time.sleep(1.2)
+        released_during_send.append(delivery.release_stale_claims(now=timezone.now()))
+        return original(self, messages)
+
+    monkeypatch.setattr(backend, "send_messages", slow_send)
+
+    assert delivery.deliver_one(row.pk) == Status.SENT
+
+    row.refresh_from_db()
+    assert released_during_send == [0]
+    assert (row.status, row.attempts, len(mail.outbox)) == (Status.SENT, 1, 1)
 
 
 # Messages about a state the booking has left ---------------------------------------------------
