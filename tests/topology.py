@@ -339,6 +339,13 @@ class Topology:
             activity_times=data["activity_times"],
         )
 
+    def load_scenario(self, **options: Any) -> live.Scenario:
+        """tests/live.py's scenario (one offer, its slots, one teacher and token per class) in
+        this topology's database; options as for `live.LiveStack.load_scenario`."""
+        assert self.database is not None
+        options = {"capacity_pupils": 30000, "auto_confirm": True, "slots": 1, **options}
+        return _scenario(live.run_json(self.database, "scenario", options), options)
+
     def read_state(self) -> dict[str, Any]:
         return self.run("state", {})
 
