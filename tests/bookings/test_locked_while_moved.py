@@ -1,11 +1,14 @@
-"""A change that waits for a booking's lock while another transaction moves the booking to
-another slot. Found by the production topology test (tests/concurrency/test_topology.py): a
-host's cancellation racing a teacher's move of the same booking answered 500.
+"""Booking changes racing other transactions on PostgreSQL, found by the production topology
+test (tests/concurrency/test_topology.py), each of which answered 500:
 
-On PostgreSQL, a row that another transaction changed while this one waited for its lock is
-checked again against the rows joined to it as they were first read; the move changed the
-booking's slot, so the old slot no longer joins and the row dropped out of the result. SQLite
-admits one writer at a time, so the race cannot happen there: PostgreSQL only.
+- a host's cancellation racing a teacher's move of the same booking. A row that another
+  transaction changed while this one waited for its lock is checked again against the rows
+  joined to it as they were first read; the move changed the booking's slot, so the old slot no
+  longer joined and the row dropped out of the result;
+- a cancellation promoting a waitlisted class while the delivery pass was writing that class's
+  new-booking messages: each wrote some of the same outbox rows, then waited for the other's.
+
+SQLite admits one writer at a time, so neither race can happen there: PostgreSQL only.
 """
 
 from __future__ import annotations
@@ -16,8 +19,12 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
+from bookings import services
+from bookings.messages import booking_subject_key
 from bookings.models import Booking
+from bookings.services.announce import announce_creation
 from bookings.services.states import locked
+from notifications.models import OutgoingMessage
 from tests import factories
 from tests.bookings.test_booking_services import book
 
@@ -74,3 +81,53 @@ def test_locked_still_refuses_a_booking_that_does_not_exist(teacher, school_clas
     Booking.objects.filter(pk=booking.pk).delete()
     with pytest.raises(Booking.DoesNotExist), transaction.atomic():
         locked(booking)
+
+
+def test_a_promotion_waits_for_the_delivery_pass_writing_the_same_bookings_messages(teacher, school, slot):
+    """A cancellation that promotes a waitlisted class whose messages a delivery pass is writing
+    at the same moment waits for that pass instead of deadlocking with it: the class is
+    promoted, its new-booking messages are written once, and nothing is recorded as failed."""
+    slot.capacity_classes = 1
+    slot.save()
+    slot.offer.waitlist_enabled = True
+    slot.offer.auto_confirm = True
+    slot.offer.save()
+    first, second = (factories.SchoolClassFactory(school=school, grade=8, pupils=20) for _ in range(2))
+    holder = book(teacher, first, slot)
+    waiting = book(teacher, second, slot)
+    assert (holder.status, waiting.status) == (Booking.Status.CONFIRMED, Booking.Status.WAITLISTED)
+    locked_by_pass, errors = threading.Event(), []
+
+    def delivery_pass() -> None:
+        """What bookings_announce_new does: lock the new bookings, then write their messages."""
+        try:
+            with transaction.atomic():
+                rows = list(Booking.objects.select_for_update(of=("self",)).filter(pk=waiting.pk))
+                locked_by_pass.set()
+                time.sleep(0.5)  # the cancellation reaches the waitlist meanwhile
+                announce_creation(rows)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def cancellation() -> None:
+        try:
+            locked_by_pass.wait(timeout=10)
+            services.booking_cancel(booking=holder, actor=teacher.user)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=delivery_pass), threading.Thread(target=cancellation)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    waiting.refresh_from_db()
+    assert errors == []
+    assert (waiting.status, waiting.messages_pending, waiting.messages_error) == (Booking.Status.CONFIRMED, False, "")
+    written = OutgoingMessage.objects.filter(subject_key=booking_subject_key(waiting.pk), kind="waitlisted")
+    assert written.count() == 1
