@@ -15,7 +15,9 @@ in a subprocess with the production settings module and an explicit environment 
 DATABASE_URL, REDIS_URL and EMAIL_URL are the same for every process, as on separate hosts.
 
 The Redis database of TEST_REDIS_URL is the tests' own: it is emptied when a topology starts,
-so that a task left on the broker by an earlier run cannot reach this run's workers.
+so that a task left on the broker by an earlier run cannot reach this run's workers. Run one
+topology at a time per Redis database: the clusters of two would take each other's tasks from
+the one queue (django-q2 names it after Q_CLUSTER["name"]).
 
 The subprocess entry points live at the bottom (`python -m tests.topology world|state ...`).
 Only loopback addresses are used. Every wait is bounded in count and in time.
@@ -30,6 +32,7 @@ import http.client
 import json
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -303,10 +306,7 @@ class Topology:
 
     def run(self, command: str, arguments: dict[str, Any], *, timeout: float = 180) -> Any:
         assert self.database is not None
-        stdout = live.run_checked(
-            [live.venv_python(), "-m", MODULE, command, json.dumps(arguments)], env=self.database.env(), timeout=timeout
-        )
-        return json.loads(stdout.strip().splitlines()[-1])
+        return _run(self.database, command, arguments, timeout=timeout)
 
     def load_world(
         self, *, classes: int, slots: int, capacity_classes: int, request_classes: int = 6, request_capacity: int = 4
@@ -346,8 +346,31 @@ class Topology:
         options = {"capacity_pupils": 30000, "auto_confirm": True, "slots": 1, **options}
         return _scenario(live.run_json(self.database, "scenario", options), options)
 
-    def read_state(self) -> dict[str, Any]:
-        return self.run("state", {})
+    def read_state(self, database: live.LiveDatabase | None = None) -> dict[str, Any]:
+        """The state of this topology's database, or of `database` (a restored copy, say)."""
+        database = database or self.database
+        assert database is not None
+        return _run(database, "state", {})
+
+    def dump_and_restore(self) -> TopologyDatabase:
+        """Back the database up with `pg_dump --format=custom` and restore the dump with
+        `pg_restore` into a new, empty database, as docs/deploy.md says; the caller drops it."""
+        assert self.database is not None and self.workdir is not None
+        dump = self.workdir / "brobyg.dump"
+        subprocess.run(["pg_dump", "--format=custom", f"--file={dump}", self.database.url], check=True, timeout=120)
+        restored = TopologyDatabase.create("postgresql", self.workdir, admin_url=self.admin_url)
+        assert isinstance(restored, TopologyDatabase)
+        try:
+            subprocess.run(
+                ["pg_restore", "--no-owner", f"--dbname={restored.url}", str(dump)],
+                check=True,
+                timeout=120,
+                capture_output=True,
+            )
+        except BaseException:
+            restored.drop()
+            raise
+        return restored
 
     # Load ----------------------------------------------------------------------------------
 
@@ -406,6 +429,14 @@ class Topology:
     def receipt_rows(self) -> list[int | None]:
         """The outbox row of every receipt (one entry per receipt, repeats included)."""
         return [harness.row_id_of(received.message_id) for received in self.received()]
+
+
+def _run(database: live.LiveDatabase, command: str, arguments: dict[str, Any], *, timeout: float = 180) -> Any:
+    """Run one of this module's subprocess commands on `database`; the JSON it prints last."""
+    stdout = live.run_checked(
+        [live.venv_python(), "-m", MODULE, command, json.dumps(arguments)], env=database.env(), timeout=timeout
+    )
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 def delivery_problems(state: dict[str, Any], receipts: Sequence[int | None]) -> list[str]:

@@ -13,6 +13,7 @@ Skipped, with the reason, where PostgreSQL or Redis is not reachable.
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -230,3 +231,18 @@ def test_redis_holds_nothing_that_must_survive(
     assert slot_problems(state) == []
     assert delivery_problems(state, topology.receipt_rows()) == [], topology.logs()
     assert len(state["outbox"]["sent_ids"]) > len(before["outbox"]["sent_ids"])
+
+
+def test_a_restored_dump_holds_everything(topology: Topology, world: World) -> None:
+    """A `pg_dump` of the running topology's database, restored with `pg_restore` into a new
+    database (docs/deploy.md), holds the same bookings, slot counters, outbox, applications
+    and plan activities."""
+    if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+        pytest.skip("pg_dump and pg_restore are not installed (Debian: postgresql-client)")
+    before = topology.wait_until_delivered(timeout=DELIVERY_TIMEOUT)
+    restored = topology.dump_and_restore()
+    try:
+        after = topology.read_state(restored)
+    finally:
+        restored.drop()
+    assert after == before
