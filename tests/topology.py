@@ -490,6 +490,7 @@ def _command_world(options: dict[str, Any]) -> dict[str, Any]:
     from django.db import transaction
 
     from adoptions.services import adoption_create
+    from bookings.models import Offer
     from core.models import Municipality
     from schools.models import SchoolClass
     from tests.dates import at, school_day
@@ -502,8 +503,6 @@ def _command_world(options: dict[str, Any]) -> dict[str, Any]:
     requests = live._command_scenario(dict(options["requests"]))
     with transaction.atomic():
         school_class = SchoolClass.objects.select_related("school").get(pk=adopted["id"])
-        from bookings.models import Offer
-
         company = Offer.objects.get(pk=bookings["offer"]).company
         adoption = adoption_create(school_class=school_class, company=company)
         open_day = make_open_day()
