@@ -21,11 +21,20 @@ _MESSAGE_ROWS = ("slot__offer__company", "slot__offer__contact__user", "booked_b
 def locked(booking: Booking) -> Booking:
     """The booking as it is now, locked for this transaction. Decisions are made on this row,
     never on an instance loaded before the transaction began, which may be stale."""
-    row = (
-        Booking.objects.select_for_update(of=("self",))
-        .select_related(*_MESSAGE_ROWS, "school_class__school", "teacher__user", "teacher__school")
-        .get(pk=booking.pk)
+    rows = Booking.objects.select_for_update(of=("self",)).select_related(
+        *_MESSAGE_ROWS, "school_class__school", "teacher__user", "teacher__school"
     )
+    try:
+        row = rows.get(pk=booking.pk)
+    except Booking.DoesNotExist:
+        # On PostgreSQL a row that another transaction changed while this one waited for its
+        # lock is checked again against the joined rows as first read: a move changed its slot,
+        # so the old slot no longer joins and the row drops out. Lock the row alone (which
+        # waits out such a change), then read it with its joins as it is now. Costs nothing
+        # unless the race happened; a booking really gone is still "does not exist".
+        if not Booking.objects.select_for_update().filter(pk=booking.pk).exists():
+            raise
+        row = rows.get(pk=booking.pk)
     announce_creation([row])
     return row
 

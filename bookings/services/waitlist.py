@@ -24,8 +24,14 @@ def waitlist_promote(*, slot_id: int) -> list[Booking]:
     (requests_expire), so it had better stay on the waitlist."""
     promoted: list[Booking] = []
     now = timezone.now()
-    waiting = Booking.objects.waitlist_of(slot_id).select_related(
-        "slot__offer__company", "slot__offer__contact__user", "booked_by"
+    # Locked before anything is written for them: the delivery pass may be writing a
+    # candidate's new-booking messages (bookings_announce_new locks it first), and writing the
+    # same outbox rows before waiting for its lock would leave each transaction waiting for the
+    # other's. Locked, the promotion waits for the pass and finds the messages written.
+    waiting = (
+        Booking.objects.waitlist_of(slot_id)
+        .select_for_update(of=("self",))
+        .select_related("slot__offer__company", "slot__offer__contact__user", "booked_by")
     )
     for candidate in waiting:
         announce_creation([candidate])
