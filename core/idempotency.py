@@ -127,7 +127,8 @@ def _answer_again(earlier: IdempotencyKey, fingerprint: str) -> Response:
     headers = {REPLAYED_HEADER: "true"}
     if earlier.response_location:
         headers["Location"] = earlier.response_location
-    return Response(earlier.response_body, status=earlier.response_status, headers=headers)
+    data = json.loads(earlier.response_body) if earlier.response_body else None
+    return Response(data, status=earlier.response_status, headers=headers)
 
 
 def _refusal(message: Any, code: str, *, status: int) -> Response:
@@ -146,12 +147,12 @@ def request_fingerprint(request: Request) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _as_json(data: Any) -> Any:
-    """The response's data as the JSON renderer writes it (dates, decimals, lazy texts), so that the
-    replay's body is the same text as the first answer's."""
+def _as_json(data: Any) -> str:
+    """The response's data as the JSON renderer writes it (dates, decimals, lazy texts, keys in
+    their order), so that the replay's body is the same text as the first answer's."""
     if data is None:
-        return None
-    return json.loads(JSONRenderer().render(data))
+        return ""
+    return JSONRenderer().render(data).decode()
 
 
 def idempotency_keys_delete_expired() -> int:

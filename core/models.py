@@ -176,7 +176,8 @@ class IdempotencyKey(models.Model):
     # SHA-256 of the method, path and body: the same key with another request is refused.
     fingerprint = models.CharField(_("request fingerprint"), max_length=64)
     response_status = models.PositiveSmallIntegerField(_("response status"), null=True)
-    response_body = models.JSONField(_("response body"), null=True)
+    # The JSON text as first sent: a jsonb column would reorder its keys, and the replay is the same text.
+    response_body = models.TextField(_("response body"), blank=True)
     response_location = models.CharField(_("response location"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("created"), db_index=True)
 

@@ -35,13 +35,13 @@ def post(client, path: str, payload: dict, key: str | None = KEY):
 
 @pytest.mark.django_db
 def test_a_retried_booking_gets_the_first_answer_and_books_once(teacher_client, slot, school_class):
-    """Same status, same body, one booking; the replay says it is one."""
+    """Same status, the same body to the byte, one booking; the replay says it is one."""
     first = post(teacher_client, "/api/v1/bookings/", booking_payload(slot, school_class))
     again = post(teacher_client, "/api/v1/bookings/", booking_payload(slot, school_class))
 
     slot.refresh_from_db()
     assert first.status_code == again.status_code == 201, first.content
-    assert again.json() == first.json()
+    assert again.content == first.content
     assert again.headers[idempotency.REPLAYED_HEADER] == "true"
     assert idempotency.REPLAYED_HEADER not in first.headers
     assert Booking.objects.count() == 1
@@ -318,3 +318,42 @@ def test_every_creating_post_documents_the_idempotency_key_and_no_other_does():
     assert sorted(name for name in creating if not documents_the_key(posts[name])) == []
     assert sorted(name for name in TRANSITIONS if documents_the_key(posts[name])) == []
     assert "bookings_create" in creating and "slots_series_create" in creating
+
+
+# Two copies at once, on PostgreSQL (SQLite queues its writers, so there the copies never overlap). --
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL) for real concurrency")
+def test_copies_sent_at_once_book_once_and_get_the_same_answer():
+    """Eight copies of one request with one key, each on its own connection, released together:
+    one booking, eight 201s with the same body."""
+    import threading
+
+    from django.db import connections
+
+    teacher = factories.TeacherFactory()
+    school_class = factories.SchoolClassFactory(school=teacher.school, grade=8, pupils=24)
+    slot = factories.SlotFactory(capacity_classes=2, capacity_pupils=60)
+    client_for(teacher.user)  # the token, made before the threads ask for it
+    start = threading.Barrier(8)
+    answers = []
+
+    def send() -> None:
+        try:
+            client = client_for(teacher.user)
+            start.wait()
+            answers.append(post(client, "/api/v1/bookings/", booking_payload(slot, school_class)))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(answer.status_code for answer in answers) == [201] * 8, [a.content for a in answers]
+    assert len({answer.content for answer in answers}) == 1
+    assert Booking.objects.count() == 1
+    assert sum(idempotency.REPLAYED_HEADER in answer.headers for answer in answers) == 7
