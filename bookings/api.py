@@ -27,6 +27,7 @@ from bookings.permissions import can_manage_offer, can_manage_offers
 from companies.models import CompanyMember, RoleModel
 from companies.selectors import company_list_editable_by
 from core.api import AwareDateTimeField
+from core.idempotency import IdempotentCreateMixin, idempotent
 from core.models import Sector, Subject
 from core.recurrence import MAX_RULE_LENGTH
 from core.validators import MAX_ID
@@ -86,7 +87,7 @@ class OfferSerializer(serializers.ModelSerializer):
         return fields
 
 
-class OfferViewSet(viewsets.ModelViewSet):
+class OfferViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     """Offers. Published offers are public; a company's members also see its drafts and
     create and edit its offers. Deleting unpublishes."""
 
@@ -184,7 +185,7 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class SlotViewSet(viewsets.ModelViewSet):
+class SlotViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     """Dated occurrences of offers. Anyone sees the slots of published offers; the company
     adds, changes and cancels them. Deleting a slot cancels it and its bookings."""
 
@@ -206,8 +207,9 @@ class SlotViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance: Slot) -> None:
         services.slot_cancel(slot=instance, actor=self.request.user)
 
-    @extend_schema(request=SlotSeriesSerializer, responses=SlotSerializer(many=True))
+    @extend_schema(request=SlotSeriesSerializer, responses={201: SlotSerializer(many=True)})
     @action(detail=False, methods=["post"])
+    @idempotent
     def series(self, request: Request) -> Response:
         """Create slots from an RFC 5545 recurrence rule, skipping holidays and exception dates."""
         serializer = SlotSeriesSerializer(data=request.data, context=self.get_serializer_context())
@@ -348,6 +350,7 @@ class BookingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.booking_list_for_user(self.request.user).order_by("slot__start", "id")
 
     @extend_schema(request=BookingCreateSerializer, responses={201: BookingSerializer})
+    @idempotent
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = BookingCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

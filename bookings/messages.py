@@ -207,7 +207,8 @@ def _messages(
         # change is news, so its moment is in the key.
         add(Kind.TIME_CHANGED, teachers, key=now.isoformat())
         return messages
-    if sequence is not None and booking.holds_place:
+    invited = sequence is not None and booking.holds_place
+    if invited:
         add(Kind.INVITE, recipients)
     if booking.status == Booking.Status.CONFIRMED:
         for days in reminder_days:
@@ -215,8 +216,12 @@ def _messages(
             if due > now:
                 add(Kind.REMINDER, teachers + hosts, due_at=due, key=f"{sequence}:{days}d")
     elif booking.status == Booking.Status.REQUESTED and change != Change.RESCHEDULED:
-        add(Kind.REQUEST_RECEIVED, teachers)
-        add(Kind.NEW_REQUEST, hosts)
+        # A request already in calendars (a confirmed booking moved to a time the host must
+        # accept) gets the tentative invite only: it says the visit awaits the host, and asks
+        # the host for an answer (_intro); a request notice too would tell of one change twice.
+        if not invited:
+            add(Kind.REQUEST_RECEIVED, teachers)
+            add(Kind.NEW_REQUEST, hosts)
         # Nudge after N days, but at the latest a day before the request would expire.
         nudge = min(
             now + dt.timedelta(days=settings.PENDING_NUDGE_DAYS),
@@ -431,6 +436,15 @@ def _intro(message: OutgoingMessage, booking: Booking, *, first_news: bool) -> s
     return intros[kind]
 
 
+def _intro_for(message: OutgoingMessage, booking: Booking, *, first_news: bool) -> str:
+    """The intro, and for the host of a request that is in calendars (whose tentative invite is
+    the only message of its change) the request's question."""
+    intro = _intro(message, booking, first_news=first_news)
+    if message.kind == Kind.INVITE and message.role == Role.HOST and booking.status == Booking.Status.REQUESTED:
+        return f"{intro} {_('Please confirm or decline it in Brobyg.')}"
+    return intro
+
+
 # How an e-mail quotes the note written with a change, by who wrote it ("by" in the context).
 NOTE_LABELS = {
     "host": gettext_lazy("Message from the host: %(note)s"),
@@ -479,7 +493,7 @@ def render(message: OutgoingMessage, booking: Booking) -> EmailMultiAlternatives
         return compose(
             message,
             subject=_subject(message, booking, first_news=first_news),
-            intro=_intro(message, booking, first_news=first_news),
+            intro=_intro_for(message, booking, first_news=first_news),
             note=_note(message),
             details=booking_description(booking),
             url=booking_url(booking),

@@ -161,3 +161,30 @@ class LearningGoal(models.Model):
 
     def covers_grade(self, grade: int) -> bool:
         return self.grade_min <= grade <= self.grade_max
+
+
+class IdempotencyKey(models.Model):
+    """A client's Idempotency-Key for one POST that created something, with the answer it got.
+    Saved in the same transaction as what the request created, so a retry either finds both the
+    key and the creation or neither; a retry with the same key gets this answer again instead of
+    a second creation. Kept for a day (core.idempotency.KEY_LIFETIME), then deleted by a schedule."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    key = models.CharField(_("key"), max_length=255)
+    # SHA-256 of the method, path and body: the same key with another request is refused.
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True)
+    # The JSON text as first sent: a jsonb column would reorder its keys, and the replay is the same text.
+    response_body = models.TextField(_("response body"), blank=True)
+    response_location = models.CharField(_("response location"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("created"), db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")]
+
+    def __str__(self) -> str:
+        return self.key

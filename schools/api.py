@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, viewsets
 
+from core.idempotency import IdempotentCreateMixin
 from schools.models import School, SchoolClass
 from schools.selectors import class_list_for_user, school_list_for_user, teacher_of
 from schools.services import school_class_create, school_class_delete, school_class_update
@@ -48,7 +49,7 @@ class IsTeacherOrReadOnly(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or teacher_of(request.user) is not None
 
 
-class SchoolClassViewSet(viewsets.ModelViewSet):
+class SchoolClassViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     """A teacher's own school's classes. Another school's class answers 404."""
 
     serializer_class = SchoolClassSerializer

@@ -19,6 +19,7 @@ from adoptions.models import MAX_TARGET_ACTIVITIES, Adoption, AnnualPlan, PlanAc
 from adoptions.permissions import COMPANY, SCHOOL
 from adoptions.selectors import activities_visible_to, adoptions_visible_to, plans_visible_to
 from core.api import AwareDateTimeField
+from core.idempotency import IdempotentCreateMixin, idempotent
 from core.models import LearningGoal
 from core.validators import MAX_ID
 
@@ -243,7 +244,7 @@ class BookingRefSerializer(serializers.Serializer):
     activity = ActivitySerializer()
 
 
-class ActivityViewSet(viewsets.ModelViewSet):
+class ActivityViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     """The activities of the plans: created, changed and deleted by teacher, host or
     consultant; their status moved on (idea → planned → done); a dated one booked."""
 
@@ -293,6 +294,7 @@ class ActivityViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=BookSerializer, responses={201: BookingRefSerializer})
     @action(detail=True, methods=["post"])
+    @idempotent
     def book(self, request: Request, pk: str | None = None) -> Response:
         """Book the activity for the class with the company at the agreed time, on a place only
         this class can take; the booking's invites and reminders go out as for any booking."""

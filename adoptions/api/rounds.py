@@ -34,6 +34,7 @@ from adoptions.services.rounds import MAX_NOTES, MAX_TITLE
 from companies.models import Company
 from companies.selectors import company_ids_of, company_list_editable_by
 from core.filters import IdFilter
+from core.idempotency import idempotent
 from core.models import Municipality, Sector
 from core.validators import validate_date_in_range
 from schools.models import Grade, School, SchoolClass
@@ -174,6 +175,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return selectors.rounds_visible_to(self.request.user).order_by("-school_year", "title", "id")
 
     @extend_schema(request=RoundOpenSerializer, responses={201: RoundSerializer})
+    @idempotent
     def create(self, request: Request) -> Response:
         """Open a round collecting capacity and wishes, in municipalities of the consultant's area."""
         round = services.round_open(actor=request.user, **_validated(RoundOpenSerializer, request))
@@ -298,6 +300,7 @@ class CapacityViewSet(
         return selectors.capacities_visible_to(self.request.user).order_by("round", "company__name", "id")
 
     @extend_schema(request=CapacitySetSerializer, responses={200: CapacitySerializer, 201: CapacitySerializer})
+    @idempotent
     def create(self, request: Request) -> Response:
         """State the company's capacity in a round: 201 when new, 200 when it changes what was stated."""
         data = _validated(CapacitySetSerializer, request)
@@ -431,6 +434,7 @@ class WishViewSet(
         return selectors.wishes_visible_to(self.request.user).order_by("round", "school_class__name", "id")
 
     @extend_schema(request=WishSetSerializer, responses={200: WishSerializer, 201: WishSerializer})
+    @idempotent
     def create(self, request: Request) -> Response:
         """State a class's wishes in a round: 201 when new, 200 when it changes what was stated."""
         data = _validated(WishSetSerializer, request)

@@ -21,6 +21,7 @@ from adoptions.models import AdoptionRound, MatchRun, PairRule, ProposedPair
 from adoptions.services.runs import MAX_REASON_LENGTH, MAX_SEED, pair_priorities, pair_reasons, stage_label
 from companies.models import Company
 from core.errors import DomainError
+from core.idempotency import idempotent
 from core.validators import MAX_ID
 from schools.models import SchoolClass
 
@@ -132,6 +133,7 @@ class MatchRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.runs_visible_to(self.request.user).order_by("-created_at", "-id")
 
     @extend_schema(request=MatchRunStartSerializer, responses={201: MatchRunSerializer})
+    @idempotent
     def create(self, request: Request, *args, **kwargs) -> Response:
         payload = MatchRunStartSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
@@ -161,6 +163,7 @@ class MatchRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=None, responses=MatchRunSerializer)
     @action(detail=True, methods=["post"])
+    @idempotent
     def accept(self, request: Request, pk: str | None = None) -> Response:
         """Accept the proposal: the adoptions are made and teachers and companies told."""
         run = self.get_object()
@@ -222,6 +225,7 @@ class PairRuleViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewset
         return selectors.pair_rules_visible_to(self.request.user).order_by("created_at", "id")
 
     @extend_schema(request=PairRuleCreateSerializer, responses={201: PairRuleSerializer})
+    @idempotent
     def create(self, request: Request, *args, **kwargs) -> Response:
         payload = PairRuleCreateSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)

@@ -19,6 +19,7 @@ from rest_framework.routers import BaseRouter
 from core.api import NOT_ALLOWED_CODE
 from core.errors import DomainError
 from core.filters import IdFilter
+from core.idempotency import idempotent
 from opendays import selectors, services
 from opendays.models import MAX_AGE, MAX_FIRST_NAME, MAX_PREFERENCES, MIN_AGE, Application, OpenDay
 from opendays.permissions import can_apply_for_pupils, can_manage_open_day
@@ -149,6 +150,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(request=ForPupilsSerializer, responses={201: ApplicationSerializer(many=True)})
     @action(detail=False, methods=["post"], url_path="for-pupils")
+    @idempotent
     def for_pupils(self, request: Request) -> Response:
         """A teacher applies for several pupils of a class: all of them, or none (400 naming the pupil)."""
         if not can_apply_for_pupils(request.user):

@@ -21,6 +21,7 @@ from companies.models import Company, RoleModel
 from companies.selectors import company_ids_of, company_list_editable_by
 from core.api import AwareDateTimeField
 from core.filters import IdFilter
+from core.idempotency import idempotent
 from core.models import Municipality
 from core.validators import validate_date_in_range
 from opendays import selectors
@@ -170,6 +171,7 @@ class OpenDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return selectors.open_days_visible_to(self.request.user).order_by("-date", "id")
 
     @extend_schema(request=OpenDayChangeSerializer, responses={201: OpenDaySerializer})
+    @idempotent
     def create(self, request: Request) -> Response:
         """Create an open day taking hosts and applications, in municipalities of the consultant's area."""
         day = day_services.open_day_create(actor=request.user, **_validated(OpenDayChangeSerializer, request))
@@ -302,6 +304,7 @@ class HostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return selectors.hosts_visible_to(self.request.user).prefetch_related("role_models").order_by("open_day", "id")
 
     @extend_schema(request=HostRegisterSerializer, responses={201: HostSerializer})
+    @idempotent
     def create(self, request: Request) -> Response:
         """Register a company as a host of an open day; without an address, the company's own."""
         host = host_services.host_register(actor=request.user, **_validated(HostRegisterSerializer, request))

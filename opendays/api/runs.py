@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from core.idempotency import idempotent
 from opendays import selectors, services
 from opendays.models import Host, MatchRun, OpenDay, Placement
 from opendays.permissions import can_create_open_days
@@ -85,6 +86,7 @@ class OpenDayRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.runs_visible_to(self.request.user).order_by("-created_at", "-id")
 
     @extend_schema(request=OpenDayRunStartSerializer, responses={201: OpenDayRunSerializer})
+    @idempotent
     def create(self, request: Request, *args, **kwargs) -> Response:
         payload = OpenDayRunStartSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from core.idempotency import idempotent
 from core.validators import validate_date_in_range
 from overview import selectors, services
 from overview.filters import InitiativeFilter
@@ -80,6 +81,7 @@ class InitiativeViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Initiative]:
         return selectors.initiative_list()
 
+    @idempotent
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

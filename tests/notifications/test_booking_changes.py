@@ -111,3 +111,25 @@ def test_moved_request_email_delivered_after_later_changes_gives_the_time_it_mov
     visit.other_slot.refresh_from_db()
     message = only_message(received, visit.host_email)
     assert f"fra {_when(moved_from)} til {_when(visit.other_slot.start)}" in body_text(message)
+
+
+def test_confirmed_booking_the_teacher_moves_on_a_manual_offer_tells_each_person_once(manual_visit, mailbox):
+    """The move makes it a request again at the new time: one e-mail each (found by the booking
+    state machine, which saw an invite and a request notice for the same change). The tentative
+    invite moves the calendar entry and says the visit awaits the host; the host's also asks
+    for an answer."""
+    visit = manual_visit
+    booking = services.booking_confirm(booking=visit.book(), actor=visit.host.user)
+    deliver(mailbox)
+
+    _move(visit, booking, visit.other_slot)
+    received = deliver(mailbox)
+
+    to_teacher = only_message(received, visit.teacher_email)
+    to_host = only_message(received, visit.host_email)
+    only_message(received, visit.role_model_email)
+    with translation.override("da"):
+        question = translation.gettext("Please confirm or decline it in Brobyg.")
+    assert to_teacher["Subject"].strip().startswith("Flyttet:")
+    assert question in body_text(to_host)
+    assert question not in body_text(to_teacher)
