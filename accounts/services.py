@@ -24,6 +24,7 @@ from accounts.audit import audit_record, audited
 from accounts.models import ApiToken, AuditEntry, User
 from accounts.signals import person_erasing
 from core.errors import DomainError
+from core.models import IdempotencyKey
 from core.tokens import token_hash
 
 SEVERAL_ACCOUNTS = _("Several accounts use this e-mail address; ask an administrator to merge them first.")
@@ -141,6 +142,8 @@ def _accounts_erase(users: list[User]) -> dict[str, int]:
     changed = {"links emptied": _links_empty(ids)}
     changed["audit entries blanked"] = AuditEntry.objects.filter(actor_id__in=ids).blank_for_erasure()
     changed["api tokens deleted"] = ApiToken.objects.filter(user_id__in=ids).delete()[0]
+    # Stored API answers of their retried requests (names in them; kept 24 h otherwise).
+    changed["idempotency keys deleted"] = IdempotencyKey.objects.filter(user_id__in=ids).delete()[0]
     if apps.is_installed("django.contrib.admin"):
         from django.contrib.admin.models import LogEntry
         from django.contrib.contenttypes.models import ContentType

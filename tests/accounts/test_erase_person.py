@@ -19,6 +19,7 @@ from accounts import services as account_services
 from accounts.models import ApiToken, AuditEntry, User
 from bookings import services as booking_services
 from bookings.models import Booking
+from core.models import IdempotencyKey
 from notifications.models import CalendarFeed, CalendarSubscription, OutgoingMessage
 from notifications.services import calendar_subscription_issue
 from opendays.models import Application
@@ -82,6 +83,14 @@ def person(db, client):
     feed = CalendarFeed.objects.create(kind=CalendarFeed.Kind.TEACHER, user=user)
     calendar_subscription_issue(feed=feed, holder=user)
     account_services.api_token_issue(user=user)
+    IdempotencyKey.objects.create(
+        user=user,
+        key="retry-1",
+        fingerprint="0" * 64,
+        response_status=201,
+        response_body=f'{{"teacher": "Mette {SURNAME}", "email": "{ADDRESS}"}}',
+        created_at=timezone.now(),
+    )
     Feedback.objects.create(
         booking=booking,
         respondent=Feedback.Respondent.TEACHER,
