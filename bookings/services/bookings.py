@@ -555,7 +555,14 @@ def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "")
         slot_id=new_slot.id,
     )
     booking = locked(booking)
-    record(booking, action=BookingEvent.Action.MOVED, actor=actor, from_status=old_status, note=note)
+    record(
+        booking,
+        action=BookingEvent.Action.MOVED,
+        actor=actor,
+        from_status=old_status,
+        note=note,
+        from_slot_id=old_slot_id,
+    )
     announce(booking, Change.MOVED, before=before, note=note, actor=actor)
     _free_place(slot_id=old_slot_id, pupils=booking.pupils)
     return booking
