@@ -212,6 +212,12 @@ def activity_month_warning(activity: PlanActivity) -> str | None:
     return month_warning(company_month_load(company=company, month=month), company)
 
 
+def _as_date(month: dt.date | dt.datetime) -> dt.date:
+    """A month read by an aggregate: PostgreSQL gives COALESCE(date_trunc(…), date) as a
+    timestamp, SQLite as a date."""
+    return month.date() if isinstance(month, dt.datetime) else month
+
+
 def activity_month_warnings(activities: list[PlanActivity]) -> dict[int, str | None]:
     """activity_month_warning for each of `activities` (by id), in three statements however
     many there are (a page of the API's list): the companies' bookings and their activities
@@ -252,8 +258,8 @@ def activity_month_warnings(activities: list[PlanActivity]) -> dict[int, str | N
         .values_list("plan__adoption__company", "month")
         .annotate(count=Count("id"))
     )
-    booked = {(company_id, month): count for company_id, month, count in bookings}
-    unbooked = {(company_id, month): count for company_id, month, count in planned}
+    booked = {(company_id, _as_date(month)): count for company_id, month, count in bookings}
+    unbooked = {(company_id, _as_date(month)): count for company_id, month, count in planned}
     limits: dict[int, int] = {}
     for capacity in CompanyCapacity.objects.filter(company__in=company_ids).order_by(
         "company", "-round__school_year", "-updated_at", "-id"
