@@ -15,6 +15,8 @@ from typing import Any, NamedTuple
 
 from django.db import connection
 
+from accounts.models import AuditEntry
+
 
 class ClassRow(NamedTuple):
     id: int
@@ -93,14 +95,17 @@ def _school_filter(school_id: int | None) -> tuple[str, list[Any]]:
 
 
 def class_and_slot_rows(
-    *, class_id: int, school_id: int | None, slot_id: int
+    *, class_id: int, school_id: int | None, slot_id: int, lock_class: bool = False
 ) -> tuple[ClassRow | None, SlotRow | None]:
     """The class (if it belongs to `school_id`; None means any school) and the slot with its
-    offer, in one round trip when both exist, which is the common case."""
+    offer, in one round trip when both exist, which is the common case. `lock_class` (inside
+    a transaction on PostgreSQL) also locks the class row FOR UPDATE in that round trip, as
+    lock_and_find_conflict would in a statement of its own."""
     school_sql, school_params = _school_filter(school_id)
+    lock = " FOR UPDATE OF c" if lock_class else ""
     row = _one(
         f"SELECT {_CLASS_COLUMNS}, {_SLOT_COLUMNS} FROM {_CLASS_TABLES} CROSS JOIN {_SLOT_TABLES} "
-        f'WHERE c."id" = %s AND t."id" = %s{school_sql}',
+        f'WHERE c."id" = %s AND t."id" = %s{school_sql}{lock}',
         [class_id, slot_id, *school_params],
     )
     if row:
@@ -159,6 +164,39 @@ def lock_and_find_conflict(
     read the snapshot from before the wait for the lock and miss the booking the lock holder
     just committed. SQLite needs no lock, as its IMMEDIATE write transaction already admits
     one writer at a time."""
+    conflict, params = _conflict_query(
+        coming=coming,
+        coming_id=coming_id,
+        slot_id=slot_id,
+        start=start,
+        end=end,
+        holding=holding,
+        active=active,
+        exclude_booking_id=exclude_booking_id,
+    )
+    if connection.features.has_select_for_update:
+        lock_coming(coming=coming, coming_id=coming_id)
+    row = _one(conflict, params)
+    return row[0] if row else None
+
+
+def lock_coming(*, coming: Coming, coming_id: int) -> None:
+    """Lock the row of who is coming (PostgreSQL) until the transaction ends: see lock_and_find_conflict."""
+    _one(f'SELECT 1 FROM "{coming.table}" WHERE "id" = %s FOR UPDATE', [coming_id])
+
+
+def _conflict_query(
+    *,
+    coming: Coming,
+    coming_id: int,
+    slot_id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    holding: tuple[str, ...],
+    active: tuple[str, ...],
+    exclude_booking_id: int | None = None,
+) -> tuple[str, list[Any]]:
+    """The query for lock_and_find_conflict's slot, with its parameters."""
     conflict = (
         'SELECT b."slot_id" FROM "bookings_booking" b JOIN "bookings_slot" t ON t."id" = b."slot_id" '
         f'WHERE b."{coming.column}" = %s AND ((b."slot_id" = %s AND b."status" IN ({_marks(active)})) '
@@ -168,11 +206,7 @@ def lock_and_find_conflict(
     if exclude_booking_id is not None:
         conflict += ' AND b."id" <> %s'
         params.append(exclude_booking_id)
-    conflict += " LIMIT 1"
-    if connection.features.has_select_for_update:
-        _one(f'SELECT 1 FROM "{coming.table}" WHERE "id" = %s FOR UPDATE', [coming_id])
-    row = _one(conflict, params)
-    return row[0] if row else None
+    return conflict + " LIMIT 1", params
 
 
 def _marks(values: tuple[str, ...]) -> str:
@@ -210,36 +244,151 @@ def slot_state_now(*, slot_id: int) -> tuple[str, bool]:
     return row[0], bool(row[1])
 
 
-def insert_booking(booking: Any) -> None:
-    """Insert a new Booking instance and its first event (actor: the booker); sets its id.
-    The booking is marked as having messages to write: the e-mails a new booking causes are
-    written to the outbox outside the rush (see services.bookings_announce_new)."""
+CREATE_ACTION = "bookings.booking.create"
+
+
+def _audit_values(booking: Any) -> list[Any]:
+    """The audit entry of a new booking: the booker, the booking, its slot and first status
+    (accounts.models.AuditEntry; nothing a person typed)."""
+    details = {"slot": booking.slot_id, "to_status": booking.status}
+    return [
+        _db_datetime(booking.created_at),
+        booking.booked_by_id,
+        CREATE_ACTION,
+        AuditEntry.Outcome.DONE,
+        "bookings.booking",
+        AuditEntry._meta.get_field("details").get_db_prep_value(details, connection),
+    ]
+
+
+def _booking_values(booking: Any) -> list[Any]:
     stamp = _db_datetime(booking.created_at)
+    return [
+        stamp,
+        stamp,
+        booking.slot_id,
+        booking.school_class_id,
+        booking.teacher_id,
+        booking.booked_by_id,
+        booking.pupils,
+        booking.adults,
+        booking.message,
+        booking.status,
+        booking.invite_sequence,
+        True,
+    ]
+
+
+_BOOKING_COLUMNS = (
+    '"created_at", "updated_at", "slot_id", "school_class_id", "teacher_id", "booked_by_id", "pupils", "adults", '
+    '"message", "status", "invite_sequence", "messages_pending"'
+)
+_EVENT_COLUMNS = '"booking_id", "action", "actor_id", "from_status", "to_status", "note", "at"'
+_AUDIT_COLUMNS = '"at", "actor_id", "action", "outcome", "target_type", "details", "target_id"'
+_BOOKING_MARKS = ", ".join(["%s"] * 12)
+
+
+def _created(booking: Any, booking_id: int) -> None:
+    booking.pk = booking_id
+    booking.messages_pending = True
+    booking._state.adding = False
+
+
+def insert_booking(booking: Any) -> None:
+    """Insert a new Booking instance, its first event (actor: the booker) and its audit entry;
+    sets its id. The booking is marked as having messages to write: the e-mails a new booking
+    causes are written to the outbox outside the rush (see services.bookings_announce_new)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            'INSERT INTO "bookings_booking" ("created_at", "updated_at", "slot_id", "school_class_id", '
-            '"teacher_id", "booked_by_id", "pupils", "adults", "message", "status", "invite_sequence", '
-            '"messages_pending") VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING "id"',
+            f'INSERT INTO "bookings_booking" ({_BOOKING_COLUMNS}) VALUES ({_BOOKING_MARKS}) RETURNING "id"',
+            _booking_values(booking),
+        )
+        booking_id = cursor.fetchone()[0]
+        cursor.execute(
+            f'INSERT INTO "bookings_bookingevent" ({_EVENT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)',
             [
-                stamp,
-                stamp,
-                booking.slot_id,
-                booking.school_class_id,
-                booking.teacher_id,
-                booking.booked_by_id,
-                booking.pupils,
-                booking.adults,
-                booking.message,
+                booking_id,
                 booking.status,
-                booking.invite_sequence,
-                True,
+                booking.booked_by_id,
+                "",
+                booking.status,
+                "",
+                _db_datetime(booking.created_at),
             ],
         )
-        booking.pk = cursor.fetchone()[0]
-        booking.messages_pending = True
         cursor.execute(
-            'INSERT INTO "bookings_bookingevent" ("booking_id", "action", "actor_id", "from_status", '
-            '"to_status", "note", "at") VALUES (%s, %s, %s, %s, %s, %s, %s)',
-            [booking.pk, booking.status, booking.booked_by_id, "", booking.status, "", stamp],
+            f'INSERT INTO "accounts_auditentry" ({_AUDIT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)',
+            [*_audit_values(booking), booking_id],
         )
-    booking._state.adding = False
+    _created(booking, booking_id)
+
+
+class Placed(NamedTuple):
+    """What place_booking did: the slot of a conflicting booking (nothing written), or the new
+    booking's id, or neither when no place was free (nothing written either)."""
+
+    conflict_slot_id: int | None
+    booking_id: int | None
+
+
+def place_booking(
+    booking: Any,
+    *,
+    coming: Coming,
+    coming_id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    holding: tuple[str, ...],
+    active: tuple[str, ...],
+    open_status: str,
+) -> Placed:
+    """PostgreSQL only, in the transaction that locked who is `coming` (lock_coming or
+    class_and_slot_rows' lock_class): the conflict check, the claim of a place (claim_place's
+    conditional UPDATE), the booking (already given its status for a free place), its event
+    and its audit entry in one data-modifying statement, one round trip instead of five. The
+    claim only runs if nothing conflicts and the inserts only if the claim took a place, so a
+    refusal writes nothing. A statement of its own after the lock: its snapshot is taken once
+    the lock is held, so it sees a booking the lock's previous holder just committed."""
+    conflict, conflict_params = _conflict_query(
+        coming=coming,
+        coming_id=coming_id,
+        slot_id=booking.slot_id,
+        start=start,
+        end=end,
+        holding=holding,
+        active=active,
+    )
+    values, stamp = _booking_values(booking), _db_datetime(booking.created_at)
+    row = _one(
+        f"WITH conflict AS ({conflict}), "
+        'claim AS (UPDATE "bookings_slot" SET "booked_classes" = "booked_classes" + 1, '
+        '"booked_pupils" = "booked_pupils" + %s WHERE "id" = %s AND "status" = %s '
+        'AND "booked_classes" < "capacity_classes" AND "booked_pupils" + %s <= "capacity_pupils" '
+        'AND NOT EXISTS (SELECT 1 FROM conflict) RETURNING "id"), '
+        f'booking AS (INSERT INTO "bookings_booking" ({_BOOKING_COLUMNS}) SELECT {_BOOKING_MARKS} FROM claim '
+        'RETURNING "id"), '
+        f'event AS (INSERT INTO "bookings_bookingevent" ({_EVENT_COLUMNS}) '
+        'SELECT "id", %s, %s, %s, %s, %s, %s FROM booking), '
+        f'audit AS (INSERT INTO "accounts_auditentry" ({_AUDIT_COLUMNS}) '
+        'SELECT %s, %s, %s, %s, %s, %s, "id" FROM booking) '
+        'SELECT (SELECT "slot_id" FROM conflict), (SELECT "id" FROM booking)',
+        [
+            *conflict_params,
+            booking.pupils,
+            booking.slot_id,
+            open_status,
+            booking.pupils,
+            *values,
+            booking.status,
+            booking.booked_by_id,
+            "",
+            booking.status,
+            "",
+            stamp,
+            *_audit_values(booking),
+        ],
+    )
+    placed = Placed(*row)
+    if placed.booking_id is not None:
+        _created(booking, placed.booking_id)
+    return placed

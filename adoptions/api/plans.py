@@ -5,7 +5,7 @@ who may do it (403 with code not_allowed) and every rule (400 with a stable code
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -104,7 +104,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ProgressSerializer)
     def get_progress(self, plan: AnnualPlan) -> dict:
-        return ProgressSerializer(services.plan_progress(plan)).data
+        return ProgressSerializer(services.plan_progress(plan, list(plan.activities.all()))).data
 
 
 class PlanChangeSerializer(serializers.ModelSerializer):
@@ -127,7 +127,9 @@ class PlanViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self) -> QuerySet[AnnualPlan]:
-        return plans_visible_to(self.request.user).order_by("id")
+        # Each plan's progress reads its activities and their bookings: fetched for the page at once.
+        activities = Prefetch("activities", queryset=PlanActivity.objects.select_related("booking"))
+        return plans_visible_to(self.request.user).prefetch_related(activities).order_by("id")
 
     def perform_update(self, serializer: PlanSerializer) -> None:
         plan = serializer.instance
@@ -213,7 +215,11 @@ class ActivitySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_capacity_warning(self, activity: PlanActivity) -> str | None:
-        """Set when the company's month is over the activities a month it can host."""
+        """Set when the company's month is over the activities a month it can host. A list
+        reads the warnings of its page at once (ActivityViewSet.list)."""
+        warnings = self.context.get("month_warnings")
+        if warnings is not None:
+            return warnings.get(activity.pk)
         return services.activity_month_warning(activity)
 
     def validate_learning_goals(self, ids: list[int]) -> list[LearningGoal]:
@@ -261,6 +267,16 @@ class ActivityViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
             .prefetch_related("learning_goals")
             .order_by("plan", "planned_month", "starts_at", "id")
         )
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        """The page's capacity warnings are read together, so a page costs the same
+        statements whatever its size."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        activities = list(queryset if page is None else page)
+        context = {**self.get_serializer_context(), "month_warnings": services.activity_month_warnings(activities)}
+        data = self.get_serializer_class()(activities, many=True, context=context).data
+        return Response(data) if page is None else self.get_paginated_response(data)
 
     def _plan(self, plan_id: int) -> AnnualPlan:
         plan = plans_visible_to(self.request.user).filter(pk=plan_id).first()

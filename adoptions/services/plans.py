@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, DateField, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -210,6 +211,69 @@ def activity_month_warning(activity: PlanActivity) -> str | None:
         return None
     company = activity.plan.adoption.company
     return month_warning(company_month_load(company=company, month=month), company)
+
+
+def _as_date(month: dt.date | dt.datetime) -> dt.date:
+    """A month read by an aggregate: PostgreSQL gives COALESCE(date_trunc(…), date) as a
+    timestamp, SQLite as a date."""
+    return month.date() if isinstance(month, dt.datetime) else month
+
+
+def activity_month_warnings(activities: list[PlanActivity]) -> dict[int, str | None]:
+    """activity_month_warning for each of `activities` (by id), in three statements however
+    many there are (a page of the API's list): the companies' bookings and their activities
+    without a booking counted per month, and their latest capacities."""
+    months = {
+        activity.pk: (activity.plan.adoption.company, month)
+        for activity in activities
+        if (month := activity_month(activity)) is not None and activity.status != PlanActivity.Status.IDEA
+    }
+    if not months:
+        return {}
+    company_ids = {company.pk for company, _ in months.values()}
+    start = _month_bounds(min(month for _, month in months.values()))[0]
+    end = _month_bounds(max(month for _, month in months.values()))[1]
+    zone = timezone.get_current_timezone()
+    bookings = (
+        Booking.objects.filter(
+            slot__offer__company__in=company_ids,
+            status__in=Booking.HOLDING_PLACE,
+            slot__start__gte=start,
+            slot__start__lt=end,
+        )
+        .annotate(month=TruncMonth("slot__start", output_field=DateField(), tzinfo=zone))
+        .values_list("slot__offer__company", "month")
+        .annotate(count=Count("id"))
+    )
+    activity_month_sql = Coalesce(TruncMonth("starts_at", output_field=DateField(), tzinfo=zone), "planned_month")
+    planned = (
+        PlanActivity.objects.filter(
+            Q(starts_at__gte=start, starts_at__lt=end)
+            | Q(starts_at__isnull=True, planned_month__gte=start.date(), planned_month__lt=end.date()),
+            plan__adoption__company__in=company_ids,
+            plan__adoption__status=Adoption.Status.ACTIVE,
+            status__in=(PlanActivity.Status.PLANNED, PlanActivity.Status.BOOKED, PlanActivity.Status.DONE),
+        )
+        .exclude(booking__status__in=Booking.HOLDING_PLACE)
+        .annotate(month=activity_month_sql)
+        .values_list("plan__adoption__company", "month")
+        .annotate(count=Count("id"))
+    )
+    booked = {(company_id, _as_date(month)): count for company_id, month, count in bookings}
+    unbooked = {(company_id, _as_date(month)): count for company_id, month, count in planned}
+    limits: dict[int, int] = {}
+    for capacity in CompanyCapacity.objects.filter(company__in=company_ids).order_by(
+        "company", "-round__school_year", "-updated_at", "-id"
+    ):
+        limits.setdefault(capacity.company_id, capacity.activities_per_month)
+    warnings = {}
+    for activity_id, (company, month) in months.items():
+        key = (company.pk, month)
+        load = MonthLoad(
+            month=month, activities=unbooked.get(key, 0), bookings=booked.get(key, 0), limit=limits.get(company.pk)
+        )
+        warnings[activity_id] = month_warning(load, company)
+    return warnings
 
 
 # Writing ------------------------------------------------------------------------------------

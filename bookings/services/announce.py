@@ -13,6 +13,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from accounts.models import User
 from bookings.messages import (
     Change,
@@ -28,11 +29,40 @@ from bookings.permissions import is_company_side
 ANNOUNCE_BATCH = 100
 
 
-def record(booking: Booking, *, action: str, actor: User | None, from_status: str = "", note: str = "") -> None:
-    """Keep the change in the booking's history: who did what, from which status to which."""
+# The audit log's name of each change a booking's history records (creation's is
+# booking_sql.CREATE_ACTION). Attendance is not a change of the booking's place: the
+# attendance service audits it itself.
+AUDIT_ACTIONS = {
+    BookingEvent.Action.CONFIRMED: "bookings.booking.confirm",
+    BookingEvent.Action.DECLINED: "bookings.booking.decline",
+    BookingEvent.Action.PROMOTED: "bookings.booking.promote",
+    BookingEvent.Action.CANCELLED: "bookings.booking.cancel",
+    BookingEvent.Action.MOVED: "bookings.booking.move",
+    BookingEvent.Action.EXPIRED: "bookings.booking.expire",
+}
+
+
+def record(
+    booking: Booking,
+    *,
+    action: str,
+    actor: User | None,
+    from_status: str = "",
+    note: str = "",
+    from_slot_id: int | None = None,
+) -> None:
+    """Keep the change in the booking's history (who did what, from which status to which)
+    and in the audit log, in the transaction of the change. The audit entry holds no note:
+    it is text a person wrote. `from_slot_id` is where a moved booking was."""
     BookingEvent.objects.create(
         booking=booking, action=action, actor=actor, from_status=from_status, to_status=booking.status, note=note
     )
+    if action not in AUDIT_ACTIONS:
+        return
+    details = {"slot": booking.slot_id, "from_status": from_status, "to_status": booking.status}
+    if from_slot_id is not None:
+        details["from_slot"] = from_slot_id
+    audit_record(actor=actor, action=AUDIT_ACTIONS[action], target=booking, details=details)
 
 
 def recipients(booking: Booking) -> list[Recipient]:

@@ -16,7 +16,7 @@ from bookings.models import MAX_ADULTS_PER_BOOKING, Booking, BookingEvent, Offer
 from bookings.permissions import is_company_side, is_school_side
 from bookings.services import capacity
 from bookings.services.announce import announce, recipients, record
-from bookings.services.eligibility import check_bookable, check_class_free, check_teacher_free
+from bookings.services.eligibility import check_bookable, check_class_free, check_teacher_free, refuse_conflict
 from bookings.services.errors import (
     ADULTS_OUT_OF_RANGE,
     ALREADY_BOOKED,
@@ -87,13 +87,57 @@ def _class_scope(actor: User) -> int | None:
 def _booking_create(
     *, actor: User, slot_id: int, school_class_id: int, pupils: int, adults: int, message: str
 ) -> Booking:
-    """Reads, checks and everything else that can be prepared happen before the write
-    transaction, so that it holds its locks (on SQLite: the one write lock) only for what
-    must be atomic: the class's conflict check (which locks the class), the capacity claim,
-    the booking and its event. Its e-mails are written later (bookings_announce_new)."""
+    """Reads and checks come before the writes, and the write transaction holds its locks (on
+    SQLite: the one write lock) only for what must be atomic: the class's conflict check under
+    the class's lock, the capacity claim, the booking, its event and its audit entry. Its
+    e-mails are written later (bookings_announce_new). On PostgreSQL, where each statement is
+    a round trip, the read also takes the class's lock and the rest is one statement
+    (booking_sql.place_booking); on SQLite the reads come before the transaction, which
+    would otherwise hold the write lock while Python checks them."""
     _check_adults(adults)
+    school_id = _class_scope(actor)
+    if capacity.claims_in_one_statement():
+        with transaction.atomic():
+            school_class, slot, now = _class_and_slot(
+                class_id=school_class_id, school_id=school_id, slot_id=slot_id, pupils=pupils, lock_class=True
+            )
+            booking = _place(
+                slot,
+                coming=booking_sql.CLASS,
+                coming_id=school_class.id,
+                actor=actor,
+                now=now,
+                school_class_id=school_class.id,
+                pupils=pupils,
+                adults=adults,
+                message=message,
+            )
+    else:
+        school_class, slot, now = _class_and_slot(
+            class_id=school_class_id, school_id=school_id, slot_id=slot_id, pupils=pupils
+        )
+        with transaction.atomic():
+            check_class_free(class_id=school_class.id, slot=slot)
+            booking = _claim_and_insert(
+                slot,
+                actor=actor,
+                now=now,
+                school_class_id=school_class.id,
+                pupils=pupils,
+                adults=adults,
+                message=message,
+            )
+    _attach_rows(booking, slot=slot, school_class=school_class)
+    return booking
+
+
+def _class_and_slot(
+    *, class_id: int, school_id: int | None, slot_id: int, pupils: int, lock_class: bool = False
+) -> tuple[booking_sql.ClassRow, booking_sql.SlotRow, dt.datetime]:
+    """The class and the slot a class's booking asks for, refused if either is missing or the
+    slot is not one the class may book now; with the time the checks were made at."""
     school_class, slot = booking_sql.class_and_slot_rows(
-        class_id=school_class_id, school_id=_class_scope(actor), slot_id=slot_id
+        class_id=class_id, school_id=school_id, slot_id=slot_id, lock_class=lock_class
     )
     if school_class is None:
         raise DomainError(CLASS_NOT_FOUND, code="class_not_found", field="school_class")
@@ -105,13 +149,7 @@ def _booking_create(
         raise DomainError(PUPILS_REQUIRED, code="pupils_required", field="pupils")
     now = timezone.now()
     check_bookable(slot=slot, grade=school_class.grade, pupils=pupils, class_pupils=school_class.pupils, now=now)
-    with transaction.atomic():
-        check_class_free(class_id=school_class.id, slot=slot)
-        booking = _claim_and_insert(
-            slot, actor=actor, now=now, school_class_id=school_class.id, pupils=pupils, adults=adults, message=message
-        )
-    _attach_rows(booking, slot=slot, school_class=school_class)
-    return booking
+    return school_class, slot, now
 
 
 def _check_adults(adults: int) -> None:
@@ -142,22 +180,19 @@ def _claim(slot: booking_sql.SlotRow, *, pupils: int) -> str:
     raise DomainError(SLOT_FULL, code="slot_full", field="slot")
 
 
-def _claim_and_insert(
+def _new_booking(
     slot: booking_sql.SlotRow,
     *,
+    status: str,
     actor: User,
     now: dt.datetime,
-    school_class_id: int | None = None,
-    teacher_id: int | None = None,
+    school_class_id: int | None,
+    teacher_id: int | None,
     pupils: int,
     adults: int,
     message: str,
 ) -> Booking:
-    """The place (or the waitlist) and the new booking with its event, for a class or, on a
-    teacher visit, a teacher: the end of the write transaction once the conflict check has
-    locked whoever comes."""
-    status = _claim(slot, pupils=pupils)
-    booking = Booking(
+    return Booking(
         slot_id=slot.id,
         school_class_id=school_class_id,
         teacher_id=teacher_id,
@@ -170,7 +205,83 @@ def _claim_and_insert(
         created_at=now,
         updated_at=now,
     )
+
+
+def _claim_and_insert(
+    slot: booking_sql.SlotRow,
+    *,
+    actor: User,
+    now: dt.datetime,
+    school_class_id: int | None = None,
+    teacher_id: int | None = None,
+    pupils: int,
+    adults: int,
+    message: str,
+) -> Booking:
+    """The place (or the waitlist) and the new booking with its event and audit entry, for a
+    class or, on a teacher visit, a teacher: the end of the write transaction once the
+    conflict check has locked whoever comes."""
+    status = _claim(slot, pupils=pupils)
+    booking = _new_booking(
+        slot,
+        status=status,
+        actor=actor,
+        now=now,
+        school_class_id=school_class_id,
+        teacher_id=teacher_id,
+        pupils=pupils,
+        adults=adults,
+        message=message,
+    )
     booking_sql.insert_booking(booking)
+    return booking
+
+
+def _place(
+    slot: booking_sql.SlotRow,
+    *,
+    coming: booking_sql.Coming,
+    coming_id: int,
+    actor: User,
+    now: dt.datetime,
+    school_class_id: int | None = None,
+    teacher_id: int | None = None,
+    pupils: int,
+    adults: int,
+    message: str,
+) -> Booking:
+    """_claim_and_insert's work with the conflict check before it, in one statement
+    (PostgreSQL; whoever comes is already locked). Only a full slot takes more: whether it
+    still keeps a waitlist, and the waitlisted booking."""
+    booking = _new_booking(
+        slot,
+        status=status_after_claim(slot),
+        actor=actor,
+        now=now,
+        school_class_id=school_class_id,
+        teacher_id=teacher_id,
+        pupils=pupils,
+        adults=adults,
+        message=message,
+    )
+    placed = booking_sql.place_booking(
+        booking,
+        coming=coming,
+        coming_id=coming_id,
+        start=slot.start,
+        end=slot.end,
+        holding=Booking.HOLDING_PLACE,
+        active=Booking.ACTIVE,
+        open_status=Slot.Status.OPEN,
+    )
+    if placed.conflict_slot_id is not None:
+        refuse_conflict(placed.conflict_slot_id, slot_id=slot.id, for_teacher=teacher_id is not None)
+    if placed.booking_id is None:
+        if not slot.waitlist_enabled:
+            raise DomainError(SLOT_FULL, code="slot_full", field="slot")
+        _check_waitlist_open(slot_id=slot.id)
+        booking.status, booking.invite_sequence = Booking.Status.WAITLISTED, None
+        booking_sql.insert_booking(booking)
     return booking
 
 
@@ -204,10 +315,24 @@ def _teacher_visit_create(*, actor: User, slot_id: int, teacher_id: int | None, 
     now = timezone.now()
     check_bookable(slot=slot, grade=None, pupils=0, now=now)
     with transaction.atomic():
-        check_teacher_free(teacher_id=teacher.id, slot=slot)
-        booking = _claim_and_insert(
-            slot, actor=actor, now=now, teacher_id=teacher.id, pupils=0, adults=1, message=message
-        )
+        if capacity.claims_in_one_statement():
+            booking_sql.lock_coming(coming=booking_sql.TEACHER, coming_id=teacher.id)
+            booking = _place(
+                slot,
+                coming=booking_sql.TEACHER,
+                coming_id=teacher.id,
+                actor=actor,
+                now=now,
+                teacher_id=teacher.id,
+                pupils=0,
+                adults=1,
+                message=message,
+            )
+        else:
+            check_teacher_free(teacher_id=teacher.id, slot=slot)
+            booking = _claim_and_insert(
+                slot, actor=actor, now=now, teacher_id=teacher.id, pupils=0, adults=1, message=message
+            )
     _attach_rows(booking, slot=slot, school_class=None, teacher=teacher)
     return booking
 
@@ -430,7 +555,14 @@ def booking_move(*, booking: Booking, actor: User, slot_id: int, note: str = "")
         slot_id=new_slot.id,
     )
     booking = locked(booking)
-    record(booking, action=BookingEvent.Action.MOVED, actor=actor, from_status=old_status, note=note)
+    record(
+        booking,
+        action=BookingEvent.Action.MOVED,
+        actor=actor,
+        from_status=old_status,
+        note=note,
+        from_slot_id=old_slot_id,
+    )
     announce(booking, Change.MOVED, before=before, note=note, actor=actor)
     _free_place(slot_id=old_slot_id, pupils=booking.pupils)
     return booking

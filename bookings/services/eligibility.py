@@ -69,15 +69,24 @@ def conflicting_slot_id(
     )
 
 
+def refuse_conflict(conflict_slot_id: int, *, slot_id: int, for_teacher: bool = False) -> None:
+    """Refuse a booking whose conflict check found `conflict_slot_id`: the same slot booked
+    already, or another the class (on a teacher visit: the teacher) holds at the same time."""
+    if conflict_slot_id == slot_id:
+        message = TEACHER_ALREADY_BOOKED if for_teacher else ALREADY_BOOKED
+        raise DomainError(message, code="already_booked", field="slot")
+    if for_teacher:
+        raise DomainError(TEACHER_BUSY, code="teacher_busy", field="slot")
+    raise DomainError(CLASS_BUSY, code="class_busy", field="school_class")
+
+
 def check_class_free(*, class_id: int, slot: booking_sql.SlotRow, exclude_booking_id: int | None = None) -> None:
     """Refuse a second booking of the same slot, or a slot overlapping one the class holds."""
     conflict = conflicting_slot_id(
         class_id=class_id, slot_id=slot.id, start=slot.start, end=slot.end, exclude_booking_id=exclude_booking_id
     )
-    if conflict == slot.id:
-        raise DomainError(ALREADY_BOOKED, code="already_booked", field="slot")
     if conflict is not None:
-        raise DomainError(CLASS_BUSY, code="class_busy", field="school_class")
+        refuse_conflict(conflict, slot_id=slot.id)
 
 
 def check_teacher_free(*, teacher_id: int, slot: booking_sql.SlotRow, exclude_booking_id: int | None = None) -> None:
@@ -91,7 +100,5 @@ def check_teacher_free(*, teacher_id: int, slot: booking_sql.SlotRow, exclude_bo
         end=slot.end,
         exclude_booking_id=exclude_booking_id,
     )
-    if conflict == slot.id:
-        raise DomainError(TEACHER_ALREADY_BOOKED, code="already_booked", field="slot")
     if conflict is not None:
-        raise DomainError(TEACHER_BUSY, code="teacher_busy", field="slot")
+        refuse_conflict(conflict, slot_id=slot.id, for_teacher=True)

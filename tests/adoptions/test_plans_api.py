@@ -65,3 +65,59 @@ def test_booking_an_activity_on_a_saturday_is_refused_on_its_field(plan, teacher
     assert response.status_code == 400
     assert response.json()["code"] == "weekend"
     assert response.json()["starts_at"] == [response.json()["detail"]]
+
+
+def test_a_page_of_activities_has_the_month_warnings_of_one_by_one(plan, teacher, company, school_class, offer):
+    """The list reads the capacity warnings of its page together; each is the one the
+    activity's own page shows: over the company's monthly capacity counting its ordinary
+    bookings, its planned activities and a booked activity once."""
+    from adoptions.models import PlanActivity
+    from adoptions.services import activity_month_warning, activity_month_warnings
+    from tests import factories
+    from tests.adoptions.plan_helpers import capacity, next_month
+
+    capacity(company, per_month=2)
+    day = school_day()
+    other = factories.SchoolClassFactory(school=school_class.school)
+    slot = factories.SlotFactory(offer=offer, start=at(day, 13), end=at(day, 14))
+    booking_services.booking_create(actor=teacher.user, slot_id=slot.pk, school_class_id=other.pk, pupils=10)
+    booked(plan, teacher, day)
+    for month in (day.replace(day=1), next_month(), next_month()):
+        activity_create(actor=teacher.user, plan=plan, title="Besøg", kind="company_visit", planned_month=month)
+        activity_create(
+            actor=teacher.user, plan=plan, title="Besøg", kind="company_visit", planned_month=month, status="planned"
+        )
+    activities = list(PlanActivity.objects.select_related("plan__adoption__company", "booking__slot"))
+
+    together = activity_month_warnings(activities)
+
+    assert {activity.pk: activity_month_warning(activity) for activity in activities if activity.pk in together} == (
+        together
+    )
+    assert any(together.values())  # the booked activity's month: 3 against 2
+
+
+@pytest.mark.parametrize("url", ["/api/v1/activities/", "/api/v1/plans/"])
+def test_a_page_of_activities_or_plans_costs_the_same_statements_whatever_its_size(
+    url, plan, teacher, django_assert_max_num_queries
+):
+    from tests.adoptions.plan_helpers import capacity, next_month
+
+    capacity(plan.adoption.company, per_month=1)
+    # Planned, not ideas: an idea has no month to warn about, so a page of one idea reads none.
+    for status in ("planned", "planned", "planned"):
+        activity_create(
+            actor=teacher.user,
+            plan=plan,
+            title="Besøg",
+            kind="company_visit",
+            planned_month=next_month(),
+            status=status,
+        )
+    booked(plan, teacher, school_day())
+    api = client_for(teacher.user)
+
+    with django_assert_max_num_queries(30) as one:
+        assert api.get(url, {"page_size": 1}).status_code == 200
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert api.get(url, {"page_size": 100}).status_code == 200

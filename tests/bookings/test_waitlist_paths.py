@@ -126,15 +126,22 @@ def test_after_the_deadline_a_manual_offer_promotes_no_request_that_would_expire
 def before_the_claim(monkeypatch, change) -> None:
     """Run `change(slot_id)` (as a host's change committed meanwhile would) after a booking
     read the slot and before its write transaction claims a place."""
+    from bookings import booking_sql
     from bookings.services import capacity
 
-    claim = capacity.slot_claim
+    claim, place = capacity.slot_claim, booking_sql.place_booking
 
     def change_then_claim(*, slot_id: int, pupils: int) -> bool:
         change(slot_id)
         return claim(slot_id=slot_id, pupils=pupils)
 
+    def change_then_place(booking, **options) -> booking_sql.Placed:
+        change(booking.slot_id)
+        return place(booking, **options)
+
     monkeypatch.setattr(capacity, "slot_claim", change_then_claim)
+    # On PostgreSQL a new booking claims its place in the statement that inserts it.
+    monkeypatch.setattr(booking_sql, "place_booking", change_then_place)
 
 
 def cancel_slot(slot_id: int) -> None:

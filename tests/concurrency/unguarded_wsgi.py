@@ -45,6 +45,9 @@ def naive_slot_claim(*, slot_id: int, pupils: int) -> bool:
 
 
 capacity.slot_claim = naive_slot_claim
+# On PostgreSQL a new booking would otherwise claim its place with the guarded UPDATE inside
+# the statement that inserts it (booking_sql.place_booking), never calling slot_claim.
+capacity.claims_in_one_statement = lambda: False
 # The test reads this line from the server log to know the patch is in place.
 print(
     f"UNGUARDED: bookings.services.capacity.slot_claim replaced (pid {os.getpid()}, "
