@@ -1,14 +1,15 @@
 """The API keeps the promises of its own OpenAPI schema whoever calls it: Schemathesis generates
 requests for every operation in /api/v1/schema/ (valid ones and invalid ones, with ids of rows
 that exist and of rows that do not), as an anonymous visitor and as every role, and each answer
-must be no server error and must match the schema's description of that response.
+must be no server error and must match the schema's description of that response. The rows are
+the demo's (`load_demo`), and each role gets the ids it sees itself beside the ids of others.
 
 This is a bounded run for `make test` (a few examples per operation and role). A longer run:
 `FUZZ_EXAMPLES=100 .venv/bin/python -m pytest tests/test_api_schema_fuzz.py`."""
 
 from __future__ import annotations
 
-import datetime as dt
+import io
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -16,84 +17,72 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
+from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from adoptions.services import activity_create, adoption_create
-from bookings import services
-from companies.models import CompanyMember
-from overview.services import initiative_create
-from tests import factories
+from accounts.models import User
+from demo.logins import ADMIN, CONSULTANT, HOST, HOST2, TEACHER, TEACHER2
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 ROLES = ["anonymous", "teacher", "other_teacher", "host", "company_admin", "consultant", "administrator"]
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
-@pytest.fixture
-def world(db) -> dict[str, Any]:
-    """Users of every role, and offers, slots, classes and bookings for them to act on."""
-    teacher = factories.TeacherFactory(user__username="fuzz-teacher")
-    other_teacher = factories.TeacherFactory(user__username="fuzz-other-teacher")
-    host = factories.CompanyMemberFactory(user__username="fuzz-host")
-    company_admin = factories.CompanyMemberFactory(
-        company=host.company, user__username="fuzz-company-admin", role=CompanyMember.Role.ADMIN
-    )
-    classes = [
-        factories.SchoolClassFactory(school=teacher.school, pupils=24),
-        factories.SchoolClassFactory(school=other_teacher.school, pupils=22),
-    ]
-    offer = factories.OfferFactory(company=host.company, contact=host)
-    draft = factories.OfferFactory(company=host.company, is_published=False)
-    first = factories.SlotFactory(offer=offer, capacity_classes=1)
-    slots = [first, factories.SlotFactory(offer=offer, start=first.start + dt.timedelta(days=7))]
-    bookings = [
-        services.booking_create(actor=teacher.user, slot_id=slots[0].pk, school_class_id=classes[0].pk, pupils=20),
-        services.booking_create(
-            actor=other_teacher.user, slot_id=slots[0].pk, school_class_id=classes[1].pk, pupils=20
-        ),
-        services.booking_create(actor=teacher.user, slot_id=slots[1].pk, school_class_id=classes[0].pk, pupils=20),
-    ]
-    adoption = adoption_create(school_class=classes[0], company=host.company)
-    activity = activity_create(actor=teacher.user, plan=adoption.plan, title="Besøg", kind="company_visit")
-    # An adoption round of this school year (the classes' own), with a capacity and a wish in it.
-    adoption_round = factories.AdoptionRoundFactory(school_year=classes[0].school_year)
-    capacity = factories.CompanyCapacityFactory(round=adoption_round, company=host.company)
-    wish = factories.WishChoiceFactory(wish__round=adoption_round, wish__school_class=classes[0]).wish
-    initiative = initiative_create(actor=None, name="Coding Pirates", owner="Coding Pirates", geography="national")
-    users = {
-        "teacher": teacher.user,
-        "other_teacher": other_teacher.user,
-        "host": host.user,
-        "company_admin": company_admin.user,
-        "consultant": factories.UserFactory(username="fuzz-consultant", is_consultant=True),
-        "administrator": factories.UserFactory(username="fuzz-admin", is_superuser=True, is_staff=True),
-    }
+# Each role is a demo login (demo/logins.py): a teacher, a teacher at another school, a host, the
+# administrator of another company, the consultant and the site's administrator.
+ROLE_LOGINS = {
+    "teacher": TEACHER.username,
+    "other_teacher": TEACHER2.username,
+    "host": HOST.username,
+    "company_admin": HOST2.username,
+    "consultant": CONSULTANT.username,
+    "administrator": ADMIN.username,
+}
+IDS_PER_RESOURCE = 3
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The demo (`manage.py load_demo`): real offers, bookings, adoptions, open days, runs and
+    initiatives for the roles to act on, loaded once for the module and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+def _listed_ids(client: Client, resource: str) -> list[Any]:
+    """The first ids a list endpoint shows to the client's user (none when it refuses)."""
+    response = client.get(f"/api/v1/{resource}/", {"page_size": IDS_PER_RESOURCE})
+    if response.status_code != 200:
+        return []
+    body = response.json()
+    rows = body.get("results") if isinstance(body, dict) else body
+    if not isinstance(rows, list):
+        return []
+    return [row["id"] for row in rows[:IDS_PER_RESOURCE] if isinstance(row, dict) and "id" in row]
+
+
+def _real_ids(api_schema, role: str) -> dict[str, list[Any]]:
+    """For each resource, ids the role sees (its own rows) and ids the consultant sees (mostly
+    someone else's): requests on both, so the scopes are exercised with rows that exist."""
+    resources = {_resource(result.ok().path) for result in api_schema.get_all_operations()}
+    viewers = [Client()]
+    for username in {ROLE_LOGINS.get(role), CONSULTANT.username} - {None}:
+        viewer = Client()
+        viewer.force_login(User.objects.get(username=username))
+        viewers.append(viewer)
     return {
-        "users": users,
-        "ids": {
-            "bookings": [booking.pk for booking in bookings],
-            "waitlist": [booking.pk for booking in bookings],
-            "slots": [slot.pk for slot in slots],
-            "offers": [offer.pk, draft.pk],
-            "classes": [school_class.pk for school_class in classes],
-            "schools": [teacher.school_id, other_teacher.school_id],
-            "companies": [host.company_id],
-            "calendar-feeds": [],
-            "adoptions": [adoption.pk],
-            "plans": [adoption.plan.pk],
-            "activities": [activity.pk],
-            "adoption-rounds": [adoption_round.pk],
-            "adoption-capacities": [capacity.pk],
-            "adoption-wishes": [wish.pk],
-            "initiatives": [initiative.pk],
-        },
+        resource: sorted({pk for viewer in viewers for pk in _listed_ids(viewer, resource)}, key=str)
+        for resource in resources
     }
 
 
@@ -152,12 +141,13 @@ def _run(operation, cases: st.SearchStrategy, call: Callable) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_operation_answers_within_its_schema(world, api_schema, requests_keep_the_test_connection, role):
+def test_every_operation_answers_within_its_schema(demo, db, api_schema, requests_keep_the_test_connection, role):
     """No server error and no response that breaks the schema, for any generated request."""
     headers = {}
     if role != "anonymous":
-        token, _ = Token.objects.get_or_create(user=world["users"][role])
+        token, _ = Token.objects.get_or_create(user=User.objects.get(username=ROLE_LOGINS[role]))
         headers = {"Authorization": f"Token {token.key}"}
+    real_ids = _real_ids(api_schema, role)
     failures: list[str] = []
     statuses: Counter[int] = Counter()
 
@@ -171,7 +161,7 @@ def test_every_operation_answers_within_its_schema(world, api_schema, requests_k
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) > 30
     for operation in operations:
-        existing = world["ids"].get(_resource(operation.path), [])
+        existing = real_ids.get(_resource(operation.path), [])
         try:
             _run(operation, _cases(operation, existing), call)
         except (Exception, BaseExceptionGroup) as error:  # collect every operation's failure, then report them all
