@@ -9,6 +9,7 @@ This is a bounded run for `make test` (a few examples per operation and role). A
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 from collections import Counter
@@ -29,11 +30,78 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from accounts.models import User
+from adoptions.services import activity_create, adoption_create
+from bookings import services
+from companies.models import CompanyMember
 from demo.logins import ADMIN, CONSULTANT, HOST, HOST2, TEACHER, TEACHER2
+from overview.services import initiative_create
+from tests import factories
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 ROLES = ["anonymous", "teacher", "other_teacher", "host", "company_admin", "consultant", "administrator"]
 CHECKS = [not_a_server_error, response_schema_conformance]
+
+
+@pytest.fixture
+def world(db) -> dict[str, Any]:
+    """Users of every role, and offers, slots, classes and bookings for them to act on: made by
+    factories, for the per-domain fuzz tests that import this module (lighter than the demo)."""
+    teacher = factories.TeacherFactory(user__username="fuzz-teacher")
+    other_teacher = factories.TeacherFactory(user__username="fuzz-other-teacher")
+    host = factories.CompanyMemberFactory(user__username="fuzz-host")
+    company_admin = factories.CompanyMemberFactory(
+        company=host.company, user__username="fuzz-company-admin", role=CompanyMember.Role.ADMIN
+    )
+    classes = [
+        factories.SchoolClassFactory(school=teacher.school, pupils=24),
+        factories.SchoolClassFactory(school=other_teacher.school, pupils=22),
+    ]
+    offer = factories.OfferFactory(company=host.company, contact=host)
+    draft = factories.OfferFactory(company=host.company, is_published=False)
+    first = factories.SlotFactory(offer=offer, capacity_classes=1)
+    slots = [first, factories.SlotFactory(offer=offer, start=first.start + dt.timedelta(days=7))]
+    bookings = [
+        services.booking_create(actor=teacher.user, slot_id=slots[0].pk, school_class_id=classes[0].pk, pupils=20),
+        services.booking_create(
+            actor=other_teacher.user, slot_id=slots[0].pk, school_class_id=classes[1].pk, pupils=20
+        ),
+        services.booking_create(actor=teacher.user, slot_id=slots[1].pk, school_class_id=classes[0].pk, pupils=20),
+    ]
+    adoption = adoption_create(school_class=classes[0], company=host.company)
+    activity = activity_create(actor=teacher.user, plan=adoption.plan, title="Besøg", kind="company_visit")
+    # An adoption round of this school year (the classes' own), with a capacity and a wish in it.
+    adoption_round = factories.AdoptionRoundFactory(school_year=classes[0].school_year)
+    capacity = factories.CompanyCapacityFactory(round=adoption_round, company=host.company)
+    wish = factories.WishChoiceFactory(wish__round=adoption_round, wish__school_class=classes[0]).wish
+    initiative = initiative_create(actor=None, name="Coding Pirates", owner="Coding Pirates", geography="national")
+    users = {
+        "teacher": teacher.user,
+        "other_teacher": other_teacher.user,
+        "host": host.user,
+        "company_admin": company_admin.user,
+        "consultant": factories.UserFactory(username="fuzz-consultant", is_consultant=True),
+        "administrator": factories.UserFactory(username="fuzz-admin", is_superuser=True, is_staff=True),
+    }
+    return {
+        "users": users,
+        "ids": {
+            "bookings": [booking.pk for booking in bookings],
+            "waitlist": [booking.pk for booking in bookings],
+            "slots": [slot.pk for slot in slots],
+            "offers": [offer.pk, draft.pk],
+            "classes": [school_class.pk for school_class in classes],
+            "schools": [teacher.school_id, other_teacher.school_id],
+            "companies": [host.company_id],
+            "calendar-feeds": [],
+            "adoptions": [adoption.pk],
+            "plans": [adoption.plan.pk],
+            "activities": [activity.pk],
+            "adoption-rounds": [adoption_round.pk],
+            "adoption-capacities": [capacity.pk],
+            "adoption-wishes": [wish.pk],
+            "initiatives": [initiative.pk],
+        },
+    }
 
 
 # Each role is a demo login (demo/logins.py): a teacher, a teacher at another school, a host, the
