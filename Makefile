@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup demo lint format bench bench-matching bench-openday bench-overview clean
+.PHONY: run test setup demo lint format hostile bench bench-matching bench-openday bench-overview clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Hostile clients, longer than in `make test`: more generated requests per API operation and
+# role (new ones each run), and more addresses of each page for the form crawler.
+hostile: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20} FUZZ_RANDOM=1 CRAWL_PAGES_PER_NAME=$${CRAWL_PAGES_PER_NAME:-3} \
+		$(PY) -m pytest -s -p no:cacheprovider tests/test_api_schema_fuzz.py tests/web/test_form_crawler.py
 
 bench: $(STAMP)
 	$(PY) bench/booking_throughput.py

@@ -1708,3 +1708,99 @@ def test_attendance_api(feedback_world, role, expected, why):
 
     assert response.status_code == expected, why
     assert (Booking.objects.get(pk=booking.pk).status == Booking.Status.NO_SHOW) is (expected == 200), why
+
+
+# Every other page and endpoint: one row each, so that each URL of the project is in the matrix --
+
+
+@pytest.fixture
+def rest_world(plan_world, openday_match_world):
+    """`plan_world` and `openday_match_world` together, plus the teacher's own calendar feed with
+    an address, and the teacher's school."""
+    from notifications.selectors import feeds_for_user
+    from notifications.services import calendar_subscription_issue
+
+    teacher = plan_world["users"]["teacher"]
+    feed = next(feed for feed in feeds_for_user(teacher) if feed.kind == "teacher")
+    token = calendar_subscription_issue(feed=feed, holder=teacher)
+    return {
+        **plan_world,
+        **openday_match_world,
+        "feed": feed,
+        "feed_token": token,
+        "school": plan_world["class"].school,
+    }
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int, anonymous: int = 401, **others: int) -> dict[str, int]:
+    """`status` for every signed-in role but those named; `anonymous` for a visitor."""
+    return everyone(status) | {"anonymous": anonymous} | others
+
+
+OUTSIDERS_404 = {"other_teacher": 404, "other_host": 404}
+TEACHERS_404 = {"teacher": 404, "other_teacher": 404}
+ONLY_THE_HOST_AND_CONSULTANT = {**TEACHERS_404, "other_host": 404}
+
+REST_MATRIX = [
+    # (method, url, body, {role: expected status}); an empty body on a write gets as far as its
+    # validation (400) for those allowed, so nothing changes but the refusal is the permission's.
+    ("post", "/api/v1/activities/{activity}/book/", {}, signed_in(400, **OUTSIDERS_404)),
+    ("get", "/api/v1/adoptions/", None, signed_in(200)),
+    ("get", "/api/v1/", None, everyone(200)),
+    ("post", "/api/v1/bookings/{booking}/move/", {}, signed_in(400, **OUTSIDERS_404)),
+    ("get", "/api/v1/calendar-feeds/", None, signed_in(200)),
+    ("post", "/api/v1/calendar-feeds/{feed}/reset/", {}, signed_in(404, teacher=200)),
+    ("get", "/api/v1/openday-applications/", None, signed_in(200)),
+    ("get", "/api/v1/open-day-placements/", None, signed_in(200)),
+    ("post", "/api/v1/open-day-placements/{placement}/move/", {}, signed_in(403, consultant=400)),
+    ("get", "/api/v1/plans/", None, signed_in(200)),
+    ("get", "/api/v1/schools/{school}/", None, signed_in(200)),
+    # A slot of a published offer is public: another company is refused it, not told it is missing.
+    ("post", "/api/v1/slots/{slot}/cancel/", {}, signed_in(403, host=200, consultant=200)),
+    ("post", "/api/v1/slots/series/", {}, signed_in(400, teacher=403, other_teacher=403)),
+    ("get", "/api/v1/waitlist/", None, signed_in(200)),
+    ("get", "/api/v1/ping/", None, everyone(200)),
+    ("get", "/api/v1/schema/", None, everyone(200)),
+    ("get", "/api/v1/docs/", None, everyone(200)),
+    ("post", "/api/v1/auth/token/", {"username": "laerer", "password": "forkert"}, everyone(400)),
+    ("post", "/bookings/{booking}/confirm/", {}, signed_in(302, 302, teacher=403, **OUTSIDERS_404)),
+    ("post", "/bookings/{booking}/decline/", {}, signed_in(302, 302, teacher=403, **OUTSIDERS_404)),
+    ("get", "/calendar/", None, signed_in(200, 302)),
+    ("post", "/calendar/{feed}/reset/", {}, signed_in(404, 302, teacher=302)),
+    ("get", "/calendar/{feed_token}.ics", None, everyone(200)),  # the address is the key
+    ("get", "/calendar/offers/{offer}.ics", None, everyone(200)),
+    ("get", "/classes/{class}/", None, signed_in(404, 302, teacher=200, consultant=200)),
+    ("get", "/host/offers/", None, signed_in(200, 302, **TEACHERS_404)),
+    ("get", "/host/offers/new/", None, signed_in(200, 302, **TEACHERS_404)),
+    ("get", "/host/offers/{offer}/", None, signed_in(200, 302, **ONLY_THE_HOST_AND_CONSULTANT)),
+    ("get", "/host/offers/{offer}/edit/", None, signed_in(200, 302, **ONLY_THE_HOST_AND_CONSULTANT)),
+    ("get", "/host/offers/{offer}/participants.csv", None, signed_in(200, 302, **ONLY_THE_HOST_AND_CONSULTANT)),
+    # The host's forms answer 200 with the empty form's errors.
+    ("post", "/host/offers/{offer}/series/", {}, signed_in(200, 302, **ONLY_THE_HOST_AND_CONSULTANT)),
+    ("post", "/host/offers/{offer}/slots/", {}, signed_in(200, 302, **ONLY_THE_HOST_AND_CONSULTANT)),
+    ("post", "/host/slots/{slot}/cancel/", {}, signed_in(200, 302, **ONLY_THE_HOST_AND_CONSULTANT)),
+    ("get", "/offers/", None, everyone(200)),
+    ("get", "/offers/{offer}/", None, everyone(200)),
+    ("post", "/logout/", {}, everyone(302)),
+    ("post", "/i18n/setlang/", {"language": "en"}, everyone(302)),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "url", "body", "expected"), REST_MATRIX)
+def test_every_other_url(rest_world, method, url, body, expected, role):
+    """Each role gets what the row says; a visitor sent away from a page goes to the sign-in page."""
+    ids = {key: value for key, value in rest_world.items() if key != "feed_token"}
+    address = url_for(ids, url.replace("{feed_token}", rest_world["feed_token"]))
+    if url.startswith("/api/"):
+        response = getattr(client(rest_world, role), method)(address, body, format="json")
+    else:
+        response = getattr(web_client_for(rest_world, role), method)(address, body or {})
+
+    assert response.status_code == expected[role], response.content[:300]
+    if role == "anonymous" and response.status_code == 302 and url not in ("/logout/", "/i18n/setlang/"):
+        assert response["Location"].startswith("/login/")

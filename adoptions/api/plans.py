@@ -173,8 +173,10 @@ class ActivitySerializer(serializers.ModelSerializer):
     preparation = serializers.CharField(max_length=4000, allow_blank=True, required=False, default="")
     description = serializers.CharField(max_length=4000, allow_blank=True, required=False, default="")
     follow_up = serializers.CharField(max_length=4000, allow_blank=True, required=False, default="")
+    # Every status, since an answer shows booked and done activities too (the schema describes
+    # requests and answers with this one field); creation is limited in validate_status.
     status = serializers.ChoiceField(
-        choices=[PlanActivity.Status.IDEA, PlanActivity.Status.PLANNED],
+        choices=PlanActivity.Status.choices,
         required=False,
         default=PlanActivity.Status.IDEA,
         help_text="On creation: idea or planned. Afterwards through the status action.",
@@ -221,6 +223,12 @@ class ActivitySerializer(serializers.ModelSerializer):
         if warnings is not None:
             return warnings.get(activity.pk)
         return services.activity_month_warning(activity)
+
+    def validate_status(self, status: str) -> str:
+        """Booked is reached by booking the activity, done through the status action."""
+        if status not in (PlanActivity.Status.IDEA, PlanActivity.Status.PLANNED):
+            raise serializers.ValidationError("On creation: idea or planned. Afterwards through the status action.")
+        return status
 
     def validate_learning_goals(self, ids: list[int]) -> list[LearningGoal]:
         goals = list(LearningGoal.objects.filter(pk__in=set(ids)))

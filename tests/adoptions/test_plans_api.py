@@ -121,3 +121,29 @@ def test_a_page_of_activities_or_plans_costs_the_same_statements_whatever_its_si
         assert api.get(url, {"page_size": 1}).status_code == 200
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert api.get(url, {"page_size": 100}).status_code == 200
+
+
+def test_the_schema_describes_every_status_an_activity_is_shown_with(client):
+    """A booked or done activity is answered with that status, so the response schema lists it
+    (found by the schema fuzz test on the demo's done activities)."""
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()["components"]["schemas"]
+
+    shown = schema["Activity"]["properties"]["status"]
+    shown = shown["allOf"][0] if "allOf" in shown else shown
+    enum = schema[shown["$ref"].rsplit("/", 1)[-1]]["enum"] if "$ref" in shown else shown["enum"]
+
+    assert set(enum) == {"idea", "planned", "booked", "done"}
+
+
+@pytest.mark.parametrize("status", ["booked", "done"])
+def test_an_activity_is_not_created_booked_or_done(plan, teacher, status):
+    """Booked is reached by booking, done through the status action: on creation, a 400 on `status`."""
+    response = client_for(teacher.user).post(
+        "/api/v1/activities/",
+        {"plan": plan.pk, "title": "Besøg", "kind": "company_visit", "status": status},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "status" in response.json()
+    assert not plan.activities.exists()
