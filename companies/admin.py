@@ -5,6 +5,7 @@ and role models, which are added and changed on their own pages."""
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.forms import ModelForm
 from django.http import HttpRequest
 
@@ -26,6 +27,8 @@ class RoleModelInline(ReadOnlyInline):
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
     list_display = ["name", "cvr", "sector", "municipality", "city"]
+    # A website typed without a scheme is taken as https:// (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["sector", "municipality", "clusters"]
     search_fields = ["name", "cvr", "city"]
     fields = [
