@@ -272,6 +272,9 @@ class Booking(TimeStampedModel):
         NO_SHOW = "no_show", _("No-show")
 
     HOLDING_PLACE = (Status.REQUESTED, Status.CONFIRMED)
+    # What a slot's counters add up: places held, and places of visits marked as held or missed
+    # (marking attendance leaves the place taken; services/attendance.py).
+    COUNTED_IN_SLOT = (*HOLDING_PLACE, Status.COMPLETED, Status.NO_SHOW)
     ACTIVE = (Status.REQUESTED, Status.CONFIRMED, Status.WAITLISTED)
     # The waitlist's queue: first come, first served; the id breaks ties of the same instant.
     WAITLIST_ORDER = ("created_at", "id")

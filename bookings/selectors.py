@@ -110,12 +110,13 @@ def with_waitlist_position(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
 
 
 def slots_with_disagreeing_counters() -> QuerySet[Slot]:
-    """Slots whose counters differ from what their requested and confirmed bookings add up to,
-    annotated with those sums (`held_classes`, `held_pupils`). One aggregate statement: it
+    """Slots whose counters differ from what their bookings holding a place or marked as held or
+    missed add up to (Booking.COUNTED_IN_SLOT), annotated with those sums (`held_classes`,
+    `held_pupils`). One aggregate statement: it
     reads counters and bookings in one snapshot, and a booking changes both in one
     transaction, so a booking made while the check runs is never a false alarm. Every slot,
     not scoped to a user: for the periodic check and the administrators' slot list."""
-    holding = Q(bookings__status__in=Booking.HOLDING_PLACE)
+    holding = Q(bookings__status__in=Booking.COUNTED_IN_SLOT)
     return (
         Slot.objects.annotate(
             held_classes=Count("bookings", filter=holding),

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -169,11 +170,23 @@ def calendar_subscription_issue(*, feed: CalendarFeed, holder: User, stop_shared
 def person_messages_erase(sender: object, *, users: list[User], email: str, **kwargs: object) -> dict[str, int]:
     """Erasure (accounts.services.person_erase): messages to the address are withdrawn if not
     yet sent and keep no address, name, subject line, context or error (an SMTP error quotes
-    the address); the person's own calendar feeds and feed addresses are deleted. Messages to
-    others name nobody: their text is rendered when they are sent."""
+    the address); the person's own calendar feeds and feed addresses are deleted. A message's
+    deduplication key ends in its recipient's address, so every key holding the address becomes
+    one of the row's own. Messages to others are rendered when they are sent, but the subject
+    line kept of one that went out may name the person ("New request: <teacher> for …"): such
+    subjects are blanked."""
     to_them = OutgoingMessage.objects.filter(recipient_email__iexact=email)
     withdrawn = to_them.filter(status=OutgoingMessage.Status.PENDING).update(status=OutgoingMessage.Status.WITHDRAWN)
     blanked = to_them.update(recipient_email="", recipient_name="", subject="", context={}, last_error="")
+    OutgoingMessage.objects.filter(dedup_key__icontains=email).update(
+        dedup_key=Concat(Value("erased:"), Cast("pk", CharField()))
+    )
+    names = {user.get_full_name() for user in users} - {""}
+    if names:
+        naming = Q()
+        for name in names:
+            naming |= Q(subject__icontains=name)
+        blanked += OutgoingMessage.objects.filter(naming).update(subject="")
     ids = [user.pk for user in users]
     addresses = CalendarSubscription.objects.filter(holder_id__in=ids).delete()[0]
     feeds = CalendarFeed.objects.filter(user_id__in=ids).delete()[0]

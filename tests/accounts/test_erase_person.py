@@ -107,7 +107,20 @@ def person(db, client):
         subject=f"Til Mette {SURNAME}",
         due_at=timezone.now(),
         last_error=f"550 {ADDRESS}: mailbox full",
-        dedup_key="test:1:teacher",
+        dedup_key=f"test:1:#1:{ADDRESS}",
+    )
+    # Sent to the host about the person's booking: the subject as it went out names her.
+    OutgoingMessage.objects.create(
+        kind="new_request",
+        subject_key=f"booking:{booking.pk}",
+        role="host",
+        status=OutgoingMessage.Status.SENT,
+        recipient_email="vaert@firma.dk",
+        recipient_name="Søren Vært",
+        subject=f"Ny forespørgsel: Mette {SURNAME} til Besøg",
+        due_at=timezone.now(),
+        sent_at=timezone.now(),
+        dedup_key="new_request:1:#1:vaert@firma.dk",
     )
     LogEntry.objects.create(
         user=factories.UserFactory(is_superuser=True),

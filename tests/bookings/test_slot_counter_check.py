@@ -64,6 +64,19 @@ def test_counters_kept_by_the_services_agree_with_bookings(booked_slot, admins, 
     assert mail.outbox == []
 
 
+def test_visits_marked_attended_or_no_show_still_count_as_taken_places(booked_slot, teacher):
+    """Marking whether a class came leaves the place taken (the counters keep it), so a slot
+    whose visits are marked completed or no-show is no disagreement: the demo's history and every
+    host's "Did they come?" made the hourly check report every past slot."""
+    host = factories.CompanyMemberFactory(company=booked_slot.offer.company).user
+    Slot.objects.filter(pk=booked_slot.pk).update(start=timezone.now() - dt.timedelta(hours=3))
+    came, stayed_away = Booking.objects.filter(slot=booked_slot, status=Booking.Status.CONFIRMED)[:2]
+    services.booking_attendance_mark(booking=came, actor=host, attended=True)
+    services.booking_attendance_mark(booking=stayed_away, actor=host, attended=False)
+
+    assert list(selectors.slots_with_disagreeing_counters()) == []
+
+
 @pytest.mark.parametrize(
     "counters",
     [

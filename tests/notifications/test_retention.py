@@ -28,7 +28,7 @@ def message(*, key: str, status: str, sent_days_ago: int | None, due_days_ago: i
         status=status,
         due_at=now - dt.timedelta(days=due_days_ago),
         sent_at=None if sent_days_ago is None else now - dt.timedelta(days=sent_days_ago),
-        dedup_key=f"test:{key}",
+        dedup_key=f"test:{key}:#1:{key}@skole.dk",
     )
 
 
@@ -44,6 +44,7 @@ def test_messages_finished_long_ago_keep_no_address_but_keep_their_dedup_key(set
         row.refresh_from_db()
         assert (row.recipient_email, row.recipient_name, row.subject, row.context) == ("", "", "", {})
         assert row.dedup_key.startswith("test:")
+        assert "@skole.dk" not in row.dedup_key  # a key ends in its recipient's address
     for row in (recent, pending):
         row.refresh_from_db()
         assert row.recipient_email.endswith("@skole.dk")

@@ -78,3 +78,14 @@ def test_throttle_counts_are_shared_through_redis_between_hosts(db, rates, monke
 
     assert answers == [200, 200, 200, 429]
     assert caches["default"] is not hosts[0]
+
+
+def test_a_throttled_answer_is_wholly_in_danish_for_a_danish_client(db, rates):
+    """The 429's detail says in Danish when to try again, not half Danish and half English (DRF's
+    own Danish catalogue lacks the "Expected available in …" sentence)."""
+    client = Client(REMOTE_ADDR="192.0.2.9", HTTP_ACCEPT_LANGUAGE="da")
+    answers = [client.get("/api/v1/offers/") for _ in range(4)]
+
+    assert answers[-1].status_code == 429
+    assert "Expected" not in answers[-1].json()["detail"]
+    assert "sekund" in answers[-1].json()["detail"]
