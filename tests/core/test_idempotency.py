@@ -323,7 +323,7 @@ def test_every_creating_post_documents_the_idempotency_key_and_no_other_does():
 # Two copies at once, on PostgreSQL (SQLite queues its writers, so there the copies never overlap). --
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL) for real concurrency")
 def test_copies_sent_at_once_book_once_and_get_the_same_answer():
     """Eight copies of one request with one key, each on its own connection, released together:
